@@ -1,0 +1,271 @@
+"""Content models: news, notices, standard pages, term dates, images and documents."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import BodyBlock
+
+
+class SchoolImage(AbstractImage):
+    """An image with its copyright holder and credit (C6)."""
+
+    copyright_holder = models.CharField(max_length=255, blank=True)
+    credit = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Shown beside the image, e.g. 'Photo: Mrs Jones'",
+    )
+
+    admin_form_fields = (*Image.admin_form_fields, "copyright_holder", "credit")
+
+
+class SchoolRendition(AbstractRendition):
+    image = models.ForeignKey(
+        SchoolImage, on_delete=models.CASCADE, related_name="renditions"
+    )
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class SchoolDocument(AbstractDocument):
+    """A newsletter, letter or form offered on the website."""
+
+    admin_form_fields = Document.admin_form_fields
+
+
+@register_snippet
+class NewsCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "news categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register_snippet
+class TermDate(index.Indexed, models.Model):
+    """A date parents plan around: term start and end, holidays, INSET days, events."""
+
+    class Kind(models.TextChoices):
+        TERM = "term", "Term"
+        HOLIDAY = "holiday", "School holiday"
+        INSET = "inset", "INSET day (school closed to pupils)"
+        EVENT = "event", "Event"
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
+    starts_on = models.DateField()
+    ends_on = models.DateField(
+        blank=True, null=True, help_text="Leave empty for one day"
+    )
+    details = models.TextField(blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("kind"),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        FieldPanel("details"),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("details")]
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%d %b %Y})"
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+    def clean(self) -> None:
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date is before the start date."})
+
+
+class NewsIndexPage(Page):
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count_per_parent = 1
+    api_fields = [APIField("intro")]
+
+
+class NewsPage(Page):
+    date = models.DateField("Post date", default=timezone.localdate)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences for listings, feeds and search"
+    )
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    categories = ParentalManyToManyField("cms.NewsCategory", blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("summary"), FieldPanel("listing_image")],
+            heading="Listing",
+        ),
+        FieldPanel("body"),
+        FieldPanel("categories"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+    api_fields = [
+        APIField("date"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("categories"),
+        APIField("listing_image"),
+        APIField(
+            "listing_image_thumbnail",
+            serializer=ImageRenditionField("fill-600x400", source="listing_image"),
+        ),
+    ]
+
+    class Meta:
+        ordering = ["-date", "-first_published_at"]
+
+
+class NoticeIndexPage(Page):
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["cms.NoticePage"]
+    max_count_per_parent = 1
+    api_fields = [APIField("intro")]
+
+
+class NoticeQuerySet(PageQuerySet):
+    def current(self, at=None):
+        """Notices in force now: started, not yet ended."""
+        at = at or timezone.now()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=at),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=at),
+        )
+
+    def pinned(self):
+        return self.filter(pinned=True)
+
+
+class NoticePage(Page):
+    class Kind(models.TextChoices):
+        GENERAL = "general", "General"
+        HOLIDAY = "holiday", "Holiday"
+        CLOSURE = "closure", "School closure"
+        URGENT = "urgent", "Urgent"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
+    message = RichTextField(features=["bold", "italic", "link", "ul", "ol"])
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    pinned = models.BooleanField(
+        default=False, help_text="Show at the top of every page while it is in force"
+    )
+
+    objects = PageManager.from_queryset(NoticeQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("message"),
+        MultiFieldPanel(
+            [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
+            heading="When it applies",
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("message")]
+    parent_page_types = ["cms.NoticeIndexPage"]
+    subpage_types: list[str] = []
+    api_fields = [
+        APIField("kind"),
+        APIField("message"),
+        APIField("valid_from"),
+        APIField("valid_until"),
+        APIField("pinned"),
+    ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError({"valid_until": "The notice ends before it starts."})
+
+
+class StandardPage(Page):
+    intro = models.CharField(max_length=300, blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["home.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+    api_fields = [APIField("intro"), APIField("body")]
+
+
+class SocialMediaPage(Page):
+    """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
+
+    what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
+    when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])
+    raising_concerns = RichTextField(features=["bold", "italic", "link", "ul"])
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("what_we_post"),
+        FieldPanel("when_monitored"),
+        FieldPanel("raising_concerns"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("what_we_post"),
+        index.SearchField("when_monitored"),
+        index.SearchField("raising_concerns"),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    api_fields = [
+        APIField("what_we_post"),
+        APIField("when_monitored"),
+        APIField("raising_concerns"),
+    ]

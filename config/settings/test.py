@@ -1,0 +1,21 @@
+"""Settings for the pytest suite: fast hashing, local-memory cache, real Redis."""
+
+from config.embedded_redis import shared_test_redis_url
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
+
+# A real Redis: REDIS_URL when set (CI's second run), else a private embedded server.
+REDIS_URL = REDIS_URL or shared_test_redis_url()
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60} for name in RQ_QUEUE_NAMES}

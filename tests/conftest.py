@@ -1,0 +1,22 @@
+"""Shared fixtures: the default site's home page and a real Redis."""
+
+import django_rq
+import pytest
+from wagtail.models import Site
+
+from home.models import HomePage
+
+
+@pytest.fixture
+def home_page(db) -> HomePage:
+    """The HomePage that migrations make the default site's root."""
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def redis_connection():
+    """The real Redis the queues use (embedded or REDIS_URL), emptied around a test."""
+    connection = django_rq.get_connection("default")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
