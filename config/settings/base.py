@@ -222,3 +222,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"rq.worker": {"level": "INFO"}},
 }
+
+# --- Two-person moderation (moderation.workflow) --------------------------------------
+# A workflow run publishes only if a person approved it (P1): see moderation/workflow/.
+WAGTAIL_FINISH_WORKFLOW_ACTION = (
+    "moderation.workflow.finish.publish_approved_workflow_state"
+)
+# Page types that also need a senior leader's approval, "app.Model" or "app.Model:kind",
+# e.g. "cms.NoticePage:urgent,cms.NoticePage:closure". Unset: one approver for all.
+MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list("MODERATION_SENIOR_APPROVAL_PAGE_TYPES")

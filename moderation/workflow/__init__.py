@@ -1,0 +1,1 @@
+"""Two-person moderation: workflow tasks, approval services, review screen, panels."""

@@ -1,0 +1,57 @@
+"""What happens when a workflow run finishes: publish, but only what was approved (P1).
+
+``WAGTAIL_FINISH_WORKFLOW_ACTION`` points here. Wagtail finishes a run when no active
+task is left, so a disabled or removed approval step would otherwise publish without
+anyone approving. This is the last guard: no approval by a person, no publication.
+
+Wagtail imports this module while ``wagtail.models`` itself is loading, so the models
+are imported inside the function, not at the top.
+"""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def publish_approved_workflow_state(workflow_state, user=None) -> None:
+    """Publish the object of ``workflow_state`` if a person approved it in this run.
+
+    Raises:
+        ApprovalRefused: nobody approved this run, or the consent check fails now;
+            the surrounding approval is rolled back and the reviewer told why.
+    """
+    from wagtail.models import TaskState
+    from wagtail.workflows import publish_workflow_state
+
+    from moderation.models import ApprovalTaskState
+    from moderation.workflow import consent_check
+    from moderation.workflow.services import ApprovalRefused
+
+    approved = ApprovalTaskState.objects.filter(
+        workflow_state=workflow_state,
+        status=TaskState.STATUS_APPROVED,
+        finished_by__isnull=False,
+    ).exists()
+    if not approved:
+        logger.error(
+            "Refused to publish %s: workflow run %s finished without an approval",
+            workflow_state.object_id,
+            workflow_state.pk,
+            extra={
+                "event": "workflow.publish_without_approval_refused",
+                "workflow_state_id": workflow_state.pk,
+            },
+        )
+        raise ApprovalRefused(
+            "This workflow has no approval step left, so the page was not published. "
+            "An administrator must restore the approval step."
+        )
+    page = workflow_state.content_object.get_latest_revision_as_object()
+    problems = consent_check.page_problems(page)
+    if problems:
+        # Consent can change while a page waits (withdrawn, expired): check again.
+        raise ApprovalRefused(
+            "The consent check fails now, so the page was not published: "
+            + " ".join(problems)
+        )
+    publish_workflow_state(workflow_state, user=user)

@@ -1,0 +1,84 @@
+"""Wagtail admin wiring for two-person moderation; imported by moderation/wagtail_hooks.
+
+Registered here: the review screen's URLs, the editor's action menu (no "Publish";
+"Review and approve" opens the review screen), the guards on every direct publish, the
+workflow restart when a page is edited while awaiting approval, and the dashboard panel.
+"""
+
+from django.contrib import messages
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+
+from moderation.models import ApprovalTask, ConsentCheckTask
+from moderation.workflow import guards, panels, urls
+from moderation.workflow.services import workflow_restart_if_edited
+
+
+class ReviewMenuItem(ActionMenuItem):
+    """A link to the review screen in place of Wagtail's in-editor approve button."""
+
+    label = "Review and approve"
+    name = "moderation-review"
+    icon_name = "tasks"
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+
+    def get_url(self, parent_context):
+        return self.url
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return [path("moderation/", include(urls, namespace="moderation_workflow"))]
+
+
+@hooks.register("construct_page_action_menu")
+def route_approval_through_review(menu_items, request, context):
+    page = context.get("page")
+    task_state = page.current_workflow_task_state if page else None
+    for index, item in reversed(list(enumerate(menu_items))):
+        if item.name == "action-publish":
+            del menu_items[index]
+        elif item.name == ApprovalTask.REVIEW_ACTION and task_state is not None:
+            menu_items[index] = ReviewMenuItem(
+                reverse("moderation_workflow:review", args=(task_state.pk,))
+            )
+
+
+hooks.register("before_publish_page", guards.refuse_direct_publish)
+hooks.register("before_bulk_action", guards.refuse_bulk_publish)
+hooks.register("before_copy_page", guards.refuse_copy_published)
+
+
+@hooks.register("after_edit_page")
+def restart_review_after_edit(request, page):
+    if workflow_restart_if_edited(page=page, user=request.user):
+        messages.warning(
+            request,
+            "The page changed while it was awaiting approval, so its checks and "
+            "approval start again.",
+        )
+    _report_consent_rejection(request, page)
+
+
+@hooks.register("after_create_page")
+def report_consent_rejection_on_create(request, page):
+    _report_consent_rejection(request, page)
+
+
+def _report_consent_rejection(request, page) -> None:
+    """Show the author, at once, why the automatic consent check sent a page back."""
+    workflow_state = page.current_workflow_state
+    if workflow_state is None or workflow_state.status != "needs_changes":
+        return
+    task_state = workflow_state.current_task_state
+    if task_state and isinstance(task_state.task.specific, ConsentCheckTask):
+        messages.error(request, task_state.comment)
+
+
+@hooks.register("construct_homepage_panels")
+def add_moderation_panel(request, panels_list):
+    panels_list.append(panels.ModerationPanel(request.user))

@@ -1,0 +1,65 @@
+"""Staff in their role groups and a news page in the site's default workflow."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from moderation import roles
+from tests.factories import NewsIndexPageFactory, NewsPageFactory, UserFactory
+from tests.twofactor import login_verified
+
+
+def staff(username: str, *groups: str, **extra):
+    user = UserFactory(username=username, **extra)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def author(db):
+    return staff("author", roles.EDITORS)
+
+
+@pytest.fixture
+def approver(db):
+    return staff("approver", roles.APPROVERS)
+
+
+@pytest.fixture
+def second_approver(db):
+    return staff("second_approver", roles.APPROVERS)
+
+
+@pytest.fixture
+def senior_leader(db):
+    return staff("head", roles.SENIOR_LEADERSHIP)
+
+
+@pytest.fixture
+def superuser(db):
+    return staff("admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def news_index(home_page):
+    return NewsIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def draft(news_index, author):
+    """A news page never published, with one revision by the author."""
+    page = NewsPageFactory(parent=news_index, live=False, owner=author)
+    page.save_revision(user=author)
+    return page
+
+
+def submit(page, user):
+    """Submit ``page`` to its workflow, as 'Submit for moderation' does."""
+    page.save_revision(user=user)
+    return page.get_workflow().start(page, user)
+
+
+def signed_in(user, **kwargs) -> Client:
+    client = Client()
+    login_verified(client, user, **kwargs)
+    return client
