@@ -9,13 +9,16 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponseRedirect
 
+from moderation.two_factor.step_up import (
+    STEP_UP_SESSION_KEY,
+    is_step_up_fresh,
+    step_up_redirect,
+)
 from moderation.workflow.services import StepUpEvidence
 
 
 def step_up_evidence(request: HttpRequest) -> StepUpEvidence | None:
     """The device and time of this session's fresh code, or None when not fresh."""
-    from moderation.two_factor.step_up import STEP_UP_SESSION_KEY, is_step_up_fresh
-
     if not is_step_up_fresh(request):
         return None
     device = getattr(request.user, "otp_device", None)
@@ -31,6 +34,4 @@ def step_up_evidence(request: HttpRequest) -> StepUpEvidence | None:
 
 def redirect_to_step_up(request: HttpRequest) -> HttpResponseRedirect:
     """Send the approver to enter a code; they come back to this screen after."""
-    from moderation.two_factor.step_up import step_up_redirect
-
     return step_up_redirect(request)
