@@ -65,10 +65,10 @@ def test_forged_wagtail_approve_post_by_editor_is_refused(draft, author):
     task_state = draft.current_workflow_task_state
 
     response = signed_in(author).post(
-        wagtail_action_url(draft, "approve", task_state), {"comment": ""}
+        wagtail_action_url(draft, "approve", task_state), {"comment": ""}, follow=True
     )
 
-    assert response.status_code == 403
+    assert b"do not have permission" in response.content
     draft.refresh_from_db()
     assert not draft.live
 
@@ -80,10 +80,10 @@ def test_forged_wagtail_approve_post_by_eligible_approver_needs_the_review_scree
     task_state = draft.current_workflow_task_state
 
     response = signed_in(approver).post(
-        wagtail_action_url(draft, "approve", task_state), {"comment": ""}
+        wagtail_action_url(draft, "approve", task_state), {"comment": ""}, follow=True
     )
 
-    assert response.status_code == 403
+    assert b"do not have permission" in response.content
     draft.refresh_from_db()
     assert not draft.live
 
@@ -116,11 +116,11 @@ def test_superuser_who_edited_cannot_approve_or_reject(draft, author, superuser)
         {"action": "approve", "revision_id": task_state.revision_id},
     )
     reject = client.post(
-        wagtail_action_url(draft, "reject", task_state), {"comment": "No"}
+        wagtail_action_url(draft, "reject", task_state), {"comment": "No"}, follow=True
     )
 
     assert approve.status_code == 302
-    assert reject.status_code == 403
+    assert b"do not have permission" in reject.content
     draft.refresh_from_db()
     assert not draft.live
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"
