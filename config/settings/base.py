@@ -242,4 +242,6 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = (
 )
 # Page types that also need a senior leader's approval, "app.Model" or "app.Model:kind",
 # e.g. "cms.NoticePage:urgent,cms.NoticePage:closure". Unset: one approver for all.
-MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list("MODERATION_SENIOR_APPROVAL_PAGE_TYPES")
+MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
+    "MODERATION_SENIOR_APPROVAL_PAGE_TYPES"
+)

@@ -1,9 +1,9 @@
 """The two workflow tasks every page passes before it goes live (P1, C1-C4).
 
-``ConsentCheckTask`` runs the consent rule-set automatically and sends a page back to its
-author with the list of problems. ``ApprovalTask`` is Wagtail's group approval with the
-two-person rule added: nobody who wrote, edited or submitted the revision may decide on
-it, superusers included (P1). Approval itself happens on the review screen
+``ConsentCheckTask`` runs the consent rule-set automatically and sends a page back to
+its author with the list of problems. ``ApprovalTask`` is Wagtail's group approval
+with the two-person rule added: nobody who wrote, edited or submitted the revision may
+decide on it, superusers included (P1). Approval itself happens on the review screen
 (``moderation.workflow.views``), which shows exactly what will be published and checks a
 fresh one-time code; the task refuses an approval that did not come from there.
 """
@@ -49,9 +49,7 @@ class ConsentCheckTask(Task):
                 extra={"event": "workflow.consent_rejected", "page_id": page.pk},
             )
         else:
-            task_state.approve(
-                user=None, update=False, comment="Consent check passed."
-            )
+            task_state.approve(user=None, update=False, comment="Consent check passed.")
         return task_state
 
     def get_actions(self, obj, user):

@@ -24,7 +24,7 @@ def _channels(page) -> list:
 
 
 def page_problems(page) -> list[str]:
-    """Plain-English problems that stop ``page`` going out, on any channel; [] if none."""
+    """Plain-English problems stopping ``page`` going out on any channel; [] if none."""
     # Imported here, not at the top: the rule-set imports moderation.models, which
     # imports the workflow task that calls this.
     from moderation.consent.rules import page_violations

@@ -1,4 +1,4 @@
-"""Dashboard panel: what waits for each approver, and where each author's pages stand."""
+"""Dashboard panel: what waits for each approver, and where each author's pages are."""
 
 from django.urls import reverse
 from wagtail.admin.ui.components import Component

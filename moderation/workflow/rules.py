@@ -27,9 +27,7 @@ def involved_user_ids(obj, *, workflow_state: WorkflowState | None = None) -> se
     live_revision_id = getattr(obj, "live_revision_id", None)
     if live_revision_id:
         revisions = revisions.filter(pk__gt=live_revision_id)
-    ids = set(
-        revisions.exclude(user__isnull=True).values_list("user_id", flat=True)
-    )
+    ids = set(revisions.exclude(user__isnull=True).values_list("user_id", flat=True))
     workflow_state = workflow_state or obj.current_workflow_state
     if workflow_state is not None:
         if workflow_state.requested_by_id:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from moderation import roles
 from tests.factories import NewsIndexPageFactory, NewsPageFactory, UserFactory
@@ -63,3 +64,18 @@ def signed_in(user, **kwargs) -> Client:
     client = Client()
     login_verified(client, user, **kwargs)
     return client
+
+
+def news_edit_form(page, **fields) -> dict:
+    """The POST data of the news page editor for ``page``, with ``fields`` changed."""
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "date": page.date.isoformat(),
+            "summary": page.summary,
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+            **fields,
+        }
+    )

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState
 
-from tests.moderation.workflow.conftest import signed_in, submit
+from tests.moderation.workflow.conftest import news_edit_form, signed_in, submit
 
 
 def review_url(task_state) -> str:
@@ -78,25 +78,13 @@ def test_page_edited_while_awaiting_approval_starts_again(draft, author, approve
 def test_edit_in_the_editor_during_approval_restarts_the_workflow(
     draft, author, approver, second_approver
 ):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data
-    from wagtail.test.utils.form_data import streamfield
-
     submit(draft, author)
     first = draft.current_workflow_task_state
     client = signed_in(approver)
 
     client.post(
         reverse("wagtailadmin_pages:edit", args=(draft.pk,)),
-        nested_form_data(
-            {
-                "title": "Edited by the approver",
-                "slug": draft.slug,
-                "date": draft.date.isoformat(),
-                "summary": draft.summary,
-                "body": streamfield([]),
-                "comments": inline_formset([]),
-            }
-        ),
+        news_edit_form(draft, title="Edited by the approver"),
     )
 
     first.refresh_from_db()
@@ -110,9 +98,7 @@ def test_edit_in_the_editor_during_approval_restarts_the_workflow(
     assert current.task.specific.get_actions(draft, second_approver) != []
 
 
-def test_edit_after_approval_is_not_live_until_approved_again(
-    draft, author, approver
-):
+def test_edit_after_approval_is_not_live_until_approved_again(draft, author, approver):
     submit(draft, author)
     approve(signed_in(approver), draft.current_workflow_task_state)
     draft.refresh_from_db()
@@ -128,22 +114,9 @@ def test_edit_after_approval_is_not_live_until_approved_again(
 
 
 def test_nobody_publishes_from_the_editor(draft, approver):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data
-    from wagtail.test.utils.form_data import streamfield
-
     response = signed_in(approver).post(
         reverse("wagtailadmin_pages:edit", args=(draft.pk,)),
-        nested_form_data(
-            {
-                "title": "Straight out",
-                "slug": draft.slug,
-                "date": draft.date.isoformat(),
-                "summary": draft.summary,
-                "body": streamfield([]),
-                "comments": inline_formset([]),
-                "action-publish": "action-publish",
-            }
-        ),
+        news_edit_form(draft, title="Straight out", **{"action-publish": "1"}),
         follow=True,
     )
 
@@ -164,9 +137,7 @@ def test_the_editor_offers_review_not_publish(draft, author, approver):
     assert review_url(draft.current_workflow_task_state).encode() in response.content
 
 
-def test_request_changes_needs_a_comment_and_returns_the_page(
-    draft, author, approver
-):
+def test_request_changes_needs_a_comment_and_returns_the_page(draft, author, approver):
     submit(draft, author)
     task_state = draft.current_workflow_task_state
     client = signed_in(approver)
