@@ -1,8 +1,15 @@
 """Signal wiring for moderation; connected from ModerationConfig.ready()."""
 
+from django.db.models.signals import pre_save
+
+from .consent import guards
+from .workflow import notifications as workflow_notifications
+
 
 def register() -> None:
-    """Connect moderation's receivers (none yet: consent and workflow add theirs)."""
-    from moderation.workflow import notifications as workflow_notifications
-
+    """Connect moderation's receivers."""
+    pre_save.connect(
+        guards.refuse_unconsented_publication,
+        dispatch_uid="moderation.consent.refuse_unconsented_publication",
+    )
     workflow_notifications.register()

@@ -1,3 +1,4 @@
-"""Moderation's Wagtail hooks: each feature registers its own from its package."""
+"""Moderation's admin hooks, one module per feature, imported here for Wagtail."""
 
-from moderation.workflow import wagtail_hooks as workflow_hooks  # noqa: F401
+from .consent import wagtail_hooks as consent_hooks  # noqa: F401
+from .workflow import wagtail_hooks as workflow_hooks  # noqa: F401

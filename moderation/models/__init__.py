@@ -1,1 +1,14 @@
-from .workflow import ApprovalTask, ApprovalTaskState, ConsentCheckTask  # noqa: F401
+"""Moderation's models, one module per feature."""
+
+from .consent import ConsentRecord, ConsentUse, Learner, LearnerQuerySet
+from .workflow import ApprovalTask, ApprovalTaskState, ConsentCheckTask
+
+__all__ = [
+    "ApprovalTask",
+    "ApprovalTaskState",
+    "ConsentCheckTask",
+    "ConsentRecord",
+    "ConsentUse",
+    "Learner",
+    "LearnerQuerySet",
+]
