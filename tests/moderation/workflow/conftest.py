@@ -74,6 +74,7 @@ def news_edit_form(page, **fields) -> dict:
             "slug": page.slug,
             "date": page.date.isoformat(),
             "summary": page.summary,
+            "listing_image": page.listing_image_id or "",
             "body": streamfield([]),
             "comments": inline_formset([]),
             **fields,
