@@ -1,15 +1,24 @@
 """Admin routes to publication that skip the workflow, closed (P1).
 
 Approvers have Wagtail's publish permission (they need it to unpublish and to see
-scheduled pages), but nobody publishes straight from the editor, a bulk action or a
-copy: every page goes live through approval by someone who did not write it.
+scheduled pages), but nobody publishes straight from the editor, a bulk action, a copy
+or the admin API: every page goes live through approval by someone who did not write
+it.
 """
 
 import logging
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from wagtail.admin.api.actions.base import APIAction
+from wagtail.admin.api.actions.copy import CopyPageAPIAction
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.models import Page
+
+from moderation.workflow import consent_check
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +67,49 @@ def refuse_copy_published(request, page):
         "and submit the copy for moderation.",
     )
     return redirect("wagtailadmin_pages:copy", page.pk)
+
+
+class RefusedPublishAPIAction(APIAction):
+    """The admin API's "publish" action, answered with the same refusal (403).
+
+    The consent problems, if any, are listed too, so the caller learns at once
+    everything that stands between the draft and publication.
+    """
+
+    serializer = Serializer
+
+    def execute(self, instance, data):
+        logger.warning(
+            "Refused admin API publish of page %s by user %s",
+            instance.pk,
+            self.request.user.pk,
+            extra={"event": "workflow.direct_publish_refused", "page_id": instance.pk},
+        )
+        draft = instance.specific.get_latest_revision_as_object()
+        detail = " ".join([REFUSAL, *consent_check.page_problems(draft)])
+        return Response({"detail": detail}, status=status.HTTP_403_FORBIDDEN)
+
+
+class DraftCopyPageAPIAction(CopyPageAPIAction):
+    """The admin API's "copy", refused when it would keep the copies live."""
+
+    def execute(self, instance, data):
+        if data.get("keep_live"):
+            return Response(
+                {
+                    "message": "Copies cannot be published straight away: copy with "
+                    "keep_live false and submit the copy for moderation."
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return super().execute(instance, data)
+
+
+class WorkflowOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """Wagtail's admin pages API without its routes around the workflow."""
+
+    actions = {
+        **PagesAdminAPIViewSet.actions,
+        "publish": RefusedPublishAPIAction,
+        "copy": DraftCopyPageAPIAction,
+    }

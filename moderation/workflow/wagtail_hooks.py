@@ -53,6 +53,11 @@ hooks.register("before_bulk_action", guards.refuse_bulk_publish)
 hooks.register("before_copy_page", guards.refuse_copy_published)
 
 
+@hooks.register("construct_admin_api")
+def admin_api_without_direct_publish(router):
+    router.register_endpoint("pages", guards.WorkflowOnlyPagesAdminAPIViewSet)
+
+
 @hooks.register("after_edit_page")
 def restart_review_after_edit(request, page):
     if workflow_restart_if_edited(page=page, user=request.user):
