@@ -3,9 +3,11 @@
 import time
 from urllib.parse import quote
 
+import pytest
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState
 
+from moderation.workflow import services
 from tests.moderation.workflow.conftest import news_edit_form, signed_in, submit
 
 
@@ -152,3 +154,48 @@ def test_request_changes_needs_a_comment_and_returns_the_page(draft, author, app
     workflow_state = draft.current_workflow_state
     assert workflow_state.status == "needs_changes"
     assert workflow_state.current_task_state.comment == "Check the date"
+
+
+def test_wagtail_review_buttons_lead_to_the_review_screen(draft, author, approver):
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    response = signed_in(approver).post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=(draft.pk, "review", task_state.pk),
+        )
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == review_url(task_state)
+
+
+def test_the_review_screen_previews_the_submitted_revision(home_page, author, approver):
+    home_page.title = "What the approver must see"
+    submit(home_page, author)
+    task_state = home_page.current_workflow_task_state
+    client = signed_in(approver)
+    preview_url = reverse(
+        "wagtailadmin_pages:workflow_preview", args=(home_page.pk, task_state.task_id)
+    )
+
+    screen = client.get(review_url(task_state)).content.decode()
+    preview = client.get(preview_url)
+
+    assert preview_url in screen
+    assert preview.status_code == 200
+    assert b"What the approver must see" in preview.content
+    home_page.refresh_from_db()
+    assert home_page.title != "What the approver must see"
+
+
+def test_approval_in_code_without_a_fresh_code_is_refused(draft, author, approver):
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    with pytest.raises(services.StepUpMissing):
+        task_state.task.specific.on_action(task_state, approver, "approve")
+
+    draft.refresh_from_db()
+    assert not draft.live
