@@ -15,7 +15,7 @@ def _channels(page) -> list:
         channels += [
             Channel.social(
                 name=str(post.account),
-                closed=post.account.visibility == "closed",
+                closed=post.account.is_closed,
                 text=post.text,
             )
             for post in posts.all()

@@ -1,9 +1,10 @@
 """What will be posted to each social account with a page, for the review screen.
 
-The publishing side (branch ``ledger``) gives every page a ``social_posts`` relation,
-carried in the page's revisions, one post per account. Moderation never imports
-publishing, so this reads that relation by name and returns plain data. Until the
-relation exists a page has no social posts and the review screen shows the page only.
+The publishing side gives every page a ``social_posts`` relation, carried in the
+page's revisions, one post per chosen account. Moderation never imports publishing,
+so this reads that relation by name and returns plain data. Where the relation does
+not exist (before the publishing app provides it) a page has no social posts and the
+review screen shows the page only.
 """
 
 from dataclasses import dataclass
@@ -11,12 +12,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SocialPostPreview:
-    """One post as it will go out: account, text, image and link back (P2)."""
+    """One post as it will go out: account, exact text, image (P2, C4)."""
 
     account: str
+    closed: bool
     text: str
-    link: str
     image: object | None
+
+
+def text_as_posted(text: str, link: str) -> str:
+    """The editor's words with the link back to the website added if missing (P2).
+
+    The same rule as the publishing side's ``post_text_with_link``, which sends it.
+    """
+    text = text.strip()
+    if link in text:
+        return text
+    return f"{text}\n\n{link}" if text else link
 
 
 def social_posts_for_review(page) -> list[SocialPostPreview]:
@@ -24,13 +36,14 @@ def social_posts_for_review(page) -> list[SocialPostPreview]:
     posts = getattr(page, "social_posts", None)
     if posts is None:
         return []
+    link = page.full_url or page.url_path
     listing_image = getattr(page, "listing_image", None)
     return [
         SocialPostPreview(
             account=str(post.account),
-            text=post.text,
-            link=page.full_url or "",
-            image=listing_image if getattr(post, "include_image", False) else None,
+            closed=post.account.is_closed,
+            text=text_as_posted(post.text, link),
+            image=listing_image if post.include_image else None,
         )
         for post in posts.all()
     ]
