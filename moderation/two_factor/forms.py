@@ -114,6 +114,7 @@ class OneTimeCodeForm(OTPTokenForm):
     def clean(self):
         if self.errors:
             # A malformed or empty code is not an attempt at the device.
+            self.failure_reason = self.failure_reason or "malformed"
             return self.cleaned_data
         code = self.cleaned_data["otp_token"]
         device = self._device_for(code)
