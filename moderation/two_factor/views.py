@@ -158,7 +158,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
                     {
                         "fields": fields,
                         "action_url": next_url,
-                        "action_label": pending_action_label(fields),
+                        "action_label": pending_action_label(fields, path=next_url),
                     },
                 )
             return HttpResponseRedirect(next_url)
