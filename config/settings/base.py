@@ -237,3 +237,4 @@ SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 # Staff sign in through the Wagtail admin (also for private documents and pages).
 LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+AXES_LOCKOUT_TEMPLATE = "moderation/two_factor/locked_out.html"
