@@ -29,7 +29,6 @@ OPEN_URL_NAMES = frozenset(
         "wagtailadmin_sprite",
         "two_factor:verify",
         "two_factor:enrol",
-        "two_factor:backup_codes",
     }
 )
 
