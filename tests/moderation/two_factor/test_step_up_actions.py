@@ -240,3 +240,49 @@ def test_step_up_page_refuses_an_off_site_next(moderator):
     )
 
     assert response["Location"] == reverse("wagtailadmin_home")
+
+
+@pytest.mark.django_db
+def test_revert_and_publish_needs_step_up(moderator, home_page):
+    page = StandardPageFactory(parent=home_page)
+    revision = page.save_revision(user=moderator)
+    client = Client()
+    login_verified(client, moderator, verified_at=STALE)
+    url = reverse("wagtailadmin_pages:revisions_revert", args=(page.pk, revision.pk))
+
+    response = client.post(url, {"title": "Old title", "action-publish": "1"})
+
+    assert step_up_next(response) == url
+
+
+@pytest.mark.django_db
+def test_a_form_with_files_is_refused_with_a_message_not_dropped(moderator, home_page):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = StandardPageFactory(parent=home_page, live=False)
+    client = Client()
+    login_verified(client, moderator, verified_at=STALE)
+    url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+    response = client.post(
+        url,
+        {"action-publish": "1", "file": SimpleUploadedFile("a.txt", b"x")},
+        HTTP_REFERER=f"http://testserver{url}",
+    )
+
+    assert step_up_next(response) == f"http://testserver{url}"
+    assert PENDING_SESSION_KEY not in client.session
+    shown = client.get(response["Location"]).content.decode()
+    assert "Nothing was published" in shown
+    page.refresh_from_db()
+    assert not page.live
+
+
+@pytest.mark.django_db
+def test_an_empty_post_to_the_code_page_gets_a_message(moderator):
+    client = Client()
+    login_verified(client, moderator, verified_at=STALE)
+
+    response = client.post(STEP_UP, {})
+
+    assert "Enter the 6-digit code" in response.content.decode()
