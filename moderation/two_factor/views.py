@@ -243,13 +243,18 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.info(request, "Confirm your code, then press Reset again.")
         return step_up_redirect(request)
     if request.method == "POST":
-        ended = services.second_factor_reset(
+        outcome = services.second_factor_reset(
             user=target, actor=request.user, request=request
+        )
+        told = (
+            "they have been told by email."
+            if outcome.emailed
+            else "the email to them could not be sent: please tell them yourself."
         )
         messages.success(
             request,
             f"Two-factor sign-in reset for {target.get_full_name() or target}. "
-            f"{ended} session(s) ended; they have been told by email.",
+            f"{outcome.sessions_ended} session(s) ended; {told}",
         )
         return redirect("two_factor:staff")
     return render(request, f"{TEMPLATES}/reset.html", {"target": target})

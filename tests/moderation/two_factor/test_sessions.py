@@ -1,13 +1,14 @@
 """Sessions end at sign-out, after 30 minutes idle, after 10 hours, and when access
 changes (deactivation, new password, second factor reset)."""
 
+import socket
 import time
 from urllib.parse import urlparse
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -196,3 +197,36 @@ def test_only_senior_leadership_may_reset(editor, approver):
     assert client.get(reverse("two_factor:report"))["Location"] == reverse(
         "wagtailadmin_home"
     )
+
+
+@pytest.mark.django_db
+def test_reset_stands_and_says_so_when_the_email_cannot_be_sent(editor, senior_leader):
+    with socket.socket() as probe:  # a local port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    client = Client()
+    login_verified(client, senior_leader)
+    login_verified(Client(), editor)
+
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=closed_port,
+        EMAIL_TIMEOUT=2,
+    ):
+        response = client.post(
+            reverse("two_factor:reset", args=(editor.pk,)), follow=True
+        )
+
+    assert response.status_code == 200
+    assert "please tell them yourself" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+
+
+@pytest.mark.django_db
+def test_senior_leadership_group_can_reach_the_admin():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Senior leadership")
+
+    assert group.permissions.filter(codename="access_admin").exists()
