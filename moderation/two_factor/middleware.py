@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -121,6 +122,8 @@ class TwoFactorGateMiddleware:
                 )
             return None
         if user.is_verified():
+            if guarded.is_staff_only(request) and not user.is_staff:
+                raise PermissionDenied
             return None
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             return _with_next("two_factor:verify", request)

@@ -127,3 +127,11 @@ def test_private_page_needs_the_second_factor(home_page, editor):
         reverse("two_factor:verify")
     )
     assert verified.get(page.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_job_queue_dashboard_refuses_accounts_without_staff_status(editor):
+    client = Client()
+    login_verified(client, editor)
+
+    assert client.get("/admin/rq/").status_code == 403

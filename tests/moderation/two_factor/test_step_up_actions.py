@@ -286,3 +286,18 @@ def test_an_empty_post_to_the_code_page_gets_a_message(moderator):
     response = client.post(STEP_UP, {})
 
     assert "Enter the 6-digit code" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_copy_with_publish_needs_step_up(moderator, home_page):
+    page = StandardPageFactory(parent=home_page)
+    client = Client()
+    login_verified(client, moderator, verified_at=STALE)
+    url = reverse("wagtailadmin_pages:copy", args=(page.pk,))
+
+    response = client.post(
+        url, {"new_title": "Copy", "new_slug": "copy", "publish_copies": "on"}
+    )
+
+    assert step_up_next(response) == url
+    assert not type(page).objects.filter(slug="copy").exists()
