@@ -142,14 +142,11 @@ class TwoFactorGateMiddleware:
                 "Nothing was published: confirm a code from your app first, then "
                 "submit the form again (forms with uploaded files cannot be kept).",
             )
-            response = step_up_redirect(request)
-            back = request.META.get("HTTP_REFERER", "")
-            response["Location"] = (
+            # Back to the form they came from (the code page checks it is ours).
+            back = request.META.get("HTTP_REFERER") or request.get_full_path()
+            return HttpResponseRedirect(
                 f"{reverse('two_factor:step_up')}?{urlencode({'next': back})}"
-                if back
-                else response["Location"]
             )
-            return response
         response = step_up_redirect(request)
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             # Wagtail's modal workflow reads JSON; "success" with a redirect sends
