@@ -2,11 +2,14 @@
 
 import re
 import time
+from base64 import b32encode
+from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
@@ -53,7 +56,7 @@ def test_first_sign_in_enrols_then_shows_backup_codes_once_then_admin(client, ed
     assert "<svg" in html
     device = TOTPDevice.objects.get(user=editor, confirmed=False)
     secret = re.search(r"data-two-factor-secret>([A-Z2-7 ]+)<", html).group(1)
-    assert len(secret.replace(" ", "")) == 32  # 20-byte key in base32
+    assert secret.replace(" ", "") == b32encode(device.bin_key).decode()
     assert re.fullmatch(r"([A-Z2-7]{4} )+[A-Z2-7]{4}", secret)
 
     # Nothing else is reachable before enrolment.
@@ -164,6 +167,7 @@ def test_backup_code_works_once(enrolled_editor):
     user, _ = enrolled_editor
     static = StaticDevice.objects.create(user=user, name="Backup codes")
     static.token_set.create(token="abcd2345")
+    static.token_set.create(token="wxyz7777")
     first, second = Client(), Client()
     sign_in_with_password(first, user)
     sign_in_with_password(second, user)
@@ -173,9 +177,19 @@ def test_backup_code_works_once(enrolled_editor):
     reused = second.post(VERIFY, {"otp_token": "abcd2345"})
 
     assert reused.status_code == 200
-    assert "no backup codes left" in errors_of(reused)
+    assert "has been used already" in errors_of(reused)
     used = ModelLogEntry.objects.get(action=audit.BACKUP_CODE_USED)
-    assert used.data["remaining"] == 0
+    assert used.data["remaining"] == 1
+    # The refused reuse throttles the device for a second: let that second pass.
+    StaticDevice.objects.filter(pk=static.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=5)
+    )
+    assert second.post(VERIFY, {"otp_token": "wxyz7777"}).status_code == 302
+    third = Client()
+    sign_in_with_password(third, user)
+    assert "no backup codes left" in errors_of(
+        third.post(VERIFY, {"otp_token": "wxyz7777"})
+    )
 
 
 @pytest.mark.django_db
@@ -282,3 +296,19 @@ def test_verify_redirect_keeps_where_the_person_was_going(client, enrolled_edito
     response = client.post(gate["Location"], {"otp_token": code_at(device)})
 
     assert response["Location"] == "/admin/pages/"
+
+
+@pytest.mark.django_db
+@override_settings(OTP_STATIC_THROTTLE_FACTOR=600)
+def test_backup_codes_are_throttled_after_a_wrong_one(client, enrolled_editor):
+    user, _ = enrolled_editor
+    static = StaticDevice.objects.create(user=user, name="Backup codes")
+    static.token_set.create(token="abcd2345")
+    sign_in_with_password(client, user)
+
+    wrong = client.post(VERIFY, {"otp_token": "zzzz2345"})
+    right = client.post(VERIFY, {"otp_token": "abcd2345"})
+
+    assert "backup code is not right" in errors_of(wrong)
+    assert "Too many wrong codes" in errors_of(right)
+    assert static.token_set.filter(token="abcd2345").exists()
