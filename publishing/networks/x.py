@@ -449,9 +449,11 @@ def _oauth_form(
 ) -> dict[str, str]:
     """The form-encoded token answer of X's OAuth 1.0a endpoints."""
     if response.status_code == 401:
+        body = json_body(response)
+        words = _x_words(body) if body is not None else "no reason given"
         raise AuthExpired(
-            f"X refused the app's keys when asked for a {step}; check "
-            "SOCIAL_X_CONSUMER_KEY and SOCIAL_X_CONSUMER_SECRET."
+            f"X refused the {step} request ({words}). Start connecting again; if it "
+            "happens again, check SOCIAL_X_CONSUMER_KEY and SOCIAL_X_CONSUMER_SECRET."
         )
     raise_for_x_response(response, clock=clock)
     fields = {key: values[0] for key, values in parse_qs(response.text).items()}
