@@ -139,10 +139,12 @@ class FacebookPageNetwork(Network):
             caption = text_with_link(text, link)
             self.check_post(text=caption, images=images)
             [image] = images
+            described = {"alt_text_custom": image.alt_text} if image.alt_text else {}
             answer = self._graph.put_photo(
                 image=(image.filename, image.content, image.mime_type),
                 album_path=f"{self.page_id}/photos",
                 caption=caption,
+                **described,
             )
             # A photo is one object and the post showing it another: the post id is
             # what deleting and pinning act on.

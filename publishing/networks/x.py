@@ -41,6 +41,8 @@ from .http import describe_non_json, http_send, json_body
 
 logger = logging.getLogger(__name__)
 
+#: X's limit on an image's description (alt text).
+MAX_ALT_TEXT_LENGTH = 1000
 #: Every link counts as this many characters: X wraps them all in t.co links.
 TCO_LINK_LENGTH = 23
 #: API hosts whose posts are read on x.com; any other base (an emulator) serves both.
@@ -185,10 +187,20 @@ class XNetwork(Network):
     def text_length(self, text: str) -> int:
         return weighted_length(text)
 
+    def check_post(self, *, text: str, images: list[ImageFile]) -> None:
+        """The common checks, and X's limit on an image's description (alt text)."""
+        super().check_post(text=text, images=images)
+        for image in images:
+            if len(image.alt_text) > MAX_ALT_TEXT_LENGTH:
+                raise PermanentRefusal(
+                    f"The description of {image.filename!r} is {len(image.alt_text)} "
+                    f"characters long; X allows {MAX_ALT_TEXT_LENGTH}."
+                )
+
     def publish(
         self, *, text: str, images: list[ImageFile], link: str | None = None
     ) -> PublishResult:
-        """Upload each image, then create the post with their media ids."""
+        """Upload each image (with its description), then post with their media ids."""
         text = text_with_link(text, link)
         self.check_post(text=text, images=images)
         media_ids = [self._upload_image(image) for image in images]
@@ -225,6 +237,15 @@ class XNetwork(Network):
         media = response.json().get("data") or {}
         if not media.get("id"):
             raise PermanentRefusal(f"X did not accept the image {image.filename!r}.")
+        if image.alt_text:
+            self._request(
+                "POST",
+                "/2/media/metadata",
+                json={
+                    "id": str(media["id"]),
+                    "metadata": {"alt_text": {"text": image.alt_text}},
+                },
+            )
         return str(media["id"])
 
     def _request(

@@ -47,7 +47,10 @@ def test_x_timeline_shows_the_posts_escaped_with_their_images(
 
     assert "text/html" in timeline.headers["content-type"]
     assert "&lt;b&gt;Fish &amp; chips&lt;/b&gt; Friday" in timeline.text
-    assert f"/media/{media['id']}" in timeline.text
+    assert (
+        f"<img src='/media/{media['id']}' alt='The finish line on sports day'>"
+        in timeline.text
+    )
     assert image.content == sports_day_photo.content
     assert post_page.status_code == 200 and "Fish &amp; chips" in post_page.text
 

@@ -56,7 +56,9 @@ def test_publishes_a_photo_post_with_the_link_in_its_caption(
     [post] = facebook_emulator.state()["posts"]
     assert post["id"] == result.remote_id
     assert post["text"] == f"Sports day!\n\n{LINK}"
-    assert [m["filename"] for m in post["media"]] == ["sports-day.png"]
+    assert [(m["filename"], m["alt_text"]) for m in post["media"]] == [
+        ("sports-day.png", "The finish line on sports day")
+    ]
 
 
 def test_one_image_per_post(facebook_emulator, sports_day_photo):

@@ -48,9 +48,20 @@ def test_publishes_an_image_through_the_media_upload(x_emulator, sports_day_phot
 
     [post] = x_emulator.state()["posts"]
     assert post["id"] == result.remote_id
-    assert [(m["filename"], m["mime_type"]) for m in post["media"]] == [
-        ("sports-day.png", "image/png")
+    assert [(m["filename"], m["mime_type"], m["alt_text"]) for m in post["media"]] == [
+        ("sports-day.png", "image/png", "The finish line on sports day")
     ]
+
+
+def test_an_image_description_longer_than_x_allows_is_refused(x_emulator):
+    image = ImageFile(
+        content=b"GIF89a", filename="a.gif", mime_type="image/gif", alt_text="a" * 1001
+    )
+
+    with pytest.raises(
+        PermanentRefusal, match="is 1001 characters long; X allows 1000"
+    ):
+        x_network(x_emulator).publish(text="Described", images=[image])
 
 
 def test_retract_deletes_the_post(x_emulator):
