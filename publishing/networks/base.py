@@ -102,6 +102,15 @@ class RemotePostMissing(PermanentRefusal):
     """The post id is unknown to the network (already deleted, or never existed)."""
 
 
+class DuplicatePost(PermanentRefusal):
+    """The network already has a post with this text and refuses a second one.
+
+    After a `TransientNetworkError` (a timeout can hide a post the network did make),
+    this on the retry means the first attempt probably got through: a person should
+    look at the account rather than the post being marked as failed or as sent.
+    """
+
+
 class Network(abc.ABC):
     """A social network account we can post to.
 
@@ -163,9 +172,10 @@ class Network(abc.ABC):
 
         Raises:
             PermanentRefusal: text too long, too many or unsupported images, or the
-                network refused the post.
+                network refused the post (`DuplicatePost` for the same text again).
             AuthExpired: the account must be connected again.
-            TransientNetworkError: try again later.
+            TransientNetworkError: try again later. It does not prove that nothing
+                was posted: a timeout can hide a post the network made.
         """
 
     @abc.abstractmethod

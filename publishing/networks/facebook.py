@@ -25,6 +25,7 @@ from django.conf import settings
 from .base import (
     AuthExpired,
     Clock,
+    DuplicatePost,
     ImageFile,
     Network,
     PermanentRefusal,
@@ -50,7 +51,8 @@ _TOKEN_CODES = frozenset({102, 190})
 _PERMISSION_CODES = frozenset({10, *range(200, 300)})
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
 _TRANSIENT_CODES = frozenset({2})  # service temporarily unavailable
-_MISSING_OBJECT = (100, 33)  # "Object with ID ... does not exist"
+_MISSING_OBJECT = (100, 33)
+_DUPLICATE_STATUS = 506  # "Object with ID ... does not exist"
 
 Transport = Callable[..., Any]
 
@@ -260,6 +262,8 @@ def _graph_error(status: int, error: Any, retry_after: float | None) -> Exceptio
         return TransientNetworkError(f"Facebook had a temporary problem: {words}")
     if (code, subcode) == _MISSING_OBJECT:
         return RemotePostMissing(f"Facebook has no such post: {words}")
+    if code == _DUPLICATE_STATUS:
+        return DuplicatePost(f"Facebook refused the request: {words}")
     return PermanentRefusal(f"Facebook refused the request: {words}")
 
 

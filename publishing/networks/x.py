@@ -29,6 +29,7 @@ from requests_oauthlib import OAuth1Session
 from .base import (
     AuthExpired,
     Clock,
+    DuplicatePost,
     ImageFile,
     Network,
     PermanentRefusal,
@@ -310,6 +311,8 @@ def raise_for_x_response(response: requests.Response, *, clock: Clock) -> None:
         )
     if status == 404:
         raise RemotePostMissing(f"X has no such post: {words}")
+    if status == 403 and "duplicate content" in words:
+        raise DuplicatePost(f"X refused the request: {words}")
     raise PermanentRefusal(f"X refused the request: {words}")
 
 

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from publishing.networks.base import (
     AuthExpired,
+    DuplicatePost,
     ImageFile,
     PermanentRefusal,
     TransientNetworkError,
@@ -134,7 +135,7 @@ def test_duplicate_message_is_refused_in_facebooks_words(facebook_emulator):
     network = page_network(facebook_emulator)
     network.publish(text="Non-uniform day", images=[])
 
-    with pytest.raises(PermanentRefusal) as refused:
+    with pytest.raises(DuplicatePost) as refused:
         network.publish(text="Non-uniform day", images=[])
 
     assert refused.value.reason == (
@@ -173,6 +174,20 @@ def test_no_answer_within_the_timeout_is_transient(facebook_emulator):
 
     with pytest.raises(TransientNetworkError, match="did not answer within 0.2"):
         page_network(facebook_emulator, timeout=0.2).publish(text="Hi", images=[])
+
+
+def test_a_timeout_can_hide_a_post_and_the_retry_then_says_duplicate(
+    facebook_emulator,
+):
+    facebook_emulator.fail_next("timeout_after_success", hold_seconds=10)
+    network = page_network(facebook_emulator, timeout=0.3)
+
+    with pytest.raises(TransientNetworkError):
+        network.publish(text="Snow day: school closed", images=[])
+    with pytest.raises(DuplicatePost):
+        network.publish(text="Snow day: school closed", images=[])
+
+    assert len(facebook_emulator.state()["posts"]) == 1
 
 
 def test_an_html_page_is_a_clear_error(facebook_emulator):

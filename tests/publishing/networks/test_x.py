@@ -6,6 +6,7 @@ import pytest
 
 from publishing.networks.base import (
     AuthExpired,
+    DuplicatePost,
     ImageFile,
     PermanentRefusal,
     TransientNetworkError,
@@ -161,7 +162,7 @@ def test_duplicate_text_is_refused_in_xs_words(x_emulator):
     network = x_network(x_emulator)
     network.publish(text="Parents' evening on Thursday", images=[])
 
-    with pytest.raises(PermanentRefusal) as refused:
+    with pytest.raises(DuplicatePost) as refused:
         network.publish(text="Parents' evening on Thursday", images=[])
 
     assert refused.value.reason == (
@@ -221,6 +222,19 @@ def test_no_answer_within_the_timeout_is_transient(x_emulator):
         TransientNetworkError, match="did not answer within 0.2 seconds"
     ):
         x_network(x_emulator, timeout=0.2).publish(text="Hello", images=[])
+
+
+def test_a_timeout_can_hide_a_post_and_the_retry_then_says_duplicate(x_emulator):
+    x_emulator.fail_next("timeout_after_success", hold_seconds=10)
+    network = x_network(x_emulator, timeout=0.3)
+
+    with pytest.raises(TransientNetworkError):
+        network.publish(text="Snow day: school closed", images=[])
+    assert len(x_emulator.state()["posts"]) == 1  # X made it all the same
+
+    with pytest.raises(DuplicatePost):
+        network.publish(text="Snow day: school closed", images=[])
+    assert len(x_emulator.state()["posts"]) == 1
 
 
 def test_an_unreachable_network_is_transient_and_the_reason_holds_no_secret():
