@@ -185,10 +185,12 @@ class XNetwork(Network):
     def default_base_url(cls) -> str:
         return settings.SOCIAL_X_API_BASE_URL
 
-    def text_length(self, text: str) -> int:
+    @classmethod
+    def text_length(cls, text: str) -> int:
         return weighted_length(text)
 
-    def check_post(self, *, text: str, images: list[ImageFile]) -> None:
+    @classmethod
+    def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
         """The common checks, and X's limit on an image's description (alt text)."""
         super().check_post(text=text, images=images)
         for image in images:

@@ -121,6 +121,15 @@ def test_weighted_length_counts_wide_characters_as_2():
     assert weighted_length("Well done 🎉") == 10 + 2
 
 
+def test_the_editor_can_count_and_check_without_credentials():
+    x = network_class("x")
+
+    assert x.text_length(f"Snow day {LINK}") == 32
+    x.check_post(text="a" * 280, images=[])
+    with pytest.raises(PermanentRefusal, match="281 characters long"):
+        x.check_post(text="a" * 281, images=[])
+
+
 def test_a_post_of_exactly_280_as_x_counts_it_is_sent(x_emulator):
     text = "a" * (280 - 2 - 23)
 
