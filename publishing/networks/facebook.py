@@ -150,11 +150,15 @@ class FacebookPageNetwork(Network):
             )
             # A photo is one object and the post showing it another: the post id is
             # what deleting and pinning act on.
-            remote_id = answer.get("post_id") or f"{self.page_id}_{answer['id']}"
+            if answer.get("post_id"):
+                remote_id = answer["post_id"]
+            else:
+                remote_id = f"{self.page_id}_{_answered_id(answer)}"
         else:
             self.check_post(text=text, images=images)
             fields = {"message": text} | ({"link": link} if link else {})
-            remote_id = self._graph.put_object(self.page_id, "feed", **fields)["id"]
+            answer = self._graph.put_object(self.page_id, "feed", **fields)
+            remote_id = _answered_id(answer)
         return PublishResult(remote_id=str(remote_id), url=self.post_url(remote_id))
 
     def retract(self, *, remote_id: str) -> RetractResult:
@@ -200,6 +204,16 @@ class FacebookPageNetwork(Network):
         )
 
 
+def _answered_id(answer: Any) -> str:
+    """The new post's id from a Graph answer, or a clear error when it has none."""
+    if isinstance(answer, dict) and answer.get("id"):
+        return str(answer["id"])
+    raise PermanentRefusal(
+        "Facebook accepted the request but sent no post id back; look at the Page "
+        "before sending again."
+    )
+
+
 def facebook_web_base_url(graph_base_url: str) -> str:
     """www.facebook.com for the real Graph API; the emulator serves its own pages."""
     graph_base_url = graph_base_url.rstrip("/")
@@ -228,7 +242,7 @@ def graph_request(
     body = json_body(response)
     retry_after = _usage_retry_after(response)
     error = body.get("error") if isinstance(body, dict) else None
-    if 200 <= response.status_code < 300 and body is not None and not error:
+    if 200 <= response.status_code < 300 and isinstance(body, dict) and not error:
         return body
     if body is None:
         reason = describe_non_json("Facebook", response)
@@ -240,7 +254,8 @@ def graph_request(
 
 def _graph_error(status: int, error: Any, retry_after: float | None) -> Exception:
     """The `NetworkError` for a Graph error object (message, type, code, subcode)."""
-    error = error if isinstance(error, dict) else {"message": str(error)}
+    if not isinstance(error, dict):
+        error = {"message": f"an answer it does not normally give (HTTP {status})"}
     code, subcode = error.get("code"), error.get("error_subcode")
     words = error.get("message") or "Facebook gave no reason."
     if code in _TOKEN_CODES or status == 401:

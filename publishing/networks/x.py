@@ -208,6 +208,11 @@ class XNetwork(Network):
         self.check_post(text=text, images=images)
         media_ids = [self._upload_image(image) for image in images]
         response = self._client.create_tweet(text=text, media_ids=media_ids or None)
+        if not isinstance(response.data, dict) or not response.data.get("id"):
+            raise PermanentRefusal(
+                "X accepted the request but sent no post id back; look at the X "
+                "account before sending again."
+            )
         remote_id = str(response.data["id"])
         return PublishResult(remote_id=remote_id, url=self.post_url(remote_id))
 

@@ -29,6 +29,7 @@ FAILURE_KINDS = (
     "timeout",
     "timeout_after_success",
     "html",
+    "empty_success",
     "media_refused",
 )
 STATUS_KINDS = {401: "unauthorized", 403: "duplicate", 429: "rate_limited"}
@@ -282,6 +283,8 @@ class Emulator:
                     response = self.route(request)
                 self.hold(failure.hold_seconds)
                 return response
+            if failure.kind == "empty_success":
+                return EmulatorResponse.json({}, failure.status or 200)
             if failure.kind == "html":
                 return EmulatorResponse.html(
                     "<!DOCTYPE html><html><body><h1>Something went wrong</h1>"

@@ -190,6 +190,17 @@ def test_a_timeout_can_hide_a_post_and_the_retry_then_says_duplicate(
     assert len(facebook_emulator.state()["posts"]) == 1
 
 
+def test_a_success_without_a_post_id_is_a_clear_error(
+    facebook_emulator, sports_day_photo
+):
+    network = page_network(facebook_emulator)
+    facebook_emulator.fail_next("empty_success", times=2)
+
+    for images in ([], [sports_day_photo]):
+        with pytest.raises(PermanentRefusal, match="sent no post id back"):
+            network.publish(text="Hello", images=images)
+
+
 def test_an_html_page_is_a_clear_error(facebook_emulator):
     facebook_emulator.fail_next("html", status=200)
     with pytest.raises(PermanentRefusal, match="answered with a web page"):

@@ -267,6 +267,13 @@ def test_an_html_page_instead_of_json_is_a_clear_permanent_error(x_emulator):
     assert "instead of its API's JSON" in refused.value.reason
 
 
+def test_a_success_without_a_post_id_is_a_clear_error(x_emulator):
+    x_emulator.fail_next("empty_success", status=201)
+
+    with pytest.raises(PermanentRefusal, match="sent no post id back; look at the X"):
+        x_network(x_emulator).publish(text="Hello", images=[])
+
+
 def test_an_html_error_page_from_a_failing_server_is_transient(x_emulator):
     x_emulator.fail_next("html", status=502)
 
