@@ -3,6 +3,7 @@
 import signal
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -223,3 +224,21 @@ def test_serve_runs_both_emulators_until_stopped():
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_concurrent_posts_each_get_their_own_id(x_emulator, facebook_emulator):
+    def post_both(number: int) -> tuple[str, str]:
+        text = f"Class {number} assembly"
+        return (
+            x_network(x_emulator).publish(text=text, images=[]).remote_id,
+            facebook_network(facebook_emulator).publish(text=text, images=[]).remote_id,
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(post_both, range(24)))
+
+    for emulator, ids in zip(
+        (x_emulator, facebook_emulator), zip(*results, strict=True), strict=True
+    ):
+        assert len(set(ids)) == 24
+        assert {post["id"] for post in emulator.state()["posts"]} == set(ids)
