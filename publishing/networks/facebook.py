@@ -11,6 +11,7 @@ import functools
 import hmac
 import json
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from urllib.parse import urlencode
 import facebook
 import requests
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
     AuthExpired,
@@ -51,8 +53,9 @@ _TOKEN_CODES = frozenset({102, 190})
 _PERMISSION_CODES = frozenset({10, *range(200, 300)})
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
 _TRANSIENT_CODES = frozenset({2})  # service temporarily unavailable
-_MISSING_OBJECT = (100, 33)
-_DUPLICATE_STATUS = 506  # "Object with ID ... does not exist"
+_MISSING_OBJECT = (100, 33)  # "Object with ID ... does not exist"
+_DUPLICATE_STATUS = 506  # "Duplicate status message"
+_GRAPH_VERSION = re.compile(r"^v\d+\.\d+$")
 
 Transport = Callable[..., Any]
 
@@ -70,6 +73,11 @@ class _GraphAPI(facebook.GraphAPI):
     """
 
     def __init__(self, *, access_token: str | None, version: str, transport: Transport):
+        if not _GRAPH_VERSION.match(version):
+            raise ImproperlyConfigured(
+                f"The Graph API version must look like 'v21.0', not {version!r} "
+                "(SOCIAL_FACEBOOK_GRAPH_VERSION)."
+            )
         super().__init__(access_token=access_token, version="3.1")
         self.version = version
         self._transport = transport
@@ -199,7 +207,6 @@ class FacebookPageNetwork(Network):
             method=method,
             path=path,
             timeout=self.timeout,
-            clock=self.clock,
             **kwargs,
         )
 
@@ -227,7 +234,6 @@ def graph_request(
     method: str,
     path: str,
     timeout: float,
-    clock: Clock,
     **kwargs: Any,
 ) -> Any:
     """Send one Graph API request and return its JSON, or raise the right error."""
@@ -399,7 +405,6 @@ def facebook_connect_finish(
     expected_state: str,
     callback_params: Mapping[str, str],
     timeout: float = 15.0,
-    clock: Clock = time.time,
 ) -> FacebookConnection:
     """Code -> short-lived user token -> long-lived user token -> the person's Pages.
 
@@ -430,7 +435,6 @@ def facebook_connect_finish(
         session=requests.Session(),
         base_url=base_url,
         timeout=timeout,
-        clock=clock,
     )
 
     def graph(access_token: str | None) -> _GraphAPI:

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from publishing.networks.base import (
@@ -45,6 +46,13 @@ def test_uses_the_configured_graph_version_not_facebook_sdks_retired_one(
     network.publish(text="Version check", images=[])
 
     assert facebook_emulator.state()["api_versions"] == ["v22.0"]
+
+
+def test_a_graph_version_in_the_wrong_form_is_a_configuration_error(
+    facebook_emulator,
+):
+    with pytest.raises(ImproperlyConfigured, match="must look like 'v21.0', not '3.1'"):
+        page_network(facebook_emulator, graph_version="3.1")
 
 
 def test_publishes_a_photo_post_with_the_link_in_its_caption(
