@@ -44,6 +44,8 @@ def admin_urls(home_page) -> list[str]:
         "/admin/account/",
         "/admin/rq/",
         "/admin/rq/queues/0/",
+        "/admin/django/",
+        "/admin/django/auth/user/",
         "/admin/two-factor/devices/",
         "/admin/two-factor/step-up/",
         "/admin/two-factor/log/",
