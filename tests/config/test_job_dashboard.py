@@ -1,4 +1,4 @@
-"""The job queue dashboard works for a verified superuser (it links into Django's admin)."""
+"""The job queue dashboard renders for a verified superuser (it links to Django admin)."""
 
 import pytest
 
