@@ -1,4 +1,4 @@
-"""The job queue dashboard renders for a verified superuser (it links to Django admin)."""
+"""The job queue dashboard renders for a verified superuser."""
 
 import pytest
 
