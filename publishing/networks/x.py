@@ -29,6 +29,7 @@ from requests_oauthlib import OAuth1Session
 from .base import (
     AuthExpired,
     Clock,
+    DuplicatePost,
     ImageFile,
     Network,
     PermanentRefusal,
@@ -41,6 +42,8 @@ from .http import describe_non_json, http_send, json_body
 
 logger = logging.getLogger(__name__)
 
+#: X's limit on an image's description (alt text).
+MAX_ALT_TEXT_LENGTH = 1000
 #: Every link counts as this many characters: X wraps them all in t.co links.
 TCO_LINK_LENGTH = 23
 #: API hosts whose posts are read on x.com; any other base (an emulator) serves both.
@@ -54,7 +57,14 @@ PUBLIC_WEB_URLS = {
 # so an emoji sequence is not counted more than once.
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
 _WEIGHTLESS = frozenset({"\u200d", *map(chr, range(0xFE00, 0xFE10))})
-_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+# A link: with a scheme or "www.", or a bare domain under a common top-level domain
+# (X links "bbc.co.uk" too, and counts it 23 like any other).
+_BARE_DOMAIN_TLDS = "com|org|net|edu|gov|uk|wales|cymru|ie|info|io|co|eu|app|news"
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]+"
+    rf"|(?<![\w@.])(?:[a-z0-9-]+\.)+(?:{_BARE_DOMAIN_TLDS})\b(?:/[^\s<>\"]*)?",
+    re.IGNORECASE,
+)
 _URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
@@ -62,8 +72,11 @@ def weighted_length(text: str) -> int:
     """The length X gives `text`: links count 23 each, wide characters count 2.
 
     Used by the editor's length counter and by the send-time check against 280.
-    Links are recognised by `http://`, `https://` or `www.` (the website's own links,
-    P2, always carry a scheme); a bare domain such as `example.org` counts as typed.
+    Links are recognised by `http://`, `https://`, `www.` or a bare domain under a
+    common top-level domain (`bbc.co.uk/news`). Emoji made of several code points
+    (flags, skin tones, families) count 2 per code point here where X counts 2 per
+    emoji: the count can be a little high, never low, so a post that passes this
+    check is never refused by X as too long.
     """
     text = unicodedata.normalize("NFC", text)
     length = 0
@@ -172,17 +185,34 @@ class XNetwork(Network):
     def default_base_url(cls) -> str:
         return settings.SOCIAL_X_API_BASE_URL
 
-    def text_length(self, text: str) -> int:
+    @classmethod
+    def text_length(cls, text: str) -> int:
         return weighted_length(text)
+
+    @classmethod
+    def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
+        """The common checks, and X's limit on an image's description (alt text)."""
+        super().check_post(text=text, images=images)
+        for image in images:
+            if len(image.alt_text) > MAX_ALT_TEXT_LENGTH:
+                raise PermanentRefusal(
+                    f"The description of {image.filename!r} is {len(image.alt_text)} "
+                    f"characters long; X allows {MAX_ALT_TEXT_LENGTH}."
+                )
 
     def publish(
         self, *, text: str, images: list[ImageFile], link: str | None = None
     ) -> PublishResult:
-        """Upload each image, then create the post with their media ids."""
+        """Upload each image (with its description), then post with their media ids."""
         text = text_with_link(text, link)
         self.check_post(text=text, images=images)
         media_ids = [self._upload_image(image) for image in images]
         response = self._client.create_tweet(text=text, media_ids=media_ids or None)
+        if not isinstance(response.data, dict) or not response.data.get("id"):
+            raise PermanentRefusal(
+                "X accepted the request but sent no post id back; look at the X "
+                "account before sending again."
+            )
         remote_id = str(response.data["id"])
         return PublishResult(remote_id=remote_id, url=self.post_url(remote_id))
 
@@ -215,6 +245,15 @@ class XNetwork(Network):
         media = response.json().get("data") or {}
         if not media.get("id"):
             raise PermanentRefusal(f"X did not accept the image {image.filename!r}.")
+        if image.alt_text:
+            self._request(
+                "POST",
+                "/2/media/metadata",
+                json={
+                    "id": str(media["id"]),
+                    "metadata": {"alt_text": {"text": image.alt_text}},
+                },
+            )
         return str(media["id"])
 
     def _request(
@@ -279,6 +318,8 @@ def raise_for_x_response(response: requests.Response, *, clock: Clock) -> None:
         )
     if status == 404:
         raise RemotePostMissing(f"X has no such post: {words}")
+    if status == 403 and "duplicate content" in words:
+        raise DuplicatePost(f"X refused the request: {words}")
     raise PermanentRefusal(f"X refused the request: {words}")
 
 
@@ -449,9 +490,11 @@ def _oauth_form(
 ) -> dict[str, str]:
     """The form-encoded token answer of X's OAuth 1.0a endpoints."""
     if response.status_code == 401:
+        body = json_body(response)
+        words = _x_words(body) if body is not None else "no reason given"
         raise AuthExpired(
-            f"X refused the app's keys when asked for a {step}; check "
-            "SOCIAL_X_CONSUMER_KEY and SOCIAL_X_CONSUMER_SECRET."
+            f"X refused the {step} request ({words}). Start connecting again; if it "
+            "happens again, check SOCIAL_X_CONSUMER_KEY and SOCIAL_X_CONSUMER_SECRET."
         )
     raise_for_x_response(response, clock=clock)
     fields = {key: values[0] for key, values in parse_qs(response.text).items()}
