@@ -199,3 +199,34 @@ def test_approval_in_code_without_a_fresh_code_is_refused(draft, author, approve
 
     draft.refresh_from_db()
     assert not draft.live
+
+
+def test_approval_of_a_revision_other_than_the_one_waiting_is_refused(
+    draft, author, approver
+):
+    old = draft.get_latest_revision()
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    response = signed_in(approver).post(
+        review_url(task_state),
+        {"action": "approve", "revision_id": old.pk},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert not draft.live
+    assert b"The page changed after it was submitted" in response.content
+
+
+def test_a_post_without_a_decision_is_answered_with_a_message(draft, author, approver):
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    response = signed_in(approver).post(
+        review_url(task_state), {"action": "publish"}, follow=True
+    )
+
+    draft.refresh_from_db()
+    assert not draft.live
+    assert b"Choose Approve or Request changes" in response.content
