@@ -270,3 +270,5 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = (
 MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
     "MODERATION_SENIOR_APPROVAL_PAGE_TYPES"
 )
+# Logs decisions Wagtail's own workflow endpoints refuse (never changes a response).
+MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]

@@ -7,7 +7,16 @@ from django.urls import reverse
 from wagtail.models import TaskState
 
 from moderation import roles
-from tests.moderation.workflow.conftest import signed_in, staff, submit
+from tests.moderation.workflow.conftest import (
+    news_edit_form,
+    signed_in,
+    staff,
+    submit,
+)
+
+
+def events(caplog) -> list:
+    return [getattr(record, "event", None) for record in caplog.records]
 
 
 def review_url(task_state) -> str:
@@ -55,20 +64,24 @@ def test_author_approval_post_is_refused_and_logged(draft, approver_author, capl
     assert not draft.live
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"
     assert b"Another member of staff must check it" in response.content
-    assert "workflow.decision_refused" in [
-        getattr(record, "event", None) for record in caplog.records
-    ]
+    assert "workflow.decision_refused" in events(caplog)
 
 
-def test_forged_wagtail_approve_post_by_editor_is_refused(draft, author):
+def test_forged_wagtail_approve_post_by_editor_is_refused_and_logged(
+    draft, author, caplog
+):
     submit(draft, author)
     task_state = draft.current_workflow_task_state
 
-    response = signed_in(author).post(
-        wagtail_action_url(draft, "approve", task_state), {"comment": ""}, follow=True
-    )
+    with caplog.at_level(logging.WARNING, logger="moderation.workflow.middleware"):
+        response = signed_in(author).post(
+            wagtail_action_url(draft, "approve", task_state),
+            {"comment": ""},
+            follow=True,
+        )
 
     assert b"do not have permission" in response.content
+    assert "workflow.decision_refused" in events(caplog)
     draft.refresh_from_db()
     assert not draft.live
 
@@ -146,3 +159,25 @@ def test_an_uninvolved_superuser_may_approve(draft, author, superuser):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.live
+
+
+def test_forged_approve_from_the_editor_is_refused_and_logged(
+    draft, approver_author, caplog
+):
+    submit(draft, approver_author)
+
+    with caplog.at_level(logging.WARNING, logger="moderation.workflow.middleware"):
+        signed_in(approver_author).post(
+            reverse("wagtailadmin_pages:edit", args=(draft.pk,)),
+            news_edit_form(
+                draft,
+                **{
+                    "action-workflow-action": "true",
+                    "workflow-action-name": "approve",
+                },
+            ),
+        )
+
+    draft.refresh_from_db()
+    assert not draft.live
+    assert "workflow.decision_refused" in events(caplog)
