@@ -3,7 +3,14 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, Task, Workflow
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Task,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from moderation import roles
 from moderation.models import ApprovalTask
@@ -91,3 +98,29 @@ def test_a_run_that_reaches_the_end_without_approval_publishes_nothing(draft, au
         publish_approved_workflow_state(workflow_state, user=author)
     draft.refresh_from_db()
     assert not draft.live
+
+
+def test_a_plain_wagtail_approval_workflow_cannot_publish(
+    news_index, draft, author, approver
+):
+    plain_task = GroupApprovalTask.objects.create(name="Anyone in Approvers")
+    plain_task.groups.set(Group.objects.filter(name=roles.APPROVERS))
+    plain = Workflow.objects.create(name="Plain")
+    WorkflowTask.objects.create(workflow=plain, task=plain_task, sort_order=0)
+    WorkflowPage.objects.create(workflow=plain, page=news_index)
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    response = signed_in(approver).post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=(draft.pk, "approve", task_state.pk),
+        ),
+        {"comment": ""},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert not draft.live
+    assert draft.current_workflow_task_state.pk == task_state.pk
+    assert b"do not have permission" in response.content
