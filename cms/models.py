@@ -16,6 +16,9 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import BodyBlock
+from .pagination import paginate
+
+NEWS_PER_PAGE = 10
 
 
 class SchoolImage(AbstractImage):
@@ -112,14 +115,26 @@ class NewsIndexPage(Page):
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import news_for_listing  # selectors import this module
+
+        context = super().get_context(request, *args, **kwargs)
+        context["news_page"] = paginate(
+            news_for_listing(within=self),
+            page=request.GET.get("page"),
+            per_page=NEWS_PER_PAGE,
+        )
+        return context
+
 
 class NewsPage(Page):
     date = models.DateField("Post date", default=timezone.localdate)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and search"
     )
+    # The school's own image model, so consent rules (C1, C2) cover listing images too.
     listing_image = models.ForeignKey(
-        "wagtailimages.Image",
+        "cms.SchoolImage",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -169,6 +184,13 @@ class NoticeIndexPage(Page):
     subpage_types = ["cms.NoticePage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import notices_in_force  # selectors import this module
+
+        context = super().get_context(request, *args, **kwargs)
+        context["notices"] = notices_in_force(within=self)
+        return context
 
 
 class NoticeQuerySet(PageQuerySet):
@@ -220,6 +242,13 @@ class NoticePage(Page):
         APIField("valid_until"),
         APIField("pinned"),
     ]
+
+    @property
+    def in_force(self) -> bool:
+        """True while the notice applies (between its start and end, if it has them)."""
+        now = timezone.now()
+        started = self.valid_from is None or self.valid_from <= now
+        return started and (self.valid_until is None or self.valid_until > now)
 
     def clean(self) -> None:
         super().clean()

@@ -220,5 +220,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"rq.worker": {"level": "INFO"}},
+    "loggers": {
+        "rq.worker": {"level": "INFO"},
+        # One line per background index update drowns the useful lines out.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
