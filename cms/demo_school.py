@@ -15,6 +15,7 @@ import datetime
 import io
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -285,6 +286,11 @@ class DemoSchoolLoader:
         home = site.root_page.specific
         if not site.site_name:
             site.site_name = SCHOOL_NAME
+            url = urlsplit(settings.SITE_URL)
+            if site.hostname == "localhost" and site.port == 80 and url.hostname:
+                # Still the migration's placeholder: page links follow SITE_URL.
+                site.hostname = url.hostname
+                site.port = url.port or (443 if url.scheme == "https" else 80)
             site.save()
         if not home.office_phone:
             home.title = SCHOOL_NAME

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document
@@ -32,6 +33,15 @@ class SchoolImage(AbstractImage):
     )
 
     admin_form_fields = (*Image.admin_form_fields, "copyright_holder", "credit")
+    api_fields = [
+        APIField("description"),
+        APIField("credit"),
+        APIField("copyright_holder"),
+        APIField(
+            "thumbnail", serializer=ImageRenditionField("fill-600x400", source="*")
+        ),
+        APIField("large", serializer=ImageRenditionField("width-1200", source="*")),
+    ]
 
 
 class SchoolRendition(AbstractRendition):
@@ -164,7 +174,12 @@ class NewsPage(Page):
         APIField("date"),
         APIField("summary"),
         APIField("body"),
-        APIField("categories"),
+        APIField(
+            "categories",
+            serializer=serializers.SlugRelatedField(
+                many=True, read_only=True, slug_field="name"
+            ),
+        ),
         APIField("listing_image"),
         APIField(
             "listing_image_thumbnail",
