@@ -1,5 +1,12 @@
-"""Stream blocks for the body of news and standard pages."""
+"""Stream blocks for the body of news and standard pages.
 
+Blocks that can show a learner (images, documents, video embeds) render nothing once
+the item's consent has been withdrawn (C1, C2): the page stays published without it.
+"""
+
+from django import forms
+from django.db import models
+from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.api.utils import get_full_url
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -9,30 +16,51 @@ from wagtail.images.blocks import ImageChooserBlock
 API_IMAGE_RENDITION = "width-960"
 
 
-class CaptionedImageBlock(blocks.StructBlock):
+class WithdrawableMediaMixin:
+    """Render and serialise nothing for an image or document whose consent ended."""
+
+    media_field: str
+
+    def _is_withdrawn(self, value) -> bool:
+        item = value.get(self.media_field) if value else None
+        return item is None or item.is_withdrawn
+
+    def render(self, value, context=None):
+        if self._is_withdrawn(value):
+            return ""
+        return super().render(value, context=context)
+
+    def get_api_representation(self, value, context=None):
+        if self._is_withdrawn(value):
+            return None
+        return super().get_api_representation(value, context=context)
+
+
+class CaptionedImageBlock(WithdrawableMediaMixin, blocks.StructBlock):
     """A picture with its caption; alt text is the image's description (or title)."""
 
     image = ImageChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=250)
 
+    media_field = "image"
+
     def get_api_representation(self, value, context=None):
         """The image as a ready-to-use rendition, so apps never fetch the original."""
+        representation = super().get_api_representation(value, context=context)
+        if representation is None:
+            return None
         image = value["image"]
-        if image is None:  # the image was deleted after the page was published
-            return {"image": None, "caption": value["caption"]}
         rendition = image.get_rendition(API_IMAGE_RENDITION)
-        return {
-            "image": {
-                "id": image.pk,
-                "title": image.title,
-                "url": rendition.full_url,
-                "width": rendition.width,
-                "height": rendition.height,
-                "alt": image.default_alt_text,
-                "credit": image.credit,
-            },
-            "caption": value["caption"],
+        representation["image"] = {
+            "id": image.pk,
+            "title": image.title,
+            "url": rendition.full_url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.default_alt_text,
+            "credit": image.credit,
         }
+        return representation
 
     class Meta:
         icon = "image"
@@ -48,7 +76,7 @@ class QuoteBlock(blocks.StructBlock):
         template = "cms/blocks/quote.html"
 
 
-class DocumentLinkBlock(blocks.StructBlock):
+class DocumentLinkBlock(WithdrawableMediaMixin, blocks.StructBlock):
     """A newsletter, letter or form offered for download."""
 
     document = DocumentChooserBlock()
@@ -56,23 +84,87 @@ class DocumentLinkBlock(blocks.StructBlock):
         required=False, help_text="Defaults to the document's title"
     )
 
+    media_field = "document"
+
     def get_api_representation(self, value, context=None):
+        representation = super().get_api_representation(value, context=context)
+        if representation is None:
+            return None
         document = value["document"]
-        if document is None:  # the document was deleted after the page was published
-            return {"document": None, "title": value["title"]}
-        return {
-            "document": {
-                "id": document.pk,
-                "title": document.title,
-                "url": get_full_url((context or {}).get("request"), document.url),
-                "file_extension": document.file_extension,
-            },
-            "title": value["title"] or document.title,
+        representation["document"] = {
+            "id": document.pk,
+            "title": document.title,
+            "url": get_full_url((context or {}).get("request"), document.url),
+            "file_extension": document.file_extension,
         }
+        representation["title"] = value["title"] or document.title
+        return representation
 
     class Meta:
         icon = "doc-full"
         template = "cms/blocks/document_link.html"
+
+
+class LearnerChooserBlock(blocks.ChooserBlock):
+    """Pick a learner from the consent register (named lazily: cms never imports it)."""
+
+    target_model = "moderation.Learner"
+
+    @cached_property
+    def widget(self):
+        return forms.Select()
+
+    def get_form_state(self, value):
+        # A plain select, not a modal chooser: its state is the chosen id.
+        return blocks.FieldBlock.get_form_state(self, value)
+
+
+class ConsentEmbedBlock(blocks.StructBlock):
+    """A video with a declaration of who is shown in it (C1, C2).
+
+    The ``embed`` sub-field holds the URL. Until the editor declares either "no
+    identifiable learners" or the learners shown, the video counts as untagged and the
+    page cannot be published. Only the video itself is rendered: the learners chosen
+    here are never shown on the site or in the API.
+    """
+
+    class LearnersShown(models.TextChoices):
+        NONE = "none", "No identifiable learners"
+        LEARNERS = "learners", "Identifiable learners are shown (choose them)"
+
+    embed = EmbedBlock(help_text="A video from YouTube, Vimeo and similar")
+    learners_shown = blocks.ChoiceBlock(
+        choices=LearnersShown.choices,
+        required=True,
+        label="Who is in the video",
+    )
+    learners = blocks.ListBlock(
+        LearnerChooserBlock(), required=False, label="Learners shown"
+    )
+
+    class Meta:
+        icon = "media"
+        help_text = "Consent rules apply to videos as to photos"
+
+    def to_python(self, value):
+        # Bodies saved before the declaration existed hold the bare URL.
+        if isinstance(value, str):
+            value = {"embed": value}
+        return super().to_python(value)
+
+    def bulk_to_python(self, values):
+        values = [{"embed": v} if isinstance(v, str) else v for v in values]
+        return super().bulk_to_python(values)
+
+    def render(self, value, context=None):
+        return self.child_blocks["embed"].render(value.get("embed"), context=context)
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "embed": self.child_blocks["embed"].get_api_representation(
+                value.get("embed"), context=context
+            )
+        }
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -82,7 +174,4 @@ class BodyBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     quote = QuoteBlock()
     document = DocumentLinkBlock()
-    embed = EmbedBlock(
-        help_text="A video from YouTube, Vimeo and similar (consent rules apply)",
-        icon="media",
-    )
+    embed = ConsentEmbedBlock()

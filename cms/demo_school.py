@@ -259,6 +259,7 @@ class DemoSchoolLoader:
             description=f"A drawing of a {scene} scene for the story “{title}”.",
             copyright_holder=SCHOOL_NAME,
             credit=f"Illustration: {SCHOOL_NAME}",
+            no_identifiable_learners=True,  # drawn scenes: nobody is pictured
             file=ImageFile(
                 io.BytesIO(draw_demo_picture(scene=scene, seed=seed)),
                 name=f"demo-{scene}-{seed}.jpg",
@@ -272,7 +273,7 @@ class DemoSchoolLoader:
         existing = SchoolDocument.objects.filter(title=title).first()
         if existing is not None:
             return existing
-        document = SchoolDocument(title=title)
+        document = SchoolDocument(title=title, no_identifiable_learners=True)
         document.file.save(
             "autumn-newsletter.pdf",
             ContentFile(draw_newsletter_pdf(title=title, lines=NEWSLETTER_LINES)),

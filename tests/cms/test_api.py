@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tests.factories import (
     DocumentFactory,
@@ -24,8 +25,9 @@ def story(school):
         credit="Photo: Mrs Jones",
         file__width=1200,
         file__height=800,
+        no_identifiable_learners=True,
     )
-    document = DocumentFactory(title="Sports day letter")
+    document = DocumentFactory(title="Sports day letter", no_identifiable_learners=True)
     page = NewsPageFactory(
         parent=school.news_index,
         title="Sports day",
@@ -84,7 +86,7 @@ def test_news_detail_serialises_the_body_blocks(client, story):
     document = blocks["document"]
     assert document["title"] == "Sports day letter"
     assert document["document"]["url"].startswith(f"{API_BASE}/documents/")
-    assert data["listing_image"]["meta"]["type"] == "cms.SchoolImage"
+    assert ".width-1200." in data["listing_image"]["url"]
 
 
 def test_notice_fields(client, school):
@@ -118,6 +120,23 @@ def test_images_have_rendition_urls(client, story):
     assert data["thumbnail"]["full_url"].startswith(f"{API_BASE}/media/images/")
     assert (data["thumbnail"]["width"], data["thumbnail"]["height"]) == (600, 400)
     assert "large" in data
+
+
+def test_untagged_and_withdrawn_media_are_not_in_the_api(client, story):
+    """C1, C2: only media that say who is in them, with consent standing."""
+    untagged = ImageFactory(title="Untagged")
+    withdrawn = ImageFactory(title="Withdrawn", no_identifiable_learners=True)
+    withdrawn.consent_withdrawn_at = timezone.now()
+    withdrawn.save()
+    DocumentFactory(title="Untagged letter")
+
+    images = client.get("/api/v2/images/").json()
+    documents = client.get("/api/v2/documents/").json()
+
+    assert [item["title"] for item in images["items"]] == ["Field"]
+    assert [item["title"] for item in documents["items"]] == ["Sports day letter"]
+    assert client.get(f"/api/v2/images/{untagged.pk}/").status_code == 404
+    assert client.get(f"/api/v2/images/{withdrawn.pk}/").status_code == 404
 
 
 def test_documents_have_download_urls(client, story):

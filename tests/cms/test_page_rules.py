@@ -33,7 +33,9 @@ from home.models import HomePage
         (SocialMediaPage, StandardPage, False),
     ],
 )
-def test_page_type_may_exist_only_under_its_parents(page_type, parent_type, allowed):
+def test_page_type_may_exist_only_under_its_parents(
+    db, page_type, parent_type, allowed
+):
     assert page_type.can_exist_under(parent_type()) is allowed
 
 

@@ -44,8 +44,9 @@ def test_news_page_renders_every_body_block(client, school, stored_embed):
         title="Sports field",
         description="The school field with bunting",
         credit="Photo: Mrs Jones",
+        no_identifiable_learners=True,
     )
-    document = DocumentFactory(title="Sports day letter")
+    document = DocumentFactory(title="Sports day letter", no_identifiable_learners=True)
     sport = NewsCategoryFactory(name="Sport", slug="sport")
     page = NewsPageFactory(
         parent=school.news_index,
@@ -57,7 +58,7 @@ def test_news_page_renders_every_body_block(client, school, stored_embed):
             ("image", {"image": image, "caption": "The relay"}),
             ("quote", {"text": "Best day ever", "attribution": "Year 2"}),
             ("document", {"document": document, "title": ""}),
-            ("embed", VIDEO_URL),
+            ("embed", {"embed": VIDEO_URL, "learners_shown": "none", "learners": []}),
         ],
     )
     page.categories.add(sport)
@@ -82,13 +83,35 @@ def test_news_page_renders_every_body_block(client, school, stored_embed):
 
 
 def test_news_page_shows_its_listing_image_with_credit(client, school):
-    image = ImageFactory(description="Bug hotel", credit="Photo: Mr Price")
+    image = ImageFactory(
+        description="Bug hotel", credit="Photo: Mr Price", no_identifiable_learners=True
+    )
     page = NewsPageFactory(parent=school.news_index, listing_image=image)
 
     html = client.get(page.url).content.decode()
 
     assert 'alt="Bug hotel"' in html
     assert "Photo: Mr Price" in html
+
+
+def test_a_withdrawn_listing_image_is_not_shown_anywhere(client, school):
+    """C1: once consent ends the picture leaves the story, the listing and the API."""
+    image = ImageFactory(description="Bug hotel", no_identifiable_learners=True)
+    page = NewsPageFactory(parent=school.news_index, listing_image=image)
+    image.consent_withdrawn_at = timezone.now()
+    image.save()
+
+    story = client.get(page.url).content.decode()
+    listing = client.get(school.news_index.url).content.decode()
+    home = client.get(school.home.url).content.decode()
+    api = client.get(f"/api/v2/pages/{page.pk}/").json()
+
+    assert page.title in listing and page.title in home
+    for html in (story, listing, home):
+        assert "Bug hotel" not in html
+        assert image.file.name.rsplit("/", 1)[-1].split(".")[0] not in html
+    assert api["listing_image"] is None
+    assert api["listing_image_thumbnail"] is None
 
 
 def test_notice_page_renders_message_and_dates(client, school):

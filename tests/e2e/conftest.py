@@ -1,14 +1,11 @@
 """Browser tests: Playwright drives Debian's Chromium against the live_server.
 
 Playwright's sync API runs an event loop in the test thread, from which Django would
-otherwise refuse database access.
+otherwise refuse database access; DJANGO_ALLOW_ASYNC_UNSAFE allows it for these tests
+only (set per test, so it never leaks into the subprocesses other tests start).
 """
 
-import os
-
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -19,6 +16,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
