@@ -24,7 +24,9 @@ def school_online(transactional_db, live_server):
 
 
 @pytest.mark.e2e
-def test_parent_reads_the_news_on_a_phone(browser, live_server, school_online):
+def test_parent_reads_the_news_on_a_phone(live_server, school_online, browser):
+    # Fixture order matters: the school is written before Playwright starts, so every
+    # ORM call runs in the test's own context and its connection is closed at teardown.
     page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
 
     page.goto(live_server.url + "/")
