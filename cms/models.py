@@ -276,6 +276,8 @@ class NewsIndexPage(Page):
 
 
 class NewsPage(Page):
+    search_label = "News"  # what search results call it
+
     date = models.DateField("Post date", default=timezone.localdate)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and search"
@@ -372,6 +374,8 @@ class NoticeQuerySet(PageQuerySet):
 
 
 class NoticePage(Page):
+    search_label = "Notice"  # what search results call it
+
     class Kind(models.TextChoices):
         GENERAL = "general", "General"
         HOLIDAY = "holiday", "Holiday"
@@ -422,6 +426,8 @@ class NoticePage(Page):
 
 
 class StandardPage(Page):
+    search_label = "Page"  # what search results call it
+
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
@@ -438,6 +444,8 @@ class StandardPage(Page):
 
 class SocialMediaPage(Page):
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
+
+    search_label = "Page"  # what search results call it
 
     what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
     when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])

@@ -37,6 +37,8 @@ def test_search_finds_news_notices_and_pages(client, content):
     assert "Library closed on Friday" in html
     assert "Uniform" in html
     assert "Sports day" not in html
+    assert '<p class="meta">News · ' in html
+    assert '<p class="meta">Notice</p>' in html
 
 
 def test_unpublished_pages_are_not_found(client, school, content):
