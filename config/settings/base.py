@@ -222,3 +222,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"rq.worker": {"level": "INFO"}},
 }
+
+# --- Consent (moderation.consent) -----------------------------------------------------
+# Originals of withdrawn images and documents are moved here, out of public media, so
+# no old URL serves them (C1, C2). In production point it at private storage.
+STORAGES["withdrawn_media"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": Path(
+            os.environ.get("WITHDRAWN_MEDIA_ROOT", VAR_DIR / "withdrawn-media")
+        )
+    },
+}
+# The image and document edit forms show the learner picker with consent status.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "moderation.consent.forms.ConsentTaggedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "moderation.consent.forms.ConsentTaggedDocumentForm"
+# A learner import larger than this is refused before it is read (10,000 rows is ~1 MB).
+LEARNER_IMPORT_MAX_BYTES = int(
+    os.environ.get("LEARNER_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+)

@@ -19,3 +19,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 # A real Redis: REDIS_URL when set (CI's second run), else a private embedded server.
 REDIS_URL = REDIS_URL or shared_test_redis_url()
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60} for name in RQ_QUEUE_NAMES}
+STORAGES["withdrawn_media"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
+}

@@ -23,8 +23,6 @@ from .rules import Channel, ConsentViolation, page_violations
 
 logger = logging.getLogger(__name__)
 
-PUBLISH_REFUSED = "moderation.consent.publish_refused"
-
 
 def goes_live(page: Page, *, update_fields=None) -> bool:
     """Whether saving ``page`` now makes new content live on the website."""

@@ -10,10 +10,8 @@ from wagtail import hooks
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.log_actions import log
 
-from .guards import PUBLISH_REFUSED
+from .audit import PUBLISH_REFUSED, WITHDRAWN
 from .rules import Channel, page_violations
-
-WITHDRAWN = "moderation.consent.withdrawn"
 
 
 def _refusal_message(page, violations):

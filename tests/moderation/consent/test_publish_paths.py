@@ -11,7 +11,7 @@ from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.models import NewsPage
-from moderation.consent.guards import PUBLISH_REFUSED
+from moderation.consent.audit import PUBLISH_REFUSED
 from moderation.consent.rules import ConsentViolation
 from tests.factories import (
     ImageFactory,
