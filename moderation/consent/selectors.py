@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from cms.models import SchoolDocumentLearner, SchoolImageLearner
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
 
@@ -67,3 +68,14 @@ def consent_summary(
         in_force = record is not None and record.is_in_force(on)
         parts.append(f"{label} {'✓' if in_force else '✗'}")
     return "consent: " + ", ".join(parts)
+
+
+def pictured_learner_ids() -> set[int]:
+    """Learners shown in any image or document that has not been withdrawn."""
+    images = SchoolImageLearner.objects.filter(image__consent_withdrawn_at__isnull=True)
+    documents = SchoolDocumentLearner.objects.filter(
+        document__consent_withdrawn_at__isnull=True
+    )
+    return set(images.values_list("learner_id", flat=True)) | set(
+        documents.values_list("learner_id", flat=True)
+    )

@@ -7,12 +7,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cms.models import SchoolDocumentLearner, SchoolImageLearner
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
 from .cascade import consent_cascade
 from .rules import USE_WORDS
-from .selectors import current_consent
+from .selectors import current_consent, pictured_learner_ids
 
 DO_NOT_PUBLISH = "put on the do-not-publish list"
 LEFT_SCHOOL = "left the school"
@@ -104,22 +103,8 @@ def consent_expiry_sweep(*, on: datetime.date | None = None) -> int:
             cascades += 1
         record.lapse_handled_at = timezone.now()
         record.save(update_fields=["lapse_handled_at"])
-    left = Learner.objects.filter(left_on__lte=on).filter(
-        pk__in=_learners_with_live_media()
-    )
+    left = Learner.objects.filter(left_on__lte=on).filter(pk__in=pictured_learner_ids())
     for learner in left:
         consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL)
         cascades += 1
     return cascades
-
-
-def _learners_with_live_media() -> set[int]:
-    return set(
-        SchoolImageLearner.objects.filter(
-            image__consent_withdrawn_at__isnull=True
-        ).values_list("learner_id", flat=True)
-    ) | set(
-        SchoolDocumentLearner.objects.filter(
-            document__consent_withdrawn_at__isnull=True
-        ).values_list("learner_id", flat=True)
-    )
