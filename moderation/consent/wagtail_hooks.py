@@ -110,3 +110,10 @@ class ConsentAwareImageEmbedHandler(ImageEmbedHandler):
 def register_consent_aware_image_embeds(features):
     # After wagtail.images registers its own handler, so ours replaces it.
     features.register_embed_type(ConsentAwareImageEmbedHandler)
+
+
+@hooks.register("register_admin_viewset")
+def register_consent_register():
+    from .views import LearnerViewSet
+
+    return LearnerViewSet()
