@@ -223,6 +223,39 @@ LOGGING = {
     "loggers": {"rq.worker": {"level": "INFO"}},
 }
 
+# --- Two-factor sign-in (moderation.two_factor; P4) ---------------------------------
+INSTALLED_APPS += ["moderation.two_factor"]
+# After OTPMiddleware and CsrfViewMiddleware: the gate reads the verified device and
+# keeps a publishing form for step-up only once its CSRF token has been checked.
+MIDDLEWARE += ["moderation.two_factor.middleware.TwoFactorGateMiddleware"]
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # waits of 1, 2, 4, 8 ... seconds after wrong codes
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_STEP_UP_SECONDS = int(os.environ.get("OTP_STEP_UP_SECONDS", "900"))
+SESSION_IDLE_SECONDS = SESSION_COOKIE_AGE
+SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+
+# --- Social networks (publishing/networks) --------------------------------------------
+# Which adapter serves which account type, resolved with import_string.
+SOCIAL_NETWORK_ADAPTERS = {
+    "x": "publishing.networks.x.XNetwork",
+    "facebook": "publishing.networks.facebook.FacebookPageNetwork",
+}
+# The real APIs by default; `make run` points these at the loopback emulators.
+SOCIAL_X_API_BASE_URL = os.environ.get("SOCIAL_X_API_BASE_URL", "https://api.x.com")
+SOCIAL_FACEBOOK_GRAPH_BASE_URL = os.environ.get(
+    "SOCIAL_FACEBOOK_GRAPH_BASE_URL", "https://graph.facebook.com"
+)
+SOCIAL_FACEBOOK_GRAPH_VERSION = os.environ.get("SOCIAL_FACEBOOK_GRAPH_VERSION", "v21.0")
+SOCIAL_NETWORK_TIMEOUT_SECONDS = float(
+    os.environ.get("SOCIAL_NETWORK_TIMEOUT_SECONDS", "15")
+)
+# The school's own X app and Facebook app: secrets only from the environment.
+SOCIAL_X_CONSUMER_KEY = os.environ.get("SOCIAL_X_CONSUMER_KEY", "")
+SOCIAL_X_CONSUMER_SECRET = os.environ.get("SOCIAL_X_CONSUMER_SECRET", "")
+SOCIAL_FACEBOOK_APP_ID = os.environ.get("SOCIAL_FACEBOOK_APP_ID", "")
+SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
+
 # --- Consent (moderation.consent) -----------------------------------------------------
 # Originals of withdrawn images and documents are moved here, out of public media, so
 # no old URL serves them (C1, C2). In production point it at private storage.
