@@ -2,3 +2,4 @@
 
 PUBLISH_REFUSED = "moderation.consent.publish_refused"
 WITHDRAWN = "moderation.consent.withdrawn"
+UNSCHEDULED = "moderation.consent.unscheduled"

@@ -34,7 +34,7 @@ from moderation.models import ConsentUse, Learner
 from moderation.roles import SAFEGUARDING
 from moderation.signals import consent_withdrawn
 
-from .audit import WITHDRAWN
+from .audit import UNSCHEDULED, WITHDRAWN
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class CascadeReport:
     reason: str
     withdrawn_media: list = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    unscheduled: list[Page] = field(default_factory=list)
 
     @property
     def image_ids(self) -> list[int]:
@@ -93,6 +94,7 @@ def consent_cascade(
             learner_id=learner.pk,
             reason=reason,
         )
+        report.unscheduled = scheduled_revisions_recheck()
         transaction.on_commit(lambda: _send_reports(report))
     logger.info(
         "Consent cascade for learner %s: %d item(s) withdrawn, %d page(s) affected",
@@ -188,3 +190,41 @@ def _send_reports(report: CascadeReport) -> None:
             from_email=None,
             recipient_list=sorted(authors),
         )
+
+
+def scheduled_revisions_recheck(*, on=None) -> list[Page]:
+    """Unschedule go-lives that the consent rules would now refuse, and say so.
+
+    Consent can end between the editor scheduling a page and its go-live time. Left
+    scheduled, Wagtail's ``publish_scheduled`` would reach the page-save guard and
+    stop there, delaying every page after it by a run. Checking after each cascade
+    and daily instead takes the revision off the schedule and tells its authors.
+
+    Returns:
+        The pages whose scheduled revision was taken off the schedule.
+    """
+    from wagtail.models import Revision
+
+    from .guards import tell_authors
+    from .rules import Channel, page_violations
+
+    unscheduled = []
+    page_type = ReferenceIndex._get_base_content_type(Page)
+    scheduled = Revision.objects.filter(
+        approved_go_live_at__isnull=False, base_content_type=page_type
+    )
+    for revision in scheduled:
+        page = revision.as_object()
+        violations = page_violations(page, channel=Channel.website(), on=on)
+        if not violations:
+            continue
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        log(
+            instance=page,
+            action=UNSCHEDULED,
+            data={"violations": [violation.message for violation in violations]},
+        )
+        tell_authors(page, violations)
+        unscheduled.append(page)
+    return unscheduled

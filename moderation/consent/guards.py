@@ -59,11 +59,12 @@ def refuse_unconsented_publication(
     # Page.save() is atomic, so an audit-log row written here would be rolled back
     # with the refused save; the admin hooks log refusals they catch first. Paths
     # without a person watching (scheduled go-live) tell the authors by email.
-    _tell_authors(page, violations)
+    tell_authors(page, violations)
     raise ConsentViolation(violations)
 
 
-def _tell_authors(page: Page, violations) -> None:
+def tell_authors(page: Page, violations) -> None:
+    """Email the page's owner and last editor why it was not published."""
     revision = page.live_revision or page.latest_revision
     recipients = {
         user.email

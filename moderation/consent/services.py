@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
-from .cascade import consent_cascade
+from .cascade import consent_cascade, scheduled_revisions_recheck
 from .rules import USE_WORDS
 from .selectors import current_consent, pictured_learner_ids
 
@@ -107,4 +107,5 @@ def consent_expiry_sweep(*, on: datetime.date | None = None) -> int:
     for learner in left:
         consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL)
         cascades += 1
+    scheduled_revisions_recheck(on=on)
     return cascades

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.log_actions import log
 
-from .audit import PUBLISH_REFUSED, WITHDRAWN
+from .audit import PUBLISH_REFUSED, UNSCHEDULED, WITHDRAWN
 from .rules import Channel, page_violations
 
 
@@ -72,6 +72,11 @@ def register_consent_log_actions(actions):
         PUBLISH_REFUSED,
         "Publication refused (consent)",
         "Publication refused by the consent rules",
+    )
+    actions.register_action(
+        UNSCHEDULED,
+        "Unscheduled (consent)",
+        "Taken off the publishing schedule: the consent rules would refuse it",
     )
     actions.register_action(
         WITHDRAWN,

@@ -263,3 +263,36 @@ def test_a_pictured_learner_cannot_be_deleted():
     with pytest.raises(ProtectedError):
         learner.delete()
     assert image.learners.get() == learner
+
+
+def test_withdrawal_takes_a_scheduled_page_off_the_schedule(
+    news_index, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from cms.models import NewsPage
+    from moderation.consent.audit import UNSCHEDULED
+
+    learner = learner_with_consent()
+    author = UserFactory(email="author@school.example")
+    page = NewsPageFactory(
+        parent=news_index, live=False, owner=author, listing_image=tagged_image(learner)
+    )
+    revision = page.save_revision(user=author)
+    revision.approved_go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    revision.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        learner_set_do_not_publish(learner=learner, reason="")
+
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is None
+    assert PageLogEntry.objects.filter(page=page, action=UNSCHEDULED).exists()
+    assert any(
+        mail.subject == f"Not published: {page.title}"
+        and "do-not-publish list" in mail.body
+        for mail in mailoutbox
+    )
+    call_command("publish_scheduled")  # nothing left to refuse
+    assert not NewsPage.objects.get(pk=page.pk).live
