@@ -296,3 +296,40 @@ def test_withdrawal_takes_a_scheduled_page_off_the_schedule(
     )
     call_command("publish_scheduled")  # nothing left to refuse
     assert not NewsPage.objects.get(pk=page.pk).live
+
+
+def test_pages_api_shows_nothing_of_a_withdrawn_photo(client, news_index):
+    learner = learner_with_consent()
+    photo = tagged_image(learner, title="Sports day")
+    page = NewsPageFactory(
+        parent=news_index,
+        live=False,
+        listing_image=photo,
+        body=[("image", {"image": photo, "caption": "Race"})],
+    )
+    page.save_revision().publish()
+    detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert detail["body"][0]["value"] == {"image": photo.pk, "caption": "Race"}
+    assert detail["listing_image_thumbnail"]["url"].startswith("/media/images/")
+
+    learner_set_do_not_publish(learner=learner, reason="")
+
+    detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert detail["body"][0]["value"] is None
+    assert detail["listing_image_thumbnail"] is None
+
+
+def test_video_blocks_saved_before_the_declaration_still_load_as_untagged(
+    news_index,
+):
+    from cms.models import NewsPage
+    from moderation.consent.rules import Channel, page_violations
+
+    page = NewsPageFactory(parent=news_index, live=False)
+    NewsPage.objects.filter(pk=page.pk).update(
+        body='[{"type": "embed", "value": "https://youtu.be/abc", "id": "1"}]'
+    )
+    page = NewsPage.objects.get(pk=page.pk)
+    assert page.body[0].value["embed"].url == "https://youtu.be/abc"
+    [violation] = page_violations(page, channel=Channel.website())
+    assert violation.code == "untagged"
