@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import TitleColumn
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -76,6 +77,26 @@ class LearnerIndexView(IndexView):
         return super().get_table(learners)
 
 
+class LearnerDeleteView(DeleteView):
+    """A learner still pictured in an image or document cannot be deleted.
+
+    Deleting them would leave a photo of a child nobody can trace consent for; the
+    database refuses (PROTECT) and the consent officer is told what to do instead.
+    """
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError as error:
+            messages.error(
+                self.request,
+                f"{self.object} is pictured in {len(error.protected_objects)} "
+                "image(s) or document(s), so cannot be deleted. Record a leaving date "
+                "or withdraw consent instead: their images are then withdrawn.",
+            )
+            return redirect("learners:edit", self.object.pk)
+
+
 class ConsentColumn(TitleColumn):
     """'consent: website ✓, …' or 'do not publish', linking to the history."""
 
@@ -96,6 +117,7 @@ class LearnerViewSet(ModelViewSet):
     index_view_class = LearnerIndexView
     add_view_class = LearnerCreateView
     edit_view_class = LearnerEditView
+    delete_view_class = LearnerDeleteView
     inspect_view_enabled = True
     inspect_view_fields = [
         "external_id",

@@ -163,3 +163,15 @@ def test_an_editor_tagging_a_photo_sees_names_and_status_only(client, learner):
     assert "Tom Jones (Year 3) — consent: website ✓, closed social ✗" in content
     assert "Amy Smith (Year 3) — do not publish" in content
     assert "Court order" not in content
+
+
+def test_a_pictured_learner_cannot_be_deleted_in_the_admin(client):
+    learner = LearnerFactory(first_name="Amy", last_name="Smith")
+    image = tagged_image(learner)
+    login_verified(client, UserFactory(is_superuser=True))
+    response = client.post(reverse("learners:delete", args=[learner.pk]), follow=True)
+    assert response.status_code == 200
+    assert "is pictured in 1 image(s) or document(s), so cannot be deleted" in (
+        response.content.decode()
+    )
+    assert image.learners.get() == learner
