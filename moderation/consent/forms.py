@@ -18,6 +18,12 @@ from moderation.models import Learner
 from .selectors import consent_summary, current_consent
 
 
+class LearnerPickerWidget(forms.SelectMultiple):
+    """A multiple select with a type-to-filter box: a register has hundreds of names."""
+
+    template_name = "moderation/consent/widgets/learner_picker.html"
+
+
 class LearnerChoiceField(forms.ModelMultipleChoiceField):
     """Learners labelled with their consent status, from one query of the register."""
 
@@ -49,7 +55,7 @@ class ConsentTaggingMixin:
             required=False,
             label="Learners pictured",
             help_text=old.help_text,
-            widget=forms.SelectMultiple(attrs={"size": 12}),
+            widget=LearnerPickerWidget(attrs={"size": 12}),
         )
         learners = list(field.queryset)
         consent = current_consent(learner_ids=[learner.pk for learner in learners])

@@ -163,6 +163,7 @@ def test_an_editor_tagging_a_photo_sees_names_and_status_only(client, learner):
     assert "Tom Jones (Year 3) — consent: website ✓, closed social ✗" in content
     assert "Amy Smith (Year 3) — do not publish" in content
     assert "Court order" not in content
+    assert "Type part of a name to filter the list" in content
 
 
 def test_a_pictured_learner_cannot_be_deleted_in_the_admin(client):
