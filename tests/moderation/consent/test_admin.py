@@ -176,3 +176,31 @@ def test_a_pictured_learner_cannot_be_deleted_in_the_admin(client):
         response.content.decode()
     )
     assert image.learners.get() == learner
+
+
+def test_the_image_form_saves_tags_and_refuses_a_contradiction(client):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    amy = LearnerFactory(first_name="Amy", last_name="Smith")
+    left = LearnerFactory(first_name="Old", last_name="Boy", left_on="2020-07-20")
+    image = tagged_image()
+    login_verified(client, UserFactory(is_superuser=True))
+    url = reverse("wagtailimages:edit", args=[image.pk])
+    page = client.get(url).content.decode()
+    assert "Old Boy" not in page  # a learner who has left cannot be tagged
+    form = querydict_from_html(page, form_id="w-editor-form")
+
+    form.setlist("learners", [str(amy.pk)])
+    form["no_identifiable_learners"] = "on"
+    response = client.post(url, form)
+    assert "not both" in response.content.decode()
+
+    del form["no_identifiable_learners"]
+    form["staff_pictured"] = "Mr Jones"
+    form["staff_consent_confirmed"] = "on"
+    assert client.post(url, form).status_code == 302
+    image = type(image).objects.get(pk=image.pk)
+    assert list(image.learners.all()) == [amy]
+    assert not image.no_identifiable_learners
+    assert image.staff_consent_confirmed
+    assert left not in image.learners.all()
