@@ -274,3 +274,5 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "moderation.consent.forms.ConsentTaggedDocument
 LEARNER_IMPORT_MAX_BYTES = int(
     os.environ.get("LEARNER_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 )
+# cms's video block asks this whether the learners a video shows may still be shown.
+CONSENT_LEARNERS_MAY_BE_SHOWN = "moderation.consent.selectors.learners_may_be_shown"

@@ -8,8 +8,10 @@ or when the learner is put on the do-not-publish list. Then, for the website:
 - image renditions are deleted (Wagtail removes their files once committed) and the
   original file is moved out of public media into the ``withdrawn_media`` storage,
   so no old URL serves it;
+- videos declared to show the learner stop rendering (cms asks
+  ``selectors.learners_may_be_shown`` on every render);
 - the withdrawal is written to Wagtail's audit log on the media and on each page
-  using it.
+  using it, and scheduled go-lives the rules would now refuse are unscheduled.
 
 For every use, ``consent_withdrawn`` is sent so that publishing deletes the social
 posts that carried the media, and the consent officer and the authors get a report.
@@ -151,7 +153,7 @@ def _send_reports(report: CascadeReport) -> None:
         "Withdrawn from the website and API (files removed):\n"
         + "\n".join(items)
         + "\n\nPages that used them or show the learner in a video (they stay "
-        "published without the images; remove any videos by hand):\n"
+        "published without them; videos showing the learner are hidden):\n"
         + ("\n".join(pages) or "- none")
         + "\n\nSocial media posts carrying them are being deleted."
     )

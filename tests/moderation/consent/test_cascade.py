@@ -333,3 +333,28 @@ def test_video_blocks_saved_before_the_declaration_still_load_as_untagged(
     assert page.body[0].value["embed"].url == "https://youtu.be/abc"
     [violation] = page_violations(page, channel=Channel.website())
     assert violation.code == "untagged"
+
+
+def test_a_video_showing_a_withdrawn_learner_disappears_from_the_live_page(
+    client, news_index
+):
+    learner = learner_with_consent()
+    url = "https://www.youtube.com/watch?v=abc"
+    video = {"embed": url, "learners_shown": "learners", "learners": [learner]}
+    page = NewsPageFactory(parent=news_index, live=False, body=[("embed", video)])
+    page.save_revision().publish()
+    body = client.get(f"/api/v2/pages/{page.pk}/").json()["body"]
+    assert body[0]["value"] == {"embed": url}
+
+    consent_record(
+        learner=learner,
+        use="website",
+        given=False,
+        given_on=datetime.date(2026, 11, 21),
+        recorded_by="Office",
+    )
+
+    page.refresh_from_db()
+    assert page.body[0].render() == ""
+    body = client.get(f"/api/v2/pages/{page.pk}/").json()["body"]
+    assert body[0]["value"] is None
