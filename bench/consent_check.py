@@ -29,7 +29,7 @@ def build_page():
     from wagtail.models import Site
 
     from moderation.models import ConsentRecord, ConsentUse, Learner
-    from tests.factories import ImageFactory, NewsIndexPageFactory, NewsPageFactory
+    from tests.factories import NewsIndexPageFactory, NewsPageFactory, tagged_image
 
     Learner.objects.bulk_create(
         Learner(external_id=f"B{n:05d}", first_name=f"First{n}", last_name=f"Last{n}")
@@ -50,9 +50,8 @@ def build_page():
     )
     images = []
     for n in range(IMAGES):
-        image = ImageFactory(title=f"Photo {n}")
-        image.learners.set(learners[n * PER_IMAGE : (n + 1) * PER_IMAGE])
-        images.append(image)
+        pictured = learners[n * PER_IMAGE : (n + 1) * PER_IMAGE]
+        images.append(tagged_image(*pictured, title=f"Photo {n}"))
     home = Site.objects.get(is_default_site=True).root_page
     index = NewsIndexPageFactory(parent=home)
     body = [
@@ -76,6 +75,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     page = build_page()
     revision_page = page.save_revision().as_object()
+    started = time.perf_counter()
+    page_violations(revision_page, channel=Channel.website())
+    cold = (time.perf_counter() - started) * 1000
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()
@@ -93,6 +95,7 @@ def main() -> None:
         f"max {max(timings):.1f} ms, {len(queries)} queries per check "
         "(target: < 100 ms)"
     )
+    print(f"  first (cold) check: {cold:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -20,12 +20,13 @@ from moderation.roles import SAFEGUARDING
 from moderation.signals import consent_withdrawn
 from tests.factories import (
     ConsentRecordFactory,
-    DocumentFactory,
     LearnerFactory,
     NewsPageFactory,
     UserFactory,
     learner_with_consent,
     tagged_image,
+    untagged_document,
+    untagged_image,
 )
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +214,7 @@ def test_withdrawn_image_in_rich_text_renders_nothing(published):
 
 def test_withdrawn_document_is_no_longer_served(client, news_index):
     learner = learner_with_consent()
-    document = DocumentFactory(title="Newsletter")
+    document = untagged_document(title="Newsletter")
     document.learners.set([learner])
     assert client.get(document.url).status_code == 200
     learner_set_do_not_publish(learner=learner, reason="")
@@ -223,9 +224,7 @@ def test_withdrawn_document_is_no_longer_served(client, news_index):
 
 
 def test_api_never_lists_an_untagged_image(client):
-    from tests.factories import ImageFactory
-
-    untagged = ImageFactory()
+    untagged = untagged_image()
     declared = tagged_image()
     assert api_image_ids(client) == {declared.pk}
     assert client.get(f"/api/v2/images/{untagged.pk}/").status_code == 404

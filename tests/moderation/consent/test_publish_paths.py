@@ -14,11 +14,11 @@ from cms.models import NewsPage
 from moderation.consent.audit import PUBLISH_REFUSED
 from moderation.consent.rules import ConsentViolation
 from tests.factories import (
-    ImageFactory,
     NewsPageFactory,
     UserFactory,
     learner_with_consent,
     tagged_image,
+    untagged_image,
 )
 from tests.twofactor import login_verified
 
@@ -36,7 +36,7 @@ def draft(news_index):
     page = NewsPageFactory(
         parent=news_index,
         live=False,
-        listing_image=ImageFactory(title="Sports day"),
+        listing_image=untagged_image(title="Sports day"),
         owner=UserFactory(),
     )
     page.save_revision()
@@ -140,5 +140,5 @@ def test_admin_api_publish_is_refused_with_the_reasons(client, admin_user, draft
 
 def test_creating_a_live_page_in_code_is_refused(news_index):
     with pytest.raises(ConsentViolation):
-        NewsPageFactory(parent=news_index, listing_image=ImageFactory())
+        NewsPageFactory(parent=news_index, listing_image=untagged_image())
     assert not NewsPage.objects.exists()
