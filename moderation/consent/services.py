@@ -58,22 +58,29 @@ def learner_set_do_not_publish(*, learner: Learner, reason: str, user=None) -> N
     the emails say just "put on the do-not-publish list".
     """
     with transaction.atomic():
+        before = Learner.objects.get(pk=learner.pk)
         learner.do_not_publish = True
         learner.do_not_publish_reason = reason
         learner.save(update_fields=["do_not_publish", "do_not_publish_reason"])
-        consent_cascade(learner=learner, use=None, reason=DO_NOT_PUBLISH, user=user)
+        learner_changes_cascade(learner=learner, before=before, user=user)
 
 
-def learner_set_left(
-    *, learner: Learner, left_on: datetime.date, user=None, today=None
+def learner_changes_cascade(
+    *, learner: Learner, before: Learner | None, user=None, today=None
 ) -> None:
-    """Record a leaving date; from that day the learner's images are withdrawn."""
+    """After a learner is saved (admin form): newly barred or left means withdrawn.
+
+    Args:
+        learner: the learner as saved.
+        before: the learner as it was (None when just created).
+        user: who made the change.
+        today: the day leaving dates are judged by.
+    """
     today = today or timezone.localdate()
-    with transaction.atomic():
-        learner.left_on = left_on
-        learner.save(update_fields=["left_on"])
-        if left_on <= today:
-            consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL, user=user)
+    if learner.do_not_publish and not (before and before.do_not_publish):
+        consent_cascade(learner=learner, use=None, reason=DO_NOT_PUBLISH, user=user)
+    elif learner.has_left(today) and not (before and before.has_left(today)):
+        consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL, user=user)
 
 
 def consent_expiry_sweep(*, on: datetime.date | None = None) -> int:

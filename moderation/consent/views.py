@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -24,27 +23,17 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
-from .cascade import consent_cascade
 from .csv_import import ImportRefused, learners_import
 from .selectors import can_view_register, consent_summary, current_consent
-from .services import DO_NOT_PUBLISH, LEFT_SCHOOL, consent_record
+from .services import consent_record, learner_changes_cascade
 
 DSL_ONLY = "moderation.view_do_not_publish_reason"
-
-
-def _cascade_changes(*, before: Learner | None, learner: Learner, user) -> None:
-    """A learner newly barred or newly left has their images withdrawn at once."""
-    today = timezone.localdate()
-    if learner.do_not_publish and not (before and before.do_not_publish):
-        consent_cascade(learner=learner, use=None, reason=DO_NOT_PUBLISH, user=user)
-    elif learner.has_left(today) and not (before and before.has_left(today)):
-        consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL, user=user)
 
 
 class LearnerCreateView(CreateView):
     def save_instance(self):
         learner = super().save_instance()
-        _cascade_changes(before=None, learner=learner, user=self.request.user)
+        learner_changes_cascade(before=None, learner=learner, user=self.request.user)
         return learner
 
 
@@ -52,7 +41,7 @@ class LearnerEditView(EditView):
     def save_instance(self):
         before = Learner.objects.get(pk=self.object.pk)
         learner = super().save_instance()
-        _cascade_changes(before=before, learner=learner, user=self.request.user)
+        learner_changes_cascade(before=before, learner=learner, user=self.request.user)
         return learner
 
 
