@@ -79,11 +79,13 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RowError:
-    line: int  # line number in the file; the header is line 1
+    line: int  # line number in the file; the header is line 1; 0: the whole file
     column: str  # "" when the problem is the whole file or row
     reason: str
 
     def __str__(self) -> str:
+        if not self.line:
+            return self.reason
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.reason}"
 
@@ -158,20 +160,23 @@ def learners_import(
     return result
 
 
-def _parse(data: bytes, *, progress: Progress | None) -> list[LearnerRow]:
+def size_error(size: int) -> RowError | None:
+    """The refusal for a file of ``size`` bytes, or None if it is small enough."""
     limit = settings.LEARNER_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ImportRefused(
-            [
-                RowError(
-                    0,
-                    "",
-                    f"The file is {len(data) / 1_048_576:.1f} MB; the limit is "
-                    f"{limit / 1_048_576:.1f} MB. Export only the columns listed, or "
-                    "split the file.",
-                )
-            ]
-        )
+    if size <= limit:
+        return None
+    return RowError(
+        0,
+        "",
+        f"The file is {size / 1_048_576:.1f} MB; the limit is "
+        f"{limit / 1_048_576:.1f} MB. Export only the columns listed, or split the "
+        "file. Nothing was imported.",
+    )
+
+
+def _parse(data: bytes, *, progress: Progress | None) -> list[LearnerRow]:
+    if too_big := size_error(len(data)):
+        raise ImportRefused([too_big])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

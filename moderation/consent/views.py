@@ -6,7 +6,6 @@ only Safeguarding may change anything or see do-not-publish reasons (C1, C2).
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
@@ -23,7 +22,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
-from .csv_import import ImportRefused, learners_import
+from .csv_import import ImportRefused, learners_import, size_error
 from .selectors import can_view_register, consent_summary, current_consent
 from .services import consent_record, learner_changes_cascade
 
@@ -190,9 +189,13 @@ class ImportLearnersView(SafeguardingOnlyMixin, WagtailAdminTemplateMixin, FormV
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        if too_big := size_error(upload.size):
+            return self.render_to_response(
+                self.get_context_data(form=form, errors=[too_big])
+            )
         try:
             result = learners_import(
-                data=_read_limited(upload),
+                data=upload.read(),
                 recorded_by=f"CSV import by {self.request.user.get_full_name()}",
                 user=self.request.user,
             )
@@ -208,11 +211,6 @@ class ImportLearnersView(SafeguardingOnlyMixin, WagtailAdminTemplateMixin, FormV
             f"{result.cascades} withdrawal(s) applied.",
         )
         return redirect("learners:index")
-
-
-def _read_limited(upload) -> bytes:
-    """Read at most one byte over the limit, so the import refuses a big file."""
-    return upload.read(settings.LEARNER_IMPORT_MAX_BYTES + 1)
 
 
 class RecordConsentForm(forms.ModelForm):

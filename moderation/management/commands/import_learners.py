@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.consent.csv_import import ImportRefused, learners_import
+from moderation.consent.csv_import import ImportRefused, learners_import, size_error
 
 
 class Command(BaseCommand):
@@ -36,13 +35,8 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, recorded_by: str, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        size = file.stat().st_size
-        if size > settings.LEARNER_IMPORT_MAX_BYTES:
-            raise CommandError(
-                f"{file} is {size / 1_048_576:.1f} MB; the limit is "
-                f"{settings.LEARNER_IMPORT_MAX_BYTES / 1_048_576:.1f} MB "
-                "(LEARNER_IMPORT_MAX_BYTES). Nothing was imported."
-            )
+        if too_big := size_error(file.stat().st_size):
+            raise CommandError(f"{file}: {too_big.reason}")
         try:
             result = learners_import(
                 data=file.read_bytes(),

@@ -204,3 +204,13 @@ def test_the_image_form_saves_tags_and_refuses_a_contradiction(client):
     assert not image.no_identifiable_learners
     assert image.staff_consent_confirmed
     assert left not in image.learners.all()
+
+
+def test_an_oversized_csv_upload_is_refused_with_its_size(client, settings):
+    settings.LEARNER_IMPORT_MAX_BYTES = 1024 * 1024
+    login_verified(client, staff(SAFEGUARDING))
+    upload = SimpleUploadedFile("learners.csv", b"x" * 3 * 1024 * 1024)
+    response = client.post(reverse("learners:import"), {"file": upload})
+    content = response.content.decode()
+    assert "The file is 3.0 MB; the limit is 1.0 MB" in content
+    assert "Nothing was imported" in content

@@ -146,7 +146,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):
     with path.open("wb") as huge:
         huge.truncate(50 * 1024 * 1024)
     message, _ = refused(path)
-    assert "is 50.0 MB; the limit is 5.0 MB" in message
+    assert "The file is 50.0 MB; the limit is 5.0 MB" in message
     assert "Nothing was imported" in message
 
 
