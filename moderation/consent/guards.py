@@ -41,7 +41,14 @@ def goes_live(page: Page, *, update_fields=None) -> bool:
 def refuse_unconsented_publication(
     sender, instance, raw=False, update_fields=None, **kwargs
 ) -> None:
-    """``pre_save`` receiver: raise ``ConsentViolation`` for a page breaking C1-C4."""
+    """``pre_save`` receiver: refuse to make a page breaking C1-C4 live.
+
+    An existing page raises ``ConsentViolation`` and nothing is written. A page
+    being created is saved as a draft instead: Wagtail's create view inserts a new
+    page as live *before* its publish hook and revision publish run, so raising
+    would lose the editor's work; as a draft it is kept, and the hook (or the
+    revision publish that follows) refuses the publication with the reasons.
+    """
     if raw or not isinstance(instance, Page):
         return
     if not goes_live(instance, update_fields=update_fields):
@@ -49,6 +56,16 @@ def refuse_unconsented_publication(
     page = instance if type(instance) is instance.specific_class else instance.specific
     violations = page_violations(page, channel=Channel.website())
     if not violations:
+        return
+    if instance.pk is None:
+        instance.live = False
+        instance.has_unpublished_changes = True
+        logger.warning(
+            "New page %r saved as a draft: %d consent violation(s)",
+            instance.title,
+            len(violations),
+            extra={"event": "consent.created_as_draft"},
+        )
         return
     logger.warning(
         "Publication refused by the consent rules: page %s, %d violation(s)",
