@@ -122,3 +122,14 @@ def register_consent_register():
     from .views import LearnerViewSet
 
     return LearnerViewSet()
+
+
+@hooks.register("construct_image_chooser_queryset")
+def hide_withdrawn_images_from_the_chooser(images, request):
+    """Editors are not offered an image that can never be published again (C1)."""
+    return images.filter(consent_withdrawn_at__isnull=True)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def hide_withdrawn_documents_from_the_chooser(documents, request):
+    return documents.filter(consent_withdrawn_at__isnull=True)

@@ -214,3 +214,15 @@ def test_an_oversized_csv_upload_is_refused_with_its_size(client, settings):
     content = response.content.decode()
     assert "The file is 3.0 MB; the limit is 1.0 MB" in content
     assert "Nothing was imported" in content
+
+
+def test_withdrawn_images_are_not_offered_in_the_chooser(client):
+    from django.utils import timezone
+
+    kept = tagged_image(title="Library")
+    withdrawn = tagged_image(title="Sports day", consent_withdrawn_at=timezone.now())
+    login_verified(client, UserFactory(is_superuser=True))
+    response = client.get(reverse("wagtailimages_chooser:choose"))
+    content = response.json()["html"]
+    assert kept.title in content
+    assert withdrawn.title not in content
