@@ -185,6 +185,7 @@ def test_staff_pictured_need_confirmed_consent(news_index):
         ("paragraph", "<p>Well done Am<i>y</i> Smith!</p>"),
         ("paragraph", "<p>Well done Amy&nbsp;Smith!</p>"),
         ("image_title", "Amy Smith on sports day"),
+        ("rich_text_alt", "Amy Smith on sports day"),
     ],
 )
 def test_full_name_beside_the_photo_is_refused(news_index, field, text):
@@ -196,6 +197,9 @@ def test_full_name_beside_the_photo_is_refused(news_index, field, text):
         fields[field] = text
     if field == "paragraph":
         body.append(("paragraph", text))
+    if field == "rich_text_alt":
+        embed = f'<embed embedtype="image" format="left" id="{image.pk}" alt="{text}"/>'
+        body = [("paragraph", f"<p>Sports day</p>{embed}")]
     page = news(news_index, body=body, **fields)
     violations = page_violations(page, channel=WEBSITE)
     assert codes(violations) == ["full_name"]
