@@ -39,6 +39,10 @@ class ConsentTaggingMixin:
     """Swaps the plain learners field for the picker; checks the declaration."""
 
     def _setup_learner_picker(self) -> None:
+        if getattr(self.instance, "is_withdrawn", False):
+            # The original left public storage: a withdrawn item keeps its file (a
+            # new photo is a new upload), and Django would re-read the missing file.
+            self.fields.pop("file", None)
         if "learners" not in self.fields:
             return
         tagged = (

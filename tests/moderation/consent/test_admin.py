@@ -226,3 +226,42 @@ def test_withdrawn_images_are_not_offered_in_the_chooser(client):
     content = response.json()["html"]
     assert kept.title in content
     assert withdrawn.title not in content
+
+
+def test_a_withdrawn_image_can_still_be_opened_and_saved_in_the_admin(client):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    from moderation.consent.services import learner_set_do_not_publish
+
+    learner = LearnerFactory()
+    image = tagged_image(learner, title="Sports day")
+    learner_set_do_not_publish(learner=learner, reason="")
+    login_verified(client, UserFactory(is_superuser=True))
+    assert client.get(reverse("wagtailimages:index")).status_code == 200
+    url = reverse("wagtailimages:edit", args=[image.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    form = querydict_from_html(response.content.decode(), form_id="w-editor-form")
+    form["title"] = "Sports day (withdrawn)"
+    assert client.post(url, form).status_code == 302
+    image = type(image).objects.get(pk=image.pk)
+    assert image.title == "Sports day (withdrawn)"
+    assert image.is_withdrawn
+
+
+def test_leaving_date_entered_in_the_admin_withdraws_the_photo(client):
+    learner = LearnerFactory(first_name="Amy", last_name="Smith")
+    image = tagged_image(learner)
+    login_verified(client, staff(SAFEGUARDING))
+    response = client.post(
+        reverse("learners:edit", args=[learner.pk]),
+        {
+            "first_name": "Amy",
+            "last_name": "Smith",
+            "year_group": "Year 3",
+            "external_id": learner.external_id,
+            "left_on": "2020-07-20",
+        },
+    )
+    assert response.status_code == 302
+    assert type(image).objects.get(pk=image.pk).is_withdrawn
