@@ -22,22 +22,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ImageFactory(wagtail_factories.ImageFactory):
-    """An image declared free of identifiable learners, so pages using it may go
-    live; consent tests use ``tagged_image`` and ``untagged_image``."""
+    """An untagged image (usable in drafts only); see ``tagged_image``."""
 
     class Meta:
         model = cms_models.SchoolImage
 
-    no_identifiable_learners = True
-
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
-    """A document declared free of identifiable learners (see ``ImageFactory``)."""
+    """An untagged document (usable in drafts only)."""
 
     class Meta:
         model = cms_models.SchoolDocument
-
-    no_identifiable_learners = True
 
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):
@@ -85,6 +80,25 @@ class TermDateFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Event {n}")
     starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class NewsCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cms_models.NewsCategory
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class SocialMediaPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = cms_models.SocialMediaPage
+
+    title = "Our social media"
+    what_we_post = "<p>News of trips, sports and celebrations.</p>"
+    when_monitored = "<p>School days, 8am to 5pm.</p>"
+    raising_concerns = "<p>Please contact the school office, not social media.</p>"
 
 
 class LearnerFactory(factory.django.DjangoModelFactory):

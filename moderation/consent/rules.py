@@ -117,9 +117,15 @@ def page_violations(
     items = [(f'Image "{image.title}"', image) for image in images] + [
         (f'Document "{document.title}"', document) for document in documents
     ]
-    # An item's title doubles as its alt text (C3): read it with the page's words.
+    # An image's description (or else its title) is its alt text (C3): read both
+    # with the page's words.
     text = readable_texts(
-        [*media.texts, *(item.title for _, item in items), channel.text]
+        [
+            *media.texts,
+            *(item.title for _, item in items),
+            *(getattr(item, "description", "") for _, item in items),
+            channel.text,
+        ]
     )
     check = _Check(
         channel=channel, on=on, full_names=can_view_register(viewer), text=text

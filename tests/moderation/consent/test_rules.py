@@ -79,7 +79,7 @@ def test_image_embedded_in_rich_text_is_checked(news_index):
 
 def test_document_linked_in_rich_text_and_in_a_block_are_checked(news_index):
     linked = untagged_document(title="Newsletter")
-    block = DocumentFactory(title="Letter")
+    block = DocumentFactory(title="Letter", no_identifiable_learners=True)
     body = [
         ("paragraph", f'<p>Read <a linktype="document" id="{linked.pk}">it</a></p>'),
         ("document", {"document": block, "title": ""}),
@@ -186,11 +186,16 @@ def test_staff_pictured_need_confirmed_consent(news_index):
         ("paragraph", "<p>Well done Amy&nbsp;Smith!</p>"),
         ("image_title", "Amy Smith on sports day"),
         ("rich_text_alt", "Amy Smith on sports day"),
+        ("image_description", "Amy Smith on sports day"),
     ],
 )
 def test_full_name_beside_the_photo_is_refused(news_index, field, text):
     amy = learner_with_consent(first_name="Amy", last_name="Smith")
-    image = tagged_image(amy, title=text if field == "image_title" else "Sports")
+    image = tagged_image(
+        amy,
+        title=text if field == "image_title" else "Sports",
+        description=text if field == "image_description" else "",
+    )
     fields = {"title": "Sports day", "summary": "A great day."}
     body = image_body(image, text if field == "caption" else "")
     if field in fields:
