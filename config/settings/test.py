@@ -20,6 +20,12 @@ WAGTAILAPI_BASE_URL = SITE_URL
 # A real Redis: REDIS_URL when set (CI's second run), else a private embedded server.
 REDIS_URL = REDIS_URL or shared_test_redis_url()
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60} for name in RQ_QUEUE_NAMES}
+
+# No collectstatic in tests: whitenoise finds files in the apps, as in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# Withdrawn media go to a private location outside MEDIA_ROOT, as in production.
 STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
