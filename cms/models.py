@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
@@ -103,6 +103,16 @@ class TermDate(index.Indexed, models.Model):
             raise ValidationError({"ends_on": "The end date is before the start date."})
 
 
+# The text for each social account (publishing.SocialPost, related_name "social_posts").
+# Named by relation only: cms never imports publishing (see ARCHITECTURE.md).
+SOCIAL_POSTS_PANEL = InlinePanel(
+    "social_posts",
+    heading="Social media",
+    label="Post to an account",
+    help_text="Sent when the page is approved; the link to this page is added (P2).",
+)
+
+
 class NewsIndexPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
@@ -136,6 +146,7 @@ class NewsPage(Page):
         ),
         FieldPanel("body"),
         FieldPanel("categories"),
+        SOCIAL_POSTS_PANEL,
     ]
     search_fields = [
         *Page.search_fields,
@@ -209,6 +220,7 @@ class NoticePage(Page):
             [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
             heading="When it applies",
         ),
+        SOCIAL_POSTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("message")]
     parent_page_types = ["cms.NoticeIndexPage"]

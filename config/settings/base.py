@@ -222,3 +222,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"rq.worker": {"level": "INFO"}},
 }
+
+# --- Social publishing: the delivery ledger and account credentials (A3) --------------
+# One or more Fernet keys, comma-separated; the first encrypts, all decrypt (rotation).
+SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")
+PUBLISHING_RETRY_WINDOW_HOURS = int(
+    os.environ.get("PUBLISHING_RETRY_WINDOW_HOURS", "24")
+)
+PUBLISHING_RETRY_BASE_SECONDS = 30
+PUBLISHING_RETRY_MAX_SECONDS = 60 * 60
+# A send still "in flight" after this long has an unknown outcome (worker died).
+PUBLISHING_SENDING_TIMEOUT_SECONDS = 15 * 60
+# The sweep leaves a due delivery this long to its own wake-up before re-enqueueing.
+PUBLISHING_SWEEP_GRACE_SECONDS = 60
