@@ -5,6 +5,7 @@ import pytest
 from wagtail.models import Site
 
 from home.models import HomePage
+from tests.fakes.fixtures import x_emulator  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture

@@ -223,6 +223,27 @@ LOGGING = {
     "loggers": {"rq.worker": {"level": "INFO"}},
 }
 
+# --- Social networks (publishing/networks) --------------------------------------------
+# Which adapter serves which account type, resolved with import_string.
+SOCIAL_NETWORK_ADAPTERS = {
+    "x": "publishing.networks.x.XNetwork",
+    "facebook": "publishing.networks.facebook.FacebookPageNetwork",
+}
+# The real APIs by default; `make run` points these at the loopback emulators.
+SOCIAL_X_API_BASE_URL = os.environ.get("SOCIAL_X_API_BASE_URL", "https://api.x.com")
+SOCIAL_FACEBOOK_GRAPH_BASE_URL = os.environ.get(
+    "SOCIAL_FACEBOOK_GRAPH_BASE_URL", "https://graph.facebook.com"
+)
+SOCIAL_FACEBOOK_GRAPH_VERSION = os.environ.get("SOCIAL_FACEBOOK_GRAPH_VERSION", "v21.0")
+SOCIAL_NETWORK_TIMEOUT_SECONDS = float(
+    os.environ.get("SOCIAL_NETWORK_TIMEOUT_SECONDS", "15")
+)
+# The school's own X app and Facebook app: secrets only from the environment.
+SOCIAL_X_CONSUMER_KEY = os.environ.get("SOCIAL_X_CONSUMER_KEY", "")
+SOCIAL_X_CONSUMER_SECRET = os.environ.get("SOCIAL_X_CONSUMER_SECRET", "")
+SOCIAL_FACEBOOK_APP_ID = os.environ.get("SOCIAL_FACEBOOK_APP_ID", "")
+SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
+
 # --- Social publishing: the delivery ledger and account credentials (A3) --------------
 # One or more Fernet keys, comma-separated; the first encrypts, all decrypt (rotation).
 SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")

@@ -1,0 +1,227 @@
+"""The contract every social network adapter keeps.
+
+Adapters are pure: they take plain data (text, image bytes, ids, credentials) and return
+small result dataclasses or raise a `NetworkError` subclass. They never touch the ORM,
+and read settings only in their constructor, so the delivery ledger decides what a
+failure means (retry later, ask for a reconnect, or stop and tell a person).
+"""
+
+from __future__ import annotations
+
+import abc
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """An image to attach to a post, as plain bytes: adapters never open storage."""
+
+    content: bytes
+    filename: str
+    mime_type: str
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """A post that now exists on the network: record `remote_id` at once."""
+
+    remote_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class RetractResult:
+    """A post that is no longer on the network.
+
+    `already_gone` is True when the network no longer had the post (deleted by hand on
+    the network, or an earlier attempt got through): the goal is met either way.
+    """
+
+    remote_id: str
+    already_gone: bool = False
+
+
+@dataclass(frozen=True)
+class PinResult:
+    """The pinned state of a post after `pin()` or `unpin()`."""
+
+    remote_id: str
+    pinned: bool
+
+
+class NetworkError(Exception):
+    """Base of every failure an adapter reports; `reason` is plain English for staff."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransientNetworkError(NetworkError):
+    """Try again later: rate limit, server error, timeout or connection failure.
+
+    Attributes:
+        retry_after: seconds the network asked us to wait (from its rate-limit
+            headers), or None when it did not say and the caller picks a back-off.
+    """
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class AuthExpired(NetworkError):
+    """The stored token no longer works (expired, revoked, password changed).
+
+    Retrying cannot help; a member of staff must connect the account again (A3).
+    """
+
+
+class PermanentRefusal(NetworkError):
+    """The network refused this post for a reason that retrying will not change.
+
+    Examples: duplicate content, text too long, media refused. `reason` carries the
+    network's own words where it gave any.
+    """
+
+
+class RemotePostMissing(PermanentRefusal):
+    """The post id is unknown to the network (already deleted, or never existed)."""
+
+
+class Network(abc.ABC):
+    """A social network account we can post to.
+
+    Subclasses declare their capabilities as class attributes so the editor, the
+    ledger and the admin can ask before they act (e.g. only offer pinning where
+    `supports_pin`), and implement the operations over one `_request` path.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    max_length: ClassVar[int]
+    max_images: ClassVar[int]
+    supports_media: ClassVar[bool]
+    supports_pin: ClassVar[bool]
+    supports_delete: ClassVar[bool]
+    image_mime_types: ClassVar[frozenset[str]] = frozenset(
+        {"image/jpeg", "image/png", "image/gif", "image/webp"}
+    )
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, str],
+        base_url: str | None = None,
+        timeout: float | None = None,
+        clock: Clock = time.time,
+    ) -> None:
+        """Keep plain credentials and where to reach the network.
+
+        Args:
+            credentials: the account's stored secrets (keys per adapter).
+            base_url: the API's base URL; None means the configured one (the real
+                network by default, a loopback emulator in development and tests).
+            timeout: seconds to wait for each HTTP request; None means
+                `settings.SOCIAL_NETWORK_TIMEOUT_SECONDS`.
+            clock: returns epoch seconds; rate-limit resets are measured against it.
+        """
+        self.credentials = dict(credentials)
+        self.base_url = (base_url or self.default_base_url()).rstrip("/")
+        self.timeout = (
+            timeout if timeout is not None else settings.SOCIAL_NETWORK_TIMEOUT_SECONDS
+        )
+        self.clock = clock
+
+    @classmethod
+    @abc.abstractmethod
+    def default_base_url(cls) -> str:
+        """The configured API base URL for this network."""
+
+    def text_length(self, text: str) -> int:
+        """How long the network counts `text`; compared with `max_length`."""
+        return len(text)
+
+    @abc.abstractmethod
+    def publish(
+        self, *, text: str, images: list[ImageFile], link: str | None = None
+    ) -> PublishResult:
+        """Create a post with `text`, the images, and a link back to the website (P2).
+
+        Raises:
+            PermanentRefusal: text too long, too many or unsupported images, or the
+                network refused the post.
+            AuthExpired: the account must be connected again.
+            TransientNetworkError: try again later.
+        """
+
+    @abc.abstractmethod
+    def retract(self, *, remote_id: str) -> RetractResult:
+        """Delete a post; a post the network no longer has counts as retracted."""
+
+    def pin(self, *, remote_id: str) -> PinResult:
+        """Pin a post to the top of the profile (M1); only where `supports_pin`."""
+        raise PermanentRefusal(f"{self.label} has no way to pin a post.")
+
+    def unpin(self, *, remote_id: str) -> PinResult:
+        """Unpin a post; only where `supports_pin`."""
+        raise PermanentRefusal(f"{self.label} has no way to pin a post.")
+
+    def check_post(self, *, text: str, images: list[ImageFile]) -> None:
+        """Refuse, before any request, a post the network is sure to refuse.
+
+        The editor's length counter uses `text_length` too; this is the send-time check.
+        """
+        length = self.text_length(text)
+        if length > self.max_length:
+            raise PermanentRefusal(
+                f"The text is {length} characters long as {self.label} counts them; "
+                f"{self.label} allows {self.max_length}. Shorten it and send again."
+            )
+        if images and not self.supports_media:
+            raise PermanentRefusal(f"{self.label} posts cannot carry images.")
+        if len(images) > self.max_images:
+            raise PermanentRefusal(
+                f"{self.label} takes at most {self.max_images} image(s) per post; "
+                f"this post has {len(images)}."
+            )
+        for image in images:
+            if image.mime_type not in self.image_mime_types:
+                raise PermanentRefusal(
+                    f"{self.label} does not accept {image.filename!r} "
+                    f"({image.mime_type}); use a JPEG, PNG, GIF or WebP image."
+                )
+
+    def _retry_after_until(self, reset_epoch: float) -> float:
+        """Seconds from now (by `clock`) until an epoch reset time, never negative."""
+        return max(0.0, reset_epoch - self.clock())
+
+
+def network_class(kind: str) -> type[Network]:
+    """The adapter class configured for an account type (`settings` map, import_string).
+
+    Raises:
+        ImproperlyConfigured: `kind` is not in `SOCIAL_NETWORK_ADAPTERS`.
+    """
+    try:
+        dotted_path = settings.SOCIAL_NETWORK_ADAPTERS[kind]
+    except KeyError:
+        known = ", ".join(sorted(settings.SOCIAL_NETWORK_ADAPTERS))
+        raise ImproperlyConfigured(
+            f"No adapter for social account type {kind!r} in "
+            f"SOCIAL_NETWORK_ADAPTERS (known: {known})."
+        ) from None
+    return import_string(dotted_path)

@@ -1,0 +1,19 @@
+"""pytest fixtures: one emulator per test on a free loopback port, stopped after it.
+
+Registered for the whole suite by tests/conftest.py. Each fixture yields the emulator:
+`.base_url`, `.credentials` (the adapter's credentials that work against it),
+`.app_credentials` (for the connect flows), `.state()`, `.fail_next(...)`, `.reset()`.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+
+from .x import XEmulator
+
+
+@pytest.fixture
+def x_emulator() -> Iterator[XEmulator]:
+    """A running X API emulator; its demo account's credentials are `.credentials`."""
+    with XEmulator() as emulator:
+        yield emulator
