@@ -97,4 +97,6 @@ class MarkSentForm(forms.Form):
     remote_id = forms.CharField(
         label="The post's id on the network", max_length=200, strip=True
     )
-    remote_url = forms.URLField(label="The post's address", required=False)
+    remote_url = forms.URLField(
+        label="The post's address", required=False, assume_scheme="https"
+    )
