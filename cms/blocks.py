@@ -1,14 +1,43 @@
-"""Stream blocks for the body of news and standard pages."""
+"""Stream blocks for the body of news and standard pages.
 
+Blocks that can show a learner (images, documents, video embeds) render nothing once
+the item's consent has been withdrawn (C1, C2): the page stays published without it.
+"""
+
+from django import forms
+from django.db import models
+from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 
-class CaptionedImageBlock(blocks.StructBlock):
+class WithdrawableMediaMixin:
+    """Render and serialise nothing for an image or document whose consent ended."""
+
+    media_field: str
+
+    def _is_withdrawn(self, value) -> bool:
+        item = value.get(self.media_field) if value else None
+        return item is None or item.is_withdrawn
+
+    def render(self, value, context=None):
+        if self._is_withdrawn(value):
+            return ""
+        return super().render(value, context=context)
+
+    def get_api_representation(self, value, context=None):
+        if self._is_withdrawn(value):
+            return None
+        return super().get_api_representation(value, context=context)
+
+
+class CaptionedImageBlock(WithdrawableMediaMixin, blocks.StructBlock):
     image = ImageChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=250)
+
+    media_field = "image"
 
     class Meta:
         icon = "image"
@@ -24,7 +53,7 @@ class QuoteBlock(blocks.StructBlock):
         template = "cms/blocks/quote.html"
 
 
-class DocumentLinkBlock(blocks.StructBlock):
+class DocumentLinkBlock(WithdrawableMediaMixin, blocks.StructBlock):
     """A newsletter, letter or form offered for download."""
 
     document = DocumentChooserBlock()
@@ -32,9 +61,73 @@ class DocumentLinkBlock(blocks.StructBlock):
         required=False, help_text="Defaults to the document's title"
     )
 
+    media_field = "document"
+
     class Meta:
         icon = "doc-full"
         template = "cms/blocks/document_link.html"
+
+
+class LearnerChooserBlock(blocks.ChooserBlock):
+    """Pick a learner from the consent register (named lazily: cms never imports it)."""
+
+    target_model = "moderation.Learner"
+
+    @cached_property
+    def widget(self):
+        return forms.Select()
+
+    def get_form_state(self, value):
+        # A plain select, not a modal chooser: its state is the chosen id.
+        return blocks.FieldBlock.get_form_state(self, value)
+
+
+class ConsentEmbedBlock(blocks.StructBlock):
+    """A video with a declaration of who is shown in it (C1, C2).
+
+    The ``embed`` sub-field holds the URL. Until the editor declares either "no
+    identifiable learners" or the learners shown, the video counts as untagged and the
+    page cannot be published. Only the video itself is rendered: the learners chosen
+    here are never shown on the site or in the API.
+    """
+
+    class LearnersShown(models.TextChoices):
+        NONE = "none", "No identifiable learners"
+        LEARNERS = "learners", "Identifiable learners are shown (choose them)"
+
+    embed = EmbedBlock(help_text="A video from YouTube, Vimeo and similar")
+    learners_shown = blocks.ChoiceBlock(
+        choices=LearnersShown.choices,
+        required=True,
+        label="Who is in the video",
+    )
+    learners = blocks.ListBlock(
+        LearnerChooserBlock(), required=False, label="Learners shown"
+    )
+
+    class Meta:
+        icon = "media"
+        help_text = "Consent rules apply to videos as to photos"
+
+    def to_python(self, value):
+        # Bodies saved before the declaration existed hold the bare URL.
+        if isinstance(value, str):
+            value = {"embed": value}
+        return super().to_python(value)
+
+    def bulk_to_python(self, values):
+        values = [{"embed": v} if isinstance(v, str) else v for v in values]
+        return super().bulk_to_python(values)
+
+    def render(self, value, context=None):
+        return self.child_blocks["embed"].render(value.get("embed"), context=context)
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "embed": self.child_blocks["embed"].get_api_representation(
+                value.get("embed"), context=context
+            )
+        }
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -44,7 +137,4 @@ class BodyBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     quote = QuoteBlock()
     document = DocumentLinkBlock()
-    embed = EmbedBlock(
-        help_text="A video from YouTube, Vimeo and similar (consent rules apply)",
-        icon="media",
-    )
+    embed = ConsentEmbedBlock()

@@ -6,10 +6,15 @@ from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.documents.models import AbstractDocument, Document
+from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import (
+    AbstractImage,
+    AbstractRendition,
+    Image,
+    ImageQuerySet,
+)
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -18,8 +23,84 @@ from wagtail.snippets.models import register_snippet
 from .blocks import BodyBlock
 
 
-class SchoolImage(AbstractImage):
-    """An image with its copyright holder and credit (C6)."""
+class ConsentTaggedQuerySetMixin:
+    """Queryset rules for media that may show learners, on the media's own fields.
+
+    The consent register lives in moderation, which cms never imports: these filters
+    use only the tags and the withdrawal flag that moderation's cascade sets.
+    """
+
+    def tagged(self):
+        """Media that say who is in them: learners, or 'no identifiable learners'."""
+        pictured = self.model.learners.through.objects.filter(
+            **{self.model.learners.field.m2m_field_name(): models.OuterRef("pk")}
+        )
+        return self.filter(
+            models.Q(no_identifiable_learners=True) | models.Exists(pictured)
+        )
+
+    def untagged(self):
+        return self.exclude(pk__in=self.tagged().values("pk"))
+
+    def withdrawn(self):
+        return self.filter(consent_withdrawn_at__isnull=False)
+
+    def publishable(self):
+        """What the public site and API may show: tagged and not withdrawn (C1, C2)."""
+        return self.tagged().filter(consent_withdrawn_at__isnull=True)
+
+
+class SchoolImageQuerySet(ConsentTaggedQuerySetMixin, ImageQuerySet):
+    pass
+
+
+class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
+    pass
+
+
+class ConsentTaggedMedia(models.Model):
+    """Who is pictured in an image or document, and whether it may still be shown.
+
+    An item is *untagged* until it names the learners pictured or declares that none
+    can be identified: it may be uploaded and used in drafts, never published (C1).
+    Staff pictured need their consent confirmed too (C5). ``consent_withdrawn_at`` is
+    set by moderation's withdrawal cascade; rendering and the API check it (C1, C2).
+    """
+
+    no_identifiable_learners = models.BooleanField(
+        "no identifiable learners",
+        default=False,
+        help_text="Tick only if no learner can be recognised (e.g. hands, backs, "
+        "a building). Otherwise choose the learners pictured.",
+    )
+    staff_pictured = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Names of staff who can be recognised, comma-separated",
+    )
+    staff_consent_confirmed = models.BooleanField(
+        "staff consent confirmed",
+        default=False,
+        help_text="Each member of staff named above agreed to this use",
+    )
+    consent_withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a pictured learner's consent ends: never shown again",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """True once consent ended for someone pictured: render nothing (C1)."""
+        return self.consent_withdrawn_at is not None
+
+
+class SchoolImage(ConsentTaggedMedia, AbstractImage):
+    """An image with who is pictured (C1, C5), its copyright holder and credit (C6)."""
 
     copyright_holder = models.CharField(max_length=255, blank=True)
     credit = models.CharField(
@@ -27,8 +108,37 @@ class SchoolImage(AbstractImage):
         blank=True,
         help_text="Shown beside the image, e.g. 'Photo: Mrs Jones'",
     )
+    learners = models.ManyToManyField(
+        "moderation.Learner",
+        through="cms.SchoolImageLearner",
+        blank=True,
+        related_name="images",
+        help_text="Every learner who can be recognised in the image",
+    )
 
-    admin_form_fields = (*Image.admin_form_fields, "copyright_holder", "credit")
+    objects = SchoolImageQuerySet.as_manager()
+
+    admin_form_fields = (
+        *Image.admin_form_fields,
+        "copyright_holder",
+        "credit",
+        "learners",
+        "no_identifiable_learners",
+        "staff_pictured",
+        "staff_consent_confirmed",
+    )
+
+
+class SchoolImageLearner(models.Model):
+    """A learner pictured in an image. PROTECT: a pictured learner cannot vanish."""
+
+    image = models.ForeignKey(SchoolImage, on_delete=models.CASCADE)
+    learner = models.ForeignKey(
+        "moderation.Learner", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        unique_together = [("image", "learner")]
 
 
 class SchoolRendition(AbstractRendition):
@@ -40,10 +150,38 @@ class SchoolRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class SchoolDocument(AbstractDocument):
-    """A newsletter, letter or form offered on the website."""
+class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
+    """A newsletter, letter or form offered on the website; it may carry photos (C1)."""
 
-    admin_form_fields = Document.admin_form_fields
+    learners = models.ManyToManyField(
+        "moderation.Learner",
+        through="cms.SchoolDocumentLearner",
+        blank=True,
+        related_name="documents",
+        help_text="Every learner who can be recognised in the document's photos",
+    )
+
+    objects = SchoolDocumentQuerySet.as_manager()
+
+    admin_form_fields = (
+        *Document.admin_form_fields,
+        "learners",
+        "no_identifiable_learners",
+        "staff_pictured",
+        "staff_consent_confirmed",
+    )
+
+
+class SchoolDocumentLearner(models.Model):
+    """A learner pictured in a document. PROTECT: a pictured learner cannot vanish."""
+
+    document = models.ForeignKey(SchoolDocument, on_delete=models.CASCADE)
+    learner = models.ForeignKey(
+        "moderation.Learner", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        unique_together = [("document", "learner")]
 
 
 @register_snippet
@@ -129,7 +267,7 @@ class NewsPage(Page):
         max_length=300, help_text="One or two sentences for listings, feeds and search"
     )
     listing_image = models.ForeignKey(
-        "wagtailimages.Image",
+        "cms.SchoolImage",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

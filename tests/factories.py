@@ -78,6 +78,44 @@ class TermDateFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
 
 
+class LearnerFactory(factory.django.DjangoModelFactory):
+    """A learner on roll with no consent recorded yet (use ``with_consent``)."""
+
+    class Meta:
+        model = "moderation.Learner"
+
+    external_id = factory.Sequence(lambda n: f"MIS{n:05d}")
+    first_name = factory.Sequence(lambda n: f"Amy{n}")
+    last_name = factory.Sequence(lambda n: f"Smith{n}")
+    year_group = "Year 3"
+
+
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "moderation.ConsentRecord"
+
+    learner = factory.SubFactory(LearnerFactory)
+    use = "website"
+    given = True
+    given_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = "School office"
+
+
+def learner_with_consent(*uses: str, **learner_fields):
+    """A learner whose parent agreed to ``uses`` (default: every use)."""
+    learner = LearnerFactory(**learner_fields)
+    for use in uses or ("website", "closed_social", "public_social", "press"):
+        ConsentRecordFactory(learner=learner, use=use)
+    return learner
+
+
+def tagged_image(*learners, **fields):
+    """An image tagged with ``learners``, or declared free of learners if none."""
+    image = ImageFactory(no_identifiable_learners=not learners, **fields)
+    image.learners.set(learners)
+    return image
+
+
 class SocialAccountFactory(factory.django.DjangoModelFactory):
     """An approved, connected-looking account: tests connect it to an emulator."""
 

@@ -1,0 +1,270 @@
+"""The one consent rule-set: may this page go to this channel? (C1-C5)
+
+Every path to publication asks this module: the editor's publish button, workflow
+approval, scheduled go-live, reverting to an old revision, bulk actions, the API and
+management commands (through the page-save guard in ``guards.py``), and the social
+delivery worker before it sends. Nothing else decides.
+
+Contract (shared with the workflow and publishing helpers): ``Channel``,
+``Violation``, ``page_violations``, ``ensure_page_publishable``, ``ConsentViolation``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from moderation.models import ConsentUse, Learner
+
+from .page_media import page_media, readable_texts
+from .selectors import can_view_register, current_consent
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where a page is going: the website, or one social account with its own text."""
+
+    kind: str  # "website" or "social"
+    name: str
+    closed: bool
+    text: str = ""
+
+    @classmethod
+    def website(cls) -> Channel:
+        return cls(kind="website", name="the website", closed=False)
+
+    @classmethod
+    def social(cls, name: str, closed: bool, text: str) -> Channel:
+        return cls(kind="social", name=name, closed=closed, text=text)
+
+    @property
+    def consent_use(self) -> ConsentUse:
+        """The consent this channel needs (C4: public accounts need public consent)."""
+        if self.kind == "website":
+            return ConsentUse.WEBSITE
+        return ConsentUse.CLOSED_SOCIAL if self.closed else ConsentUse.PUBLIC_SOCIAL
+
+    @property
+    def description(self) -> str:
+        if self.kind == "website":
+            return self.name
+        return f"the {'closed' if self.closed else 'public'} account {self.name}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One reason a page may not be published, in plain English with what to do."""
+
+    code: str
+    message: str
+
+
+class ConsentViolation(PermissionDenied):
+    """Publishing refused by the consent rules; ``violations`` says why.
+
+    A ``PermissionDenied`` so that a path nobody wrapped still answers 403 with the
+    reasons, never a 500 and never a publication.
+    """
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        super().__init__(
+            "This page cannot be published: "
+            + " ".join(violation.message for violation in violations)
+        )
+
+
+USE_WORDS = {
+    ConsentUse.WEBSITE: "the website",
+    ConsentUse.CLOSED_SOCIAL: "closed social media accounts",
+    ConsentUse.PUBLIC_SOCIAL: "public social media accounts",
+    ConsentUse.PRESS: "the press",
+}
+
+
+def page_violations(
+    page, *, channel: Channel, viewer=None, on: datetime.date | None = None
+) -> list[Violation]:
+    """Every consent rule ``page`` breaks for ``channel``; empty when it may go.
+
+    Args:
+        page: a specific page (the live object or ``revision.as_object()``).
+        channel: the website or one social account (closed or public, with its text).
+        viewer: the member of staff who will read the messages. Learners are named in
+            full only to those who may see the register; others see initials.
+        on: the day to judge consent and leaving dates by (today by default).
+    """
+    on = on or timezone.localdate()
+    media = page_media(page)
+    text = readable_texts([*media.texts, channel.text])
+    check = _Check(
+        channel=channel, on=on, full_names=can_view_register(viewer), text=text
+    )
+
+    images = list(
+        get_image_model()
+        .objects.filter(pk__in=set(media.image_ids))
+        .prefetch_related("learners")
+        .order_by("pk")
+    )
+    documents = list(
+        get_document_model()
+        .objects.filter(pk__in=set(media.document_ids))
+        .prefetch_related("learners")
+        .order_by("pk")
+    )
+    items = [(f'Image "{image.title}"', image) for image in images] + [
+        (f'Document "{document.title}"', document) for document in documents
+    ]
+    learner_ids = {learner.pk for _, item in items for learner in item.learners.all()}
+    learner_ids |= {
+        learner.pk for embed in media.embeds for learner in embed.learners if learner
+    }
+    check.consent = current_consent(learner_ids=learner_ids, uses=[channel.consent_use])
+
+    for label, item in items:
+        # The title doubles as the alt text (C3): read it with the page's words.
+        check.text += "\n\x00\n" + readable_texts([item.title])
+        check.media_item(label=label, item=item, learners=list(item.learners.all()))
+    for embed in media.embeds:
+        check.embed(embed)
+    return check.violations
+
+
+def ensure_page_publishable(
+    page, *, channel: Channel, viewer=None, on: datetime.date | None = None
+) -> None:
+    """Raise ``ConsentViolation`` unless ``page`` may go to ``channel``."""
+    violations = page_violations(page, channel=channel, viewer=viewer, on=on)
+    if violations:
+        raise ConsentViolation(violations)
+
+
+class _Check:
+    """Collects violations for one page and channel; one method per kind of media."""
+
+    def __init__(self, *, channel: Channel, on: datetime.date, full_names: bool, text):
+        self.channel = channel
+        self.on = on
+        self.full_names = full_names
+        self.text = text
+        self.consent: dict = {}
+        self.violations: list[Violation] = []
+        self._named: set[int] = set()
+
+    def add(self, code: str, message: str) -> None:
+        violation = Violation(code=code, message=message)
+        if violation not in self.violations:
+            self.violations.append(violation)
+
+    def name(self, learner: Learner) -> str:
+        return learner.full_name if self.full_names else learner.initials
+
+    def media_item(self, *, label: str, item, learners: list[Learner]) -> None:
+        if item.is_withdrawn:
+            self.add(
+                "withdrawn",
+                f"{label} was withdrawn because consent ended for someone in it. "
+                "Remove it from the page.",
+            )
+        if not learners and not item.no_identifiable_learners:
+            self.add(
+                "untagged",
+                f"{label} is not tagged. Edit it and choose the learners pictured, "
+                "or tick 'no identifiable learners'.",
+            )
+        if item.staff_pictured.strip() and not item.staff_consent_confirmed:
+            self.add(
+                "staff_consent",
+                f"{label} shows staff ({item.staff_pictured}) whose consent is not "
+                "confirmed. Ask them, then tick 'staff consent confirmed' (C5).",
+            )
+        for learner in learners:
+            self.learner(label=label, learner=learner)
+
+    def embed(self, embed) -> None:
+        label = f"Video {embed.url}"
+        if embed.declaration is None:
+            self.add(
+                "untagged",
+                f"{label} has no declaration of who is in it. Edit the video block "
+                "and say whether identifiable learners are shown, and who.",
+            )
+            return
+        if embed.declaration == "learners" and not embed.learners:
+            self.add(
+                "untagged",
+                f"{label} is declared to show learners but none are chosen. "
+                "Choose the learners shown.",
+            )
+        for learner in embed.learners:
+            if learner is None:
+                self.add(
+                    "unknown_learner",
+                    f"{label} shows a learner who is no longer in the consent "
+                    "register. Remove the video or ask the consent officer.",
+                )
+            else:
+                self.learner(label=label, learner=learner)
+
+    def learner(self, *, label: str, learner: Learner) -> None:
+        who = self.name(learner)
+        if learner.do_not_publish:
+            self.add(
+                "do_not_publish",
+                f"{label} shows {who}, who is on the do-not-publish list and must "
+                "never be shown (C2). Remove it from the page.",
+            )
+            return
+        if learner.has_left(self.on):
+            self.add(
+                "left",
+                f"{label} shows {who}, who has left the school, so their consent no "
+                "longer applies. Remove it from the page.",
+            )
+        use = self.channel.consent_use
+        record = self.consent.get(learner.pk, {}).get(use)
+        where = USE_WORDS[use]
+        if record is None or not record.given:
+            extra = (
+                " Images of learners may go only to closed accounts unless the "
+                "parent agreed to public use (C4)."
+                if use == ConsentUse.PUBLIC_SOCIAL
+                else ""
+            )
+            self.add(
+                "no_consent",
+                f"{label} shows {who}, who has no consent for {where}. Remove it "
+                f"or choose another photo (C1).{extra}",
+            )
+        elif not record.is_in_force(self.on):
+            self.add(
+                "consent_expired",
+                f"{label} shows {who}, whose consent for {where} expired on "
+                f"{record.expires_on:%d %B %Y}. Ask the consent officer to renew it, "
+                "or remove the image.",
+            )
+        if learner.pk not in self._named and _full_name_pattern(learner).search(
+            self.text
+        ):
+            self._named.add(learner.pk)
+            self.add(
+                "full_name",
+                f"{who} is pictured and also named in full in the text "
+                "(title, summary, body, captions, alt text or the text for "
+                f"{self.channel.description}). Use the first name only, or remove "
+                "the photo (C3).",
+            )
+
+
+def _full_name_pattern(learner: Learner) -> re.Pattern:
+    """'Amy Smith', any case, any whitespace between, possessive allowed."""
+    words = f"{learner.first_name} {learner.last_name}".replace("\u2019", "'").split()
+    body = r"\s+".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
