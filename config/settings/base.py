@@ -223,6 +223,18 @@ LOGGING = {
     "loggers": {"rq.worker": {"level": "INFO"}},
 }
 
+# --- Two-factor sign-in (moderation.two_factor; P4) ---------------------------------
+INSTALLED_APPS += ["moderation.two_factor"]
+# After OTPMiddleware and CsrfViewMiddleware: the gate reads the verified device and
+# keeps a publishing form for step-up only once its CSRF token has been checked.
+MIDDLEWARE += ["moderation.two_factor.middleware.TwoFactorGateMiddleware"]
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # waits of 1, 2, 4, 8 ... seconds after wrong codes
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_STEP_UP_SECONDS = int(os.environ.get("OTP_STEP_UP_SECONDS", "900"))
+SESSION_IDLE_SECONDS = SESSION_COOKIE_AGE
+SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+
 # --- Social networks (publishing/networks) --------------------------------------------
 # Which adapter serves which account type, resolved with import_string.
 SOCIAL_NETWORK_ADAPTERS = {

@@ -1,0 +1,82 @@
+"""Which admin requests need a session signed in with a second factor, and which
+publishing actions need a fresh one (step-up).
+
+Both are decided from the URL (one middleware, no per-view decorators), so admin
+views added later by other apps, django-rq's dashboard and Wagtail's own views are
+covered without being listed one by one.
+"""
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+#: Paths where a signed-in session must have passed its second factor.
+GATED_PREFIXES = ("/admin/", "/documents/")
+#: Of those, where an anonymous visitor is sent to sign in (documents may be public;
+#: Wagtail's own collection privacy decides for anonymous visitors there).
+SIGN_IN_PREFIXES = ("/admin/",)
+
+#: Admin URL names reachable before the second factor (signing in and out,
+#: password reset, enrolment and the code page itself).
+OPEN_URL_NAMES = frozenset(
+    {
+        "wagtailadmin_login",
+        "wagtailadmin_logout",
+        "wagtailadmin_password_reset",
+        "wagtailadmin_password_reset_done",
+        "wagtailadmin_password_reset_confirm",
+        "wagtailadmin_password_reset_complete",
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
+        "two_factor:verify",
+        "two_factor:enrol",
+        "two_factor:backup_codes",
+    }
+)
+
+#: View names (last part) that publish, unpublish or decide a workflow task.
+PUBLISHING_VIEWS = frozenset({"workflow_action", "unpublish"})
+#: Editor views whose POST publishes or decides a task when one of these is pressed.
+EDITOR_VIEWS = frozenset({"edit", "add", "create", "revisions_revert"})
+EDITOR_PUBLISHING_BUTTONS = ("action-publish", "action-workflow-action")
+BULK_PUBLISHING_ACTIONS = frozenset({"publish", "unpublish"})
+
+
+def _view_name(request: HttpRequest) -> tuple[str, dict]:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return "", {}
+    return match.view_name, match.kwargs
+
+
+def is_gated(request: HttpRequest) -> bool:
+    """True for paths that need a verified second factor from a signed-in user."""
+    if not request.path_info.startswith(GATED_PREFIXES):
+        return False
+    return _view_name(request)[0] not in OPEN_URL_NAMES
+
+
+def needs_sign_in(request: HttpRequest) -> bool:
+    """True for gated paths an anonymous visitor may not see at all."""
+    return request.path_info.startswith(SIGN_IN_PREFIXES)
+
+
+def is_publishing_action(request: HttpRequest) -> bool:
+    """True when this request publishes, unpublishes, approves or rejects.
+
+    Covers the page and snippet editors' Publish and workflow buttons (also when
+    reached from a revision's "revert"), the workflow action endpoints used from the
+    dashboard, unpublish, and bulk publish/unpublish. Only POSTs change anything;
+    the GETs show a confirmation first.
+    """
+    if request.method != "POST":
+        return False
+    view_name, kwargs = _view_name(request)
+    last = view_name.rsplit(":", 1)[-1]
+    if last in PUBLISHING_VIEWS:
+        return True
+    if last == "wagtail_bulk_action":
+        return kwargs.get("action") in BULK_PUBLISHING_ACTIONS
+    if last in EDITOR_VIEWS:
+        return any(button in request.POST for button in EDITOR_PUBLISHING_BUTTONS)
+    return False

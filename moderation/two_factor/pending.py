@@ -1,0 +1,51 @@
+"""Keep a publishing form that arrived with a stale step-up, so nothing typed is lost.
+
+When an approver presses Publish or Approve more than ``OTP_STEP_UP_SECONDS`` after
+their last code, the middleware keeps the submitted fields in their session and asks
+for a code. After a good code the step-up page shows a "Continue" button that submits
+exactly those fields again (with a fresh CSRF token) to the same address.
+
+Only forms that passed Django's CSRF check are kept (the middleware runs in
+``process_view``, after ``CsrfViewMiddleware``), so another site cannot plant a form
+for the approver to confirm. Uploaded files cannot be kept in a session; such a form
+is refused with a message instead.
+"""
+
+from django.http import HttpRequest
+
+PENDING_SESSION_KEY = "two_factor_pending_post"
+NOT_KEPT_FIELDS = frozenset({"csrfmiddlewaretoken"})
+
+
+def pending_post_keep(request: HttpRequest) -> bool:
+    """Store this POST's fields in the session; False when it carries files."""
+    if request.FILES:
+        return False
+    request.session[PENDING_SESSION_KEY] = {
+        "path": request.get_full_path(),
+        "fields": [
+            [name, value]
+            for name, values in request.POST.lists()
+            if name not in NOT_KEPT_FIELDS
+            for value in values
+        ],
+    }
+    return True
+
+
+def pending_post_take(request: HttpRequest, *, path: str) -> list[list[str]] | None:
+    """Remove and return the kept fields if they were submitted to ``path``."""
+    pending = request.session.pop(PENDING_SESSION_KEY, None)
+    if not pending or pending.get("path") != path:
+        return None
+    return pending["fields"]
+
+
+def pending_action_label(fields: list[list[str]]) -> str:
+    """Say in words what the kept form was going to do."""
+    names = dict(fields)
+    if "workflow-action-name" in names:
+        return names["workflow-action-name"].replace("-", " ").capitalize()
+    if "action-publish" in names:
+        return "Publish"
+    return "Continue"
