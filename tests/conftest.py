@@ -5,7 +5,10 @@ import pytest
 from wagtail.models import Site
 
 from home.models import HomePage
-from tests.fakes.fixtures import x_emulator  # noqa: F401  (shared fixtures)
+from tests.fakes.fixtures import (  # noqa: F401  (shared fixtures)
+    facebook_emulator,
+    x_emulator,
+)
 
 
 @pytest.fixture

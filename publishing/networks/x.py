@@ -54,7 +54,14 @@ PUBLIC_WEB_URLS = {
 # so an emoji sequence is not counted more than once.
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
 _WEIGHTLESS = frozenset({"\u200d", *map(chr, range(0xFE00, 0xFE10))})
-_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+# A link: with a scheme or "www.", or a bare domain under a common top-level domain
+# (X links "bbc.co.uk" too, and counts it 23 like any other).
+_BARE_DOMAIN_TLDS = "com|org|net|edu|gov|uk|wales|cymru|ie|info|io|co|eu|app|news"
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]+"
+    rf"|(?<![\w@.])(?:[a-z0-9-]+\.)+(?:{_BARE_DOMAIN_TLDS})\b(?:/[^\s<>\"]*)?",
+    re.IGNORECASE,
+)
 _URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
@@ -62,8 +69,11 @@ def weighted_length(text: str) -> int:
     """The length X gives `text`: links count 23 each, wide characters count 2.
 
     Used by the editor's length counter and by the send-time check against 280.
-    Links are recognised by `http://`, `https://` or `www.` (the website's own links,
-    P2, always carry a scheme); a bare domain such as `example.org` counts as typed.
+    Links are recognised by `http://`, `https://`, `www.` or a bare domain under a
+    common top-level domain (`bbc.co.uk/news`). Emoji made of several code points
+    (flags, skin tones, families) count 2 per code point here where X counts 2 per
+    emoji: the count can be a little high, never low, so a post that passes this
+    check is never refused by X as too long.
     """
     text = unicodedata.normalize("NFC", text)
     length = 0
@@ -449,9 +459,11 @@ def _oauth_form(
 ) -> dict[str, str]:
     """The form-encoded token answer of X's OAuth 1.0a endpoints."""
     if response.status_code == 401:
+        body = json_body(response)
+        words = _x_words(body) if body is not None else "no reason given"
         raise AuthExpired(
-            f"X refused the app's keys when asked for a {step}; check "
-            "SOCIAL_X_CONSUMER_KEY and SOCIAL_X_CONSUMER_SECRET."
+            f"X refused the {step} request ({words}). Start connecting again; if it "
+            "happens again, check SOCIAL_X_CONSUMER_KEY and SOCIAL_X_CONSUMER_SECRET."
         )
     raise_for_x_response(response, clock=clock)
     fields = {key: values[0] for key, values in parse_qs(response.text).items()}

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from .facebook import FacebookEmulator
 from .x import XEmulator
 
 
@@ -16,4 +17,11 @@ from .x import XEmulator
 def x_emulator() -> Iterator[XEmulator]:
     """A running X API emulator; its demo account's credentials are `.credentials`."""
     with XEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def facebook_emulator() -> Iterator[FacebookEmulator]:
+    """A running Facebook Graph emulator with the school's Page and its page token."""
+    with FacebookEmulator() as emulator:
         yield emulator

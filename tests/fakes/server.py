@@ -11,6 +11,7 @@ import html
 import json
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -190,13 +191,25 @@ class Emulator:
                 client's timeout); stopping or resetting the emulator lets it go.
             path_contains: only fail requests whose path contains this.
         """
+        for name, value in (("times", times), ("retry_after", retry_after)):
+            if not isinstance(value, int) or value < (1 if name == "times" else 0):
+                raise ValueError(f"{name} must be a whole number, not {value!r}")
+        if not isinstance(hold_seconds, int | float) or hold_seconds < 0:
+            raise ValueError(f"hold_seconds must be a number, not {hold_seconds!r}")
+        if status is not None and not isinstance(status, int):
+            raise ValueError(f"status must be an HTTP status code, not {status!r}")
         if kind is None:
             if status is None:
                 raise ValueError("fail_next needs a kind or a status")
             kind = STATUS_KINDS.get(status) or ("server_error" if status >= 500 else "")
+            if not kind:
+                raise ValueError(
+                    f"no failure kind for status {status}; use 401, 403, 429 or 5xx, "
+                    "or give a kind"
+                )
         if kind not in FAILURE_KINDS:
             raise ValueError(
-                f"unknown failure kind {kind!r}; use one of {FAILURE_KINDS}"
+                f"unknown failure kind {kind!r}; use one of: {', '.join(FAILURE_KINDS)}"
             )
         with self.lock:
             self._failures.append(
@@ -382,7 +395,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
         request = parse_request(self.command, self.path, headers, body)
-        response = self.emulator.handle(request)
+        try:
+            response = self.emulator.handle(request)
+        except Exception as error:  # noqa: BLE001 (a bug here must answer, not hang up)
+            traceback.print_exc()
+            response = EmulatorResponse.json(
+                {"error": f"the emulator failed: {type(error).__name__}: {error}"}, 500
+            )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))

@@ -98,6 +98,8 @@ def test_weighted_length_counts_every_link_as_23():
     assert weighted_length(f"Snow day {LINK}") == 9 + 23
     assert weighted_length(f"See {LINK}.") == 4 + 23 + 1
     assert weighted_length("https://a.example/x and www.school.example") == 23 + 5 + 23
+    assert weighted_length("Read bbc.co.uk/news today") == 5 + 23 + 6
+    assert weighted_length("Email office@school.org.uk") == 6 + 20  # not a link
 
 
 def test_weighted_length_counts_wide_characters_as_2():

@@ -1,0 +1,443 @@
+"""An emulator of the Facebook Graph API for one Page, and of Facebook Login.
+
+API calls need the Page's access token (`Authorization: Bearer`, or the
+`access_token` parameter as facebook-sdk sends it); answers and errors use the Graph
+shapes (`{"id": "pageid_postid"}`, `{"success": true}`, `{"error": {"message",
+"type", "code", "error_subcode", "fbtrace_id"}}`) with X-App-Usage and
+X-Business-Use-Case-Usage headers. The Login dialog approves the demo user at once.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .server import Emulator, EmulatorRequest, EmulatorResponse, Failure, page
+
+DEMO_FACEBOOK_APP = {
+    "app_id": "100000000000001",
+    "app_secret": "demo-facebook-app-secret",
+}
+DEMO_FACEBOOK_PAGE = {
+    "page_id": "200000000000002",
+    "page_access_token": "EAAdemoPageToken0000000000000002",
+}
+_VERSION = re.compile(r"^/(v\d+\.\d+)(/.*)$")
+
+
+@dataclass
+class FacebookPost:
+    id: str
+    text: str
+    link: str | None
+    media: list[dict[str, Any]]
+    created_at: str
+    pinned: bool = False
+
+
+@dataclass
+class _Photo:
+    id: str
+    filename: str
+    mime_type: str
+    content: bytes = field(repr=False)
+
+
+class FacebookEmulator(Emulator):
+    """The Graph API of one Page on a loopback port. Thread-safe under `lock`."""
+
+    title: ClassVar[str] = "Facebook"
+
+    def __init__(
+        self,
+        *,
+        app_id: str = DEMO_FACEBOOK_APP["app_id"],
+        app_secret: str = DEMO_FACEBOOK_APP["app_secret"],
+        page_id: str = DEMO_FACEBOOK_PAGE["page_id"],
+        page_access_token: str = DEMO_FACEBOOK_PAGE["page_access_token"],
+        page_name: str = "Our School",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.page_id = page_id
+        self.page_access_token = page_access_token
+        self.page_name = page_name
+        self.clear_state()
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """Credentials that work against this emulator (the adapter's keys)."""
+        return {"page_id": self.page_id, "page_access_token": self.page_access_token}
+
+    @property
+    def app_credentials(self) -> dict[str, str]:
+        return {"app_id": self.app_id, "app_secret": self.app_secret}
+
+    def clear_state(self) -> None:
+        self.posts: dict[str, FacebookPost] = {}
+        self.photos: dict[str, _Photo] = {}
+        self.login_codes: dict[str, str] = {}  # code -> redirect_uri
+        self.user_tokens: dict[str, str] = {}  # token -> "short-lived" | "long-lived"
+        self.api_versions: set[str] = set()
+        self.calls = 0
+
+    def snapshot(self) -> dict[str, Any]:
+        posts = sorted(
+            self.posts.values(),
+            key=lambda post: (post.pinned, int(post.id.split("_")[1])),
+            reverse=True,
+        )
+        return {
+            "network": "facebook",
+            "page": {"id": self.page_id, "name": self.page_name},
+            "posts": [asdict(post) for post in posts],
+            "api_versions": sorted(self.api_versions),
+        }
+
+    # --- pages for people ----------------------------------------------------------
+    def timeline_html(self) -> str:
+        articles = "".join(self._article(post) for post in self.snapshot()["posts"])
+        return page(
+            f"{self.page_name} on Facebook (emulator)",
+            f"<h1>{html.escape(self.page_name)}</h1>"
+            "<p class='meta'>Facebook emulator: the school's Page.</p>"
+            + (articles or "<p>No posts yet.</p>"),
+        )
+
+    def _article(self, post: dict[str, Any]) -> str:
+        pinned = "<p class='pinned'>📌 Pinned post</p>" if post["pinned"] else ""
+        images = "".join(
+            f"<img src='/media/{item['id']}' alt='{html.escape(item['filename'])}'>"
+            for item in post["media"]
+        )
+        link = html.escape(post["link"] or "")
+        link = f"<p><a href='{link}'>{link}</a></p>" if link else ""
+        return (
+            f"<article id='post-{post['id']}'>{pinned}<p>{html.escape(post['text'])}"
+            f"</p>{link}{images}<p class='meta'>{html.escape(post['created_at'])} · "
+            f"<a href='/{post['id']}'>post {post['id']}</a></p></article>"
+        )
+
+    def serve_file(self, request: EmulatorRequest) -> EmulatorResponse | None:
+        if request.method != "GET":
+            return None
+        if request.path.endswith("/dialog/oauth"):
+            with self.lock:
+                return self._login_dialog(request)
+        if request.path.startswith("/media/"):
+            with self.lock:
+                photo = self.photos.get(request.path.removeprefix("/media/"))
+            if photo is None:
+                return EmulatorResponse.html("<p>No such image.</p>", 404)
+            return EmulatorResponse(200, photo.content, photo.mime_type)
+        if _VERSION.match(request.path) is None and request.path.count("/") == 1:
+            with self.lock:
+                post = self.posts.get(request.path.lstrip("/"))
+                if post is None:
+                    return EmulatorResponse.html(
+                        page("Not found", "<p>This content isn't available.</p>"), 404
+                    )
+                return EmulatorResponse.html(
+                    page(self.page_name, self._article(asdict(post)))
+                )
+        return None
+
+    # --- the Graph API -------------------------------------------------------------
+    def route(self, request: EmulatorRequest) -> EmulatorResponse:
+        self.calls += 1
+        path = request.path
+        match = _VERSION.match(path)
+        if match:
+            self.api_versions.add(match.group(1))
+            path = match.group(2)
+        method = request.method
+        if path == "/oauth/access_token" and method == "GET":
+            return self._access_token(request)
+        token = self._token(request)
+        if path == "/me/accounts" and method == "GET":
+            if token not in self.user_tokens:
+                return self._invalid_token(token)
+            return self._answer(
+                {
+                    "data": [
+                        {
+                            "access_token": self.page_access_token,
+                            "category": "School",
+                            "category_list": [{"id": "2601", "name": "School"}],
+                            "name": self.page_name,
+                            "id": self.page_id,
+                            "tasks": [
+                                "ANALYZE",
+                                "ADVERTISE",
+                                "MODERATE",
+                                "CREATE_CONTENT",
+                            ],
+                        }
+                    ],
+                    "paging": {"cursors": {"before": "QVFI", "after": "QVFI"}},
+                }
+            )
+        if token != self.page_access_token:
+            if token in self.user_tokens:
+                return self._error(
+                    "(#210) A page access token is required to request this resource.",
+                    "OAuthException",
+                    210,
+                )
+            return self._invalid_token(token)
+        if path == f"/{self.page_id}/feed" and method == "POST":
+            return self._create_feed_post(request)
+        if path == f"/{self.page_id}/photos" and method == "POST":
+            return self._create_photo_post(request)
+        object_id = path.lstrip("/")
+        if "/" not in object_id and method in ("GET", "POST", "DELETE"):
+            post = self.posts.get(object_id)
+            if post is None:
+                return self._missing(object_id, method)
+            if method == "DELETE":
+                del self.posts[object_id]
+                return self._answer({"success": True})
+            if method == "POST":
+                return self._update_post(post, request)
+            return self._answer(
+                {
+                    "id": post.id,
+                    "message": post.text,
+                    "created_time": post.created_at,
+                    "is_pinned": post.pinned,
+                }
+            )
+        return self._error(
+            f"Unknown path components: {path}", "OAuthException", 2500, status=400
+        )
+
+    def failure_response(
+        self, failure: Failure, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        if failure.kind == "unauthorized":
+            return self._error(
+                "Error validating access token: Session has expired on Friday, "
+                "20-Nov-26 10:00:00 PST. The current time is Saturday, 21-Nov-26.",
+                "OAuthException",
+                190,
+                subcode=463,
+                status=failure.status or 400,
+            )
+        if failure.kind == "duplicate":
+            return self._error("(#506) Duplicate status message", "OAuthException", 506)
+        if failure.kind == "rate_limited":
+            return self._error(
+                "(#32) Page request limit reached",
+                "OAuthException",
+                32,
+                status=failure.status or 400,
+                regain_minutes=math.ceil(failure.retry_after / 60),
+            )
+        if failure.kind == "media_refused":
+            return self._error("(#324) Requires upload file", "OAuthException", 324)
+        return self._error(
+            "An unexpected error has occurred. Please retry your request later.",
+            "OAuthException",
+            2,
+            status=failure.status or 500,
+            is_transient=True,
+        )
+
+    def _answer(
+        self, data: Any, status: int = 200, regain_minutes: int = 0
+    ) -> EmulatorResponse:
+        percent = 100 if regain_minutes else min(99, self.calls)
+        usage = {"call_count": percent, "total_cputime": 1, "total_time": 1}
+        business_usage = {
+            self.page_id: [
+                usage
+                | {"type": "pages", "estimated_time_to_regain_access": regain_minutes}
+            ]
+        }
+        return EmulatorResponse.json(
+            data,
+            status,
+            {
+                "x-app-usage": json.dumps(usage),
+                "x-business-use-case-usage": json.dumps(business_usage),
+                "facebook-api-version": "v21.0",
+            },
+        )
+
+    def _error(
+        self,
+        message: str,
+        error_type: str,
+        code: int,
+        *,
+        subcode: int | None = None,
+        status: int = 400,
+        regain_minutes: int = 0,
+        is_transient: bool = False,
+    ) -> EmulatorResponse:
+        error: dict[str, Any] = {"message": message, "type": error_type, "code": code}
+        if subcode is not None:
+            error["error_subcode"] = subcode
+        if is_transient:
+            error["is_transient"] = True
+        error["fbtrace_id"] = secrets.token_urlsafe(8)
+        return self._answer({"error": error}, status, regain_minutes)
+
+    def _invalid_token(self, token: str | None) -> EmulatorResponse:
+        return self._error(
+            "Invalid OAuth access token - Cannot parse access token"
+            if token
+            else "An active access token must be used to query information about "
+            "the current user.",
+            "OAuthException",
+            190,
+        )
+
+    def _missing(self, object_id: str, method: str) -> EmulatorResponse:
+        verb = {"DELETE": "delete", "POST": "post"}.get(method, "get")
+        return self._error(
+            f"Unsupported {verb} request. Object with ID '{object_id}' does not exist, "
+            "cannot be loaded due to missing permissions, or does not support this "
+            "operation.",
+            "GraphMethodException",
+            100,
+            subcode=33,
+        )
+
+    @staticmethod
+    def _token(request: EmulatorRequest) -> str | None:
+        authorization = request.headers.get("authorization", "")
+        for scheme in ("Bearer ", "OAuth "):
+            if authorization.startswith(scheme):
+                return authorization.removeprefix(scheme)
+        return request.param("access_token")
+
+    def _new_post(
+        self, text: str, link: str | None, media: list[dict[str, Any]]
+    ) -> FacebookPost:
+        post = FacebookPost(
+            id=f"{self.page_id}_{700_000_000_000 + self.next_number()}",
+            text=text,
+            link=link,
+            media=media,
+            created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+        )
+        self.posts[post.id] = post
+        return post
+
+    def _create_feed_post(self, request: EmulatorRequest) -> EmulatorResponse:
+        message = request.param("message") or ""
+        link = request.param("link") or None
+        if not message and not link:
+            return self._error(
+                "(#100) The parameter message or link is required",
+                "OAuthException",
+                100,
+            )
+        if message and any(post.text == message for post in self.posts.values()):
+            return self._error("(#506) Duplicate status message", "OAuthException", 506)
+        return self._answer({"id": self._new_post(message, link, []).id})
+
+    def _create_photo_post(self, request: EmulatorRequest) -> EmulatorResponse:
+        upload = request.files.get("source")
+        if upload is None or not upload.content:
+            return self._error("(#324) Requires upload file", "OAuthException", 324)
+        if not upload.content_type.startswith("image/"):
+            return self._error(
+                "(#324) Missing or invalid image file", "OAuthException", 324
+            )
+        photo = _Photo(
+            str(900_000_000_000 + self.next_number()),
+            upload.filename,
+            upload.content_type,
+            upload.content,
+        )
+        self.photos[photo.id] = photo
+        caption = request.param("caption") or request.param("message") or ""
+        media = [
+            {"id": photo.id, "filename": photo.filename, "mime_type": photo.mime_type}
+        ]
+        post = self._new_post(caption, None, media)
+        return self._answer({"id": photo.id, "post_id": post.id})
+
+    def _update_post(
+        self, post: FacebookPost, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        is_pinned = request.param("is_pinned")
+        if is_pinned not in ("true", "false"):
+            return self._error(
+                "(#100) Param is_pinned must be a boolean", "OAuthException", 100
+            )
+        if is_pinned == "true":
+            for other in self.posts.values():
+                other.pinned = False  # a Page has one pinned post
+        post.pinned = is_pinned == "true"
+        return self._answer({"success": True})
+
+    # --- Facebook Login --------------------------------------------------------------
+    def _login_dialog(self, request: EmulatorRequest) -> EmulatorResponse:
+        """The demo user approves at once: straight back with a code and the state."""
+        redirect_uri = request.query.get("redirect_uri", "")
+        if request.query.get("client_id") != self.app_id:
+            return EmulatorResponse.html(
+                page("Facebook", "<p>Invalid App ID.</p>"), 400
+            )
+        if not redirect_uri.startswith(("http://", "https://")):
+            return EmulatorResponse.html(
+                page("Facebook", "<p>URL blocked: redirect_uri is not valid.</p>"), 400
+            )
+        code = secrets.token_urlsafe(24)
+        self.login_codes[code] = redirect_uri
+        parts = urlsplit(redirect_uri)
+        query = parse_qsl(parts.query) + [("code", code)]
+        if "state" in request.query:
+            query.append(("state", request.query["state"]))
+        return EmulatorResponse.redirect(
+            urlunsplit(parts._replace(query=urlencode(query)))
+        )
+
+    def _access_token(self, request: EmulatorRequest) -> EmulatorResponse:
+        if (
+            request.param("client_id") != self.app_id
+            or request.param("client_secret") != self.app_secret
+        ):
+            return self._error("Error validating client secret.", "OAuthException", 1)
+        if request.param("grant_type") == "fb_exchange_token":
+            if self.user_tokens.get(request.param("fb_exchange_token") or "") is None:
+                return self._invalid_token(request.param("fb_exchange_token"))
+            return self._issue_user_token("long-lived", 60 * 24 * 3600)
+        code = request.param("code") or ""
+        redirect_uri = self.login_codes.pop(code, None)
+        if redirect_uri is None:
+            return self._error(
+                "Invalid verification code format.",
+                "OAuthException",
+                100,
+                subcode=36007,
+            )
+        if redirect_uri != request.param("redirect_uri"):
+            return self._error(
+                "Error validating verification code. Please make sure your "
+                "redirect_uri is identical to the one you used in the OAuth dialog "
+                "request",
+                "OAuthException",
+                100,
+                subcode=36008,
+            )
+        return self._issue_user_token("short-lived", 2 * 3600)
+
+    def _issue_user_token(self, kind: str, expires_in: int) -> EmulatorResponse:
+        token = "EAAdemoUser" + secrets.token_urlsafe(24)
+        self.user_tokens[token] = kind
+        return self._answer(
+            {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
+        )

@@ -1,0 +1,213 @@
+"""The Facebook Page adapter over real HTTP: facebook-sdk's GraphAPI to the emulator."""
+
+import logging
+
+import pytest
+from django.test import override_settings
+
+from publishing.networks.base import (
+    AuthExpired,
+    ImageFile,
+    PermanentRefusal,
+    TransientNetworkError,
+    network_class,
+)
+from publishing.networks.facebook import FacebookPageNetwork
+
+LINK = "https://school.example/news/harvest-festival/"
+
+
+def page_network(emulator, **overrides) -> FacebookPageNetwork:
+    credentials = emulator.credentials | overrides.pop("credentials", {})
+    return FacebookPageNetwork(
+        credentials=credentials, base_url=emulator.base_url, **overrides
+    )
+
+
+def test_publishes_a_feed_post_with_the_link(facebook_emulator):
+    result = page_network(facebook_emulator).publish(
+        text="Harvest festival on Friday.", images=[], link=LINK
+    )
+
+    [post] = facebook_emulator.state()["posts"]
+    assert post["id"] == result.remote_id
+    assert result.remote_id.startswith(f"{facebook_emulator.page_id}_")
+    assert (post["text"], post["link"]) == ("Harvest festival on Friday.", LINK)
+    assert result.url == f"{facebook_emulator.base_url}/{result.remote_id}"
+
+
+def test_uses_the_configured_graph_version_not_facebook_sdks_retired_one(
+    facebook_emulator,
+):
+    with override_settings(SOCIAL_FACEBOOK_GRAPH_VERSION="v22.0"):
+        network = page_network(facebook_emulator)
+    network.publish(text="Version check", images=[])
+
+    assert facebook_emulator.state()["api_versions"] == ["v22.0"]
+
+
+def test_publishes_a_photo_post_with_the_link_in_its_caption(
+    facebook_emulator, sports_day_photo
+):
+    result = page_network(facebook_emulator).publish(
+        text="Sports day!", images=[sports_day_photo], link=LINK
+    )
+
+    [post] = facebook_emulator.state()["posts"]
+    assert post["id"] == result.remote_id
+    assert post["text"] == f"Sports day!\n\n{LINK}"
+    assert [m["filename"] for m in post["media"]] == ["sports-day.png"]
+
+
+def test_one_image_per_post(facebook_emulator, sports_day_photo):
+    with pytest.raises(PermanentRefusal, match="at most 1 image"):
+        page_network(facebook_emulator).publish(
+            text="Gallery", images=[sports_day_photo, sports_day_photo]
+        )
+
+
+def test_retract_deletes_the_post_and_a_second_time_finds_it_gone(facebook_emulator):
+    network = page_network(facebook_emulator)
+    result = network.publish(text="Coffee morning", images=[])
+
+    first = network.retract(remote_id=result.remote_id)
+    second = network.retract(remote_id=result.remote_id)
+
+    assert (first.already_gone, second.already_gone) == (False, True)
+    assert facebook_emulator.state()["posts"] == []
+
+
+def test_pin_and_unpin(facebook_emulator):
+    network = page_network(facebook_emulator)
+    notice = network.publish(
+        text="We reply between 8am and 4pm on school days.", images=[]
+    )
+    network.publish(text="A later post", images=[])
+
+    pinned = network.pin(remote_id=notice.remote_id)
+
+    assert pinned.pinned is True
+    first = facebook_emulator.state()["posts"][0]
+    assert (first["id"], first["pinned"]) == (notice.remote_id, True)
+
+    unpinned = network.unpin(remote_id=notice.remote_id)
+
+    assert unpinned.pinned is False
+    assert not any(post["pinned"] for post in facebook_emulator.state()["posts"])
+
+
+def test_pinning_a_deleted_post_says_so(facebook_emulator):
+    with pytest.raises(PermanentRefusal, match="Facebook has no such post"):
+        page_network(facebook_emulator).pin(remote_id="200000000000002_1")
+
+
+def test_declared_capabilities_and_settings_map():
+    assert network_class("facebook") is FacebookPageNetwork
+    assert FacebookPageNetwork.supports_pin and FacebookPageNetwork.supports_delete
+    assert FacebookPageNetwork.name == "facebook"
+
+
+# --- failures -------------------------------------------------------------------------
+
+
+def test_an_expired_page_token_asks_for_a_reconnect(facebook_emulator):
+    facebook_emulator.fail_next("unauthorized")
+
+    with pytest.raises(AuthExpired) as expired:
+        page_network(facebook_emulator).publish(text="Hello", images=[])
+
+    assert "Session has expired" in expired.value.reason
+    assert "connect the Facebook Page again" in expired.value.reason
+
+
+def test_a_wrong_token_is_refused(facebook_emulator):
+    network = page_network(facebook_emulator, credentials={"page_access_token": "EAAx"})
+
+    with pytest.raises(AuthExpired, match="Invalid OAuth access token"):
+        network.publish(text="Hello", images=[])
+    assert facebook_emulator.state()["posts"] == []
+
+
+def test_duplicate_message_is_refused_in_facebooks_words(facebook_emulator):
+    network = page_network(facebook_emulator)
+    network.publish(text="Non-uniform day", images=[])
+
+    with pytest.raises(PermanentRefusal) as refused:
+        network.publish(text="Non-uniform day", images=[])
+
+    assert refused.value.reason == (
+        "Facebook refused the request: (#506) Duplicate status message"
+    )
+
+
+def test_rate_limit_waits_as_long_as_the_usage_header_estimates(facebook_emulator):
+    facebook_emulator.fail_next(status=429, retry_after=300)
+
+    with pytest.raises(TransientNetworkError) as limited:
+        page_network(facebook_emulator).publish(text="Hello", images=[])
+
+    assert limited.value.retry_after == 300  # estimated_time_to_regain_access: 5 min
+    assert "Page request limit reached" in limited.value.reason
+
+
+def test_a_rate_limit_error_code_without_429_is_still_transient(facebook_emulator):
+    facebook_emulator.fail_next("rate_limited", retry_after=60)
+
+    with pytest.raises(TransientNetworkError) as limited:
+        page_network(facebook_emulator).publish(text="Hello", images=[])
+
+    assert limited.value.retry_after == 60
+
+
+def test_a_server_error_is_transient(facebook_emulator):
+    facebook_emulator.fail_next(status=500)
+
+    with pytest.raises(TransientNetworkError, match="temporary problem"):
+        page_network(facebook_emulator).publish(text="Hello", images=[])
+
+
+def test_no_answer_within_the_timeout_is_transient(facebook_emulator):
+    facebook_emulator.fail_next("timeout", hold_seconds=10)
+
+    with pytest.raises(TransientNetworkError, match="did not answer within 0.2"):
+        page_network(facebook_emulator, timeout=0.2).publish(text="Hi", images=[])
+
+
+def test_an_html_page_is_a_clear_error(facebook_emulator):
+    facebook_emulator.fail_next("html", status=200)
+    with pytest.raises(PermanentRefusal, match="answered with a web page"):
+        page_network(facebook_emulator).publish(text="Hello", images=[])
+
+    facebook_emulator.fail_next("html", status=503)
+    with pytest.raises(TransientNetworkError, match="answered with a web page"):
+        page_network(facebook_emulator).publish(text="Hello", images=[])
+
+
+def test_a_refused_photo_carries_facebooks_words(facebook_emulator, sports_day_photo):
+    facebook_emulator.fail_next("media_refused")
+
+    with pytest.raises(PermanentRefusal, match=r"\(#324\) Requires upload file"):
+        page_network(facebook_emulator).publish(text="Hi", images=[sports_day_photo])
+
+
+def test_a_file_that_is_not_an_image_is_refused_before_sending(facebook_emulator):
+    letter = ImageFile(
+        content=b"%PDF", filename="letter.pdf", mime_type="application/pdf"
+    )
+
+    with pytest.raises(PermanentRefusal, match="does not accept 'letter.pdf'"):
+        page_network(facebook_emulator).publish(text="Letter", images=[letter])
+
+
+def test_no_token_is_logged_or_put_in_a_url(facebook_emulator, caplog):
+    caplog.set_level(logging.DEBUG)
+    network = page_network(facebook_emulator)
+    network.publish(text="Hello", images=[])
+    facebook_emulator.fail_next("timeout", hold_seconds=10)
+    with pytest.raises(TransientNetworkError) as failed:
+        page_network(facebook_emulator, timeout=0.2).publish(text="Hi", images=[])
+
+    token = facebook_emulator.page_access_token
+    assert "POST /v21.0/200000000000002/feed -> 200" in caplog.text
+    assert token not in caplog.text
+    assert token not in failed.value.reason
