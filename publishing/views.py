@@ -7,14 +7,12 @@ with the buttons. Every refusal is a message on the page, never an error page.
 from __future__ import annotations
 
 import logging
-import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from moderation.roles import SENIOR_LEADERSHIP
@@ -162,22 +160,19 @@ def account_connect_start(request, pk: int):
     if problem:
         messages.error(request, f"{account.name} cannot be connected: {problem}")
         return _detail(account)
-    state = secrets.token_urlsafe(32)
     callback_url = request.build_absolute_uri(
         reverse("publishing_connect_callback", args=[account.network])
     )
     try:
         started = connect.connect_start(
-            network=account.network, callback_url=callback_url, state=state
+            network=account.network, callback_url=callback_url
         )
     except (NetworkError, connect.ConnectNotConfigured) as error:
         messages.error(request, f"Could not start connecting: {error}")
         return _detail(account)
     request.session[CONNECT_SESSION_KEY] = {
         "account": account.pk,
-        "state": state,
         "network": account.network,
-        "started_at": timezone.now().timestamp(),
         **started.session_data,
     }
     return redirect(started.authorize_url)
@@ -198,7 +193,7 @@ def account_connect_callback(request, network: str):
         raise PermissionDenied
     try:
         finished = connect.connect_finish(
-            network=network, pending=pending, params=request.GET.dict()
+            account=account, pending=pending, params=request.GET.dict()
         )
         account_services.account_credentials_store(
             account=account,

@@ -96,3 +96,26 @@ def sweep(django_capture_on_commit_callbacks):
             return deliveries_sweep(now=now)
 
     return _sweep
+
+
+@pytest.fixture
+def facebook_settings(settings, facebook_emulator):
+    """Point the Facebook adapter and the Connect flow at the emulator."""
+    settings.SOCIAL_FACEBOOK_GRAPH_BASE_URL = facebook_emulator.base_url
+    settings.SOCIAL_FACEBOOK_APP_ID = facebook_emulator.app_credentials["app_id"]
+    settings.SOCIAL_FACEBOOK_APP_SECRET = facebook_emulator.app_credentials[
+        "app_secret"
+    ]
+    return settings
+
+
+@pytest.fixture
+def facebook_account(db, facebook_emulator, facebook_settings, senior_leader):
+    """An approved, closed Facebook Page connected to the emulator."""
+    account = factories.SocialAccountFactory(
+        name="School Facebook", network="facebook", visibility="closed"
+    )
+    account_credentials_store(
+        account=account, credentials=facebook_emulator.credentials, by=senior_leader
+    )
+    return account

@@ -326,3 +326,30 @@ def test_text_too_long_is_refused_at_send(
     assert delivery.status == Delivery.Status.FAILED
     assert "allows 280" in delivery.reason
     assert x_posts(x_emulator) == []
+
+
+def test_one_publication_fans_out_to_x_and_facebook_and_unpublish_deletes_both(
+    news_index,
+    x_account,
+    facebook_account,
+    x_emulator,
+    facebook_emulator,
+    publish,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    page = news_with_posts(news_index, x_account, facebook_account)
+    publish(page)
+    worker.drain()
+
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(x_posts(x_emulator)) == 1
+    [facebook_post] = facebook_emulator.state()["posts"]
+    assert page.full_url in facebook_post["text"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    worker.drain()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"retracted"}
+    assert x_posts(x_emulator) == []
+    assert facebook_emulator.state()["posts"] == []
