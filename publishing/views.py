@@ -10,6 +10,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -95,6 +96,8 @@ def account_detail(request, pk: int):
 
 @require_POST
 def account_decide(request, pk: int, decision: str):
+    if decision not in ("approve", "reject"):
+        raise Http404
     account = get_object_or_404(SocialAccount, pk=pk)
     form = DecisionForm(request.POST)
     note = form.data.get("note", "").strip()

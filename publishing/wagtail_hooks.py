@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from wagtail import hooks
@@ -52,7 +52,9 @@ class DeliveryPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action != "view":
             return False
-        return super().user_has_any_permission(user, {"view", "change"})
+        return super().user_has_permission(user, "view") or super().user_has_permission(
+            user, "change"
+        )
 
     def user_has_any_permission(self, user, actions):
         return "view" in actions and self.user_has_permission(user, "view")
@@ -102,8 +104,8 @@ def register_publishing_urls():
             views.account_detail,
             name="publishing_account_detail",
         ),
-        path(
-            "publishing/account/<int:pk>/<str:decision>/",
+        re_path(
+            r"^publishing/account/(?P<pk>\d+)/(?P<decision>approve|reject)/$",
             views.account_decide,
             name="publishing_account_decide",
         ),
