@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from wagtail.models import ModelLogEntry
 
 from moderation.roles import SENIOR_LEADERSHIP
@@ -186,3 +188,16 @@ def test_the_termly_review_is_reminded_once_and_recorded(x_account, senior_leade
     x_account.refresh_from_db()
     assert x_account.reviews.get().managers_seen
     assert services.account_reviews_remind(today=datetime.date(2026, 2, 1)) == []
+
+
+def test_rotation_re_encrypts_under_the_new_key_so_the_old_can_go(x_account, settings):
+    old_key = settings.SOCIAL_CREDENTIALS_KEY
+    new_key = "cm90YXRlZC1rZXktZm9yLXRoZS1zb2NpYWwtdGVzdHM="
+    settings.SOCIAL_CREDENTIALS_KEY = f"{new_key},{old_key}"
+    out = io.StringIO()
+    call_command("rotate_social_credentials", stdout=out)
+    assert "Re-encrypted 1 account(s); 0 held." in out.getvalue()
+
+    settings.SOCIAL_CREDENTIALS_KEY = new_key
+    x_account.refresh_from_db()
+    assert services.account_credentials(account=x_account)["access_token"]
