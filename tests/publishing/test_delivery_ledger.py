@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from publishing.models import Delivery, SocialAccount, SocialPost
 from publishing.networks.x import XNetwork
-from publishing.services.accounts import account_credentials_store
+from publishing.queueing import delivery_enqueue_on_commit
+from publishing.services.accounts import account_approve, account_credentials_store
+from publishing.services.deliveries import delivery_send
 from tests import factories
 
 
@@ -353,3 +355,68 @@ def test_one_publication_fans_out_to_x_and_facebook_and_unpublish_deletes_both(
     assert set(Delivery.objects.values_list("status", flat=True)) == {"retracted"}
     assert x_posts(x_emulator) == []
     assert facebook_emulator.state()["posts"] == []
+
+
+def test_a_stale_or_duplicate_wake_up_never_posts_again(
+    news_index,
+    x_account,
+    x_emulator,
+    publish,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    page = news_with_posts(news_index, x_account)
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+
+    # A second worker holding the same wake-up, and a re-enqueued old attempt.
+    assert delivery_send(delivery_id=delivery.pk, attempt=0, now=timezone.now()) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=0)
+    worker.drain()
+    assert len(x_posts(x_emulator)) == 1
+    assert worker.failed_jobs() == 0
+
+
+def test_an_image_the_network_refuses_fails_with_its_reason(
+    news_index, x_account, x_emulator, publish, worker
+):
+    image = factories.tagged_image(factories.learner_with_consent())
+    page = factories.NewsPageFactory(parent=news_index, listing_image=image)
+    SocialPost.objects.create(
+        page=page, account=x_account, text="Art week", include_image=True
+    )
+    x_emulator.fail_next("media_refused")
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+    assert delivery.status == Delivery.Status.FAILED
+    assert "media" in delivery.reason.lower()
+    assert x_posts(x_emulator) == []
+
+
+def test_a_suspended_account_holds_posts_until_reinstated(
+    news_index,
+    x_account,
+    x_emulator,
+    publish,
+    worker,
+    senior_leader,
+    django_capture_on_commit_callbacks,
+):
+    x_account.managers.remove(x_account.managers.first())
+    page = news_with_posts(news_index, x_account)
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+    assert delivery.status == Delivery.Status.HELD
+    assert "suspended" in delivery.reason
+
+    x_account.managers.add(factories.UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        account_approve(account=x_account, by=senior_leader)
+    worker.drain()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert len(x_posts(x_emulator)) == 1
