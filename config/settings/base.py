@@ -120,6 +120,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # web, worker and cron share one SQLite file under `make run`: take the write lock
+    # when a transaction starts (and wait for it), so a transaction that read first
+    # never fails with "database is locked" when another process wrote meanwhile;
+    # write-ahead logging lets readers and one writer work at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 # --- Redis and the job queues ---------------------------------------------------------
 # Unset REDIS_URL means "the embedded Redis": `make run` (config.devstack) and the test
