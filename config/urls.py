@@ -1,6 +1,7 @@
 """URL map: the staff admin, the headless API, feeds, and the public site (last)."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,6 +13,9 @@ from home import views as home_views
 
 urlpatterns = [
     path("admin/rq/", include("django_rq.urls")),
+    # django-rq's dashboard pages link to Django's admin; it sits behind the same
+    # two-factor gate as everything under /admin/ and is open to superusers only.
+    path("admin/django/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

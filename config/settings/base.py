@@ -244,6 +244,10 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_STEP_UP_SECONDS = int(os.environ.get("OTP_STEP_UP_SECONDS", "900"))
 SESSION_IDLE_SECONDS = SESSION_COOKIE_AGE
 SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+# Staff sign in through the Wagtail admin (also for private documents and pages).
+LOGIN_URL = "wagtailadmin_login"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+AXES_LOCKOUT_TEMPLATE = "moderation/two_factor/locked_out.html"
 
 # --- Social networks (publishing/networks) --------------------------------------------
 # Which adapter serves which account type, resolved with import_string.

@@ -52,6 +52,13 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
 
 
+def _model_instance(user: AbstractBaseUser) -> AbstractBaseUser:
+    """Unwrap ``request.user``: Wagtail's log registry looks up the object's type,
+    which for the lazy proxy is not the user model (the entry would be skipped)."""
+    user.pk  # noqa: B018 - evaluates the lazy object
+    return getattr(user, "_wrapped", user)
+
+
 def two_factor_log(
     *,
     action: str,
@@ -69,11 +76,12 @@ def two_factor_log(
         actor: who did it, when not the subject (a reset by senior leadership).
         details: small plain values (reasons, counts); never a code or password.
     """
+    subject = _model_instance(subject)
     data = {"ip": client_ip(request), "username": subject.get_username(), **details}
     log(
         instance=subject,
         action=action,
-        user=actor or subject,
+        user=_model_instance(actor) if actor is not None else subject,
         data=data,
     )
     logger.info(

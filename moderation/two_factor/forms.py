@@ -27,6 +27,7 @@ MESSAGE_MALFORMED = (
 )
 MESSAGE_MALFORMED_APP_ONLY = "Enter the 6 digits shown in your authenticator app."
 MESSAGE_WRONG = "That code is not right. Check your app and enter the current code."
+MESSAGE_WRONG_BACKUP = "That backup code is not right, or it has been used already."
 MESSAGE_REPLAYED = (
     "That code has already been used. Wait for your app to show a new code."
 )
@@ -114,6 +115,7 @@ class OneTimeCodeForm(OTPTokenForm):
     def clean(self):
         if self.errors:
             # A malformed or empty code is not an attempt at the device.
+            self.failure_reason = self.failure_reason or "malformed"
             return self.cleaned_data
         code = self.cleaned_data["otp_token"]
         device = self._device_for(code)
@@ -132,7 +134,11 @@ class OneTimeCodeForm(OTPTokenForm):
             return super().clean()
         except forms.ValidationError:
             self.failure_reason = "wrong"
-            if isinstance(device, TOTPDevice) and self._is_replay(device, code):
+            if isinstance(device, StaticDevice):
+                raise forms.ValidationError(
+                    MESSAGE_WRONG_BACKUP, code="invalid_token"
+                ) from None
+            if self._is_replay(device, code):
                 self.failure_reason = "replayed"
                 raise forms.ValidationError(MESSAGE_REPLAYED, code="replayed") from None
             raise

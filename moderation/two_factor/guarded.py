@@ -15,6 +15,10 @@ GATED_PREFIXES = ("/admin/", "/documents/")
 #: Wagtail's own collection privacy decides for anonymous visitors there).
 SIGN_IN_PREFIXES = ("/admin/",)
 
+#: Of those, the job-queue dashboard (django-rq), for staff accounts only: django-rq
+#: would otherwise send anyone else to Django's own admin login, which is not mounted.
+STAFF_ONLY_PREFIXES = ("/admin/rq/",)
+
 #: Admin URL names reachable before the second factor (signing in and out,
 #: password reset, enrolment and the code page itself).
 OPEN_URL_NAMES = frozenset(
@@ -29,7 +33,6 @@ OPEN_URL_NAMES = frozenset(
         "wagtailadmin_sprite",
         "two_factor:verify",
         "two_factor:enrol",
-        "two_factor:backup_codes",
     }
 )
 
@@ -61,12 +64,18 @@ def needs_sign_in(request: HttpRequest) -> bool:
     return request.path_info.startswith(SIGN_IN_PREFIXES)
 
 
+def is_staff_only(request: HttpRequest) -> bool:
+    """True for the job-queue dashboard, which only ``is_staff`` accounts may see."""
+    return request.path_info.startswith(STAFF_ONLY_PREFIXES)
+
+
 def is_publishing_action(request: HttpRequest) -> bool:
     """True when this request publishes, unpublishes, approves or rejects.
 
     Covers the page and snippet editors' Publish and workflow buttons (also when
     reached from a revision's "revert"), the workflow action endpoints used from the
-    dashboard, unpublish, and bulk publish/unpublish. Only POSTs change anything;
+    dashboard, unpublish, bulk publish/unpublish, and copying a page with "publish
+    copies" ticked. Only POSTs change anything;
     the GETs show a confirmation first.
     """
     if request.method != "POST":
@@ -79,4 +88,6 @@ def is_publishing_action(request: HttpRequest) -> bool:
         return kwargs.get("action") in BULK_PUBLISHING_ACTIONS
     if last in EDITOR_VIEWS:
         return any(button in request.POST for button in EDITOR_PUBLISHING_BUTTONS)
+    if last == "copy":
+        return bool(request.POST.get("publish_copies"))
     return False

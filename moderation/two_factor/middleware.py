@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -121,6 +122,8 @@ class TwoFactorGateMiddleware:
                 )
             return None
         if user.is_verified():
+            if guarded.is_staff_only(request) and not user.is_staff:
+                raise PermissionDenied
             return None
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             return _with_next("two_factor:verify", request)
@@ -139,14 +142,11 @@ class TwoFactorGateMiddleware:
                 "Nothing was published: confirm a code from your app first, then "
                 "submit the form again (forms with uploaded files cannot be kept).",
             )
-            response = step_up_redirect(request)
-            back = request.META.get("HTTP_REFERER", "")
-            response["Location"] = (
+            # Back to the form they came from (the code page checks it is ours).
+            back = request.META.get("HTTP_REFERER") or request.get_full_path()
+            return HttpResponseRedirect(
                 f"{reverse('two_factor:step_up')}?{urlencode({'next': back})}"
-                if back
-                else response["Location"]
             )
-            return response
         response = step_up_redirect(request)
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             # Wagtail's modal workflow reads JSON; "success" with a redirect sends

@@ -11,7 +11,10 @@ for the approver to confirm. Uploaded files cannot be kept in a session; such a 
 is refused with a message instead.
 """
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
 
 PENDING_SESSION_KEY = "two_factor_pending_post"
 NOT_KEPT_FIELDS = frozenset({"csrfmiddlewaretoken"})
@@ -41,11 +44,20 @@ def pending_post_take(request: HttpRequest, *, path: str) -> list[list[str]] | N
     return pending["fields"]
 
 
-def pending_action_label(fields: list[list[str]]) -> str:
-    """Say in words what the kept form was going to do."""
+def pending_action_label(fields: list[list[str]], *, path: str) -> str:
+    """Say in words what the kept form was going to do ("Approve", "Publish")."""
     names = dict(fields)
-    if "workflow-action-name" in names:
-        return names["workflow-action-name"].replace("-", " ").capitalize()
+    try:
+        view = resolve(urlsplit(path).path)
+    except Resolver404:
+        view = None
+    action = names.get("workflow-action-name") or (
+        view.kwargs.get("action_name") or view.kwargs.get("action") if view else None
+    )
+    if action:
+        return action.replace("-", " ").replace("_", " ").capitalize()
     if "action-publish" in names:
         return "Publish"
+    if view is not None and view.url_name == "unpublish":
+        return "Unpublish"
     return "Continue"

@@ -1,7 +1,9 @@
 """Writes for two-factor sign-in: enrolment, backup codes, sessions and resets (P4)."""
 
 import logging
+import smtplib
 import time
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -151,16 +153,20 @@ def user_sessions_end(*, user: AbstractBaseUser) -> int:
     return len(keys)
 
 
+@dataclass(frozen=True)
+class ResetOutcome:
+    sessions_ended: int
+    emailed: bool
+
+
 def second_factor_reset(
     *, user: AbstractBaseUser, actor: AbstractBaseUser, request: HttpRequest
-) -> int:
+) -> ResetOutcome:
     """Remove a member of staff's second factor so they enrol again (lost phone).
 
     Every session of theirs ends, the event is logged, and they are told by email so
-    that a reset they did not ask for is noticed.
-
-    Returns:
-        How many of their sessions were ended.
+    that a reset they did not ask for is noticed. The reset stands even when the
+    email cannot be sent; the outcome says so, for the senior leader to tell them.
     """
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
@@ -173,7 +179,13 @@ def second_factor_reset(
         actor=actor,
         sessions_ended=ended,
     )
-    if user.email:
+    return ResetOutcome(sessions_ended=ended, emailed=_reset_email_send(user, actor))
+
+
+def _reset_email_send(user: AbstractBaseUser, actor: AbstractBaseUser) -> bool:
+    if not user.email:
+        return False
+    try:
         send_mail(
             subject="Your two-factor sign-in was reset",
             message=(
@@ -187,4 +199,11 @@ def second_factor_reset(
             from_email=None,
             recipient_list=[user.email],
         )
-    return ended
+    except (OSError, smtplib.SMTPException):
+        logger.exception(
+            "Could not email user %s about their two-factor reset",
+            user.pk,
+            extra={"event": "two_factor.reset_email_failed", "user_id": user.pk},
+        )
+        return False
+    return True

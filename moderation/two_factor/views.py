@@ -56,6 +56,11 @@ def _code_refused(request: HttpRequest, form: OneTimeCodeForm, **details) -> Non
     )
 
 
+def _posted(request: HttpRequest):
+    """The submitted data on POST (even when empty, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _has_app(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -72,7 +77,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     if not _has_app(request.user):
         return redirect(f"{reverse('two_factor:enrol')}?next={quote(next_url)}")
-    form = OneTimeCodeForm(request.user, request, data=request.POST or None)
+    form = OneTimeCodeForm(request.user, request, data=_posted(request))
     if request.method == "POST":
         if form.is_valid():
             services.second_factor_accept(
@@ -91,7 +96,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two_factor:verify')}?next={quote(next_url)}")
     device = services.enrolment_device_get_or_create(user=request.user)
     form = OneTimeCodeForm(
-        request.user, request, data=request.POST or None, device=device
+        request.user,
+        request,
+        data=_posted(request),
+        device=device,
     )
     if request.method == "POST":
         if form.is_valid():
@@ -142,7 +150,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 def step_up(request: HttpRequest) -> HttpResponse:
     """Confirm a fresh code before publishing, then carry on where they were."""
     next_url = safe_next(request)
-    form = OneTimeCodeForm(request.user, request, data=request.POST or None)
+    form = OneTimeCodeForm(request.user, request, data=_posted(request))
     if request.method == "POST":
         if form.is_valid():
             services.second_factor_accept(
@@ -158,7 +166,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
                     {
                         "fields": fields,
                         "action_url": next_url,
-                        "action_label": pending_action_label(fields),
+                        "action_label": pending_action_label(fields, path=next_url),
                     },
                 )
             return HttpResponseRedirect(next_url)
@@ -174,7 +182,12 @@ def step_up(request: HttpRequest) -> HttpResponse:
 def devices(request: HttpRequest) -> HttpResponse:
     """Your sign-in devices; new backup codes need a current code from the app."""
     app = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    form = OneTimeCodeForm(request.user, request, data=request.POST or None, device=app)
+    form = OneTimeCodeForm(
+        request.user,
+        request,
+        data=_posted(request),
+        device=app,
+    )
     if request.method == "POST":
         if app is not None and form.is_valid():
             request.session[NEW_CODES_SESSION_KEY] = services.backup_codes_regenerate(
@@ -230,13 +243,18 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.info(request, "Confirm your code, then press Reset again.")
         return step_up_redirect(request)
     if request.method == "POST":
-        ended = services.second_factor_reset(
+        outcome = services.second_factor_reset(
             user=target, actor=request.user, request=request
+        )
+        told = (
+            "they have been told by email."
+            if outcome.emailed
+            else "the email to them could not be sent: please tell them yourself."
         )
         messages.success(
             request,
             f"Two-factor sign-in reset for {target.get_full_name() or target}. "
-            f"{ended} session(s) ended; they have been told by email.",
+            f"{outcome.sessions_ended} session(s) ended; {told}",
         )
         return redirect("two_factor:staff")
     return render(request, f"{TEMPLATES}/reset.html", {"target": target})

@@ -1,5 +1,8 @@
 """Admin wiring for two-factor sign-in: URLs, menu items and audit-log actions."""
 
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -45,3 +48,15 @@ def register_staff_two_factor_menu_item():
     return SeniorLeadershipMenuItem(
         "Staff two-factor", reverse("two_factor:staff"), icon_name="key", order=900
     )
+
+
+@hooks.register("before_serve_page")
+def require_second_factor_for_private_pages(page, request, serve_args, serve_kwargs):
+    """A private page is staff-only: a password-only session must give its code."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if not page.get_view_restrictions().exists():
+        return None
+    query = urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('two_factor:verify')}?{query}")

@@ -9,7 +9,6 @@ failure means (retry later, ask for a reconnect, or stop and tell a person).
 from __future__ import annotations
 
 import abc
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
-
-logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
@@ -102,6 +99,15 @@ class RemotePostMissing(PermanentRefusal):
     """The post id is unknown to the network (already deleted, or never existed)."""
 
 
+class DuplicatePost(PermanentRefusal):
+    """The network already has a post with this text and refuses a second one.
+
+    After a `TransientNetworkError` (a timeout can hide a post the network did make),
+    this on the retry means the first attempt probably got through: a person should
+    look at the account rather than the post being marked as failed or as sent.
+    """
+
+
 class Network(abc.ABC):
     """A social network account we can post to.
 
@@ -151,8 +157,13 @@ class Network(abc.ABC):
     def default_base_url(cls) -> str:
         """The configured API base URL for this network."""
 
-    def text_length(self, text: str) -> int:
-        """How long the network counts `text`; compared with `max_length`."""
+    @classmethod
+    def text_length(cls, text: str) -> int:
+        """How long the network counts `text`; compared with `max_length`.
+
+        A class method, like `check_post`, so the editor can count and check without
+        credentials: `network_class("x").text_length(text)`.
+        """
         return len(text)
 
     @abc.abstractmethod
@@ -163,9 +174,10 @@ class Network(abc.ABC):
 
         Raises:
             PermanentRefusal: text too long, too many or unsupported images, or the
-                network refused the post.
+                network refused the post (`DuplicatePost` for the same text again).
             AuthExpired: the account must be connected again.
-            TransientNetworkError: try again later.
+            TransientNetworkError: try again later. It does not prove that nothing
+                was posted: a timeout can hide a post the network made.
         """
 
     @abc.abstractmethod
@@ -180,34 +192,31 @@ class Network(abc.ABC):
         """Unpin a post; only where `supports_pin`."""
         raise PermanentRefusal(f"{self.label} has no way to pin a post.")
 
-    def check_post(self, *, text: str, images: list[ImageFile]) -> None:
+    @classmethod
+    def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
         """Refuse, before any request, a post the network is sure to refuse.
 
         The editor's length counter uses `text_length` too; this is the send-time check.
         """
-        length = self.text_length(text)
-        if length > self.max_length:
+        length = cls.text_length(text)
+        if length > cls.max_length:
             raise PermanentRefusal(
-                f"The text is {length} characters long as {self.label} counts them; "
-                f"{self.label} allows {self.max_length}. Shorten it and send again."
+                f"The text is {length} characters long as {cls.label} counts them; "
+                f"{cls.label} allows {cls.max_length}. Shorten it and send again."
             )
-        if images and not self.supports_media:
-            raise PermanentRefusal(f"{self.label} posts cannot carry images.")
-        if len(images) > self.max_images:
+        if images and not cls.supports_media:
+            raise PermanentRefusal(f"{cls.label} posts cannot carry images.")
+        if len(images) > cls.max_images:
             raise PermanentRefusal(
-                f"{self.label} takes at most {self.max_images} image(s) per post; "
+                f"{cls.label} takes at most {cls.max_images} image(s) per post; "
                 f"this post has {len(images)}."
             )
         for image in images:
-            if image.mime_type not in self.image_mime_types:
+            if image.mime_type not in cls.image_mime_types:
                 raise PermanentRefusal(
-                    f"{self.label} does not accept {image.filename!r} "
+                    f"{cls.label} does not accept {image.filename!r} "
                     f"({image.mime_type}); use a JPEG, PNG, GIF or WebP image."
                 )
-
-    def _retry_after_until(self, reset_epoch: float) -> float:
-        """Seconds from now (by `clock`) until an epoch reset time, never negative."""
-        return max(0.0, reset_epoch - self.clock())
 
 
 def network_class(kind: str) -> type[Network]:

@@ -11,6 +11,7 @@ import functools
 import hmac
 import json
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -21,10 +22,12 @@ from urllib.parse import urlencode
 import facebook
 import requests
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
     AuthExpired,
     Clock,
+    DuplicatePost,
     ImageFile,
     Network,
     PermanentRefusal,
@@ -51,6 +54,8 @@ _PERMISSION_CODES = frozenset({10, *range(200, 300)})
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
 _TRANSIENT_CODES = frozenset({2})  # service temporarily unavailable
 _MISSING_OBJECT = (100, 33)  # "Object with ID ... does not exist"
+_DUPLICATE_STATUS = 506  # "Duplicate status message"
+_GRAPH_VERSION = re.compile(r"^v\d+\.\d+$")
 
 Transport = Callable[..., Any]
 
@@ -68,6 +73,11 @@ class _GraphAPI(facebook.GraphAPI):
     """
 
     def __init__(self, *, access_token: str | None, version: str, transport: Transport):
+        if not _GRAPH_VERSION.match(version):
+            raise ImproperlyConfigured(
+                f"The Graph API version must look like 'v21.0', not {version!r} "
+                "(SOCIAL_FACEBOOK_GRAPH_VERSION)."
+            )
         super().__init__(access_token=access_token, version="3.1")
         self.version = version
         self._transport = transport
@@ -139,18 +149,24 @@ class FacebookPageNetwork(Network):
             caption = text_with_link(text, link)
             self.check_post(text=caption, images=images)
             [image] = images
+            described = {"alt_text_custom": image.alt_text} if image.alt_text else {}
             answer = self._graph.put_photo(
                 image=(image.filename, image.content, image.mime_type),
                 album_path=f"{self.page_id}/photos",
                 caption=caption,
+                **described,
             )
             # A photo is one object and the post showing it another: the post id is
             # what deleting and pinning act on.
-            remote_id = answer.get("post_id") or f"{self.page_id}_{answer['id']}"
+            if answer.get("post_id"):
+                remote_id = answer["post_id"]
+            else:
+                remote_id = f"{self.page_id}_{_answered_id(answer)}"
         else:
             self.check_post(text=text, images=images)
             fields = {"message": text} | ({"link": link} if link else {})
-            remote_id = self._graph.put_object(self.page_id, "feed", **fields)["id"]
+            answer = self._graph.put_object(self.page_id, "feed", **fields)
+            remote_id = _answered_id(answer)
         return PublishResult(remote_id=str(remote_id), url=self.post_url(remote_id))
 
     def retract(self, *, remote_id: str) -> RetractResult:
@@ -191,9 +207,18 @@ class FacebookPageNetwork(Network):
             method=method,
             path=path,
             timeout=self.timeout,
-            clock=self.clock,
             **kwargs,
         )
+
+
+def _answered_id(answer: Any) -> str:
+    """The new post's id from a Graph answer, or a clear error when it has none."""
+    if isinstance(answer, dict) and answer.get("id"):
+        return str(answer["id"])
+    raise PermanentRefusal(
+        "Facebook accepted the request but sent no post id back; look at the Page "
+        "before sending again."
+    )
 
 
 def facebook_web_base_url(graph_base_url: str) -> str:
@@ -209,7 +234,6 @@ def graph_request(
     method: str,
     path: str,
     timeout: float,
-    clock: Clock,
     **kwargs: Any,
 ) -> Any:
     """Send one Graph API request and return its JSON, or raise the right error."""
@@ -224,7 +248,7 @@ def graph_request(
     body = json_body(response)
     retry_after = _usage_retry_after(response)
     error = body.get("error") if isinstance(body, dict) else None
-    if 200 <= response.status_code < 300 and body is not None and not error:
+    if 200 <= response.status_code < 300 and isinstance(body, dict) and not error:
         return body
     if body is None:
         reason = describe_non_json("Facebook", response)
@@ -236,7 +260,8 @@ def graph_request(
 
 def _graph_error(status: int, error: Any, retry_after: float | None) -> Exception:
     """The `NetworkError` for a Graph error object (message, type, code, subcode)."""
-    error = error if isinstance(error, dict) else {"message": str(error)}
+    if not isinstance(error, dict):
+        error = {"message": f"an answer it does not normally give (HTTP {status})"}
     code, subcode = error.get("code"), error.get("error_subcode")
     words = error.get("message") or "Facebook gave no reason."
     if code in _TOKEN_CODES or status == 401:
@@ -258,6 +283,8 @@ def _graph_error(status: int, error: Any, retry_after: float | None) -> Exceptio
         return TransientNetworkError(f"Facebook had a temporary problem: {words}")
     if (code, subcode) == _MISSING_OBJECT:
         return RemotePostMissing(f"Facebook has no such post: {words}")
+    if code == _DUPLICATE_STATUS:
+        return DuplicatePost(f"Facebook refused the request: {words}")
     return PermanentRefusal(f"Facebook refused the request: {words}")
 
 
@@ -378,7 +405,6 @@ def facebook_connect_finish(
     expected_state: str,
     callback_params: Mapping[str, str],
     timeout: float = 15.0,
-    clock: Clock = time.time,
 ) -> FacebookConnection:
     """Code -> short-lived user token -> long-lived user token -> the person's Pages.
 
@@ -409,7 +435,6 @@ def facebook_connect_finish(
         session=requests.Session(),
         base_url=base_url,
         timeout=timeout,
-        clock=clock,
     )
 
     def graph(access_token: str | None) -> _GraphAPI:

@@ -29,6 +29,7 @@ from requests_oauthlib import OAuth1Session
 from .base import (
     AuthExpired,
     Clock,
+    DuplicatePost,
     ImageFile,
     Network,
     PermanentRefusal,
@@ -41,6 +42,8 @@ from .http import describe_non_json, http_send, json_body
 
 logger = logging.getLogger(__name__)
 
+#: X's limit on an image's description (alt text).
+MAX_ALT_TEXT_LENGTH = 1000
 #: Every link counts as this many characters: X wraps them all in t.co links.
 TCO_LINK_LENGTH = 23
 #: API hosts whose posts are read on x.com; any other base (an emulator) serves both.
@@ -182,17 +185,34 @@ class XNetwork(Network):
     def default_base_url(cls) -> str:
         return settings.SOCIAL_X_API_BASE_URL
 
-    def text_length(self, text: str) -> int:
+    @classmethod
+    def text_length(cls, text: str) -> int:
         return weighted_length(text)
+
+    @classmethod
+    def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
+        """The common checks, and X's limit on an image's description (alt text)."""
+        super().check_post(text=text, images=images)
+        for image in images:
+            if len(image.alt_text) > MAX_ALT_TEXT_LENGTH:
+                raise PermanentRefusal(
+                    f"The description of {image.filename!r} is {len(image.alt_text)} "
+                    f"characters long; X allows {MAX_ALT_TEXT_LENGTH}."
+                )
 
     def publish(
         self, *, text: str, images: list[ImageFile], link: str | None = None
     ) -> PublishResult:
-        """Upload each image, then create the post with their media ids."""
+        """Upload each image (with its description), then post with their media ids."""
         text = text_with_link(text, link)
         self.check_post(text=text, images=images)
         media_ids = [self._upload_image(image) for image in images]
         response = self._client.create_tweet(text=text, media_ids=media_ids or None)
+        if not isinstance(response.data, dict) or not response.data.get("id"):
+            raise PermanentRefusal(
+                "X accepted the request but sent no post id back; look at the X "
+                "account before sending again."
+            )
         remote_id = str(response.data["id"])
         return PublishResult(remote_id=remote_id, url=self.post_url(remote_id))
 
@@ -225,6 +245,15 @@ class XNetwork(Network):
         media = response.json().get("data") or {}
         if not media.get("id"):
             raise PermanentRefusal(f"X did not accept the image {image.filename!r}.")
+        if image.alt_text:
+            self._request(
+                "POST",
+                "/2/media/metadata",
+                json={
+                    "id": str(media["id"]),
+                    "metadata": {"alt_text": {"text": image.alt_text}},
+                },
+            )
         return str(media["id"])
 
     def _request(
@@ -289,6 +318,8 @@ def raise_for_x_response(response: requests.Response, *, clock: Clock) -> None:
         )
     if status == 404:
         raise RemotePostMissing(f"X has no such post: {words}")
+    if status == 403 and "duplicate content" in words:
+        raise DuplicatePost(f"X refused the request: {words}")
     raise PermanentRefusal(f"X refused the request: {words}")
 
 

@@ -116,7 +116,7 @@ class FacebookEmulator(Emulator):
     def _article(self, post: dict[str, Any]) -> str:
         pinned = "<p class='pinned'>📌 Pinned post</p>" if post["pinned"] else ""
         images = "".join(
-            f"<img src='/media/{item['id']}' alt='{html.escape(item['filename'])}'>"
+            f"<img src='/media/{item['id']}' alt='{html.escape(item['alt_text'])}'>"
             for item in post["media"]
         )
         link = html.escape(post["link"] or "")
@@ -364,7 +364,12 @@ class FacebookEmulator(Emulator):
         self.photos[photo.id] = photo
         caption = request.param("caption") or request.param("message") or ""
         media = [
-            {"id": photo.id, "filename": photo.filename, "mime_type": photo.mime_type}
+            {
+                "id": photo.id,
+                "filename": photo.filename,
+                "mime_type": photo.mime_type,
+                "alt_text": request.param("alt_text_custom") or "",
+            }
         ]
         post = self._new_post(caption, None, media)
         return self._answer({"id": photo.id, "post_id": post.id})

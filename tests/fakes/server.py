@@ -27,7 +27,9 @@ FAILURE_KINDS = (
     "rate_limited",
     "server_error",
     "timeout",
+    "timeout_after_success",
     "html",
+    "empty_success",
     "media_refused",
 )
 STATUS_KINDS = {401: "unauthorized", 403: "duplicate", 429: "rate_limited"}
@@ -189,6 +191,8 @@ class Emulator:
             retry_after: seconds until the rate limit resets ("rate_limited").
             hold_seconds: how long "timeout" holds the answer (longer than the
                 client's timeout); stopping or resetting the emulator lets it go.
+                "timeout_after_success" does the work first, then holds the answer:
+                the post exists but the client never hears so.
             path_contains: only fail requests whose path contains this.
         """
         for name, value in (("times", times), ("retry_after", retry_after)):
@@ -274,6 +278,13 @@ class Emulator:
             if failure.kind == "timeout":
                 self.hold(failure.hold_seconds)
                 return EmulatorResponse.json({"error": "held too long"}, 504)
+            if failure.kind == "timeout_after_success":
+                with self.lock:
+                    response = self.route(request)
+                self.hold(failure.hold_seconds)
+                return response
+            if failure.kind == "empty_success":
+                return EmulatorResponse.json({}, failure.status or 200)
             if failure.kind == "html":
                 return EmulatorResponse.html(
                     "<!DOCTYPE html><html><body><h1>Something went wrong</h1>"

@@ -58,6 +58,7 @@ class _Media:
     filename: str
     mime_type: str
     content: bytes = field(repr=False)
+    alt_text: str = ""
 
 
 def _problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -138,7 +139,7 @@ class XEmulator(Emulator):
 
     def _article(self, post: dict[str, Any]) -> str:
         images = "".join(
-            f"<img src='/media/{item['id']}' alt='{html.escape(item['filename'])}'>"
+            f"<img src='/media/{item['id']}' alt='{html.escape(item['alt_text'])}'>"
             for item in post["media"]
         )
         return (
@@ -185,6 +186,8 @@ class XEmulator(Emulator):
             return self._delete_post(path.removeprefix("/2/tweets/"))
         if path == "/2/media/upload" and method == "POST":
             return self._upload_media(request)
+        if path == "/2/media/metadata" and method == "POST":
+            return self._describe_media(request)
         if path == "/2/users/me" and method == "GET":
             return self._answer({"data": asdict(self.user)})
         return self._answer(
@@ -263,6 +266,7 @@ class XEmulator(Emulator):
                     "id": media_id,
                     "filename": self.media[media_id].filename,
                     "mime_type": self.media[media_id].mime_type,
+                    "alt_text": self.media[media_id].alt_text,
                 }
                 for media_id in media_ids
             ],
@@ -322,6 +326,23 @@ class XEmulator(Emulator):
                     "size": len(upload.content),
                     "expires_after_secs": 86400,
                     "image": {"image_type": upload.content_type},
+                }
+            }
+        )
+
+    def _describe_media(self, request: EmulatorRequest) -> EmulatorResponse:
+        body = request.json()
+        if not isinstance(body, dict) or body.get("id") not in self.media:
+            return self._invalid("The `id` field must be an uploaded media id.")
+        alt_text = ((body.get("metadata") or {}).get("alt_text") or {}).get("text", "")
+        if not isinstance(alt_text, str) or len(alt_text) > 1000:
+            return self._invalid("alt_text.text must be at most 1000 characters.")
+        self.media[body["id"]].alt_text = alt_text
+        return self._answer(
+            {
+                "data": {
+                    "id": body["id"],
+                    "associated_metadata": {"alt_text": {"text": alt_text}},
                 }
             }
         )

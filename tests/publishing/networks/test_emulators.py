@@ -3,6 +3,7 @@
 import signal
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -47,7 +48,10 @@ def test_x_timeline_shows_the_posts_escaped_with_their_images(
 
     assert "text/html" in timeline.headers["content-type"]
     assert "&lt;b&gt;Fish &amp; chips&lt;/b&gt; Friday" in timeline.text
-    assert f"/media/{media['id']}" in timeline.text
+    assert (
+        f"<img src='/media/{media['id']}' alt='The finish line on sports day'>"
+        in timeline.text
+    )
     assert image.content == sports_day_photo.content
     assert post_page.status_code == 200 and "Fish &amp; chips" in post_page.text
 
@@ -145,7 +149,8 @@ def test_facebook_accepts_the_token_as_a_parameter_like_facebook_sdk_sends_it(
         (
             {"kind": "meltdown"},
             "unknown failure kind 'meltdown'; use one of: unauthorized, duplicate, "
-            "rate_limited, server_error, timeout, html, media_refused",
+            "rate_limited, server_error, timeout, timeout_after_success, html, "
+            "empty_success, media_refused",
         ),
         (
             {"status": 418},
@@ -219,3 +224,21 @@ def test_serve_runs_both_emulators_until_stopped():
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_concurrent_posts_each_get_their_own_id(x_emulator, facebook_emulator):
+    def post_both(number: int) -> tuple[str, str]:
+        text = f"Class {number} assembly"
+        return (
+            x_network(x_emulator).publish(text=text, images=[]).remote_id,
+            facebook_network(facebook_emulator).publish(text=text, images=[]).remote_id,
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(post_both, range(24)))
+
+    for emulator, ids in zip(
+        (x_emulator, facebook_emulator), zip(*results, strict=True), strict=True
+    ):
+        assert len(set(ids)) == 24
+        assert {post["id"] for post in emulator.state()["posts"]} == set(ids)

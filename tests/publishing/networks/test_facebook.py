@@ -3,10 +3,12 @@
 import logging
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from publishing.networks.base import (
     AuthExpired,
+    DuplicatePost,
     ImageFile,
     PermanentRefusal,
     TransientNetworkError,
@@ -46,6 +48,13 @@ def test_uses_the_configured_graph_version_not_facebook_sdks_retired_one(
     assert facebook_emulator.state()["api_versions"] == ["v22.0"]
 
 
+def test_a_graph_version_in_the_wrong_form_is_a_configuration_error(
+    facebook_emulator,
+):
+    with pytest.raises(ImproperlyConfigured, match="must look like 'v21.0', not '3.1'"):
+        page_network(facebook_emulator, graph_version="3.1")
+
+
 def test_publishes_a_photo_post_with_the_link_in_its_caption(
     facebook_emulator, sports_day_photo
 ):
@@ -56,7 +65,9 @@ def test_publishes_a_photo_post_with_the_link_in_its_caption(
     [post] = facebook_emulator.state()["posts"]
     assert post["id"] == result.remote_id
     assert post["text"] == f"Sports day!\n\n{LINK}"
-    assert [m["filename"] for m in post["media"]] == ["sports-day.png"]
+    assert [(m["filename"], m["alt_text"]) for m in post["media"]] == [
+        ("sports-day.png", "The finish line on sports day")
+    ]
 
 
 def test_one_image_per_post(facebook_emulator, sports_day_photo):
@@ -132,7 +143,7 @@ def test_duplicate_message_is_refused_in_facebooks_words(facebook_emulator):
     network = page_network(facebook_emulator)
     network.publish(text="Non-uniform day", images=[])
 
-    with pytest.raises(PermanentRefusal) as refused:
+    with pytest.raises(DuplicatePost) as refused:
         network.publish(text="Non-uniform day", images=[])
 
     assert refused.value.reason == (
@@ -171,6 +182,31 @@ def test_no_answer_within_the_timeout_is_transient(facebook_emulator):
 
     with pytest.raises(TransientNetworkError, match="did not answer within 0.2"):
         page_network(facebook_emulator, timeout=0.2).publish(text="Hi", images=[])
+
+
+def test_a_timeout_can_hide_a_post_and_the_retry_then_says_duplicate(
+    facebook_emulator,
+):
+    facebook_emulator.fail_next("timeout_after_success", hold_seconds=10)
+    network = page_network(facebook_emulator, timeout=0.3)
+
+    with pytest.raises(TransientNetworkError):
+        network.publish(text="Snow day: school closed", images=[])
+    with pytest.raises(DuplicatePost):
+        network.publish(text="Snow day: school closed", images=[])
+
+    assert len(facebook_emulator.state()["posts"]) == 1
+
+
+def test_a_success_without_a_post_id_is_a_clear_error(
+    facebook_emulator, sports_day_photo
+):
+    network = page_network(facebook_emulator)
+    facebook_emulator.fail_next("empty_success", times=2)
+
+    for images in ([], [sports_day_photo]):
+        with pytest.raises(PermanentRefusal, match="sent no post id back"):
+            network.publish(text="Hello", images=images)
 
 
 def test_an_html_page_is_a_clear_error(facebook_emulator):

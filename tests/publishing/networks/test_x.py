@@ -6,6 +6,7 @@ import pytest
 
 from publishing.networks.base import (
     AuthExpired,
+    DuplicatePost,
     ImageFile,
     PermanentRefusal,
     TransientNetworkError,
@@ -48,9 +49,20 @@ def test_publishes_an_image_through_the_media_upload(x_emulator, sports_day_phot
 
     [post] = x_emulator.state()["posts"]
     assert post["id"] == result.remote_id
-    assert [(m["filename"], m["mime_type"]) for m in post["media"]] == [
-        ("sports-day.png", "image/png")
+    assert [(m["filename"], m["mime_type"], m["alt_text"]) for m in post["media"]] == [
+        ("sports-day.png", "image/png", "The finish line on sports day")
     ]
+
+
+def test_an_image_description_longer_than_x_allows_is_refused(x_emulator):
+    image = ImageFile(
+        content=b"GIF89a", filename="a.gif", mime_type="image/gif", alt_text="a" * 1001
+    )
+
+    with pytest.raises(
+        PermanentRefusal, match="is 1001 characters long; X allows 1000"
+    ):
+        x_network(x_emulator).publish(text="Described", images=[image])
 
 
 def test_retract_deletes_the_post(x_emulator):
@@ -109,6 +121,15 @@ def test_weighted_length_counts_wide_characters_as_2():
     assert weighted_length("Well done 🎉") == 10 + 2
 
 
+def test_the_editor_can_count_and_check_without_credentials():
+    x = network_class("x")
+
+    assert x.text_length(f"Snow day {LINK}") == 32
+    x.check_post(text="a" * 280, images=[])
+    with pytest.raises(PermanentRefusal, match="281 characters long"):
+        x.check_post(text="a" * 281, images=[])
+
+
 def test_a_post_of_exactly_280_as_x_counts_it_is_sent(x_emulator):
     text = "a" * (280 - 2 - 23)
 
@@ -150,7 +171,7 @@ def test_duplicate_text_is_refused_in_xs_words(x_emulator):
     network = x_network(x_emulator)
     network.publish(text="Parents' evening on Thursday", images=[])
 
-    with pytest.raises(PermanentRefusal) as refused:
+    with pytest.raises(DuplicatePost) as refused:
         network.publish(text="Parents' evening on Thursday", images=[])
 
     assert refused.value.reason == (
@@ -212,6 +233,19 @@ def test_no_answer_within_the_timeout_is_transient(x_emulator):
         x_network(x_emulator, timeout=0.2).publish(text="Hello", images=[])
 
 
+def test_a_timeout_can_hide_a_post_and_the_retry_then_says_duplicate(x_emulator):
+    x_emulator.fail_next("timeout_after_success", hold_seconds=10)
+    network = x_network(x_emulator, timeout=0.3)
+
+    with pytest.raises(TransientNetworkError):
+        network.publish(text="Snow day: school closed", images=[])
+    assert len(x_emulator.state()["posts"]) == 1  # X made it all the same
+
+    with pytest.raises(DuplicatePost):
+        network.publish(text="Snow day: school closed", images=[])
+    assert len(x_emulator.state()["posts"]) == 1
+
+
 def test_an_unreachable_network_is_transient_and_the_reason_holds_no_secret():
     with XEmulator() as emulator:
         network = x_network(emulator)
@@ -231,6 +265,13 @@ def test_an_html_page_instead_of_json_is_a_clear_permanent_error(x_emulator):
 
     assert "answered with a web page (text/html" in refused.value.reason
     assert "instead of its API's JSON" in refused.value.reason
+
+
+def test_a_success_without_a_post_id_is_a_clear_error(x_emulator):
+    x_emulator.fail_next("empty_success", status=201)
+
+    with pytest.raises(PermanentRefusal, match="sent no post id back; look at the X"):
+        x_network(x_emulator).publish(text="Hello", images=[])
 
 
 def test_an_html_error_page_from_a_failing_server_is_transient(x_emulator):
