@@ -33,6 +33,7 @@ from publishing.errors import DeliveryStateError
 from publishing.models import Delivery, SocialAccount, SocialPost
 from publishing.networks.base import (
     AuthExpired,
+    DuplicatePost,
     ImageFile,
     Network,
     NetworkError,
@@ -285,6 +286,22 @@ def _network_failure(
     if isinstance(error, AuthExpired):
         account_hold(account=delivery.account, reason=error.reason)
         return _hold(delivery, reason=error.reason)
+    if (
+        isinstance(error, DuplicatePost)
+        and in_flight == Status.SENDING
+        and delivery.attempts > 1
+    ):
+        # An earlier attempt timed out, and now the network says the post exists:
+        # it most likely got through. A person checks; it is never marked blindly.
+        network = delivery.account.get_network_display()
+        return _needs_attention(
+            delivery,
+            reason=(
+                f"{network} says this post already exists, so an earlier attempt "
+                f"that timed out probably got through ({error.reason}). Check the "
+                f"account on {network} and mark it sent, with the post's id."
+            ),
+        )
     if isinstance(error, TransientNetworkError):
         delay = _backoff_seconds(
             attempt=delivery.attempts, retry_after=error.retry_after

@@ -420,3 +420,23 @@ def test_a_suspended_account_holds_posts_until_reinstated(
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
     assert len(x_posts(x_emulator)) == 1
+
+
+def test_a_timeout_on_a_post_that_got_through_is_never_posted_twice(
+    news_index, x_account, x_emulator, publish, worker, sweep, settings
+):
+    settings.SOCIAL_NETWORK_TIMEOUT_SECONDS = 0.5
+    x_emulator.fail_next("timeout_after_success", hold_seconds=3)
+    page = news_with_posts(news_index, x_account)
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+    assert delivery.status == Delivery.Status.QUEUED  # a timeout is retried...
+
+    sweep(now=delivery.next_attempt_at + timedelta(minutes=2))
+    worker.drain()
+    delivery.refresh_from_db()
+    # ...and the retry learns the post exists: a person checks, nothing is reposted.
+    assert delivery.status == Delivery.Status.NEEDS_ATTENTION
+    assert "probably got through" in delivery.reason
+    assert len(x_posts(x_emulator)) == 1
