@@ -10,6 +10,7 @@ exactly once and off it again when the page is withdrawn.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -192,12 +193,11 @@ class SocialPost(Orderable):
         return f"{self.account} on {self.page_id}"
 
     def clean(self) -> None:
+        # Imported here: validation reads the adapters, which read this module's models.
         from publishing.validation import social_post_errors
 
         errors = social_post_errors(post=self)
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)
 
 

@@ -23,7 +23,13 @@ DISPATCH_PREFIX = "publishing."
 
 
 def on_page_published(sender, instance, revision=None, **kwargs) -> None:
-    """Part 5: one delivery per chosen account, written with the publish itself."""
+    """Part 5: one delivery per chosen account, written with the publish itself.
+
+    An alias shows another page's content at a second address: the original's
+    deliveries already carry it, so an alias never posts.
+    """
+    if getattr(instance, "alias_of_id", None):
+        return
     user = getattr(revision, "user", None) if revision is not None else None
     delivery_services.deliveries_create_for_page(
         page=instance, revision=revision, user=user

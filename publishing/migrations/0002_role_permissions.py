@@ -2,7 +2,8 @@ from django.db import migrations
 
 # Who may do what with social publishing (A1-A3):
 # - Senior leadership keeps the account register and reads/acts on deliveries.
-# - Approvers and editors see deliveries and may retry a failed one.
+# - Any member of staff may propose an account; approvers and editors see deliveries
+#   and may retry a failed one.
 GRANTS = {
     "Senior leadership": [
         "add_socialaccount",
@@ -11,8 +12,18 @@ GRANTS = {
         "view_delivery",
         "change_delivery",
     ],
-    "Approvers": ["view_socialaccount", "view_delivery", "change_delivery"],
-    "Editors": ["view_socialaccount", "view_delivery", "change_delivery"],
+    "Approvers": [
+        "add_socialaccount",
+        "view_socialaccount",
+        "view_delivery",
+        "change_delivery",
+    ],
+    "Editors": [
+        "add_socialaccount",
+        "view_socialaccount",
+        "view_delivery",
+        "change_delivery",
+    ],
 }
 
 

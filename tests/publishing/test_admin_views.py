@@ -76,6 +76,16 @@ def test_a_proposal_through_the_admin_records_who_proposed_it(client, db):
     assert account.status == SocialAccount.Status.PROPOSED
 
 
+def test_an_editor_may_propose_but_not_edit_the_register(client, db):
+    editor = staff("editor", EDITORS)
+    login_verified(client, editor)
+    form = client.get(reverse("publishing_accounts:add"))
+    assert form.status_code == 200
+    account = factories.SocialAccountFactory(status="proposed")
+    response = client.get(reverse("publishing_accounts:edit", args=[account.pk]))
+    assert response.status_code in (302, 403)
+
+
 def test_one_manager_is_refused_with_a_form_error(client, head):
     response = client.post(
         reverse("publishing_accounts:add"),
