@@ -15,9 +15,13 @@
     return Array.from(rest).length + links.length * rule.link + LINK_ALLOWANCE;
   }
 
+  function accountSelect(textarea) {
+    var name = textarea.name.replace(/-text$/, "-account");
+    return document.querySelector("select[name='" + name + "']");
+  }
+
   function update(textarea) {
-    var form = textarea.closest("[id$='-FORM']") || textarea.closest("li") || document;
-    var select = form.querySelector("select[name$='-account']");
+    var select = accountSelect(textarea);
     var rule = select && rules[select.value];
     var output = textarea.parentNode.querySelector(".publishing-counter");
     if (!output) {
@@ -48,9 +52,9 @@
 
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[name^='social_posts-'][name$='-account']")) {
-      bind(document);
-      var form = event.target.closest("[id$='-FORM']") || document;
-      form.querySelectorAll("textarea[name$='-text']").forEach(update);
+      var name = event.target.name.replace(/-account$/, "-text");
+      var textarea = document.querySelector("textarea[name='" + name + "']");
+      if (textarea) update(textarea);
     }
   });
   document.addEventListener("DOMContentLoaded", function () { bind(document); });
