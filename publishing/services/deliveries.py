@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -217,14 +218,23 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
             extra={"event": "publishing.delivery_blocked", "delivery": delivery.pk},
         )
         return delivery
+    # Before the network is called: a failure here certainly posted nothing.
     try:
         adapter = _adapter(delivery)
         images = _images(delivery)
         adapter.check_post(text=delivery.text, images=images)
-        result = adapter.publish(text=delivery.text, images=images, link=delivery.link)
-    except CredentialsUnavailable as error:
+    except (CredentialsUnavailable, ImproperlyConfigured) as error:
         account_hold(account=delivery.account, reason=str(error))
         return _hold(delivery, reason=str(error))
+    except NetworkError as error:
+        return _network_failure(delivery, error, now=now, in_flight=Status.SENDING)
+    except OSError as error:
+        reason = f"The image file could not be read ({type(error).__name__})."
+        _set(delivery, expected=Status.SENDING, status=Status.FAILED, reason=reason)
+        _log(delivery, "publishing.delivery.failed")
+        return delivery
+    try:
+        result = adapter.publish(text=delivery.text, images=images, link=delivery.link)
     except NetworkError as error:
         return _network_failure(delivery, error, now=now, in_flight=Status.SENDING)
     except Exception as error:  # noqa: BLE001
@@ -460,7 +470,7 @@ def delivery_retract(
     try:
         adapter = _adapter(delivery)
         adapter.retract(remote_id=delivery.remote_id)
-    except CredentialsUnavailable as error:
+    except (CredentialsUnavailable, ImproperlyConfigured) as error:
         account_hold(account=delivery.account, reason=str(error))
         return _hold(delivery, reason=str(error))
     except NetworkError as error:

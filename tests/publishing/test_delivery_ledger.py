@@ -440,3 +440,16 @@ def test_a_timeout_on_a_post_that_got_through_is_never_posted_twice(
     assert delivery.status == Delivery.Status.NEEDS_ATTENTION
     assert "probably got through" in delivery.reason
     assert len(x_posts(x_emulator)) == 1
+
+
+def test_missing_app_keys_hold_the_account_and_post_nothing(
+    news_index, x_account, x_emulator, publish, worker, settings
+):
+    settings.SOCIAL_X_CONSUMER_KEY = ""
+    page = news_with_posts(news_index, x_account)
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+    assert delivery.status == Delivery.Status.HELD
+    assert "SOCIAL_X_CONSUMER_KEY" in delivery.reason
+    assert x_posts(x_emulator) == []
