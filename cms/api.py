@@ -5,7 +5,22 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+
+class PublishableImagesAPIViewSet(ImagesAPIViewSet):
+    """Only tagged images whose consent has not been withdrawn are listed (C1, C2)."""
+
+    def get_queryset(self):
+        return super().get_queryset().publishable()
+
+
+class PublishableDocumentsAPIViewSet(DocumentsAPIViewSet):
+    """Only tagged documents whose consent has not been withdrawn are listed (C1)."""
+
+    def get_queryset(self):
+        return super().get_queryset().publishable()
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("images", PublishableImagesAPIViewSet)
+api_router.register_endpoint("documents", PublishableDocumentsAPIViewSet)

@@ -99,6 +99,15 @@ class ConsentTaggedMedia(models.Model):
         return self.consent_withdrawn_at is not None
 
 
+class PublishableImageRenditionField(ImageRenditionField):
+    """A rendition for the API, or null once the image's consent is withdrawn (C1)."""
+
+    def to_representation(self, image):
+        if image.is_withdrawn:
+            return None
+        return super().to_representation(image)
+
+
 class SchoolImage(ConsentTaggedMedia, AbstractImage):
     """An image with who is pictured (C1, C5), its copyright holder and credit (C6)."""
 
@@ -302,7 +311,9 @@ class NewsPage(Page):
         APIField("listing_image"),
         APIField(
             "listing_image_thumbnail",
-            serializer=ImageRenditionField("fill-600x400", source="listing_image"),
+            serializer=PublishableImageRenditionField(
+                "fill-600x400", source="listing_image"
+            ),
         ),
     ]
 

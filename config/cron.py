@@ -19,3 +19,13 @@ cron.register(
     cron="0 7 * * *",
     name="social-account-access-reviews",
 )
+
+# Consent expiry and leaving dates (C1): daily, five past midnight.
+from moderation import jobs as moderation_jobs  # noqa: E402
+
+cron.register(
+    moderation_jobs.consent_expiry_check,
+    "default",
+    cron="5 0 * * *",
+    name="consent-expiry-check",
+)

@@ -22,13 +22,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ImageFactory(wagtail_factories.ImageFactory):
+    """An image declared free of identifiable learners, so pages using it may go
+    live; consent tests use ``tagged_image`` and ``untagged_image``."""
+
     class Meta:
         model = cms_models.SchoolImage
 
+    no_identifiable_learners = True
+
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
+    """A document declared free of identifiable learners (see ``ImageFactory``)."""
+
     class Meta:
         model = cms_models.SchoolDocument
+
+    no_identifiable_learners = True
 
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):
@@ -145,3 +154,12 @@ class SocialAccountFactory(factory.django.DjangoModelFactory):
         self.managers.set(
             extracted if extracted is not None else UserFactory.create_batch(2)
         )
+
+
+def untagged_image(**fields):
+    """An image nobody has said who is in: usable in drafts, never published (C1)."""
+    return ImageFactory(no_identifiable_learners=False, **fields)
+
+
+def untagged_document(**fields):
+    return DocumentFactory(no_identifiable_learners=False, **fields)

@@ -20,3 +20,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 REDIS_URL = REDIS_URL or shared_test_redis_url()
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60} for name in RQ_QUEUE_NAMES}
 SOCIAL_CREDENTIALS_KEY = "dGVzdC1vbmx5LXNvY2lhbC1jcmVkZW50aWFscy1rZXk="  # noqa: S105
+
+
+STORAGES["withdrawn_media"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
+}

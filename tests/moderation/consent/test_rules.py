@@ -15,12 +15,13 @@ from moderation.roles import EDITORS, SAFEGUARDING
 from tests.factories import (
     ConsentRecordFactory,
     DocumentFactory,
-    ImageFactory,
     LearnerFactory,
     NewsPageFactory,
     UserFactory,
     learner_with_consent,
     tagged_image,
+    untagged_document,
+    untagged_image,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_page_with_consented_learner_and_declared_image_may_publish(news_index):
 
 
 def test_untagged_listing_image_is_refused(news_index):
-    page = news(news_index, listing_image=ImageFactory(title="Sports day"))
+    page = news(news_index, listing_image=untagged_image(title="Sports day"))
     violations = page_violations(page, channel=WEBSITE)
     assert codes(violations) == ["untagged"]
     assert 'Image "Sports day" is not tagged' in violations[0].message
@@ -59,12 +60,12 @@ def test_untagged_listing_image_is_refused(news_index):
 
 
 def test_untagged_image_deep_in_the_body_is_refused(news_index):
-    page = news(news_index, body=image_body(ImageFactory(title="Choir")))
+    page = news(news_index, body=image_body(untagged_image(title="Choir")))
     assert codes(page_violations(page, channel=WEBSITE)) == ["untagged"]
 
 
 def test_image_embedded_in_rich_text_is_checked(news_index):
-    image = ImageFactory(title="Trip")
+    image = untagged_image(title="Trip")
     body = [
         (
             "paragraph",
@@ -77,8 +78,8 @@ def test_image_embedded_in_rich_text_is_checked(news_index):
 
 
 def test_document_linked_in_rich_text_and_in_a_block_are_checked(news_index):
-    linked = DocumentFactory(title="Newsletter")
-    block = DocumentFactory(title="Letter", no_identifiable_learners=True)
+    linked = untagged_document(title="Newsletter")
+    block = DocumentFactory(title="Letter")
     body = [
         ("paragraph", f'<p>Read <a linktype="document" id="{linked.pk}">it</a></p>'),
         ("document", {"document": block, "title": ""}),
@@ -89,7 +90,7 @@ def test_document_linked_in_rich_text_and_in_a_block_are_checked(news_index):
 
 
 def test_document_showing_a_learner_without_consent_is_refused(news_index):
-    document = DocumentFactory(title="Newsletter")
+    document = untagged_document(title="Newsletter")
     document.learners.set([LearnerFactory()])
     body = [("document", {"document": document, "title": ""})]
     page = news(news_index, body=body)
@@ -274,7 +275,7 @@ def test_every_violation_is_listed_once(news_index):
         news_index,
         title="Tom Jones sings",
         listing_image=tagged_image(no_consent, title="Choir 1"),
-        body=image_body(ImageFactory(title="Hall"))
+        body=image_body(untagged_image(title="Hall"))
         + image_body(tagged_image(no_consent, title="Choir 2"))
         + image_body(tagged_image(no_consent, title="Choir 1")),
     )
