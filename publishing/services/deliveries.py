@@ -652,6 +652,12 @@ def delivery_mark_sent(
     ):
         raise DeliveryStateError("The delivery changed meanwhile; look again.")
     _log(delivery, "publishing.delivery.marked_sent", user=user)
+    if delivery.wants_retraction:
+        # The page was withdrawn while nobody knew whether the post existed: now it
+        # is known to exist, it comes down.
+        _request_retraction_of_sent(
+            delivery, reason=delivery.retract_reason, now=timezone.now()
+        )
     return delivery
 
 

@@ -274,3 +274,30 @@ def test_text_too_long_for_x_is_refused_in_the_page_editor(
     page.refresh_from_db()
     [post] = page.get_latest_revision_as_object().social_posts.all()
     assert post.text == "A lovely trip to the farm."
+
+
+def test_a_post_found_after_its_page_was_withdrawn_is_deleted_once_marked_sent(
+    client, head, x_account, x_emulator, news_index, publish, worker
+):
+    page = factories.NewsPageFactory(parent=news_index, title="Fete")
+    SocialPost.objects.create(page=page, account=x_account, text="Fete on Saturday")
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get()
+    # The outcome became unknown, then the page was unpublished meanwhile.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.NEEDS_ATTENTION
+    )
+    with worker.capture(execute=True):
+        page.unpublish()
+    assert len(x_emulator.state()["posts"]) == 1
+
+    with worker.capture(execute=True):
+        client.post(
+            reverse("publishing_delivery_action", args=[delivery.pk, "mark-sent"]),
+            {"remote_id": delivery.remote_id},
+        )
+    worker.drain()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.RETRACTED
+    assert x_emulator.state()["posts"] == []
