@@ -272,4 +272,6 @@ def delivery_action(request, pk: int, action: str):
             raise PermissionDenied
     except DeliveryStateError as error:
         messages.error(request, str(error))
+    if action == "retry" and request.POST.get("next") == "list":
+        return redirect("publishing_deliveries:index")
     return redirect("publishing_delivery_detail", pk=delivery.pk)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import path, re_path, reverse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -63,6 +65,20 @@ class DeliveryPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Delivery, DeliveryPermissionPolicy(Delivery))
 
 
+class RetryColumn(Column):
+    """A "Try again" button on each failed, blocked or held delivery (part 7)."""
+
+    cell_template_name = "publishing/delivery_retry_cell.html"
+    retryable = (Delivery.Status.FAILED, Delivery.Status.BLOCKED, Delivery.Status.HELD)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["retryable"] = instance.status in self.retryable
+        context["csrf_token"] = get_token(request) if request else ""
+        return context
+
+
 class DeliveryIndexView(IndexView):
     def get_edit_url(self, instance):
         return reverse("publishing_delivery_detail", args=[instance.pk])
@@ -78,7 +94,15 @@ class DeliveryViewSet(ModelViewSet):
     url_prefix = "publishing/deliveries"
     name = "publishing_deliveries"
     copy_view_enabled = False
-    list_display = ["page_title", "account", "status", "reason", "live_post", "sent_at"]
+    list_display = [
+        "page_title",
+        "account",
+        "status",
+        "reason",
+        "live_post",
+        "sent_at",
+        RetryColumn("retry", label="Action"),
+    ]
     list_filter = ["status", "account", "page"]
     search_fields = ["page_title", "text"]
     form_fields = ["reason"]  # the generic edit view is shut (DeliveryPermissionPolicy)

@@ -195,8 +195,13 @@ def test_the_delivery_list_filters_and_a_failed_delivery_can_be_retried(
     assert b"Social media needing attention" in dashboard.content
     assert b"Book week" in dashboard.content
 
+    assert b"Try again" in listing.content
     with worker.capture(execute=True):
-        client.post(reverse("publishing_delivery_action", args=[delivery.pk, "retry"]))
+        response = client.post(
+            reverse("publishing_delivery_action", args=[delivery.pk, "retry"]),
+            {"next": "list"},
+        )
+    assert response["Location"] == reverse("publishing_deliveries:index")
     worker.drain()
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
