@@ -6,15 +6,15 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 
-class PublishableImagesAPIViewSet(ImagesAPIViewSet):
-    """Only tagged images whose consent has not been withdrawn are listed (C1, C2)."""
+class SchoolImagesAPIViewSet(ImagesAPIViewSet):
+    """Only images that say who is in them and whose consent stands (C1, C2)."""
 
     def get_queryset(self):
         return super().get_queryset().publishable()
 
 
-class PublishableDocumentsAPIViewSet(DocumentsAPIViewSet):
-    """Only tagged documents whose consent has not been withdrawn are listed (C1)."""
+class SchoolDocumentsAPIViewSet(DocumentsAPIViewSet):
+    """Only documents that say who is in them and whose consent stands (C1, C2)."""
 
     def get_queryset(self):
         return super().get_queryset().publishable()
@@ -22,5 +22,5 @@ class PublishableDocumentsAPIViewSet(DocumentsAPIViewSet):
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", PublishableImagesAPIViewSet)
-api_router.register_endpoint("documents", PublishableDocumentsAPIViewSet)
+api_router.register_endpoint("images", SchoolImagesAPIViewSet)
+api_router.register_endpoint("documents", SchoolDocumentsAPIViewSet)

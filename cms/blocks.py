@@ -10,9 +10,12 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from wagtail import blocks
+from wagtail.api.utils import get_full_url
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+API_IMAGE_RENDITION = "width-960"
 
 
 class WithdrawableMediaMixin:
@@ -36,10 +39,30 @@ class WithdrawableMediaMixin:
 
 
 class CaptionedImageBlock(WithdrawableMediaMixin, blocks.StructBlock):
+    """A picture with its caption; alt text is the image's description (or title)."""
+
     image = ImageChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=250)
 
     media_field = "image"
+
+    def get_api_representation(self, value, context=None):
+        """The image as a ready-to-use rendition, so apps never fetch the original."""
+        representation = super().get_api_representation(value, context=context)
+        if representation is None:
+            return None
+        image = value["image"]
+        rendition = image.get_rendition(API_IMAGE_RENDITION)
+        representation["image"] = {
+            "id": image.pk,
+            "title": image.title,
+            "url": rendition.full_url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.default_alt_text,
+            "credit": image.credit,
+        }
+        return representation
 
     class Meta:
         icon = "image"
@@ -64,6 +87,20 @@ class DocumentLinkBlock(WithdrawableMediaMixin, blocks.StructBlock):
     )
 
     media_field = "document"
+
+    def get_api_representation(self, value, context=None):
+        representation = super().get_api_representation(value, context=context)
+        if representation is None:
+            return None
+        document = value["document"]
+        representation["document"] = {
+            "id": document.pk,
+            "title": document.title,
+            "url": get_full_url((context or {}).get("request"), document.url),
+            "file_extension": document.file_extension,
+        }
+        representation["title"] = value["title"] or document.title
+        return representation
 
     class Meta:
         icon = "doc-full"

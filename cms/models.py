@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
@@ -21,6 +22,9 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import BodyBlock
+from .pagination import paginate
+
+NEWS_PER_PAGE = 10
 
 
 class ConsentTaggedQuerySetMixin:
@@ -136,6 +140,15 @@ class SchoolImage(ConsentTaggedMedia, AbstractImage):
         "staff_pictured",
         "staff_consent_confirmed",
     )
+    api_fields = [
+        APIField("description"),
+        APIField("credit"),
+        APIField("copyright_holder"),
+        APIField(
+            "thumbnail", serializer=ImageRenditionField("fill-600x400", source="*")
+        ),
+        APIField("large", serializer=ImageRenditionField("width-1200", source="*")),
+    ]
 
 
 class SchoolImageLearner(models.Model):
@@ -269,12 +282,26 @@ class NewsIndexPage(Page):
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import news_for_listing  # selectors import this module
+
+        context = super().get_context(request, *args, **kwargs)
+        context["news_page"] = paginate(
+            news_for_listing(within=self),
+            page=request.GET.get("page"),
+            per_page=NEWS_PER_PAGE,
+        )
+        return context
+
 
 class NewsPage(Page):
+    search_label = "News"  # what search results call it
+
     date = models.DateField("Post date", default=timezone.localdate)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and search"
     )
+    # The school's own image model, so consent rules (C1, C2) cover listing images too.
     listing_image = models.ForeignKey(
         "cms.SchoolImage",
         null=True,
@@ -307,18 +334,33 @@ class NewsPage(Page):
         APIField("date"),
         APIField("summary"),
         APIField("body"),
-        APIField("categories"),
-        APIField("listing_image"),
+        APIField(
+            "categories",
+            serializer=serializers.SlugRelatedField(
+                many=True, read_only=True, slug_field="name"
+            ),
+        ),
+        # Renditions, never the original; null once consent is withdrawn (C1).
+        APIField(
+            "listing_image",
+            serializer=ImageRenditionField("width-1200", source="shown_listing_image"),
+        ),
         APIField(
             "listing_image_thumbnail",
-            serializer=PublishableImageRenditionField(
-                "fill-600x400", source="listing_image"
+            serializer=ImageRenditionField(
+                "fill-600x400", source="shown_listing_image"
             ),
         ),
     ]
 
     class Meta:
         ordering = ["-date", "-first_published_at"]
+
+    @property
+    def shown_listing_image(self) -> SchoolImage | None:
+        """The listing image, unless consent for someone in it was withdrawn (C1)."""
+        image = self.listing_image
+        return None if image is None or image.is_withdrawn else image
 
 
 class NoticeIndexPage(Page):
@@ -329,6 +371,13 @@ class NoticeIndexPage(Page):
     subpage_types = ["cms.NoticePage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import notices_in_force  # selectors import this module
+
+        context = super().get_context(request, *args, **kwargs)
+        context["notices"] = notices_in_force(within=self)
+        return context
 
 
 class NoticeQuerySet(PageQuerySet):
@@ -345,6 +394,8 @@ class NoticeQuerySet(PageQuerySet):
 
 
 class NoticePage(Page):
+    search_label = "Notice"  # what search results call it
+
     class Kind(models.TextChoices):
         GENERAL = "general", "General"
         HOLIDAY = "holiday", "Holiday"
@@ -382,6 +433,13 @@ class NoticePage(Page):
         APIField("pinned"),
     ]
 
+    @property
+    def in_force(self) -> bool:
+        """True while the notice applies (between its start and end, if it has them)."""
+        now = timezone.now()
+        started = self.valid_from is None or self.valid_from <= now
+        return started and (self.valid_until is None or self.valid_until > now)
+
     def clean(self) -> None:
         super().clean()
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
@@ -389,6 +447,8 @@ class NoticePage(Page):
 
 
 class StandardPage(Page):
+    search_label = "Page"  # what search results call it
+
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
@@ -405,6 +465,8 @@ class StandardPage(Page):
 
 class SocialMediaPage(Page):
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
+
+    search_label = "Page"  # what search results call it
 
     what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
     when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])

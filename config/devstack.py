@@ -15,6 +15,9 @@ from pathlib import Path
 
 from config.embedded_redis import EmbeddedRedis
 
+# The documented demo password (README; cms/demo_school.py sets it), not a secret.
+DEMO_PASSWORD = "school-demo-2026"  # noqa: S105
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PROCESSES = ("web", "worker", "cron")
@@ -59,6 +62,8 @@ def main() -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     env.setdefault("PORT", "8000")
     env.setdefault("HOST", "127.0.0.1")
+    # Links in the API, feeds and emails point at this server unless told otherwise.
+    env.setdefault("SITE_URL", f"http://{env['HOST']}:{env['PORT']}")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
     var_dir = Path(env.get("VAR_DIR", BASE_DIR / "var"))
@@ -78,11 +83,23 @@ def main() -> int:
         sys.stdout.write(
             f"\n  The school website: {site}\n"
             f"  Staff admin:        {site}admin/\n"
-            "  Demo sign-ins (README): editor, approver, head, dsl, admin\n\n"
+            "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
+            f"  Demo password:      {DEMO_PASSWORD}\n"
+            "  Press Ctrl-C to stop.\n\n"
         )
         sys.stdout.flush()
         return subprocess.call(  # noqa: S603 (honcho from our own virtualenv)
-            [str(BIN / "honcho"), "-f", "Procfile", "start", *PROCESSES],
+            # web first, with --port: honcho gives the first process exactly PORT
+            # (and each later one PORT + 100), so the site is where we said it is.
+            [
+                str(BIN / "honcho"),
+                "-f",
+                "Procfile",
+                "start",
+                "--port",
+                env["PORT"],
+                *PROCESSES,
+            ],  # fmt: skip
             cwd=BASE_DIR,
             env=env,
         )

@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import feeds as cms_feeds
+from cms import views as cms_views
 from cms.api import api_router
 from home import views as home_views
 
@@ -21,6 +23,10 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("search/", cms_views.search, name="search"),
+    path("term-dates/", cms_views.term_dates, name="term_dates"),
+    path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
+    path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
 ]
 
 if settings.DEBUG:

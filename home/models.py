@@ -1,13 +1,13 @@
 """The home page: pinned notices first, then the latest news and upcoming dates."""
 
 from django.db import models
-from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.models import NewsPage, NoticePage, TermDate
+from cms.models import NewsIndexPage, NoticeIndexPage
+from cms.selectors import news_for_listing, notices_in_force, term_dates_from
 
 LATEST_NEWS_COUNT = 6
 UPCOMING_DATES_COUNT = 6
@@ -38,17 +38,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        today = timezone.localdate()
-        context["latest_news"] = (
-            NewsPage.objects.live().public().descendant_of(self)
-            .select_related("listing_image").order_by("-date", "-first_published_at")
-            [:LATEST_NEWS_COUNT]
-        )  # fmt: skip
-        context["current_notices"] = (
-            NoticePage.objects.live().public().descendant_of(self).current()
-            .order_by("-pinned", "-valid_from", "-first_published_at")
-        )  # fmt: skip
-        context["upcoming_dates"] = TermDate.objects.filter(
-            models.Q(ends_on__gte=today) | models.Q(starts_on__gte=today)
-        )[:UPCOMING_DATES_COUNT]
+        context["latest_news"] = news_for_listing(within=self)[:LATEST_NEWS_COUNT]
+        # Pinned notices are in the band at the top of every page; list the others.
+        context["current_notices"] = notices_in_force(within=self).filter(pinned=False)
+        context["upcoming_dates"] = term_dates_from()[:UPCOMING_DATES_COUNT]
+        context["news_index"] = NewsIndexPage.objects.child_of(self).live().first()
+        context["notice_index"] = NoticeIndexPage.objects.child_of(self).live().first()
         return context

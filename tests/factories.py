@@ -87,6 +87,25 @@ class TermDateFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
 
 
+class NewsCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cms_models.NewsCategory
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class SocialMediaPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = cms_models.SocialMediaPage
+
+    title = "Our social media"
+    what_we_post = "<p>News of trips, sports and celebrations.</p>"
+    when_monitored = "<p>School days, 8am to 5pm.</p>"
+    raising_concerns = "<p>Please contact the school office, not social media.</p>"
+
+
 class LearnerFactory(factory.django.DjangoModelFactory):
     """A learner on roll with no consent recorded yet (use ``with_consent``)."""
 

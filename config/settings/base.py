@@ -230,7 +230,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"rq.worker": {"level": "INFO"}},
+    "loggers": {
+        "rq.worker": {"level": "INFO"},
+        # One line per background index update drowns the useful lines out.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- Two-factor sign-in (moderation.two_factor; P4) ---------------------------------

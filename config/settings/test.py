@@ -15,6 +15,7 @@ STORAGES["staticfiles"] = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
+WAGTAILAPI_BASE_URL = SITE_URL
 
 # A real Redis: REDIS_URL when set (CI's second run), else a private embedded server.
 REDIS_URL = REDIS_URL or shared_test_redis_url()

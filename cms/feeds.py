@@ -1,0 +1,79 @@
+"""Feeds for parents who use a feed reader or a calendar app (P3: nobody left out)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from wagtail.models import Site
+
+from .ical import term_dates_calendar
+from .models import NewsPage
+from .selectors import news_for_listing, term_dates_for_calendar
+
+NEWS_FEED_ITEMS = 20
+
+
+def _school_name(request: HttpRequest) -> str:
+    site = Site.find_for_request(request)
+    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+
+
+class NewsFeed(Feed):
+    """RSS 2.0 feed of the latest live, public news."""
+
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> HttpRequest:
+        # The "object" is the request: the feed's title and links follow the site.
+        return request
+
+    def title(self, request: HttpRequest) -> str:
+        return f"{_school_name(request)}: news"
+
+    def link(self, request: HttpRequest) -> str:
+        return "/"
+
+    def description(self, request: HttpRequest) -> str:
+        return f"The latest news from {_school_name(request)}."
+
+    def items(self, request: HttpRequest):
+        return news_for_listing()[:NEWS_FEED_ITEMS]
+
+    def item_title(self, item: NewsPage) -> str:
+        return item.title
+
+    def item_description(self, item: NewsPage) -> str:
+        return item.summary
+
+    def item_link(self, item: NewsPage) -> str:
+        # Relative on a one-site install; Django adds the request's scheme and host.
+        return item.url
+
+    def item_pubdate(self, item: NewsPage) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(item.date, datetime.time(8, 0))
+        )
+
+    def item_updateddate(self, item: NewsPage) -> datetime.datetime | None:
+        return item.last_published_at
+
+    def item_categories(self, item: NewsPage) -> list[str]:
+        return [category.name for category in item.categories.all()]
+
+
+@require_GET
+def term_dates_ical(request: HttpRequest) -> HttpResponse:
+    """The term dates as an iCalendar feed a parent can subscribe to."""
+    name = _school_name(request)
+    body = term_dates_calendar(
+        term_dates_for_calendar(),
+        calendar_name=f"{name}: term dates",
+        uid_domain=request.get_host().split(":")[0] or "school.invalid",
+        generated_at=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="term-dates.ics"'
+    return response

@@ -1,0 +1,154 @@
+"""The headless API returns the fields the README documents."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tests.factories import (
+    DocumentFactory,
+    ImageFactory,
+    NewsCategoryFactory,
+    NewsPageFactory,
+    NoticePageFactory,
+)
+
+API_BASE = settings.WAGTAILAPI_BASE_URL  # absolute URLs for apps and signage
+
+
+@pytest.fixture
+def story(school):
+    image = ImageFactory(
+        title="Field",
+        description="The school field",
+        credit="Photo: Mrs Jones",
+        file__width=1200,
+        file__height=800,
+        no_identifiable_learners=True,
+    )
+    document = DocumentFactory(title="Sports day letter", no_identifiable_learners=True)
+    page = NewsPageFactory(
+        parent=school.news_index,
+        title="Sports day",
+        summary="Every class took part.",
+        date=datetime.date(2026, 6, 19),
+        listing_image=image,
+        body=[
+            ("paragraph", "<p>Thank you.</p>"),
+            ("image", {"image": image, "caption": "The relay"}),
+            ("quote", {"text": "Best day ever", "attribution": "Year 2"}),
+            ("document", {"document": document, "title": ""}),
+        ],
+    )
+    page.categories.add(NewsCategoryFactory(name="Sport", slug="sport"))
+    page.save()
+    return page
+
+
+def test_news_listing_has_the_listing_fields(client, story):
+    response = client.get(
+        "/api/v2/pages/",
+        {
+            "type": "cms.NewsPage",
+            "fields": "date,summary,categories,listing_image_thumbnail",
+        },
+    )
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["meta"]["total_count"] == 1
+    item = data["items"][0]
+    assert item["title"] == "Sports day"
+    assert item["date"] == "2026-06-19"
+    assert item["summary"] == "Every class took part."
+    assert item["categories"] == ["Sport"]
+    thumbnail = item["listing_image_thumbnail"]
+    assert (thumbnail["width"], thumbnail["height"]) == (600, 400)
+    assert thumbnail["alt"] == "The school field"
+    assert ".fill-600x400." in thumbnail["url"]
+
+
+def test_news_detail_serialises_the_body_blocks(client, story):
+    data = client.get(f"/api/v2/pages/{story.pk}/").json()
+
+    assert data["meta"]["type"] == "cms.NewsPage"
+    blocks = {block["type"]: block["value"] for block in data["body"]}
+    assert blocks["paragraph"] == "<p>Thank you.</p>"
+    image = blocks["image"]["image"]
+    assert image["url"].startswith(f"{API_BASE}/media/images/")
+    assert ".width-960." in image["url"]
+    assert (image["width"], image["height"]) == (960, 640)
+    assert image["alt"] == "The school field"
+    assert image["credit"] == "Photo: Mrs Jones"
+    assert blocks["image"]["caption"] == "The relay"
+    assert blocks["quote"] == {"text": "Best day ever", "attribution": "Year 2"}
+    document = blocks["document"]
+    assert document["title"] == "Sports day letter"
+    assert document["document"]["url"].startswith(f"{API_BASE}/documents/")
+    assert ".width-1200." in data["listing_image"]["url"]
+
+
+def test_notice_fields(client, school):
+    notice = NoticePageFactory(
+        parent=school.notices, title="Snow closure", pinned=True, kind="closure"
+    )
+
+    data = client.get(f"/api/v2/pages/{notice.pk}/").json()
+
+    assert data["kind"] == "closure"
+    assert data["pinned"] is True
+    assert data["message"] == "<p>School is open as usual.</p>"
+    assert "valid_from" in data and "valid_until" in data
+
+
+def test_unpublished_pages_are_not_in_the_api(client, story):
+    story.unpublish()
+
+    response = client.get(f"/api/v2/pages/{story.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_images_have_rendition_urls(client, story):
+    image = story.listing_image
+
+    data = client.get(f"/api/v2/images/{image.pk}/").json()
+
+    assert data["credit"] == "Photo: Mrs Jones"
+    assert data["description"] == "The school field"
+    assert data["thumbnail"]["full_url"].startswith(f"{API_BASE}/media/images/")
+    assert (data["thumbnail"]["width"], data["thumbnail"]["height"]) == (600, 400)
+    assert "large" in data
+
+
+def test_untagged_and_withdrawn_media_are_not_in_the_api(client, story):
+    """C1, C2: only media that say who is in them, with consent standing."""
+    untagged = ImageFactory(title="Untagged")
+    withdrawn = ImageFactory(title="Withdrawn", no_identifiable_learners=True)
+    withdrawn.consent_withdrawn_at = timezone.now()
+    withdrawn.save()
+    DocumentFactory(title="Untagged letter")
+
+    images = client.get("/api/v2/images/").json()
+    documents = client.get("/api/v2/documents/").json()
+
+    assert [item["title"] for item in images["items"]] == ["Field"]
+    assert [item["title"] for item in documents["items"]] == ["Sports day letter"]
+    assert client.get(f"/api/v2/images/{untagged.pk}/").status_code == 404
+    assert client.get(f"/api/v2/images/{withdrawn.pk}/").status_code == 404
+
+
+def test_documents_have_download_urls(client, story):
+    data = client.get("/api/v2/documents/").json()
+
+    item = data["items"][0]
+    assert item["title"] == "Sports day letter"
+    assert item["meta"]["download_url"].startswith(f"{API_BASE}/documents/")
+
+
+def test_a_bad_api_query_is_a_clear_400(client, story):
+    response = client.get("/api/v2/pages/", {"type": "cms.Nonsense"})
+
+    assert response.status_code == 400
+    assert "message" in response.json()

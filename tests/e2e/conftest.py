@@ -1,0 +1,35 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live_server.
+
+Playwright's sync API runs an event loop in the test thread, from which Django would
+otherwise refuse database access; DJANGO_ALLOW_ASYNC_UNSAFE allows it for these tests
+only (set per test, so it never leaks into the subprocesses other tests start).
+"""
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
