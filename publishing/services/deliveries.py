@@ -98,7 +98,11 @@ def deliveries_create_for_page(
         if existing is not None:
             _log(existing, "publishing.delivery.not_reposted", user=user)
             continue
-        image = page.specific.listing_image if post.include_image else None
+        image = (
+            getattr(page.specific, "listing_image", None)
+            if post.include_image
+            else None
+        )
         try:
             with transaction.atomic():
                 delivery = Delivery.objects.create(

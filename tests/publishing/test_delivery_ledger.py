@@ -453,3 +453,22 @@ def test_missing_app_keys_hold_the_account_and_post_nothing(
     assert delivery.status == Delivery.Status.HELD
     assert "SOCIAL_X_CONSUMER_KEY" in delivery.reason
     assert x_posts(x_emulator) == []
+
+
+def test_a_notice_posts_too_and_asking_for_an_image_it_lacks_sends_text_only(
+    home_page, x_account, x_emulator, publish, worker
+):
+    notices = factories.NoticeIndexPageFactory(parent=home_page)
+    notice = factories.NoticePageFactory(parent=notices, title="Snow day")
+    SocialPost.objects.create(
+        page=notice,
+        account=x_account,
+        text="School is closed today.",
+        include_image=True,
+    )
+    publish(notice)
+    worker.drain()
+    assert Delivery.objects.get(page=notice).status == Delivery.Status.SENT
+    [post] = x_posts(x_emulator)
+    assert post["media"] == []
+    assert "School is closed today." in post["text"]
