@@ -1,10 +1,10 @@
 """What will be posted to each social account with a page, for the review screen.
 
-The publishing side gives every page a ``social_posts`` relation, carried in the
-page's revisions, one post per chosen account. Moderation never imports publishing,
-so this reads that relation by name and returns plain data. Where the relation does
-not exist (before the publishing app provides it) a page has no social posts and the
-review screen shows the page only.
+The publishing app gives every page a ``social_posts`` relation (``SocialPost``),
+carried in the page's revisions, one post per chosen account. Moderation never imports
+publishing, so this reads that relation by name and returns plain data; without the
+publishing app installed a page has no social posts and the review screen shows the
+page only.
 """
 
 from dataclasses import dataclass

@@ -77,6 +77,7 @@ def news_edit_form(page, **fields) -> dict:
             "listing_image": page.listing_image_id or "",
             "body": streamfield([]),
             "comments": inline_formset([]),
+            "social_posts": inline_formset([]),
             **fields,
         }
     )
