@@ -105,10 +105,22 @@ def _publishable_only(queryset):
     return queryset.filter(id__in=publishable)
 
 
+def _without_original(fields: list[str]) -> list[str]:
+    return [name for name in fields if name != "download_url"]
+
+
 class SchoolImagesAPIViewSet(ImagesAPIViewSet):
-    """Only images that say who is in them and whose consent stands (C1, C2)."""
+    """Only images that say who is in them and whose consent stands (C1, C2).
+
+    Renditions only, never the uploaded original (Wagtail's ``download_url``): an
+    original keeps its camera metadata (where and when it was taken) and the parts
+    of the picture that the editor cropped out.
+    """
 
     filter_backends = [CheckedFieldsFilter, OrderingFilter, WordsSearchFilter]
+    meta_fields = _without_original(ImagesAPIViewSet.meta_fields)
+    listing_default_fields = _without_original(ImagesAPIViewSet.listing_default_fields)
+    nested_default_fields = _without_original(ImagesAPIViewSet.nested_default_fields)
 
     def get_queryset(self):
         return _publishable_only(super().get_queryset())

@@ -191,3 +191,17 @@ def test_media_search_finds_only_publishable_media(client, story):
     assert [item["title"] for item in documents.json()["items"]] == [
         "Sports day letter"
     ]
+
+
+def test_the_api_never_links_to_an_uploaded_original(client, story):
+    """Originals keep camera metadata and cropped-out parts: renditions only."""
+    image = story.listing_image
+
+    listing = client.get("/api/v2/images/").json()
+    detail = client.get(f"/api/v2/images/{image.pk}/").json()
+    asked = client.get("/api/v2/images/", {"fields": "download_url"})
+
+    assert "download_url" not in listing["items"][0]["meta"]
+    assert "download_url" not in detail["meta"]
+    assert image.file.url not in str(listing) + str(detail)
+    assert asked.status_code == 400
