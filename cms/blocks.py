@@ -5,8 +5,10 @@ the item's consent has been withdrawn (C1, C2): the page stays published without
 """
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from wagtail import blocks
 from wagtail.api.utils import get_full_url
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -156,10 +158,29 @@ class ConsentEmbedBlock(blocks.StructBlock):
         values = [{"embed": v} if isinstance(v, str) else v for v in values]
         return super().bulk_to_python(values)
 
+    def may_be_shown(self, value) -> bool:
+        """False once consent ends for a learner shown (C1, C2): render nothing.
+
+        The consent register is moderation's; cms asks the function named in
+        ``settings.CONSENT_LEARNERS_MAY_BE_SHOWN`` (it never imports moderation).
+        Without one, a video declared to show learners is not shown at all.
+        """
+        if value.get("learners_shown") != self.LearnersShown.LEARNERS:
+            return True
+        learners = list(value.get("learners") or [])
+        if any(learner is None for learner in learners):
+            return False  # a learner no longer in the register
+        check = getattr(settings, "CONSENT_LEARNERS_MAY_BE_SHOWN", None)
+        return bool(check) and import_string(check)(learners)
+
     def render(self, value, context=None):
+        if not self.may_be_shown(value):
+            return ""
         return self.child_blocks["embed"].render(value.get("embed"), context=context)
 
     def get_api_representation(self, value, context=None):
+        if not self.may_be_shown(value):
+            return None
         return {
             "embed": self.child_blocks["embed"].get_api_representation(
                 value.get("embed"), context=context

@@ -10,3 +10,13 @@ from publishing import jobs
 cron.register(
     jobs.publish_scheduled_pages, "default", interval=60, name="go-live-and-expiry"
 )
+
+# Consent expiry and leaving dates (C1): daily, five past midnight.
+from moderation import jobs as moderation_jobs  # noqa: E402
+
+cron.register(
+    moderation_jobs.consent_expiry_check,
+    "default",
+    cron="5 0 * * *",
+    name="consent-expiry-check",
+)

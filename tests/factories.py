@@ -22,11 +22,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ImageFactory(wagtail_factories.ImageFactory):
+    """An untagged image (usable in drafts only); see ``tagged_image``."""
+
     class Meta:
         model = cms_models.SchoolImage
 
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
+    """An untagged document (usable in drafts only)."""
+
     class Meta:
         model = cms_models.SchoolDocument
 
@@ -133,3 +137,12 @@ def tagged_image(*learners, **fields):
     image = ImageFactory(no_identifiable_learners=not learners, **fields)
     image.learners.set(learners)
     return image
+
+
+def untagged_image(**fields):
+    """An image nobody has said who is in: usable in drafts, never published (C1)."""
+    return ImageFactory(no_identifiable_learners=False, **fields)
+
+
+def untagged_document(**fields):
+    return DocumentFactory(no_identifiable_learners=False, **fields)

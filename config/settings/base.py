@@ -263,3 +263,24 @@ SOCIAL_X_CONSUMER_KEY = os.environ.get("SOCIAL_X_CONSUMER_KEY", "")
 SOCIAL_X_CONSUMER_SECRET = os.environ.get("SOCIAL_X_CONSUMER_SECRET", "")
 SOCIAL_FACEBOOK_APP_ID = os.environ.get("SOCIAL_FACEBOOK_APP_ID", "")
 SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
+
+# --- Consent (moderation.consent) -----------------------------------------------------
+# Originals of withdrawn images and documents are moved here, out of public media, so
+# no old URL serves them (C1, C2). In production point it at private storage.
+STORAGES["withdrawn_media"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": Path(
+            os.environ.get("WITHDRAWN_MEDIA_ROOT", VAR_DIR / "withdrawn-media")
+        )
+    },
+}
+# The image and document edit forms show the learner picker with consent status.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "moderation.consent.forms.ConsentTaggedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "moderation.consent.forms.ConsentTaggedDocumentForm"
+# A learner import larger than this is refused before it is read (10,000 rows is ~1 MB).
+LEARNER_IMPORT_MAX_BYTES = int(
+    os.environ.get("LEARNER_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+)
+# cms's video block asks this whether the learners a video shows may still be shown.
+CONSENT_LEARNERS_MAY_BE_SHOWN = "moderation.consent.selectors.learners_may_be_shown"

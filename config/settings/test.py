@@ -24,3 +24,9 @@ RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60} for name in RQ_QUEU
 # No collectstatic in tests: whitenoise finds files in the apps, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Withdrawn media go to a private location outside MEDIA_ROOT, as in production.
+STORAGES["withdrawn_media"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
+}

@@ -23,8 +23,6 @@ from .rules import Channel, ConsentViolation, page_violations
 
 logger = logging.getLogger(__name__)
 
-PUBLISH_REFUSED = "moderation.consent.publish_refused"
-
 
 def goes_live(page: Page, *, update_fields=None) -> bool:
     """Whether saving ``page`` now makes new content live on the website."""
@@ -43,7 +41,14 @@ def goes_live(page: Page, *, update_fields=None) -> bool:
 def refuse_unconsented_publication(
     sender, instance, raw=False, update_fields=None, **kwargs
 ) -> None:
-    """``pre_save`` receiver: raise ``ConsentViolation`` for a page breaking C1-C4."""
+    """``pre_save`` receiver: refuse to make a page breaking C1-C4 live.
+
+    An existing page raises ``ConsentViolation`` and nothing is written. A page
+    being created is saved as a draft instead: Wagtail's create view inserts a new
+    page as live *before* its publish hook and revision publish run, so raising
+    would lose the editor's work; as a draft it is kept, and the hook (or the
+    revision publish that follows) refuses the publication with the reasons.
+    """
     if raw or not isinstance(instance, Page):
         return
     if not goes_live(instance, update_fields=update_fields):
@@ -51,6 +56,16 @@ def refuse_unconsented_publication(
     page = instance if type(instance) is instance.specific_class else instance.specific
     violations = page_violations(page, channel=Channel.website())
     if not violations:
+        return
+    if instance.pk is None:
+        instance.live = False
+        instance.has_unpublished_changes = True
+        logger.warning(
+            "New page %r saved as a draft: %d consent violation(s)",
+            instance.title,
+            len(violations),
+            extra={"event": "consent.created_as_draft"},
+        )
         return
     logger.warning(
         "Publication refused by the consent rules: page %s, %d violation(s)",
@@ -61,11 +76,12 @@ def refuse_unconsented_publication(
     # Page.save() is atomic, so an audit-log row written here would be rolled back
     # with the refused save; the admin hooks log refusals they catch first. Paths
     # without a person watching (scheduled go-live) tell the authors by email.
-    _tell_authors(page, violations)
+    tell_authors(page, violations)
     raise ConsentViolation(violations)
 
 
-def _tell_authors(page: Page, violations) -> None:
+def tell_authors(page: Page, violations) -> None:
+    """Email the page's owner and last editor why it was not published."""
     revision = page.live_revision or page.latest_revision
     recipients = {
         user.email

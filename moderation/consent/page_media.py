@@ -50,6 +50,7 @@ class PageMedia:
             attrs = extract_attrs(match.group(1))
             if attrs.get("embedtype") == "image" and attrs.get("id", "").isdigit():
                 self.image_ids.append(int(attrs["id"]))
+                self.texts.append(attrs.get("alt", ""))  # alt text is read out (C3)
         for match in FIND_A_TAG.finditer(source):
             attrs = extract_attrs(match.group(1))
             if attrs.get("linktype") == "document" and attrs.get("id", "").isdigit():

@@ -102,11 +102,6 @@ def page_violations(
     """
     on = on or timezone.localdate()
     media = page_media(page)
-    text = readable_texts([*media.texts, channel.text])
-    check = _Check(
-        channel=channel, on=on, full_names=can_view_register(viewer), text=text
-    )
-
     images = list(
         get_image_model()
         .objects.filter(pk__in=set(media.image_ids))
@@ -122,6 +117,19 @@ def page_violations(
     items = [(f'Image "{image.title}"', image) for image in images] + [
         (f'Document "{document.title}"', document) for document in documents
     ]
+    # An image's description (or else its title) is its alt text (C3): read both
+    # with the page's words.
+    text = readable_texts(
+        [
+            *media.texts,
+            *(item.title for _, item in items),
+            *(getattr(item, "description", "") for _, item in items),
+            channel.text,
+        ]
+    )
+    check = _Check(
+        channel=channel, on=on, full_names=can_view_register(viewer), text=text
+    )
     learner_ids = {learner.pk for _, item in items for learner in item.learners.all()}
     learner_ids |= {
         learner.pk for embed in media.embeds for learner in embed.learners if learner
@@ -129,8 +137,6 @@ def page_violations(
     check.consent = current_consent(learner_ids=learner_ids, uses=[channel.consent_use])
 
     for label, item in items:
-        # The title doubles as the alt text (C3): read it with the page's words.
-        check.text += "\n\x00\n" + readable_texts([item.title])
         check.media_item(label=label, item=item, learners=list(item.learners.all()))
     for embed in media.embeds:
         check.embed(embed)
@@ -154,6 +160,7 @@ class _Check:
         self.on = on
         self.full_names = full_names
         self.text = text
+        self.lowered = text.lower()
         self.consent: dict = {}
         self.violations: list[Violation] = []
         self._named: set[int] = set()
@@ -162,6 +169,9 @@ class _Check:
         violation = Violation(code=code, message=message)
         if violation not in self.violations:
             self.violations.append(violation)
+
+    def _named_in_full(self, learner: Learner) -> bool:
+        return _named_in_text(learner, self.text, self.lowered)
 
     def name(self, learner: Learner) -> str:
         return learner.full_name if self.full_names else learner.initials
@@ -250,9 +260,7 @@ class _Check:
                 f"{record.expires_on:%d %B %Y}. Ask the consent officer to renew it, "
                 "or remove the image.",
             )
-        if learner.pk not in self._named and _full_name_pattern(learner).search(
-            self.text
-        ):
+        if learner.pk not in self._named and self._named_in_full(learner):
             self._named.add(learner.pk)
             self.add(
                 "full_name",
@@ -261,6 +269,14 @@ class _Check:
                 f"{self.channel.description}). Use the first name only, or remove "
                 "the photo (C3).",
             )
+
+
+def _named_in_text(learner: Learner, text: str, lowered: str) -> bool:
+    # The substring test is a cheap filter; the pattern decides.
+    last_word = learner.last_name.replace("\u2019", "'").split()[-1:] or [""]
+    if last_word[0].lower() not in lowered:
+        return False
+    return _full_name_pattern(learner).search(text) is not None
 
 
 def _full_name_pattern(learner: Learner) -> re.Pattern:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from cms.models import SchoolDocumentLearner, SchoolImageLearner
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
 
@@ -67,3 +68,33 @@ def consent_summary(
         in_force = record is not None and record.is_in_force(on)
         parts.append(f"{label} {'✓' if in_force else '✗'}")
     return "consent: " + ", ".join(parts)
+
+
+def pictured_learner_ids() -> set[int]:
+    """Learners shown in any image or document that has not been withdrawn."""
+    images = SchoolImageLearner.objects.filter(image__consent_withdrawn_at__isnull=True)
+    documents = SchoolDocumentLearner.objects.filter(
+        document__consent_withdrawn_at__isnull=True
+    )
+    return set(images.values_list("learner_id", flat=True)) | set(
+        documents.values_list("learner_id", flat=True)
+    )
+
+
+def learners_may_be_shown(learners, *, on: datetime.date | None = None) -> bool:
+    """Whether every learner may appear on the website today (C1, C2).
+
+    Used by cms's video block (``settings.CONSENT_LEARNERS_MAY_BE_SHOWN``) so that
+    a live page stops showing a video as soon as consent ends for anyone in it.
+    """
+    on = on or timezone.localdate()
+    consent = current_consent(
+        learner_ids=[learner.pk for learner in learners], uses=[ConsentUse.WEBSITE]
+    )
+    for learner in learners:
+        record = consent.get(learner.pk, {}).get(ConsentUse.WEBSITE)
+        if learner.do_not_publish or learner.has_left(on):
+            return False
+        if record is None or not record.is_in_force(on):
+            return False
+    return True

@@ -10,10 +10,8 @@ from wagtail import hooks
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.log_actions import log
 
-from .guards import PUBLISH_REFUSED
+from .audit import PUBLISH_REFUSED, UNSCHEDULED, WITHDRAWN
 from .rules import Channel, page_violations
-
-WITHDRAWN = "moderation.consent.withdrawn"
 
 
 def _refusal_message(page, violations):
@@ -76,6 +74,11 @@ def register_consent_log_actions(actions):
         "Publication refused by the consent rules",
     )
     actions.register_action(
+        UNSCHEDULED,
+        "Unscheduled (consent)",
+        "Taken off the publishing schedule: the consent rules would refuse it",
+    )
+    actions.register_action(
         WITHDRAWN,
         "Withdrawn (consent)",
         "Withdrawn from publication: consent ended for someone pictured",
@@ -112,3 +115,21 @@ class ConsentAwareImageEmbedHandler(ImageEmbedHandler):
 def register_consent_aware_image_embeds(features):
     # After wagtail.images registers its own handler, so ours replaces it.
     features.register_embed_type(ConsentAwareImageEmbedHandler)
+
+
+@hooks.register("register_admin_viewset")
+def register_consent_register():
+    from .views import LearnerViewSet
+
+    return LearnerViewSet()
+
+
+@hooks.register("construct_image_chooser_queryset")
+def hide_withdrawn_images_from_the_chooser(images, request):
+    """Editors are not offered an image that can never be published again (C1)."""
+    return images.filter(consent_withdrawn_at__isnull=True)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def hide_withdrawn_documents_from_the_chooser(documents, request):
+    return documents.filter(consent_withdrawn_at__isnull=True)

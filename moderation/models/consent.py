@@ -125,6 +125,12 @@ class ConsentRecord(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    lapse_handled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the expiry check withdrew the uses this consent covered",
+    )
 
     objects = ConsentRecordQuerySet.as_manager()
 

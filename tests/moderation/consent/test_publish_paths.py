@@ -11,14 +11,14 @@ from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.models import NewsPage
-from moderation.consent.guards import PUBLISH_REFUSED
+from moderation.consent.audit import PUBLISH_REFUSED
 from moderation.consent.rules import ConsentViolation
 from tests.factories import (
-    ImageFactory,
     NewsPageFactory,
     UserFactory,
     learner_with_consent,
     tagged_image,
+    untagged_image,
 )
 from tests.twofactor import login_verified
 
@@ -36,7 +36,7 @@ def draft(news_index):
     page = NewsPageFactory(
         parent=news_index,
         live=False,
-        listing_image=ImageFactory(title="Sports day"),
+        listing_image=untagged_image(title="Sports day"),
         owner=UserFactory(),
     )
     page.save_revision()
@@ -138,7 +138,31 @@ def test_admin_api_publish_is_refused_with_the_reasons(client, admin_user, draft
     assert not reload(draft).live
 
 
-def test_creating_a_live_page_in_code_is_refused(news_index):
-    with pytest.raises(ConsentViolation):
-        NewsPageFactory(parent=news_index, listing_image=ImageFactory())
-    assert not NewsPage.objects.exists()
+def test_a_page_created_live_in_code_is_kept_as_a_draft(news_index):
+    page = NewsPageFactory(parent=news_index, listing_image=untagged_image())
+    assert not NewsPage.objects.get(pk=page.pk).live
+
+
+def test_publishing_a_new_page_in_the_admin_is_refused_and_the_draft_kept(
+    client, admin_user, news_index
+):
+    image = untagged_image(title="Sports day")
+    login_verified(client, admin_user)
+    add_url = reverse("wagtailadmin_pages:add", args=("cms", "newspage", news_index.pk))
+    form = querydict_from_html(
+        client.get(add_url).content.decode(), form_id="page-edit-form"
+    )
+    for name, value in {
+        "title": "Sports day",
+        "slug": "sports-day",
+        "summary": "A great day.",
+        "listing_image": str(image.pk),
+        "body-count": "0",
+        "action-publish": "action-publish",
+    }.items():
+        form[name] = value
+    response = client.post(add_url, form, follow=True)
+    assert "was saved as a draft but not published" in response.content.decode()
+    page = NewsPage.objects.get(slug="sports-day")
+    assert not page.live
+    assert page.get_latest_revision_as_object().listing_image_id == image.pk

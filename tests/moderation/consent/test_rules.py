@@ -15,12 +15,13 @@ from moderation.roles import EDITORS, SAFEGUARDING
 from tests.factories import (
     ConsentRecordFactory,
     DocumentFactory,
-    ImageFactory,
     LearnerFactory,
     NewsPageFactory,
     UserFactory,
     learner_with_consent,
     tagged_image,
+    untagged_document,
+    untagged_image,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_page_with_consented_learner_and_declared_image_may_publish(news_index):
 
 
 def test_untagged_listing_image_is_refused(news_index):
-    page = news(news_index, listing_image=ImageFactory(title="Sports day"))
+    page = news(news_index, listing_image=untagged_image(title="Sports day"))
     violations = page_violations(page, channel=WEBSITE)
     assert codes(violations) == ["untagged"]
     assert 'Image "Sports day" is not tagged' in violations[0].message
@@ -59,12 +60,12 @@ def test_untagged_listing_image_is_refused(news_index):
 
 
 def test_untagged_image_deep_in_the_body_is_refused(news_index):
-    page = news(news_index, body=image_body(ImageFactory(title="Choir")))
+    page = news(news_index, body=image_body(untagged_image(title="Choir")))
     assert codes(page_violations(page, channel=WEBSITE)) == ["untagged"]
 
 
 def test_image_embedded_in_rich_text_is_checked(news_index):
-    image = ImageFactory(title="Trip")
+    image = untagged_image(title="Trip")
     body = [
         (
             "paragraph",
@@ -77,7 +78,7 @@ def test_image_embedded_in_rich_text_is_checked(news_index):
 
 
 def test_document_linked_in_rich_text_and_in_a_block_are_checked(news_index):
-    linked = DocumentFactory(title="Newsletter")
+    linked = untagged_document(title="Newsletter")
     block = DocumentFactory(title="Letter", no_identifiable_learners=True)
     body = [
         ("paragraph", f'<p>Read <a linktype="document" id="{linked.pk}">it</a></p>'),
@@ -89,7 +90,7 @@ def test_document_linked_in_rich_text_and_in_a_block_are_checked(news_index):
 
 
 def test_document_showing_a_learner_without_consent_is_refused(news_index):
-    document = DocumentFactory(title="Newsletter")
+    document = untagged_document(title="Newsletter")
     document.learners.set([LearnerFactory()])
     body = [("document", {"document": document, "title": ""})]
     page = news(news_index, body=body)
@@ -184,17 +185,26 @@ def test_staff_pictured_need_confirmed_consent(news_index):
         ("paragraph", "<p>Well done Am<i>y</i> Smith!</p>"),
         ("paragraph", "<p>Well done Amy&nbsp;Smith!</p>"),
         ("image_title", "Amy Smith on sports day"),
+        ("rich_text_alt", "Amy Smith on sports day"),
+        ("image_description", "Amy Smith on sports day"),
     ],
 )
 def test_full_name_beside_the_photo_is_refused(news_index, field, text):
     amy = learner_with_consent(first_name="Amy", last_name="Smith")
-    image = tagged_image(amy, title=text if field == "image_title" else "Sports")
+    image = tagged_image(
+        amy,
+        title=text if field == "image_title" else "Sports",
+        description=text if field == "image_description" else "",
+    )
     fields = {"title": "Sports day", "summary": "A great day."}
     body = image_body(image, text if field == "caption" else "")
     if field in fields:
         fields[field] = text
     if field == "paragraph":
         body.append(("paragraph", text))
+    if field == "rich_text_alt":
+        embed = f'<embed embedtype="image" format="left" id="{image.pk}" alt="{text}"/>'
+        body = [("paragraph", f"<p>Sports day</p>{embed}")]
     page = news(news_index, body=body, **fields)
     violations = page_violations(page, channel=WEBSITE)
     assert codes(violations) == ["full_name"]
@@ -274,7 +284,7 @@ def test_every_violation_is_listed_once(news_index):
         news_index,
         title="Tom Jones sings",
         listing_image=tagged_image(no_consent, title="Choir 1"),
-        body=image_body(ImageFactory(title="Hall"))
+        body=image_body(untagged_image(title="Hall"))
         + image_body(tagged_image(no_consent, title="Choir 2"))
         + image_body(tagged_image(no_consent, title="Choir 1")),
     )

@@ -1,0 +1,107 @@
+"""Benchmark: the consent check on a page with 50 images, register of 2,000 learners.
+
+Target: under 100 ms per check. Runs standalone on a throwaway SQLite database under
+var/ (never the real one): `.venv/bin/python bench/consent_check.py`.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = ROOT / "var" / "bench-consent-check.sqlite3"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+
+LEARNERS = 2_000
+IMAGES = 50
+PER_IMAGE = 3
+RUNS = 30
+
+
+def build_page():
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from moderation.models import ConsentRecord, ConsentUse, Learner
+    from tests.factories import NewsIndexPageFactory, NewsPageFactory, tagged_image
+
+    Learner.objects.bulk_create(
+        Learner(external_id=f"B{n:05d}", first_name=f"First{n}", last_name=f"Last{n}")
+        for n in range(LEARNERS)
+    )
+    learners = list(Learner.objects.order_by("pk"))
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            learner=learner,
+            use=use,
+            given=True,
+            given_on=timezone.localdate(),
+            expires_on=datetime.date(2099, 7, 31),
+            recorded_by="bench",
+        )
+        for learner in learners
+        for use in ConsentUse.values
+    )
+    images = []
+    for n in range(IMAGES):
+        pictured = learners[n * PER_IMAGE : (n + 1) * PER_IMAGE]
+        images.append(tagged_image(*pictured, title=f"Photo {n}"))
+    home = Site.objects.get(is_default_site=True).root_page
+    index = NewsIndexPageFactory(parent=home)
+    body = [
+        ("image", {"image": image, "caption": f"Caption {n}"})
+        for n, image in enumerate(images[1:])
+    ]
+    body += [("paragraph", "<p>Our pupils had a wonderful week.</p>")] * 10
+    return NewsPageFactory(parent=index, live=False, listing_image=images[0], body=body)
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from moderation.consent.rules import Channel, page_violations
+
+    call_command("migrate", verbosity=0)
+    page = build_page()
+    revision_page = page.save_revision().as_object()
+    started = time.perf_counter()
+    page_violations(revision_page, channel=Channel.website())
+    cold = (time.perf_counter() - started) * 1000
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        violations = page_violations(revision_page, channel=Channel.website())
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        page_violations(revision_page, channel=Channel.website())
+    assert violations == [], violations
+    print(
+        f"consent check: {IMAGES} images x {PER_IMAGE} learners, register of "
+        f"{LEARNERS} learners, {RUNS} runs"
+    )
+    print(
+        f"  median {statistics.median(timings):.1f} ms, min {min(timings):.1f} ms, "
+        f"max {max(timings):.1f} ms, {len(queries)} queries per check "
+        "(target: < 100 ms)"
+    )
+    print(f"  first (cold) check: {cold:.1f} ms")
+
+
+if __name__ == "__main__":
+    DATABASE.parent.mkdir(exist_ok=True)
+    DATABASE.unlink(missing_ok=True)
+    try:
+        main()
+    finally:
+        DATABASE.unlink(missing_ok=True)

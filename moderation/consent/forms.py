@@ -1,0 +1,94 @@
+"""The learner picker on the image and document edit forms (C1, C2, C5).
+
+Editors tagging a photo see each learner's name with a consent status ("consent:
+website ✓, closed social ✓, public social ✗, press ✗" or "do not publish"), never the
+register itself and never a do-not-publish reason. Only learners still on roll can
+be chosen; those already tagged stay listed so the tag is not lost on save.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
+
+from moderation.models import Learner
+
+from .selectors import consent_summary, current_consent
+
+
+class LearnerPickerWidget(forms.SelectMultiple):
+    """A multiple select with a type-to-filter box: a register has hundreds of names."""
+
+    template_name = "moderation/consent/widgets/learner_picker.html"
+
+
+class LearnerChoiceField(forms.ModelMultipleChoiceField):
+    """Learners labelled with their consent status, from one query of the register."""
+
+    def __init__(self, *args, **kwargs):
+        self.summaries: dict[int, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, learner: Learner) -> str:
+        return f"{learner} — {self.summaries.get(learner.pk, '')}"
+
+
+class ConsentTaggingMixin:
+    """Swaps the plain learners field for the picker; checks the declaration."""
+
+    def _setup_learner_picker(self) -> None:
+        if getattr(self.instance, "is_withdrawn", False):
+            # The original left public storage: a withdrawn item keeps its file (a
+            # new photo is a new upload), and Django would re-read the missing file.
+            self.fields.pop("file", None)
+        if "learners" not in self.fields:
+            return
+        tagged = (
+            list(self.instance.learners.values_list("pk", flat=True))
+            if self.instance.pk
+            else []
+        )
+        queryset = Learner.objects.filter(
+            pk__in=Learner.objects.on_roll().values("pk")
+        ) | Learner.objects.filter(pk__in=tagged)
+        old = self.fields["learners"]
+        field = LearnerChoiceField(
+            queryset=queryset.order_by("last_name", "first_name"),
+            required=False,
+            label="Learners pictured",
+            help_text=old.help_text,
+            widget=LearnerPickerWidget(attrs={"size": 12}),
+        )
+        learners = list(field.queryset)
+        consent = current_consent(learner_ids=[learner.pk for learner in learners])
+        field.summaries = {
+            learner.pk: consent_summary(
+                learner=learner, records=consent.get(learner.pk, {})
+            )
+            for learner in learners
+        }
+        self.fields["learners"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        learners = cleaned.get("learners")
+        if learners and cleaned.get("no_identifiable_learners"):
+            raise ValidationError(
+                "Either choose the learners pictured or tick 'no identifiable "
+                "learners', not both."
+            )
+        return cleaned
+
+
+class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_learner_picker()
+
+
+class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_learner_picker()

@@ -1,0 +1,118 @@
+"""Changes to the consent register. Each one that ends consent runs the cascade."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from moderation.models import ConsentRecord, ConsentUse, Learner
+
+from .cascade import consent_cascade, scheduled_revisions_recheck
+from .rules import USE_WORDS
+from .selectors import current_consent, pictured_learner_ids
+
+DO_NOT_PUBLISH = "put on the do-not-publish list"
+LEFT_SCHOOL = "left the school"
+
+
+def consent_record(
+    *,
+    learner: Learner,
+    use: str,
+    given: bool,
+    given_on: datetime.date,
+    recorded_by: str,
+    user=None,
+    expires_on: datetime.date | None = None,
+) -> ConsentRecord:
+    """Record a parent's decision for one use; a refusal stops that use at once (C1).
+
+    The old records stay: the register keeps the history of who agreed to what.
+    """
+    with transaction.atomic():
+        record = ConsentRecord.objects.create(
+            learner=learner,
+            use=use,
+            given=given,
+            given_on=given_on,
+            expires_on=expires_on,
+            recorded_by=recorded_by,
+            recorded_by_user=user,
+        )
+        if not given:
+            consent_cascade(
+                learner=learner,
+                use=use,
+                reason=f"consent for {USE_WORDS[ConsentUse(use)]} withdrawn",
+                user=user,
+            )
+    return record
+
+
+def learner_set_do_not_publish(*, learner: Learner, reason: str, user=None) -> None:
+    """Put a learner on the do-not-publish list: never shown anywhere again (C2).
+
+    ``reason`` is kept for the safeguarding lead only; the cascade, the audit log and
+    the emails say just "put on the do-not-publish list".
+    """
+    with transaction.atomic():
+        before = Learner.objects.get(pk=learner.pk)
+        learner.do_not_publish = True
+        learner.do_not_publish_reason = reason
+        learner.save(update_fields=["do_not_publish", "do_not_publish_reason"])
+        learner_changes_cascade(learner=learner, before=before, user=user)
+
+
+def learner_changes_cascade(
+    *, learner: Learner, before: Learner | None, user=None, today=None
+) -> None:
+    """After a learner is saved (admin form): newly barred or left means withdrawn.
+
+    Args:
+        learner: the learner as saved.
+        before: the learner as it was (None when just created).
+        user: who made the change.
+        today: the day leaving dates are judged by.
+    """
+    today = today or timezone.localdate()
+    if learner.do_not_publish and not (before and before.do_not_publish):
+        consent_cascade(learner=learner, use=None, reason=DO_NOT_PUBLISH, user=user)
+    elif learner.has_left(today) and not (before and before.has_left(today)):
+        consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL, user=user)
+
+
+def consent_expiry_sweep(*, on: datetime.date | None = None) -> int:
+    """The daily check: withdraw uses whose consent expired or whose learner left.
+
+    Idempotent: an expired record is handled once (``lapse_handled_at``), and a
+    learner who left is cascaded only while some of their media is still live.
+
+    Returns:
+        How many cascades ran.
+    """
+    on = on or timezone.localdate()
+    cascades = 0
+    expired = ConsentRecord.objects.filter(
+        given=True, expires_on__lt=on, lapse_handled_at__isnull=True
+    ).select_related("learner")
+    current = current_consent(learner_ids={record.learner_id for record in expired})
+    for record in expired:
+        if current.get(record.learner_id, {}).get(record.use) == record:
+            use_words = USE_WORDS[ConsentUse(record.use)]
+            expired_on = f"{record.expires_on:%d %B %Y}"
+            consent_cascade(
+                learner=record.learner,
+                use=record.use,
+                reason=f"consent for {use_words} expired on {expired_on}",
+            )
+            cascades += 1
+        record.lapse_handled_at = timezone.now()
+        record.save(update_fields=["lapse_handled_at"])
+    left = Learner.objects.filter(left_on__lte=on).filter(pk__in=pictured_learner_ids())
+    for learner in left:
+        consent_cascade(learner=learner, use=None, reason=LEFT_SCHOOL)
+        cascades += 1
+    scheduled_revisions_recheck(on=on)
+    return cascades
