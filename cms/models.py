@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.fields import RichTextField, StreamField
@@ -254,6 +254,16 @@ class TermDate(index.Indexed, models.Model):
             raise ValidationError({"ends_on": "The end date is before the start date."})
 
 
+# The text for each social account (publishing.SocialPost, related_name "social_posts").
+# Named by relation only: cms never imports publishing (see ARCHITECTURE.md).
+SOCIAL_POSTS_PANEL = InlinePanel(
+    "social_posts",
+    heading="Social media",
+    label="Post to an account",
+    help_text="Sent when the page is approved; the link to this page is added (P2).",
+)
+
+
 class NewsIndexPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
@@ -301,6 +311,7 @@ class NewsPage(Page):
         ),
         FieldPanel("body"),
         FieldPanel("categories"),
+        SOCIAL_POSTS_PANEL,
     ]
     search_fields = [
         *Page.search_fields,
@@ -400,6 +411,7 @@ class NoticePage(Page):
             [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
             heading="When it applies",
         ),
+        SOCIAL_POSTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("message")]
     parent_page_types = ["cms.NoticeIndexPage"]

@@ -10,6 +10,15 @@ from publishing import jobs
 cron.register(
     jobs.publish_scheduled_pages, "default", interval=60, name="go-live-and-expiry"
 )
+cron.register(
+    jobs.sweep_deliveries, "publishing", interval=60, name="sweep-social-deliveries"
+)
+cron.register(
+    jobs.remind_access_reviews,
+    "default",
+    cron="0 7 * * *",
+    name="social-account-access-reviews",
+)
 
 # Consent expiry and leaving dates (C1): daily, five past midnight.
 from moderation import jobs as moderation_jobs  # noqa: E402

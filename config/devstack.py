@@ -1,7 +1,9 @@
 """`make run`: migrate, load the demo school once, then run every process together.
 
-Starts the embedded Redis when REDIS_URL is unset, then the Procfile's web, worker and
-cron processes under honcho. Ctrl-C stops everything this started, Redis last.
+Starts the embedded Redis when REDIS_URL is unset, the loopback X and Facebook
+emulators (with the demo accounts connected to them) unless SOCIAL_X_API_BASE_URL is
+set, then the Procfile's web, worker and cron processes under honcho. Ctrl-C stops
+everything this started, Redis last.
 """
 
 from __future__ import annotations
@@ -28,6 +30,33 @@ def manage(*args: str, env: dict[str, str]) -> None:
     )
 
 
+def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
+    """Start the loopback X and Facebook emulators and point the stack at them.
+
+    Skipped when SOCIAL_X_API_BASE_URL is already set (a real or another network).
+    """
+    if env.get("SOCIAL_X_API_BASE_URL"):
+        return None
+    from tests.fakes.facebook import DEMO_FACEBOOK_APP
+    from tests.fakes.x import DEMO_X_APP
+
+    x_port = env.setdefault("SOCIAL_X_EMULATOR_PORT", "8101")
+    facebook_port = env.setdefault("SOCIAL_FACEBOOK_EMULATOR_PORT", "8102")
+    env["SOCIAL_X_API_BASE_URL"] = f"http://127.0.0.1:{x_port}"
+    env["SOCIAL_FACEBOOK_GRAPH_BASE_URL"] = f"http://127.0.0.1:{facebook_port}"
+    env.setdefault("SOCIAL_X_CONSUMER_KEY", DEMO_X_APP["consumer_key"])
+    env.setdefault("SOCIAL_X_CONSUMER_SECRET", DEMO_X_APP["consumer_secret"])
+    env.setdefault("SOCIAL_FACEBOOK_APP_ID", DEMO_FACEBOOK_APP["app_id"])
+    env.setdefault("SOCIAL_FACEBOOK_APP_SECRET", DEMO_FACEBOOK_APP["app_secret"])
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "tests.fakes.serve", "--x-port", x_port,
+         "--facebook-port", facebook_port],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )  # fmt: skip
+
+
 def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -44,9 +73,12 @@ def main() -> int:
     if not env.get("REDIS_URL"):
         redis_server = EmbeddedRedis(var_dir / "redis").start()
         env["REDIS_URL"] = redis_server.url
+    emulators = start_social_emulators(env)
     try:
         manage("migrate", "--noinput", env=env)
         manage("load_demo_school", "--if-empty", env=env)
+        if emulators is not None:
+            manage("connect_demo_social_accounts", env=env)
         site = f"http://{env['HOST']}:{env['PORT']}/"
         sys.stdout.write(
             f"\n  The school website: {site}\n"
@@ -74,6 +106,9 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        if emulators is not None:
+            emulators.terminate()
+            emulators.wait(timeout=10)
         if redis_server is not None:
             redis_server.stop()
 

@@ -1,5 +1,97 @@
-"""Signal wiring for publishing; connected from PublishingConfig.ready()."""
+"""Signal wiring for publishing; connected from PublishingConfig.ready().
+
+- Wagtail's ``page_published``: write the page's deliveries in the same transaction.
+- ``page_unpublished`` (unpublish, expiry, takedown) and page deletion: retract.
+- moderation's ``consent_withdrawn``: retract every post that carried the images (C1).
+- A manager deactivated or removed: re-check the account's two managers (A2, A3).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from moderation.signals import consent_withdrawn
+from publishing.models import SocialAccount
+from publishing.services import accounts as account_services
+from publishing.services import deliveries as delivery_services
+
+DISPATCH_PREFIX = "publishing."
+
+
+def on_page_published(sender, instance, revision=None, **kwargs) -> None:
+    """Part 5: one delivery per chosen account, written with the publish itself.
+
+    An alias shows another page's content at a second address: the original's
+    deliveries already carry it, so an alias never posts.
+    """
+    if getattr(instance, "alias_of_id", None):
+        return
+    user = getattr(revision, "user", None) if revision is not None else None
+    delivery_services.deliveries_create_for_page(
+        page=instance, revision=revision, user=user
+    )
+
+
+def on_page_unpublished(sender, instance, **kwargs) -> None:
+    """Part 6: an unpublished or expired page leaves the networks too (M3)."""
+    delivery_services.deliveries_retract_for_page(
+        page_id=instance.pk,
+        reason="The page was unpublished on the website.",
+        now=timezone.now(),
+    )
+
+
+def on_page_deleted(sender, instance, **kwargs) -> None:
+    """Part 6: a deleted page's posts are deleted from the networks."""
+    if isinstance(instance, Page) and instance.pk:
+        delivery_services.deliveries_retract_for_page(
+            page_id=instance.pk,
+            reason="The page was deleted from the website.",
+            now=timezone.now(),
+        )
+
+
+def on_consent_withdrawn(sender, image_ids=(), reason="", **kwargs) -> None:
+    """C1: when consent goes, every post carrying the learner's images comes down."""
+    if image_ids:
+        delivery_services.deliveries_retract_for_images(
+            image_ids=list(image_ids),
+            reason=f"Consent withdrawn: {reason}" if reason else "Consent withdrawn.",
+            now=timezone.now(),
+        )
+
+
+def on_user_saved(sender, instance, created=False, **kwargs) -> None:
+    """A3: a member of staff who leaves (deactivated) stops counting as a manager."""
+    if not created and not instance.is_active:
+        account_services.accounts_check_managers_of(user=instance)
+
+
+def on_managers_changed(sender, instance, action, **kwargs) -> None:
+    """A2: removing a manager may leave an account with fewer than two."""
+    if action in ("post_remove", "post_clear") and isinstance(instance, SocialAccount):
+        account_services.account_check_managers(account=instance)
 
 
 def register() -> None:
-    """Connect publishing's receivers (the delivery ledger adds its own)."""
+    """Connect publishing's receivers."""
+    page_published.connect(on_page_published, dispatch_uid=DISPATCH_PREFIX + "pub")
+    page_unpublished.connect(
+        on_page_unpublished, dispatch_uid=DISPATCH_PREFIX + "unpub"
+    )
+    pre_delete.connect(on_page_deleted, dispatch_uid=DISPATCH_PREFIX + "page_deleted")
+    consent_withdrawn.connect(
+        on_consent_withdrawn, dispatch_uid=DISPATCH_PREFIX + "consent_withdrawn"
+    )
+    post_save.connect(
+        on_user_saved, sender=get_user_model(), dispatch_uid=DISPATCH_PREFIX + "user"
+    )
+    m2m_changed.connect(
+        on_managers_changed,
+        sender=SocialAccount.managers.through,
+        dispatch_uid=DISPATCH_PREFIX + "managers",
+    )

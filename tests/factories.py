@@ -139,6 +139,37 @@ def tagged_image(*learners, **fields):
     return image
 
 
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    """An approved, connected-looking account: tests connect it to an emulator."""
+
+    class Meta:
+        model = "publishing.SocialAccount"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"School account {n}")
+    network = "x"
+    handle = "@ourschool"
+    aim = "Celebrate pupils' work and share news with parents."
+    audience = "Parents and carers of pupils at the school."
+    promotion_plan = "Newsletter and the website's social media page."
+    visibility = "open"
+    access_locations = "School laptops in the office only."
+    monitoring_plan = "The office checks it twice a day in term time."
+    escalation_procedure = "Tell the head; the DSL for safeguarding concerns."
+    owner = factory.SubFactory(UserFactory)
+    proposed_by = factory.SubFactory(UserFactory)
+    status = "approved"
+    decided_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def managers(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.managers.set(
+            extracted if extracted is not None else UserFactory.create_batch(2)
+        )
+
+
 def untagged_image(**fields):
     """An image nobody has said who is in: usable in drafts, never published (C1)."""
     return ImageFactory(no_identifiable_learners=False, **fields)

@@ -120,6 +120,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # web, worker and cron share one SQLite file under `make run`: take the write lock
+    # when a transaction starts (and wait for it), so a transaction that read first
+    # never fails with "database is locked" when another process wrote meanwhile;
+    # write-ahead logging lets readers and one writer work at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 # --- Redis and the job queues ---------------------------------------------------------
 # Unset REDIS_URL means "the embedded Redis": `make run` (config.devstack) and the test
@@ -263,6 +273,20 @@ SOCIAL_X_CONSUMER_KEY = os.environ.get("SOCIAL_X_CONSUMER_KEY", "")
 SOCIAL_X_CONSUMER_SECRET = os.environ.get("SOCIAL_X_CONSUMER_SECRET", "")
 SOCIAL_FACEBOOK_APP_ID = os.environ.get("SOCIAL_FACEBOOK_APP_ID", "")
 SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
+
+# --- Social publishing: the delivery ledger and account credentials (A3) --------------
+# One or more Fernet keys, comma-separated; the first encrypts, all decrypt (rotation).
+SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")
+PUBLISHING_RETRY_WINDOW_HOURS = int(
+    os.environ.get("PUBLISHING_RETRY_WINDOW_HOURS", "24")
+)
+PUBLISHING_RETRY_BASE_SECONDS = 30
+PUBLISHING_RETRY_MAX_SECONDS = 60 * 60
+# A send still "in flight" after this long has an unknown outcome (worker died).
+PUBLISHING_SENDING_TIMEOUT_SECONDS = 15 * 60
+# The sweep leaves a due delivery this long to its own wake-up before re-enqueueing.
+PUBLISHING_SWEEP_GRACE_SECONDS = 60
+
 
 # --- Consent (moderation.consent) -----------------------------------------------------
 # Originals of withdrawn images and documents are moved here, out of public media, so

@@ -14,3 +14,7 @@ STORAGES["staticfiles"] = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A fixed, clearly development-only Fernet key for the demo's social credentials.
+SOCIAL_CREDENTIALS_KEY = os.environ.get(
+    "SOCIAL_CREDENTIALS_KEY", "ZGV2LW9ubHktc29jaWFsLWNyZWRlbnRpYWxzLWtleSE="
+)

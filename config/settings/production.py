@@ -8,7 +8,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
-REQUIRED_VARIABLES = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+REQUIRED_VARIABLES = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SOCIAL_CREDENTIALS_KEY",
+)
 missing = [name for name in REQUIRED_VARIABLES if not os.environ.get(name, "").strip()]
 if missing:
     raise ImproperlyConfigured(

@@ -124,11 +124,11 @@ def test_images_have_rendition_urls(client, story):
 
 def test_untagged_and_withdrawn_media_are_not_in_the_api(client, story):
     """C1, C2: only media that say who is in them, with consent standing."""
-    untagged = ImageFactory(title="Untagged")
+    untagged = ImageFactory(title="Untagged", no_identifiable_learners=False)
     withdrawn = ImageFactory(title="Withdrawn", no_identifiable_learners=True)
     withdrawn.consent_withdrawn_at = timezone.now()
     withdrawn.save()
-    DocumentFactory(title="Untagged letter")
+    DocumentFactory(title="Untagged letter", no_identifiable_learners=False)
 
     images = client.get("/api/v2/images/").json()
     documents = client.get("/api/v2/documents/").json()

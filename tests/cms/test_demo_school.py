@@ -127,6 +127,7 @@ def test_refuses_production_settings():
         ALLOWED_HOSTS="www.school.example",
         DATABASE_URL="sqlite:///" + str(BASE_DIR / "var" / "never-created.sqlite3"),
         REDIS_URL="redis://127.0.0.1:6379/0",
+        SOCIAL_CREDENTIALS_KEY="cHJvZHVjdGlvbi10ZXN0LWtleS0zMi1ieXRlcy1sb24=",
     )
 
     result = subprocess.run(  # noqa: S603

@@ -83,6 +83,8 @@ def run_stack_once(tmp_path: Path, run: int) -> str:
     assert "school-demo-2026" in output
     assert f"Listening at: http://127.0.0.1:{port} " in output  # web on exactly PORT
     assert "worker.1" in output and "cron.1" in output
+    # The demo's social accounts are connected to the loopback emulators.
+    assert "Connected Demo X account (http://127.0.0.1:" in output
     return output
 
 

@@ -13,6 +13,7 @@ REQUIRED = {
     "ALLOWED_HOSTS": "www.school.example",
     "DATABASE_URL": "sqlite:///" + str(BASE_DIR / "var" / "deploy-check.sqlite3"),
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SOCIAL_CREDENTIALS_KEY": "cHJvZHVjdGlvbi10ZXN0LWtleS0zMi1ieXRlcy1sb24=",
 }
 
 

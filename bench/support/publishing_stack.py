@@ -1,0 +1,168 @@
+"""A throwaway stack for the publishing benchmarks: a fresh database, the embedded
+Redis (or REDIS_URL), both network emulators, and one real rq worker process.
+
+Each bench script calls `PublishingStack()` as a context manager; everything it
+starts is stopped on the way out, and its temporary directory removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def procfile_worker_command() -> list[str]:
+    """The Procfile's worker line, so the bench measures what production runs."""
+    for line in (BASE_DIR / "Procfile").read_text().splitlines():
+        if line.startswith("worker:"):
+            words = line.split(":", 1)[1].split()
+            return [sys.executable if word == "python" else word for word in words]
+    raise RuntimeError("The Procfile has no worker process")
+
+
+sys.path.insert(0, str(BASE_DIR))
+
+
+class PublishingStack:
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="publishing-bench-"))
+        self.worker: subprocess.Popen | None = None
+        self.redis = None
+
+    def __enter__(self) -> PublishingStack:
+        from config.embedded_redis import EmbeddedRedis
+        from tests.fakes.facebook import DEMO_FACEBOOK_APP, FacebookEmulator
+        from tests.fakes.x import DEMO_X_APP, XEmulator
+
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+        os.environ["VAR_DIR"] = str(self.directory)
+        os.environ["LOG_LEVEL"] = "WARNING"
+        os.environ.setdefault(
+            "EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+        )
+        if not os.environ.get("REDIS_URL"):
+            self.redis = EmbeddedRedis(self.directory / "redis").start()
+            os.environ["REDIS_URL"] = self.redis.url
+        self.x = XEmulator().start()
+        self.facebook = FacebookEmulator().start()
+        self.x.remaining = 10**9  # the bench measures us, not X's rate limit
+        os.environ.update(
+            SOCIAL_X_API_BASE_URL=self.x.base_url,
+            SOCIAL_FACEBOOK_GRAPH_BASE_URL=self.facebook.base_url,
+            SOCIAL_X_CONSUMER_KEY=DEMO_X_APP["consumer_key"],
+            SOCIAL_X_CONSUMER_SECRET=DEMO_X_APP["consumer_secret"],
+            SOCIAL_FACEBOOK_APP_ID=DEMO_FACEBOOK_APP["app_id"],
+            SOCIAL_FACEBOOK_APP_SECRET=DEMO_FACEBOOK_APP["app_secret"],
+        )
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            self._fresh_postgres_database()
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        import django_rq
+
+        django_rq.get_connection("publishing").flushdb()
+        return self
+
+    def _fresh_postgres_database(self) -> None:
+        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        name = f"bench_publishing_{os.getpid()}"
+        subprocess.run(  # noqa: S603
+            ["psql", f"{url}/postgres", "-qc", f"CREATE DATABASE {name}"],  # noqa: S607
+            check=True,
+        )
+        self._postgres = (url, name)
+        os.environ["DATABASE_URL"] = f"{url}/{name}"
+
+    def start_worker(self) -> None:
+        """One worker process, as the Procfile runs it."""
+        self.worker = subprocess.Popen(  # noqa: S603
+            procfile_worker_command(),
+            cwd=BASE_DIR,
+            env=dict(os.environ),
+            stdout=subprocess.DEVNULL,
+        )
+
+    def wait_until(self, condition, *, timeout: float) -> float:
+        """Poll ``condition`` until true; return the seconds it took."""
+        started = time.perf_counter()
+        while not condition():
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError(f"not done within {timeout} s")
+            time.sleep(0.01)
+        return time.perf_counter() - started
+
+    def __exit__(self, *exc_info) -> None:
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.wait(timeout=30)
+        self.x.stop()
+        self.facebook.stop()
+        from django.db import connections
+
+        connections.close_all()
+        if getattr(self, "_postgres", None):
+            url, name = self._postgres
+            subprocess.run(  # noqa: S603
+                ["psql", f"{url}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],  # noqa: S607
+                check=False,
+            )
+        if self.redis is not None:
+            self.redis.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def make_school(*, accounts: int):
+    """Staff, a news index and ``accounts`` connected accounts (half X, half FB)."""
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Site
+
+    from cms.models import NewsIndexPage
+    from publishing.models import SocialAccount
+    from publishing.services.accounts import account_credentials_store
+    from tests.fakes.facebook import DEMO_FACEBOOK_PAGE
+    from tests.fakes.x import DEMO_X_ACCOUNT
+
+    User = get_user_model()
+    head = User.objects.create(username="head", email="head@school.example")
+    deputy = User.objects.create(username="deputy", email="deputy@school.example")
+    home = Site.objects.get(is_default_site=True).root_page
+    index = home.add_child(instance=NewsIndexPage(title="News", slug="news"))
+    created = []
+    for number in range(accounts):
+        network = "x" if number % 2 == 0 else "facebook"
+        account = SocialAccount.objects.create(
+            name=f"Account {number}",
+            network=network,
+            aim="a", audience="a", promotion_plan="a", visibility="closed",
+            access_locations="a", monitoring_plan="a", escalation_procedure="a",
+            owner=head, proposed_by=deputy, status="approved",
+        )  # fmt: skip
+        account.managers.set([head, deputy])
+        credentials = DEMO_X_ACCOUNT if network == "x" else DEMO_FACEBOOK_PAGE
+        account_credentials_store(account=account, credentials=credentials, by=head)
+        created.append(account)
+    return index, created
+
+
+def news_page(index, *, title: str, accounts):
+    """A draft news page with a post for each account (unique text per post)."""
+    from cms.models import NewsPage
+    from publishing.models import SocialPost
+
+    page = index.add_child(instance=NewsPage(title=title, summary="s", live=False))
+    SocialPost.objects.bulk_create(
+        SocialPost(page=page, account=account, text=f"{title} for {account.name}")
+        for account in accounts
+    )
+    return page

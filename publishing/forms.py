@@ -1,0 +1,102 @@
+"""Admin forms: propose an account, decide on it, paste tokens, act on a delivery."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from publishing.models import SocialAccount
+
+BUSINESS_CASE_FIELDS = [
+    "name",
+    "network",
+    "handle",
+    "visibility",
+    "aim",
+    "audience",
+    "promotion_plan",
+    "access_locations",
+    "monitoring_plan",
+    "escalation_procedure",
+    "owner",
+    "managers",
+]
+
+
+class SocialAccountForm(WagtailAdminModelForm):
+    """The business case (A1) with owner and managers (A2); no secrets here."""
+
+    class Meta:
+        model = SocialAccount
+        fields = BUSINESS_CASE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["owner"].queryset = staff
+        self.fields["managers"].queryset = staff
+
+    def clean_managers(self):
+        managers = self.cleaned_data["managers"]
+        if len([user for user in managers if user.is_active]) < 2:
+            raise forms.ValidationError(
+                "Choose at least two members of staff to manage the account (A2)."
+            )
+        return managers
+
+    def save(self, commit=True):
+        """A new account is proposed by the form's user, who cannot approve it."""
+        if self.instance.pk is None and self.for_user is not None:
+            self.instance.proposed_by = self.for_user
+        return super().save(commit=commit)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Recorded with the decision (required when rejecting)",
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What was checked: who has access, passwords, two-factor sign-in",
+    )
+
+
+class PastedCredentialsForm(forms.Form):
+    """An administrator pastes tokens by hand; the fields never show a value back."""
+
+    def __init__(self, *args, network: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CREDENTIAL_FIELDS[network]:
+            self.fields[name] = forms.CharField(
+                label=label,
+                widget=forms.PasswordInput(render_value=False),
+                strip=True,
+            )
+
+
+CREDENTIAL_FIELDS = {
+    "x": [
+        ("access_token", "Access token"),
+        ("access_token_secret", "Access token secret"),
+    ],
+    "facebook": [
+        ("page_id", "Page id"),
+        ("page_access_token", "Page access token"),
+    ],
+}
+
+
+class MarkSentForm(forms.Form):
+    remote_id = forms.CharField(
+        label="The post's id on the network", max_length=200, strip=True
+    )
+    remote_url = forms.URLField(
+        label="The post's address", required=False, assume_scheme="https"
+    )

@@ -1,0 +1,131 @@
+"""Connect the demo school's X account and Facebook Page to the loopback emulators.
+
+For `make run` only: refuses production settings. Idempotent: running it again
+re-stores the emulators' credentials on the same two accounts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from publishing.models import Network, SocialAccount
+from publishing.networks.base import NetworkError
+from publishing.networks.x import XNetwork
+from publishing.services.accounts import account_credentials_store
+
+# Demo staff in the order they are preferred as owner and managers.
+PREFERRED_STAFF = ("head", "approver", "dsl", "editor", "admin")
+
+DEMO_CASE = {
+    "aim": "Share school news and celebrate pupils' work with families.",
+    "audience": "Parents and carers, and the local community.",
+    "promotion_plan": "The newsletter, the website's social media page, open evenings.",
+    "access_locations": "School-owned laptops in the office; never personal phones.",
+    "monitoring_plan": "The office checks it at 8:30 and 15:30 on school days (M2).",
+    "escalation_procedure": "Concerns to the head; safeguarding to the DSL (I2).",
+}
+
+
+class Command(BaseCommand):
+    help = "Create and connect the demo X account and Facebook Page (emulators)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--x-url",
+            default=settings.SOCIAL_X_API_BASE_URL,
+            help="The X emulator's base URL (checked before connecting)",
+        )
+        parser.add_argument(
+            "--facebook-url",
+            default=settings.SOCIAL_FACEBOOK_GRAPH_BASE_URL,
+            help="The Facebook emulator's base URL",
+        )
+
+    def handle(self, *args, **options):
+        if (getattr(settings, "SETTINGS_MODULE", "") or "").endswith(".production"):
+            raise CommandError(
+                "This command connects demo accounts; not in production."
+            )
+        # The emulators' own demo credentials: development only, never production.
+        from tests.fakes.facebook import DEMO_FACEBOOK_PAGE
+        from tests.fakes.x import DEMO_X_ACCOUNT, DEMO_X_APP
+
+        owner, managers, proposer, approver = self._staff()
+        x_credentials = {**DEMO_X_APP, **DEMO_X_ACCOUNT}
+        handle = self._x_handle(options["x_url"], x_credentials)
+        with transaction.atomic():
+            x_account = self._account(
+                name="Demo X account",
+                network=Network.X,
+                visibility=SocialAccount.Visibility.OPEN,
+                handle=handle,
+                owner=owner,
+                managers=managers,
+                proposer=proposer,
+                approver=approver,
+            )
+            account_credentials_store(
+                account=x_account, credentials=x_credentials, by=approver
+            )
+            facebook_account = self._account(
+                name="Demo Facebook Page",
+                network=Network.FACEBOOK,
+                visibility=SocialAccount.Visibility.CLOSED,
+                handle="Our School",
+                owner=owner,
+                managers=managers,
+                proposer=proposer,
+                approver=approver,
+            )
+            account_credentials_store(
+                account=facebook_account,
+                credentials=dict(DEMO_FACEBOOK_PAGE),
+                by=approver,
+            )
+        self.stdout.write(
+            f"Connected {x_account.name} ({options['x_url']}) and "
+            f"{facebook_account.name} ({options['facebook_url']})."
+        )
+
+    def _staff(self):
+        users = get_user_model().objects.filter(is_active=True)
+        by_name = {user.username: user for user in users}
+        chosen = [by_name[name] for name in PREFERRED_STAFF if name in by_name]
+        chosen += [user for user in users.order_by("pk") if user not in chosen]
+        if len(chosen) < 2:
+            raise CommandError(
+                "The demo accounts need at least two staff (A2: two managers): "
+                "load the demo school first."
+            )
+        owner, second = chosen[0], chosen[1]
+        # The second manager proposed it and the owner approved it (never the same).
+        return owner, [owner, second], second, owner
+
+    def _x_handle(self, base_url: str, credentials: dict[str, str]) -> str:
+        try:
+            profile = XNetwork(credentials=credentials, base_url=base_url).profile()
+        except NetworkError as error:
+            self.stdout.write(f"The X emulator did not answer ({error}); connecting.")
+            return "@OurSchool"
+        return f"@{profile.username}"
+
+    def _account(self, *, name, network, proposer, approver, managers, **fields):
+        account, _ = SocialAccount.objects.update_or_create(
+            name=name,
+            network=network,
+            defaults={
+                **DEMO_CASE,
+                **fields,
+                "proposed_by": proposer,
+                "status": SocialAccount.Status.APPROVED,
+                "decided_by": approver,
+                "decided_at": timezone.now(),
+                "decision_note": "Demo account, approved for the demonstration.",
+            },
+        )
+        account.managers.set(managers)
+        return account

@@ -1,0 +1,334 @@
+"""The social-account register (governance) and the delivery ledger (outbox).
+
+`SocialAccount` is a school account on a network, approved by senior leadership on a
+business case (A1), run by a named owner and at least two managers (A2), with its
+credentials encrypted at rest (A3). `SocialPost` is the text an editor writes for one
+account on one page. `Delivery` is the outbox row that gets that post onto the network
+exactly once and off it again when the page is withdrawn.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
+
+
+class Network(models.TextChoices):
+    """The networks the school can post to; each maps to an adapter in settings."""
+
+    X = "x", "X (Twitter)"
+    FACEBOOK = "facebook", "Facebook Page"
+
+
+class SocialAccountQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=SocialAccount.Status.APPROVED)
+
+    def needing_attention(self):
+        """Accounts a person has to act on: suspended or disconnected."""
+        return self.filter(
+            Q(status=SocialAccount.Status.SUSPENDED)
+            | Q(
+                status=SocialAccount.Status.APPROVED,
+                connection=SocialAccount.Connection.RECONNECT_NEEDED,
+            )
+        )
+
+
+class SocialAccount(models.Model):
+    """A school account on a social network, with its business case (A1-A3)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed (awaiting senior leadership)"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUSPENDED = "suspended", "Suspended (fewer than two managers)"
+
+    class Connection(models.TextChoices):
+        NOT_CONNECTED = "not_connected", "Not connected"
+        CONNECTED = "connected", "Connected"
+        RECONNECT_NEEDED = "reconnect_needed", "Reconnect needed"
+
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Open (anyone can see posts)"
+        PRIVATE = "private", "Private (approved followers only)"
+        CLOSED = "closed", "Closed (members of the school community only)"
+
+    name = models.CharField(
+        max_length=120, help_text="How staff know it, e.g. 'School X account'"
+    )
+    network = models.CharField(max_length=16, choices=Network.choices)
+    handle = models.CharField(
+        max_length=200, blank=True, help_text="The @name or Page name on the network"
+    )
+    # The business case (A1).
+    aim = models.TextField(help_text="What the account is for")
+    audience = models.TextField(help_text="Who it is for")
+    promotion_plan = models.TextField(help_text="How parents will hear about it")
+    visibility = models.CharField(max_length=16, choices=Visibility.choices)
+    access_locations = models.TextField(
+        help_text="Where it is accessed from (school devices, which rooms...)"
+    )
+    monitoring_plan = models.TextField(
+        help_text="Who watches it, when, and how replies are handled (M2)"
+    )
+    escalation_procedure = models.TextField(
+        help_text="What staff do when something goes wrong (I2)"
+    )
+    # Who runs it (A2).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_social_accounts",
+        help_text="The member of staff responsible for the account",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="managed_social_accounts",
+        help_text="At least two members of staff who manage it",
+    )
+    # The decision (A1).
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    suspended_reason = models.TextField(blank=True)
+    # The connection (A3): credentials are a Fernet token, never shown again.
+    connection = models.CharField(
+        max_length=20, choices=Connection.choices, default=Connection.NOT_CONNECTED
+    )
+    connection_problem = models.TextField(blank=True)
+    credentials_encrypted = models.TextField(blank=True, editable=False)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The termly access review (A3).
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reminder_sent_on = models.DateField(null=True, blank=True)
+
+    objects = SocialAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_network_display()})"
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed or private accounts may carry images of learners (C4)."""
+        return self.visibility != self.Visibility.OPEN
+
+    def active_managers(self):
+        return self.managers.filter(is_active=True)
+
+
+class AccessReview(models.Model):
+    """A termly review of who manages an account (A3), as senior leadership saw it."""
+
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    managers_seen = models.TextField(help_text="The managers at the time of review")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+
+class SocialPost(Orderable):
+    """The text an editor writes for one account on one page (P2: a link is added).
+
+    A ParentalKey to Page (not NewsPage) so that news and notices share one relation;
+    the page's revisions carry the posts, so what is approved is what is sent.
+    """
+
+    page = ParentalKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="social_posts"
+    )
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.PROTECT, related_name="posts"
+    )
+    text = models.TextField(
+        help_text="A link back to this page on the website is added if you leave it out"
+    )
+    include_image = models.BooleanField(
+        default=False,
+        help_text="Attach the page's listing image where consent allows (C1-C4)",
+    )
+
+    panels = [FieldPanel("account"), FieldPanel("text"), FieldPanel("include_image")]
+
+    def __str__(self) -> str:
+        return f"{self.account} on {self.page_id}"
+
+    def clean(self) -> None:
+        # Imported here: validation reads the adapters, which read this module's models.
+        from publishing.validation import social_post_errors
+
+        errors = social_post_errors(post=self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, *, at):
+        """Deliveries waiting for a send or a deletion whose time has come."""
+        return self.filter(
+            status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRACT_DUE],
+            next_attempt_at__lte=at,
+        )
+
+    def stuck(self, *, before):
+        """In flight since before ``before``: the worker most likely died."""
+        return self.filter(
+            status__in=[Delivery.Status.SENDING, Delivery.Status.RETRACTING],
+            claimed_at__lt=before,
+        )
+
+    def failed(self):
+        return self.filter(status=Delivery.Status.FAILED)
+
+    def needing_attention(self):
+        return self.filter(
+            status__in=[
+                Delivery.Status.FAILED,
+                Delivery.Status.NEEDS_ATTENTION,
+                Delivery.Status.BLOCKED,
+                Delivery.Status.HELD,
+            ]
+        )
+
+    def live(self):
+        """Not retracted or cancelled: the one delivery of a page to an account."""
+        return self.exclude(
+            status__in=[Delivery.Status.RETRACTED, Delivery.Status.CANCELLED]
+        )
+
+
+class Delivery(models.Model):
+    """One post of one page to one account: the outbox row (issue parts 5 and 6).
+
+    A delivery with a ``remote_id`` is on the network: it is never sent again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Due to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        HELD = "held", "Held (account needs attention)"
+        BLOCKED = "blocked", "Blocked by consent"
+        FAILED = "failed", "Failed"
+        NEEDS_ATTENTION = "needs_attention", "Needs attention (outcome unknown)"
+        RETRACT_DUE = "retract_due", "Due to be deleted"
+        RETRACTING = "retracting", "Deleting"
+        RETRACTED = "retracted", "Deleted from the network"
+        CANCELLED = "cancelled", "Cancelled (never sent)"
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="social_deliveries",
+    )
+    page_title = models.CharField(max_length=255)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    text = models.TextField(help_text="Exactly what was (or will be) posted")
+    link = models.URLField(max_length=500)
+    include_image = models.BooleanField(default=False)
+    image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The image the post carries, if any (retracted if consent goes)",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    reason = models.TextField(blank=True, help_text="Why it is not (yet) sent")
+    remote_id = models.CharField(max_length=200, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    first_due_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    retract_requested_at = models.DateTimeField(null=True, blank=True)
+    retract_reason = models.TextField(blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            # One live post of a page per account: publishing the same page again
+            # (the same or an edited revision) never posts twice. After a retraction
+            # (unpublish, then publish again) a new delivery may be made.
+            models.UniqueConstraint(
+                fields=["page", "account"],
+                condition=~Q(status__in=["retracted", "cancelled"]),
+                name="publishing_one_live_delivery_per_page_account",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.page_title} → {self.account.name}"
+
+    @property
+    def wants_retraction(self) -> bool:
+        return self.retract_requested_at is not None
+
+    def live_post(self) -> str:
+        """A link to the post on the network, for the admin list."""
+        if not self.remote_url or self.status != self.Status.SENT:
+            return ""
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">View post</a>', self.remote_url
+        )
+
+    live_post.short_description = "Live post"

@@ -1,0 +1,1 @@
+"""Writes: account governance (`accounts`) and the delivery ledger (`deliveries`)."""

@@ -1,0 +1,71 @@
+"""Checks on what an editor writes for a network, at editing time (part 4).
+
+The same limit is checked again at send, by the adapter's `check_post`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from publishing import selectors
+from publishing.models import SocialAccount
+from publishing.networks.base import network_class
+from publishing.networks.x import TCO_LINK_LENGTH, weighted_length
+from publishing.text import post_text_with_link
+
+# How each network counts length: X weighs characters and counts every link as 23.
+LENGTH_FUNCTIONS = {"x": weighted_length}
+LINK_WEIGHTS = {"x": TCO_LINK_LENGTH}
+
+
+def post_length(*, network: str, text: str, link: str) -> tuple[int, int]:
+    """The post's length as the network counts it (links included), and its limit."""
+    composed = post_text_with_link(text=text, link=link)
+    count = LENGTH_FUNCTIONS.get(network, len)
+    return count(composed), network_class(network).max_length
+
+
+def length_rules() -> dict[str, dict]:
+    """For the editor's counter: each account's network, limit and link weight."""
+    return {
+        str(account.pk): {
+            "network": account.get_network_display(),
+            "max": network_class(account.network).max_length,
+            "link": LINK_WEIGHTS.get(account.network),
+        }
+        for account in SocialAccount.objects.exclude(
+            status__in=[SocialAccount.Status.REJECTED]
+        )
+    }
+
+
+def _page_link(page) -> str:
+    if page is not None and page.pk and page.url_path:
+        return page.full_url or f"{settings.SITE_URL}{page.url_path}"
+    return f"{settings.SITE_URL}/news/a-new-page/"
+
+
+def social_post_errors(*, post) -> dict[str, str]:
+    """Field errors for a SocialPost: unknown or unapproved account, text too long."""
+    errors: dict[str, str] = {}
+    account = post.account if post.account_id else None
+    if account is None:
+        return errors
+    problem = selectors.account_governance_problem(account=account)
+    if problem and account.status != account.Status.SUSPENDED:
+        errors["account"] = f"Cannot post to {account.name}: {problem}"
+    page = getattr(post, "page", None)
+    length, limit = post_length(
+        network=account.network, text=post.text or "", link=_page_link(page)
+    )
+    if length > limit:
+        errors["text"] = (
+            f"Too long for {account.get_network_display()}: {length} characters "
+            f"(with the link to the website) where {limit} are allowed. "
+            f"Shorten it by {length - limit}."
+        )
+    if post.include_image and page is not None:
+        specific = page if hasattr(page, "listing_image_id") else page.specific
+        if getattr(specific, "listing_image_id", None) is None:
+            errors["include_image"] = "The page has no listing image to attach."
+    return errors

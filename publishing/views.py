@@ -1,0 +1,277 @@
+"""Admin views for accounts (decide, connect, review) and deliveries (act on one).
+
+Listing and filtering live in the viewsets (wagtail_hooks.py); these are the pages
+with the buttons. Every refusal is a message on the page, never an error page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from moderation.roles import SENIOR_LEADERSHIP
+from publishing import connect, selectors
+from publishing.credentials import CredentialsUnavailable
+from publishing.errors import DeliveryStateError, GovernanceError
+from publishing.forms import (
+    DecisionForm,
+    MarkSentForm,
+    PastedCredentialsForm,
+    ReviewForm,
+)
+from publishing.models import Delivery, SocialAccount
+from publishing.networks.base import NetworkError
+from publishing.services import accounts as account_services
+from publishing.services import deliveries as delivery_services
+
+logger = logging.getLogger(__name__)
+
+CONNECT_SESSION_KEY = "publishing_connect"
+
+
+def _is_senior_leader(user) -> bool:
+    return user.groups.filter(name=SENIOR_LEADERSHIP).exists()
+
+
+def _can_connect(user, account: SocialAccount) -> bool:
+    """Its owner, its managers and administrators connect an account (A2, A3)."""
+    return (
+        user.is_superuser
+        or account.owner_id == user.pk
+        or account.managers.filter(pk=user.pk).exists()
+    )
+
+
+def _detail(account: SocialAccount):
+    return redirect("publishing_account_detail", pk=account.pk)
+
+
+def _require_staff_access(request) -> None:
+    if not (
+        request.user.is_superuser
+        or request.user.has_perm("publishing.view_socialaccount")
+        or request.user.has_perm("publishing.change_socialaccount")
+        or request.user.managed_social_accounts.exists()
+    ):
+        raise PermissionDenied
+
+
+def account_detail(request, pk: int):
+    _require_staff_access(request)
+    account = get_object_or_404(
+        SocialAccount.objects.select_related("owner", "proposed_by", "decided_by"),
+        pk=pk,
+    )
+    user = request.user
+    senior = _is_senior_leader(user)
+    return TemplateResponse(
+        request,
+        "publishing/social_account.html",
+        {
+            "account": account,
+            "managers": account.managers.order_by("username"),
+            "reviews": account.reviews.select_related("reviewed_by")[:5],
+            "governance_problem": selectors.account_governance_problem(account=account),
+            "posting_problem": selectors.account_posting_problem(account=account),
+            "can_decide": senior
+            and user.pk != account.proposed_by_id
+            and account.status
+            in (SocialAccount.Status.PROPOSED, SocialAccount.Status.SUSPENDED),
+            "can_review": senior,
+            "can_connect": _can_connect(user, account),
+            "can_paste": user.is_superuser,
+            "decision_form": DecisionForm(),
+            "review_form": ReviewForm(),
+            "recent_deliveries": account.deliveries.select_related("page")[:10],
+        },
+    )
+
+
+@require_POST
+def account_decide(request, pk: int, decision: str):
+    if decision not in ("approve", "reject"):
+        raise Http404
+    account = get_object_or_404(SocialAccount, pk=pk)
+    form = DecisionForm(request.POST)
+    note = form.data.get("note", "").strip()
+    try:
+        if decision == "approve":
+            account_services.account_approve(
+                account=account, by=request.user, note=note
+            )
+            messages.success(request, f"{account.name} is approved.")
+        else:
+            account_services.account_reject(account=account, by=request.user, note=note)
+            messages.success(request, f"{account.name} is rejected.")
+    except GovernanceError as error:
+        messages.error(request, str(error))
+    return _detail(account)
+
+
+@require_POST
+def account_review(request, pk: int):
+    account = get_object_or_404(SocialAccount, pk=pk)
+    form = ReviewForm(request.POST)
+    note = form.data.get("note", "").strip()
+    try:
+        account_services.account_review_record(
+            account=account, by=request.user, note=note
+        )
+        messages.success(request, "The access review is recorded.")
+    except GovernanceError as error:
+        messages.error(request, str(error))
+    return _detail(account)
+
+
+def account_paste_credentials(request, pk: int):
+    """An administrator pastes tokens by hand (the issue's fallback to Connect)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    account = get_object_or_404(SocialAccount, pk=pk)
+    form = PastedCredentialsForm(request.POST or None, network=account.network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.account_credentials_store(
+                account=account, credentials=form.cleaned_data, by=request.user
+            )
+        except (GovernanceError, CredentialsUnavailable) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{account.name} is connected.")
+            return _detail(account)
+    return TemplateResponse(
+        request,
+        "publishing/social_account_credentials.html",
+        {"account": account, "form": form},
+    )
+
+
+@require_POST
+def account_connect_start(request, pk: int):
+    """Send the member of staff to the network to authorise the school's app."""
+    account = get_object_or_404(SocialAccount, pk=pk)
+    if not _can_connect(request.user, account):
+        raise PermissionDenied
+    problem = selectors.account_governance_problem(account=account)
+    if problem:
+        messages.error(request, f"{account.name} cannot be connected: {problem}")
+        return _detail(account)
+    callback_url = request.build_absolute_uri(
+        reverse("publishing_connect_callback", args=[account.network])
+    )
+    try:
+        started = connect.connect_start(
+            network=account.network, callback_url=callback_url
+        )
+    except (NetworkError, connect.ConnectNotConfigured) as error:
+        messages.error(request, f"Could not start connecting: {error}")
+        return _detail(account)
+    request.session[CONNECT_SESSION_KEY] = {
+        "account": account.pk,
+        "network": account.network,
+        **started.session_data,
+    }
+    return redirect(started.authorize_url)
+
+
+def account_connect_callback(request, network: str):
+    """The network sends the member of staff back here; check it is our request."""
+    pending = request.session.pop(CONNECT_SESSION_KEY, None)
+    if not pending or pending.get("network") != network:
+        messages.error(
+            request,
+            "This answer from the network does not match a connection started here; "
+            "press Connect on the account again.",
+        )
+        return redirect("publishing_accounts:index")
+    account = get_object_or_404(SocialAccount, pk=pending["account"])
+    if not _can_connect(request.user, account):
+        raise PermissionDenied
+    try:
+        finished = connect.connect_finish(
+            account=account, pending=pending, params=request.GET.dict()
+        )
+        account_services.account_credentials_store(
+            account=account,
+            credentials=finished.credentials,
+            by=request.user,
+            handle=finished.handle,
+        )
+    except (NetworkError, GovernanceError, CredentialsUnavailable) as error:
+        messages.error(request, f"{account.name} was not connected: {error}")
+    except connect.ConnectNotConfigured as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{account.name} is connected as {finished.handle}.")
+    return _detail(account)
+
+
+# --- Deliveries -----------------------------------------------------------------------
+
+
+def _delivery_access(request) -> None:
+    if not (
+        request.user.is_superuser or request.user.has_perm("publishing.change_delivery")
+    ):
+        raise PermissionDenied
+
+
+def delivery_detail(request, pk: int):
+    _delivery_access(request)
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("account", "page"), pk=pk
+    )
+    return TemplateResponse(
+        request,
+        "publishing/delivery.html",
+        {
+            "delivery": delivery,
+            "can_retry": delivery.status
+            in (Delivery.Status.FAILED, Delivery.Status.BLOCKED, Delivery.Status.HELD),
+            "needs_attention": delivery.status == Delivery.Status.NEEDS_ATTENTION,
+            "mark_sent_form": MarkSentForm(),
+            "history": _history(delivery),
+        },
+    )
+
+
+def _history(delivery: Delivery):
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.for_instance(delivery).select_related("user")[:20]
+
+
+@require_POST
+def delivery_action(request, pk: int, action: str):
+    _delivery_access(request)
+    delivery = get_object_or_404(Delivery, pk=pk)
+    try:
+        if action == "retry":
+            delivery_services.delivery_retry(delivery=delivery, user=request.user)
+            messages.success(request, "It will be tried again in a moment.")
+        elif action == "resend":
+            delivery_services.delivery_resend(delivery=delivery, user=request.user)
+            messages.success(request, "It will be sent again in a moment.")
+        elif action == "mark-sent":
+            form = MarkSentForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Give the post's id on the network.")
+            else:
+                delivery_services.delivery_mark_sent(
+                    delivery=delivery, user=request.user, **form.cleaned_data
+                )
+                messages.success(request, "Marked as sent.")
+        else:
+            raise PermissionDenied
+    except DeliveryStateError as error:
+        messages.error(request, str(error))
+    if action == "retry" and request.POST.get("next") == "list":
+        return redirect("publishing_deliveries:index")
+    return redirect("publishing_delivery_detail", pk=delivery.pk)

@@ -1,0 +1,241 @@
+"""The admin: account register, delivery list, dashboard panel, audit-log actions."""
+
+from __future__ import annotations
+
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import path, re_path, reverse
+from django.utils.html import format_html, json_script
+from django.utils.safestring import mark_safe
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from publishing import selectors, views
+from publishing.forms import SocialAccountForm
+from publishing.models import Delivery, SocialAccount
+from publishing.validation import length_rules
+
+
+class SocialAccountIndexView(IndexView):
+    def get_edit_url(self, instance):
+        return reverse("publishing_account_detail", args=[instance.pk])
+
+
+class SocialAccountViewSet(ModelViewSet):
+    """The register of accounts (A1): proposals, decisions, connections."""
+
+    model = SocialAccount
+    index_view_class = SocialAccountIndexView
+    icon = "site"
+    menu_label = "Accounts"
+    url_prefix = "publishing/accounts"
+    name = "publishing_accounts"
+    copy_view_enabled = False
+    list_display = ["name", "network", "status", "connection", "owner"]
+    list_filter = ["network", "status", "connection"]
+    search_fields = ["name", "handle"]
+
+    def get_form_class(self, for_update=False):
+        return SocialAccountForm
+
+
+class DeliveryPermissionPolicy(ModelPermissionPolicy):
+    """Deliveries are made by publishing, never by hand: staff may only look and act.
+
+    Acting (retry, mark sent) is the delivery detail page, for holders of
+    ``publishing.change_delivery``; the generic add, edit and delete views stay shut.
+    """
+
+    def user_has_permission(self, user, action):
+        if action != "view":
+            return False
+        return super().user_has_permission(user, "view") or super().user_has_permission(
+            user, "change"
+        )
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and self.user_has_permission(user, "view")
+
+
+register_permission_policy(Delivery, DeliveryPermissionPolicy(Delivery))
+
+
+class RetryColumn(Column):
+    """A "Try again" button on each failed, blocked or held delivery (part 7)."""
+
+    cell_template_name = "publishing/delivery_retry_cell.html"
+    retryable = (Delivery.Status.FAILED, Delivery.Status.BLOCKED, Delivery.Status.HELD)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["retryable"] = instance.status in self.retryable
+        context["csrf_token"] = get_token(request) if request else ""
+        return context
+
+
+class DeliveryIndexView(IndexView):
+    def get_edit_url(self, instance):
+        return reverse("publishing_delivery_detail", args=[instance.pk])
+
+
+class DeliveryViewSet(ModelViewSet):
+    """Every delivery, filterable by status, account and page (part 7)."""
+
+    model = Delivery
+    index_view_class = DeliveryIndexView
+    icon = "list-ul"
+    menu_label = "Deliveries"
+    url_prefix = "publishing/deliveries"
+    name = "publishing_deliveries"
+    copy_view_enabled = False
+    list_display = [
+        "page_title",
+        "account",
+        "status",
+        "reason",
+        "live_post",
+        "sent_at",
+        RetryColumn("retry", label="Action"),
+    ]
+    list_filter = ["status", "account", "page"]
+    search_fields = ["page_title", "text"]
+    form_fields = ["reason"]  # the generic edit view is shut (DeliveryPermissionPolicy)
+    add_to_reference_index = False
+
+
+class SocialMediaGroup(ModelViewSetGroup):
+    menu_label = "Social media"
+    menu_icon = "site"
+    items = (SocialAccountViewSet, DeliveryViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_social_media_viewsets():
+    return SocialMediaGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_publishing_urls():
+    return [
+        path(
+            "publishing/account/<int:pk>/",
+            views.account_detail,
+            name="publishing_account_detail",
+        ),
+        re_path(
+            r"^publishing/account/(?P<pk>\d+)/(?P<decision>approve|reject)/$",
+            views.account_decide,
+            name="publishing_account_decide",
+        ),
+        path(
+            "publishing/account/<int:pk>/review/record/",
+            views.account_review,
+            name="publishing_account_review",
+        ),
+        path(
+            "publishing/account/<int:pk>/credentials/",
+            views.account_paste_credentials,
+            name="publishing_account_credentials",
+        ),
+        path(
+            "publishing/account/<int:pk>/connect/",
+            views.account_connect_start,
+            name="publishing_connect_start",
+        ),
+        path(
+            "publishing/connected/<str:network>/",
+            views.account_connect_callback,
+            name="publishing_connect_callback",
+        ),
+        path(
+            "publishing/delivery/<int:pk>/",
+            views.delivery_detail,
+            name="publishing_delivery_detail",
+        ),
+        path(
+            "publishing/delivery/<int:pk>/<str:action>/",
+            views.delivery_action,
+            name="publishing_delivery_action",
+        ),
+    ]
+
+
+class SocialMediaAttentionPanel(Component):
+    """Dashboard: failed deliveries and accounts a person must act on (part 7)."""
+
+    name = "social_media_attention"
+    order = 110
+    template_name = "publishing/dashboard_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "deliveries": selectors.deliveries_needing_attention()[:10],
+            "delivery_count": selectors.deliveries_needing_attention().count(),
+            "accounts": selectors.accounts_needing_attention(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_social_media_panel(request, panels):
+    user = request.user
+    if user.is_superuser or user.has_perm("publishing.change_delivery"):
+        panels.append(SocialMediaAttentionPanel())
+
+
+@hooks.register("insert_editor_js")
+def social_post_counter_js():
+    """The live length counter beside each social post's text (progressive)."""
+    limits = json_script(length_rules(), "publishing-length-rules")
+    script = format_html(
+        '<script src="{}" defer></script>',
+        static("publishing/js/social_post_counter.js"),
+    )
+    return mark_safe(limits + script)  # noqa: S308 (both parts escaped above)
+
+
+LOG_ACTIONS = {
+    "publishing.account.proposed": ("Propose account", "Social account proposed"),
+    "publishing.account.approved": ("Approve account", "Social account approved"),
+    "publishing.account.rejected": ("Reject account", "Social account rejected"),
+    "publishing.account.suspended": ("Suspend account", "Social account suspended"),
+    "publishing.account.connected": ("Connect account", "Social account connected"),
+    "publishing.account.reconnect_needed": (
+        "Reconnect needed",
+        "Social account needs reconnecting",
+    ),
+    "publishing.account.reviewed": ("Review access", "Access review recorded"),
+    "publishing.delivery.created": ("Queue post", "Social post queued"),
+    "publishing.delivery.sent": ("Send post", "Social post sent"),
+    "publishing.delivery.failed": ("Fail post", "Social post failed"),
+    "publishing.delivery.blocked": ("Block post", "Social post blocked by consent"),
+    "publishing.delivery.held": ("Hold post", "Social post held"),
+    "publishing.delivery.needs_attention": (
+        "Post needs attention",
+        "Social post needs attention",
+    ),
+    "publishing.delivery.not_reposted": (
+        "Not posted again",
+        "Published again: the post already exists, so it was not posted again",
+    ),
+    "publishing.delivery.retract_requested": (
+        "Request deletion",
+        "Deletion of social post requested",
+    ),
+    "publishing.delivery.retracted": ("Delete post", "Social post deleted"),
+    "publishing.delivery.cancelled": ("Cancel post", "Social post cancelled"),
+    "publishing.delivery.retried": ("Retry post", "Social post retried"),
+    "publishing.delivery.resent": ("Send again", "Social post sent again"),
+    "publishing.delivery.marked_sent": ("Mark sent", "Social post marked sent"),
+}
+
+
+@hooks.register("register_log_actions")
+def register_publishing_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
