@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -71,7 +72,9 @@ def term_dates_ical(request: HttpRequest) -> HttpResponse:
     body = term_dates_calendar(
         term_dates_for_calendar(),
         calendar_name=f"{name}: term dates",
-        uid_domain=request.get_host().split(":")[0] or "school.invalid",
+        # The configured address, not the request's Host: a parent subscribed via
+        # www.school.example and school.example must see the same events, not twice.
+        uid_domain=urlsplit(settings.SITE_URL).hostname or "school.invalid",
         generated_at=timezone.now(),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

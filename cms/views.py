@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -14,35 +12,12 @@ from wagtail.models import Page
 
 from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
 from .pagination import paginate
+from .search_text import clean_query, search_terms
 from .selectors import term_dates_from
 
 logger = logging.getLogger(__name__)
 
 SEARCH_RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
-WORD = re.compile(r"\w+")
-
-
-def clean_query(raw: str | None) -> str:
-    """The search text a parent meant: control characters dropped, spaces squeezed.
-
-    Control characters (NUL among them, which PostgreSQL refuses in a query) never
-    reach the search backend; overlong queries are cut to MAX_QUERY_LENGTH.
-    """
-    text = "".join(
-        " " if unicodedata.category(character).startswith("C") else character
-        for character in (raw or "")
-    )
-    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
-
-
-def search_terms(query: str) -> str:
-    """Only the words of ``query``: quotes, brackets and operators are dropped.
-
-    The search backends read some punctuation as query syntax (an unpaired quote is
-    an SQLite full-text error), and a parent never means it as such.
-    """
-    return " ".join(WORD.findall(query))
 
 
 @require_GET

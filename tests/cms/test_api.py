@@ -152,3 +152,56 @@ def test_a_bad_api_query_is_a_clear_400(client, story):
 
     assert response.status_code == 400
     assert "message" in response.json()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"type": "cms.NewsPage", "date": "2026-13-45"},
+        {"type": "cms.NewsPage", "date": "not a date"},
+        {"type": "cms.NoticePage", "valid_from": "yesterday"},
+        {"search": "sports", "search_operator": "xor"},
+    ],
+)
+def test_a_filter_value_that_cannot_be_read_is_a_clear_400(client, story, query):
+    response = client.get("/api/v2/pages/", query)
+
+    assert response.status_code == 400
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize("text", ['"', "\x00", "(*)", '"sports'])
+def test_search_punctuation_is_not_query_syntax(client, story, text):
+    response = client.get("/api/v2/pages/", {"type": "cms.NewsPage", "search": text})
+
+    assert response.status_code == 200
+    expected = ["Sports day"] if "sports" in text else []
+    assert [item["title"] for item in response.json()["items"]] == expected
+
+
+def test_media_search_finds_only_publishable_media(client, story):
+    """C1, C2 still hold when an app searches the image and document listings."""
+    ImageFactory(title="Field trip", description="untagged")
+
+    images = client.get("/api/v2/images/", {"search": "field"})
+    documents = client.get("/api/v2/documents/", {"search": "letter"})
+
+    assert images.status_code == documents.status_code == 200
+    assert [item["title"] for item in images.json()["items"]] == ["Field"]
+    assert [item["title"] for item in documents.json()["items"]] == [
+        "Sports day letter"
+    ]
+
+
+def test_the_api_never_links_to_an_uploaded_original(client, story):
+    """Originals keep camera metadata and cropped-out parts: renditions only."""
+    image = story.listing_image
+
+    listing = client.get("/api/v2/images/").json()
+    detail = client.get(f"/api/v2/images/{image.pk}/").json()
+    asked = client.get("/api/v2/images/", {"fields": "download_url"})
+
+    assert "download_url" not in listing["items"][0]["meta"]
+    assert "download_url" not in detail["meta"]
+    assert image.file.url not in str(listing) + str(detail)
+    assert asked.status_code == 400

@@ -80,6 +80,26 @@ def test_term_dates_calendar_is_valid_icalendar(client, db):
     assert "CATEGORIES:School holiday" in unfolded
 
 
+def test_event_ids_are_the_same_whichever_address_the_calendar_is_fetched_from(
+    client, db
+):
+    """Calendar apps match events by UID: another host name must not duplicate them."""
+    TermDateFactory(title="Sports day", starts_on=timezone.localdate())
+
+    texts = [
+        client.get(reverse("term_dates_ical"), HTTP_HOST=host).content.decode()
+        for host in ("testserver", "www.school.example", "[::1]:8000")
+    ]
+    uids = [
+        [line for line in text.split("\r\n") if line.startswith("UID:")]
+        for text in texts
+    ]
+
+    assert len(uids[0]) == 1
+    assert uids[0][0].endswith("@testserver")
+    assert uids[0] == uids[1] == uids[2]
+
+
 def test_a_one_day_event_ends_the_next_day(db):
     term_date = TermDateFactory(starts_on=datetime.date(2026, 6, 18))
 
