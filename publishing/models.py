@@ -19,6 +19,8 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
+from publishing.text import page_link, post_text_with_link
+
 
 class Network(models.TextChoices):
     """The networks the school can post to; each maps to an adapter in settings."""
@@ -191,6 +193,20 @@ class SocialPost(Orderable):
 
     def __str__(self) -> str:
         return f"{self.account} on {self.page_id}"
+
+    def text_as_posted(self, *, page) -> str:
+        """The exact text sent: the editor's words plus the link to ``page`` (P2).
+
+        The review screen (moderation) shows this too, so what is approved is what
+        is sent.
+        """
+        return post_text_with_link(text=self.text, link=page_link(page))
+
+    def image_as_posted(self, *, page):
+        """The image sent with the post: the page's listing image, if asked for."""
+        if not self.include_image:
+            return None
+        return getattr(page.specific, "listing_image", None)
 
     def clean(self) -> None:
         # Imported here: validation reads the adapters, which read this module's models.

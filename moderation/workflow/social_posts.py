@@ -2,7 +2,8 @@
 
 The publishing app gives every page a ``social_posts`` relation (``SocialPost``),
 carried in the page's revisions, one post per chosen account. Moderation never imports
-publishing, so this reads that relation by name and returns plain data; without the
+publishing, so this reads that relation by name and asks each post for its text and
+image as they will be sent (the same methods the sender uses); without the
 publishing app installed a page has no social posts and the review screen shows the
 page only.
 """
@@ -20,30 +21,17 @@ class SocialPostPreview:
     image: object | None
 
 
-def text_as_posted(text: str, link: str) -> str:
-    """The editor's words with the link back to the website added if missing (P2).
-
-    The same rule as the publishing side's ``post_text_with_link``, which sends it.
-    """
-    text = text.strip()
-    if link in text:
-        return text
-    return f"{text}\n\n{link}" if text else link
-
-
 def social_posts_for_review(page) -> list[SocialPostPreview]:
     """The posts that approving this revision of ``page`` approves, per account."""
     posts = getattr(page, "social_posts", None)
     if posts is None:
         return []
-    link = page.full_url or page.url_path
-    listing_image = getattr(page, "listing_image", None)
     return [
         SocialPostPreview(
             account=str(post.account),
             closed=post.account.is_closed,
-            text=text_as_posted(post.text, link),
-            image=listing_image if post.include_image else None,
+            text=post.text_as_posted(page=page),
+            image=post.image_as_posted(page=page),
         )
         for post in posts.all()
     ]

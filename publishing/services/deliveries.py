@@ -43,7 +43,7 @@ from publishing.networks.base import (
 )
 from publishing.queueing import delivery_enqueue_on_commit, delivery_job_pending
 from publishing.services.accounts import account_credentials, account_hold
-from publishing.text import post_text_with_link
+from publishing.text import page_link
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def deliveries_create_for_page(
     the post (unpublish) and publish again if a new post is wanted.
     """
     created = []
-    link = page.full_url or f"{settings.SITE_URL}{page.url_path}"
+    link = page_link(page)
     for post in SocialPost.objects.filter(page=page).select_related("account"):
         existing = (
             Delivery.objects.live().filter(page=page, account=post.account).first()
@@ -98,11 +98,7 @@ def deliveries_create_for_page(
         if existing is not None:
             _log(existing, "publishing.delivery.not_reposted", user=user)
             continue
-        image = (
-            getattr(page.specific, "listing_image", None)
-            if post.include_image
-            else None
-        )
+        image = post.image_as_posted(page=page)
         try:
             with transaction.atomic():
                 delivery = Delivery.objects.create(
@@ -110,7 +106,7 @@ def deliveries_create_for_page(
                     page_title=page.title,
                     revision=revision,
                     account=post.account,
-                    text=post_text_with_link(text=post.text, link=link),
+                    text=post.text_as_posted(page=page),
                     link=link,
                     include_image=post.include_image,
                     image=image,
