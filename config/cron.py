@@ -5,6 +5,7 @@ Each entry enqueues a thin job; the job calls a service. Times are in the server
 
 from rq import cron
 
+from moderation import jobs as moderation_jobs
 from publishing import jobs
 
 cron.register(
@@ -21,8 +22,6 @@ cron.register(
 )
 
 # Consent expiry and leaving dates (C1): daily, five past midnight.
-from moderation import jobs as moderation_jobs  # noqa: E402
-
 cron.register(
     moderation_jobs.consent_expiry_check,
     "default",
