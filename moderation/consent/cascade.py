@@ -37,6 +37,7 @@ from moderation.roles import SAFEGUARDING
 from moderation.signals import consent_withdrawn
 
 from .audit import UNSCHEDULED, WITHDRAWN
+from .rules import Channel, Violation, media_violations, page_violations
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,51 @@ def consent_cascade(
         extra={"event": "consent.cascade", "learner_id": learner.pk},
     )
     return report
+
+
+def media_recheck(*, item, user=None) -> list[Violation]:
+    """Withdraw a live image or document whose tags no longer allow it (C1, C2).
+
+    Tags can change after a page went live: the DSL recognises a pupil without consent
+    in a photo, or someone takes back "no identifiable learners". Consent rules are
+    checked at publication, so without this the photo would stay on the website and on
+    the social posts that carried it.
+
+    Returns the violations that caused a withdrawal (empty: nothing changed).
+    """
+    if item.is_withdrawn or not _live_pages_using(item):
+        return []
+    violations = media_violations(item, channel=Channel.website())
+    if not violations:
+        return []
+    reason = " ".join(violation.message for violation in violations)
+    image_model = get_image_model()
+    with transaction.atomic():
+        media_withdraw(item=item, reason=reason, user=user)
+        consent_withdrawn.send(
+            sender=type(item),
+            image_ids=[item.pk] if isinstance(item, image_model) else [],
+            document_ids=[] if isinstance(item, image_model) else [item.pk],
+            learner_id=None,
+            reason=reason,
+        )
+    logger.info(
+        "Live %s %s withdrawn after its tags changed",
+        type(item).__name__,
+        item.pk,
+        extra={"event": "consent.media_recheck", "item_id": item.pk},
+    )
+    return violations
+
+
+def _live_pages_using(item) -> bool:
+    page_type = ReferenceIndex._get_base_content_type(Page)
+    page_ids = (
+        ReferenceIndex.get_references_to(item)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).exists()
 
 
 def media_withdraw(*, item, reason: str, user=None) -> None:
@@ -208,7 +254,6 @@ def scheduled_revisions_recheck(*, on=None) -> list[Page]:
     from wagtail.models import Revision
 
     from .guards import tell_authors
-    from .rules import Channel, page_violations
 
     unscheduled = []
     page_type = ReferenceIndex._get_base_content_type(Page)

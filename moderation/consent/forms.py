@@ -15,6 +15,7 @@ from wagtail.images.forms import BaseImageForm
 
 from moderation.models import Learner
 
+from .cascade import media_recheck
 from .selectors import consent_summary, current_consent
 
 
@@ -71,6 +72,13 @@ class ConsentTaggingMixin:
         }
         self.fields["learners"] = field
 
+    def save(self, commit=True):
+        item = super().save(commit=commit)
+        if commit:
+            # A live item whose new tags break the rules leaves publication at once.
+            media_recheck(item=item, user=self.editing_user)
+        return item
+
     def clean(self):
         cleaned = super().clean()
         learners = cleaned.get("learners")
@@ -84,11 +92,13 @@ class ConsentTaggingMixin:
 
 class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
     def __init__(self, *args, **kwargs):
+        self.editing_user = kwargs.get("user")  # Wagtail's form pops it
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
 
 
 class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
     def __init__(self, *args, **kwargs):
+        self.editing_user = kwargs.get("user")  # Wagtail's form pops it
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()

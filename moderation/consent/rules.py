@@ -143,6 +143,26 @@ def page_violations(
     return check.violations
 
 
+def media_violations(
+    item, *, channel: Channel, on: datetime.date | None = None
+) -> list[Violation]:
+    """The rules one image or document breaks for ``channel`` by its own tags.
+
+    The same checks as ``page_violations`` makes of each item, without a page's text:
+    used when an item's tags change while it is already live (C1, C2). Learners
+    appear by initials: the result goes to the audit log and to editors.
+    """
+    learners = list(item.learners.all())
+    check = _Check(
+        channel=channel, on=on or timezone.localdate(), full_names=False, text=""
+    )
+    check.consent = current_consent(
+        learner_ids={learner.pk for learner in learners}, uses=[channel.consent_use]
+    )
+    check.media_item(label=f'"{item.title}"', item=item, learners=learners)
+    return check.violations
+
+
 def ensure_page_publishable(
     page, *, channel: Channel, viewer=None, on: datetime.date | None = None
 ) -> None:

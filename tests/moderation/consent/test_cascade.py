@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 from wagtail.rich_text import expand_db_html
 
 from moderation.consent.audit import WITHDRAWN
+from moderation.consent.cascade import media_recheck
 from moderation.consent.services import (
     consent_expiry_sweep,
     consent_record,
@@ -28,6 +29,7 @@ from tests.factories import (
     untagged_document,
     untagged_image,
 )
+from tests.twofactor import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +360,48 @@ def test_a_video_showing_a_withdrawn_learner_disappears_from_the_live_page(
     assert page.body[0].render() == ""
     body = client.get(f"/api/v2/pages/{page.pk}/").json()["body"]
     assert body[0]["value"] is None
+
+
+def test_tagging_a_live_photo_with_a_learner_without_consent_withdraws_it(
+    client, published, withdrawals
+):
+    """The DSL recognises Ben in a live photo; his parents gave no consent (C1)."""
+    other, page = published["other"], published["page"]
+    ben = LearnerFactory(first_name="Ben", last_name="Hughes")
+    dsl = UserFactory(is_superuser=True)
+    login_verified(client, dsl)
+    response = client.post(
+        f"/admin/images/{other.pk}/",
+        {
+            "title": other.title,
+            "description": "Children reading",
+            "learners": [ben.pk],
+            "no_identifiable_learners": "",
+            "staff_pictured": "",
+            "copyright_holder": "",
+            "credit": "",
+            "collection": other.collection_id,
+            "tags": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    other = reload(other)
+    assert other.is_withdrawn
+    assert f'data-photo="{other.pk}"' not in rendered(page)
+    assert other.pk not in api_image_ids(client)
+    assert [w["image_ids"] for w in withdrawals] == [[other.pk]]
+    entry = ModelLogEntry.objects.filter(action=WITHDRAWN).latest("timestamp")
+    assert "B.H." in entry.data["reason"]
+    assert "Hughes" not in entry.data["reason"]
+
+
+def test_retagging_a_photo_on_no_live_page_only_blocks_publication(client, news_index):
+    """A draft-only photo is not withdrawn: the rules refuse it at publication."""
+    photo = tagged_image(title="Art club")
+    ben = LearnerFactory(first_name="Ben", last_name="Hughes")
+    photo.no_identifiable_learners = False
+    photo.save()
+    photo.learners.set([ben])
+
+    assert media_recheck(item=photo) == []
+    assert not reload(photo).is_withdrawn
