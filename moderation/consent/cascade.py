@@ -31,6 +31,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex
+from wagtail.query import PageQuerySet
 
 from moderation.models import ConsentUse, Learner
 from moderation.roles import SAFEGUARDING
@@ -87,7 +88,9 @@ def consent_cascade(
             ]:
                 media_withdraw(item=item, reason=reason, user=user)
                 report.withdrawn_media.append(item)
-        report.pages = _pages_using([*images, *documents], learner=learner)
+        report.pages = list(
+            _pages_using([*images, *documents, learner]).order_by("title")
+        )
         for page in report.pages:
             log(instance=page, action=WITHDRAWN, user=user, data={"reason": reason})
         consent_withdrawn.send(
@@ -119,7 +122,7 @@ def media_recheck(*, item, user=None) -> list[Violation]:
 
     Returns the violations that caused a withdrawal (empty: nothing changed).
     """
-    if item.is_withdrawn or not _live_pages_using(item):
+    if item.is_withdrawn or not _pages_using([item]).live().exists():
         return []
     violations = media_violations(item, channel=Channel.website())
     if not violations:
@@ -142,16 +145,6 @@ def media_recheck(*, item, user=None) -> list[Violation]:
         extra={"event": "consent.media_recheck", "item_id": item.pk},
     )
     return violations
-
-
-def _live_pages_using(item) -> bool:
-    page_type = ReferenceIndex._get_base_content_type(Page)
-    page_ids = (
-        ReferenceIndex.get_references_to(item)
-        .filter(base_content_type=page_type)
-        .values_list("object_id", flat=True)
-    )
-    return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).exists()
 
 
 def media_withdraw(*, item, reason: str, user=None) -> None:
@@ -177,18 +170,18 @@ def _move_out_of_public_storage(item) -> None:
     public.delete(name)
 
 
-def _pages_using(items, *, learner: Learner) -> list[Page]:
-    """Pages whose current content uses any of ``items`` or shows ``learner``."""
+def _pages_using(targets) -> PageQuerySet:
+    """Pages whose current content uses any of ``targets`` (media or learners)."""
     page_ids: set[int] = set()
     page_type = ReferenceIndex._get_base_content_type(Page)
-    for target in [*items, learner]:
+    for target in targets:
         references = ReferenceIndex.get_references_to(target).filter(
             base_content_type=page_type
         )
         page_ids.update(
             int(pk) for pk in references.values_list("object_id", flat=True)
         )
-    return list(Page.objects.filter(pk__in=page_ids).order_by("title"))
+    return Page.objects.filter(pk__in=page_ids)
 
 
 def _send_reports(report: CascadeReport) -> None:
