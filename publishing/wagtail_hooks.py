@@ -232,6 +232,30 @@ LOG_ACTIONS = {
     "publishing.delivery.retried": ("Retry post", "Social post retried"),
     "publishing.delivery.resent": ("Send again", "Social post sent again"),
     "publishing.delivery.marked_sent": ("Mark sent", "Social post marked sent"),
+    "publishing.delivery.outcome_unknown": (
+        "Outcome unknown",
+        "No answer from the network: the post will be looked for before any resend",
+    ),
+    "publishing.delivery.adopted": (
+        "Found on the network",
+        "Social post found on the network and recorded",
+    ),
+    "publishing.delivery.not_found": (
+        "Not on the network",
+        "Looked on the network: the post was not there",
+    ),
+    "publishing.delivery.looked": (
+        "Looked on the network",
+        "Looked on the network for the post before deleting it",
+    ),
+    "publishing.delivery.marked_not_on_network": (
+        "Mark not on the network",
+        "Social post marked as not on the network",
+    ),
+    "publishing.delivery.look_again": (
+        "Look again",
+        "Asked to look on the network again",
+    ),
 }
 
 
