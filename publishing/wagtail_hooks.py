@@ -174,9 +174,12 @@ class SocialMediaAttentionPanel(Component):
     template_name = "publishing/dashboard_panel.html"
 
     def get_context_data(self, parent_context=None):
+        overdue = selectors.deliveries_overdue().exists()
         return {
             "deliveries": selectors.deliveries_needing_attention()[:10],
             "delivery_count": selectors.deliveries_needing_attention().count(),
+            "overdue_cause": selectors.delivery_backlog_cause() if overdue else "",
+            "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
         }
 
