@@ -6,9 +6,9 @@ exactly-once delivery in production:
 
 - **The database**: a long-lived worker is not a web request, so Django never drops
   its dead connections for it. Around every job (sends, the minute sweep, the cron
-  jobs) connections that errored or grew old are closed, and with
-  ``CONN_HEALTH_CHECKS`` the next query checks its connection and reconnects. After
-  a PostgreSQL restart the next job simply reconnects.
+  jobs) connections that errored, grew old or no longer answer are closed, and the
+  next query opens a new one. After a PostgreSQL restart the next job simply
+  reconnects.
 - **Heartbeats**: while a job runs, a thread renews its entry in rq's
   StartedJobRegistry every third of ``PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS``. If
   the worker dies (SIGKILL, out of memory, the machine) the entry lapses within that
@@ -29,7 +29,7 @@ import sys
 import threading
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from rq.worker import SimpleWorker
 
 logger = logging.getLogger(__name__)
@@ -40,14 +40,37 @@ _children_tied = False
 
 
 def database_connections_refresh() -> None:
-    """Drop database connections that died or aged, as Django does around requests.
+    """Drop database connections that died or aged; the next query opens a new one.
 
-    A connection inside a transaction (a test's, or a caller's) is never touched.
+    Django does this around web requests only. Here each open connection is also
+    asked a trivial question, because a server restart (PostgreSQL) or a closed
+    handle (SQLite) is only noticed when the connection is used. A connection inside
+    a transaction (a test's, or a caller's) is never touched.
     """
     for connection in connections.all(initialized_only=True):
         if connection.in_atomic_block:
             continue
         connection.close_if_unusable_or_obsolete()
+        if connection.connection is None or _answers(connection):
+            continue
+        logger.warning(
+            "Database connection %r is dead; opening a new one",
+            connection.alias,
+            extra={"event": "publishing.worker_database_reconnect"},
+        )
+        connection.close()
+        # Django never closes an in-memory SQLite database (it would vanish); a
+        # handle that is already closed is dropped so that a new one is opened.
+        connection.connection = None
+
+
+def _answers(connection) -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
 
 
 def _remember_forking_process() -> None:

@@ -352,12 +352,11 @@ def _find_on_network(delivery: Delivery) -> list[RemotePost]:
         raise NetworkUnreadable(error.reason, hold_account=True) from None
     except NetworkError as error:
         raise NetworkUnreadable(error.reason) from None
-    found = [
-        post
-        for post in posts
-        if carries_link(post.text, delivery.link) or delivery.link in post.links
-    ]
-    return list(reversed(found))
+    found: dict[str, RemotePost] = {}
+    for post in reversed(posts):  # oldest first; a photo post may be listed twice
+        if carries_link(post.text, delivery.link) or delivery.link in post.links:
+            found.setdefault(post.remote_id, post)
+    return list(found.values())
 
 
 def _evidence(delivery: Delivery, found: list[RemotePost]) -> str:
