@@ -73,7 +73,7 @@ def network(request, settings, senior_leader, redis_connection):
 
 
 def photo_news(news_index, network: Network, *, title="Art week"):
-    """A news page whose post carries a photo (Facebook has no duplicate check there)."""
+    """A news page whose post carries a photo (no network refuses those as repeats)."""
     image = factories.tagged_image(factories.learner_with_consent())
     page = factories.NewsPageFactory(
         parent=news_index, title=title, listing_image=image
