@@ -307,3 +307,23 @@ def test_unpublishing_a_page_whose_unsent_delivery_never_reached_the_network_can
     assert delivery.status == Delivery.Status.CANCELLED
     assert "Never on the network" in delivery.reason
     assert network.posts() == []
+
+
+def test_deleting_the_image_deletes_the_post_whose_answer_was_garbled(
+    news_index, network, publish, worker, django_capture_on_commit_callbacks
+):
+    network.proxy.fail_next("no_id", method="POST", path_contains=network.send_path)
+    page = photo_news(news_index, network)
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+    assert len(network.posts()) == 1
+    assert delivery.status == Delivery.Status.QUEUED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.image.delete()
+    worker.drain()
+
+    delivery.refresh_from_db()
+    assert network.posts() == []
+    assert delivery.status == Delivery.Status.RETRACTED
