@@ -47,7 +47,7 @@ def main(argv: list[str]) -> int:
         child = subprocess.Popen(command)  # noqa: S603 (the Procfile's own command)
         code = child.wait()
         if stopping.is_set():
-            return code
+            return 0  # stopped as asked, whatever the command's last word
         ran = time.monotonic() - started
         pause = FIRST_PAUSE if ran >= HEALTHY_RUN else min(pause * 2, LONGEST_PAUSE)
         sys.stderr.write(
