@@ -5,6 +5,8 @@ otherwise refuse database access; DJANGO_ALLOW_ASYNC_UNSAFE allows it for these 
 only (set per test, so it never leaks into the subprocesses other tests start).
 """
 
+from pathlib import Path
+
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
@@ -18,6 +20,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Every test here is a browser journey: `-m "not e2e"` leaves them all out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(autouse=True)
 def allow_orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,6 +37,12 @@ def allow_orm_beside_playwright(monkeypatch):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run tests/e2e/ensure-browser (make test does), "
+            "or 'make test E2E=0' to leave the browser journeys out.",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
