@@ -9,6 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.stack import back_office  # noqa: F401  (journeys' worker and cron)
+from tests.publishing.conftest import (  # noqa: F401  (accounts on the emulators)
+    facebook_account,
+    facebook_settings,
+    senior_leader,
+    x_account,
+    x_settings,
+)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
