@@ -8,6 +8,8 @@ signatures still verify), except the ones a test asked it to spoil:
   network never hears of it; the client cannot know that);
 - ``"drop_response"``: forward the request, let the network answer, then hang up
   without passing the answer on (the post exists; the client never hears so);
+- ``"hold"``: forward the request, then hold the answer back until the proxy stops
+  (a send in flight when its worker is killed);
 - ``"html"``, ``"empty"``, ``"no_id"``: forward the request, throw the network's
   answer away and answer 200 with a web page, an empty body, or JSON without an id
   (a broken gateway after the post was made).
@@ -24,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-FAULTS = ("drop_request", "drop_response", "html", "empty", "no_id")
+FAULTS = ("drop_request", "drop_response", "hold", "html", "empty", "no_id")
 _MALFORMED = {
     "html": (
         "text/html; charset=utf-8",
@@ -64,6 +66,7 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
         self.seen: list[Seen] = []
+        self._released = threading.Event()
         self._server: socketserver.ThreadingTCPServer | None = None
 
     def start(self) -> FaultProxy:
@@ -80,6 +83,7 @@ class FaultProxy:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -137,7 +141,9 @@ class FaultProxy:
                 _hang_up(client)
                 return
             answer = self._forward(raw)
-            if fault == "drop_response" or answer is None:
+            if fault == "hold":
+                self._released.wait()
+            if fault in ("drop_response", "hold") or answer is None:
                 _hang_up(client)
                 return
             if fault in _MALFORMED:

@@ -8,24 +8,30 @@ against the real Redis; time moves by passing ``now`` to the sweep.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 from wagtail.models import Page
 
 from publishing.models import Delivery, SocialPost
-from publishing.networks.base import ImageFile, network_class
-from publishing.queueing import delivery_queue
-from publishing.services.accounts import account_credentials, account_credentials_store
-from publishing.worker import LedgerWorker
+from publishing.services.accounts import account_credentials_store
 from tests import factories
+from tests.e2e.stack import database_url
 from tests.fakes.facebook import FacebookEmulator
 from tests.fakes.x import XEmulator
 from tests.fault_proxy import FaultProxy
 
 SENT = Delivery.Status.SENT
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -85,21 +91,6 @@ def photo_news(news_index, network: Network, *, title="Art week"):
         include_image=True,
     )
     return page
-
-
-def publish_as_the_dying_worker_did(delivery) -> None:
-    """The post the killed worker made: through the same adapter, before it died."""
-    image = delivery.image
-    with image.open_file() as handle:
-        content = handle.read()
-    adapter = network_class(delivery.account.network)(
-        credentials=account_credentials(account=delivery.account)
-    )
-    adapter.publish(
-        text=delivery.text,
-        images=[ImageFile(content=content, filename="art.png", mime_type="image/png")],
-        link=delivery.link,
-    )
 
 
 def retry_due(delivery, sweep, worker):
@@ -215,42 +206,6 @@ def test_a_network_that_cannot_be_read_is_left_to_a_person_and_nothing_is_resent
     assert network.posts() == []
 
 
-def test_a_worker_killed_mid_send_is_found_within_a_minute_and_reconciled(
-    news_index, network, publish, sweep, worker
-):
-    page = photo_news(news_index, network)
-    publish(page)
-    delivery = Delivery.objects.get(page=page)
-    # The worker takes the job: rq registers it as started, with our heartbeat.
-    queue = delivery_queue()
-    dying = LedgerWorker([queue], connection=queue.connection)
-    job, _ = dying.dequeue_job_and_maintain_ttl(timeout=1)
-    dying.prepare_execution(job)
-    claimed_at = timezone.now()
-    # It claimed the delivery and the network made the post, then it was killed:
-    # no answer recorded, no heartbeat ever again.
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENDING, attempts=1, claimed_at=claimed_at
-    )
-    publish_as_the_dying_worker_did(delivery)
-    assert len(network.posts()) == 1
-
-    # 20 seconds on: its heartbeat still stands, so it is a slow send, left alone.
-    report = sweep(now=claimed_at + timedelta(seconds=20))
-    assert report.reconciling == 0
-    delivery.refresh_from_db()
-    assert delivery.status == Delivery.Status.SENDING
-
-    # 45 seconds on, the heartbeat has lapsed: the send is dead and is reconciled.
-    report = sweep(now=claimed_at + timedelta(seconds=45))
-    assert report.reconciling == 1
-    worker.drain()
-    delivery.refresh_from_db()
-    [post] = network.posts()
-    assert delivery.status == SENT
-    assert delivery.remote_id == post["id"]
-
-
 def test_unpublishing_deletes_posts_whose_deliveries_failed_or_were_lost(
     news_index, network, publish, worker, sweep, django_capture_on_commit_callbacks
 ):
@@ -327,3 +282,75 @@ def test_deleting_the_image_deletes_the_post_whose_answer_was_garbled(
     delivery.refresh_from_db()
     assert network.posts() == []
     assert delivery.status == Delivery.Status.RETRACTED
+
+
+def worker_process() -> subprocess.Popen:
+    """The Procfile's worker, in its own process, on this test's database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS": "30",
+    }
+    for name in (
+        "SOCIAL_X_API_BASE_URL",
+        "SOCIAL_FACEBOOK_GRAPH_BASE_URL",
+        "SOCIAL_X_CONSUMER_KEY",
+        "SOCIAL_X_CONSUMER_SECRET",
+    ):
+        env[name] = getattr(django_settings, name)
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", *procfile_worker_arguments()],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def procfile_worker_arguments() -> list[str]:
+    """`rqworker ...` exactly as the Procfile's worker line runs it."""
+    for line in (BASE_DIR / "Procfile").read_text().splitlines():
+        if line.startswith("worker:"):
+            return line.split("manage.py", 1)[1].split()
+    raise AssertionError("the Procfile has no worker")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_process_killed_mid_send_is_found_within_a_minute_and_reconciled(
+    news_index, network, publish, sweep, worker
+):
+    network.proxy.fail_next("hold", method="POST", path_contains=network.send_path)
+    page = photo_news(news_index, network)
+    publish(page)
+    delivery = Delivery.objects.get(page=page)
+    process = worker_process()
+    try:
+        deadline = time.monotonic() + 60
+        while not network.posts():  # the network made the post; its answer is held
+            assert process.poll() is None, "the worker exited"
+            assert time.monotonic() < deadline, "the worker never sent the post"
+            time.sleep(0.05)
+        delivery.refresh_from_db()
+        assert delivery.status == Delivery.Status.SENDING
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    claimed_at = delivery.claimed_at
+
+    # 20 seconds after the claim its last heartbeat still stands: a slow send.
+    assert sweep(now=claimed_at + timedelta(seconds=20)).reconciling == 0
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENDING
+
+    # Within the minute the heartbeat has lapsed: dead, looked for, found, recorded.
+    assert sweep(now=claimed_at + timedelta(seconds=60)).reconciling == 1
+    worker.drain()
+    delivery.refresh_from_db()
+    [post] = network.posts()
+    assert delivery.status == SENT
+    assert delivery.remote_id == post["id"]
