@@ -374,6 +374,12 @@ class Delivery(models.Model):
         return self.retract_requested_at is not None
 
     @property
+    def waiting_since(self):
+        """When it was claimed (in flight), or when it fell due (waiting)."""
+        in_flight = (self.Status.SENDING, self.Status.RETRACTING)
+        return self.claimed_at if self.status in in_flight else self.next_attempt_at
+
+    @property
     def might_be_live(self) -> bool:
         """The post is on the network, or may be (see ``outcome_unknown_since``)."""
         return bool(self.remote_id) or self.outcome_unknown_since is not None
