@@ -232,6 +232,10 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     if delivery.remote_id:
         # Belt and braces: a post with a remote id exists; never post it again.
         _set(delivery, expected=Status.SENDING, status=Status.SENT)
+        if delivery.wants_retraction:
+            _request_retraction_of_sent(
+                delivery, reason=delivery.retract_reason, now=now
+            )
         return delivery
     if delivery.outcome_unknown_since is not None:
         settled = _reconcile_send(delivery, now=now)
@@ -998,11 +1002,7 @@ def delivery_look_again(*, delivery: Delivery, user) -> Delivery:
     if delivery.status != Status.NEEDS_ATTENTION:
         raise DeliveryStateError("Only a delivery that needs attention can be checked.")
     now = timezone.now()
-    target = (
-        Status.RETRACT_DUE
-        if delivery.wants_retraction and not delivery.remote_id
-        else Status.QUEUED
-    )
+    target = Status.RETRACT_DUE if delivery.wants_retraction else Status.QUEUED
     with transaction.atomic():
         if not _set(
             delivery,
