@@ -797,7 +797,12 @@ def deliveries_sweep(*, now: datetime) -> SweepReport:
                     resumed += 1
             continue
         if delivery.remote_id:
-            _set(delivery, expected=Status.SENDING, status=Status.SENT)
+            if _set(delivery, expected=Status.SENDING, status=Status.SENT) and (
+                delivery.wants_retraction
+            ):
+                _request_retraction_of_sent(
+                    delivery, reason=delivery.retract_reason, now=now
+                )
             continue
         network = delivery.account.get_network_display()
         with transaction.atomic():

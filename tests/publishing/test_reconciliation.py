@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from publishing.models import Delivery, SocialPost
 from publishing.services.accounts import account_credentials_store
+from publishing.services.deliveries import delivery_look_again
 from tests import factories
 from tests.e2e.stack import database_url
 from tests.fakes.facebook import FacebookEmulator
@@ -182,7 +183,7 @@ def test_a_malformed_success_is_reconciled_not_failed(
 
 
 def test_a_network_that_cannot_be_read_is_left_to_a_person_and_nothing_is_resent(
-    news_index, network, publish, worker, sweep
+    news_index, network, publish, worker, sweep, senior_leader
 ):
     network.proxy.fail_next(
         "drop_request", method="POST", path_contains=network.send_path
@@ -204,6 +205,17 @@ def test_a_network_that_cannot_be_read_is_left_to_a_person_and_nothing_is_resent
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.NEEDS_ATTENTION
     assert network.posts() == []
+
+    # The network is readable again; a person asks for another look: it is
+    # certainly not there, so it is sent, once.
+    network.emulator.reset()
+    with worker.capture(execute=True):
+        delivery_look_again(delivery=delivery, user=senior_leader)
+    worker.drain()
+    delivery.refresh_from_db()
+    [post] = network.posts()
+    assert delivery.status == SENT
+    assert delivery.remote_id == post["id"]
 
 
 def test_unpublishing_deletes_posts_whose_deliveries_failed_or_were_lost(
