@@ -23,10 +23,10 @@ def test_a_post_is_matched_by_its_own_link_only():
 
 def test_the_editors_own_link_becomes_the_delivery_link_so_there_is_one_link():
     ours = f"{PAGE}?ref=7"
-    assert (
-        post_text_for_delivery(text=f"Read {PAGE} now", page_url=PAGE, delivery_link=ours)
-        == f"Read {ours} now"
+    text = post_text_for_delivery(
+        text=f"Read {PAGE} now", page_url=PAGE, delivery_link=ours
     )
+    assert text == f"Read {ours} now"
     assert (
         post_text_for_delivery(text="Well done all", page_url=PAGE, delivery_link=ours)
         == f"Well done all\n\n{ours}"
