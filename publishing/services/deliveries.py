@@ -52,13 +52,13 @@ from publishing.queueing import (
     delivery_job_pending,
     delivery_job_running,
 )
-from publishing.services.accounts import account_credentials, account_hold
-from publishing.text import (
-    carries_link,
-    link_for_delivery,
-    page_link,
-    post_text_for_delivery,
+from publishing.reconciliation import (
+    NetworkUnreadable,
+    delivery_posts_on_network,
+    what_was_found,
 )
+from publishing.services.accounts import account_credentials, account_hold
+from publishing.text import link_for_delivery, page_link, post_text_for_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +75,6 @@ MARKABLE = (
     Status.CANCELLED,
     Status.SENT,
 )
-#: How far before a delivery was written its post is looked for (clocks differ).
-RECONCILE_CLOCK_MARGIN = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -329,50 +327,19 @@ def _record_sent(delivery: Delivery, *, remote_id: str, url: str, reason: str) -
 # --- Reconciling an unknown outcome -------------------------------------------------
 
 
-class NetworkUnreadable(Exception):
-    """The account's posts could not be read: nothing may be concluded."""
-
-    def __init__(self, reason: str, *, hold_account: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hold_account = hold_account
-
-
 def _find_on_network(delivery: Delivery) -> list[RemotePost]:
-    """The account's posts that carry this delivery's link, oldest first.
+    """This delivery's posts on its network, oldest first (`publishing.reconciliation`).
 
     Raises:
-        NetworkUnreadable: the credentials or the network did not allow a full read.
+        NetworkUnreadable: no adapter could be made, or the posts could not be read.
     """
     try:
         adapter = _adapter(delivery)
-        posts = adapter.recent_posts(
-            since=delivery.created_at - RECONCILE_CLOCK_MARGIN,
-            include_photos=delivery.include_image,
-        )
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
         raise NetworkUnreadable(str(error), hold_account=True) from None
     except AuthExpired as error:
         raise NetworkUnreadable(error.reason, hold_account=True) from None
-    except NetworkError as error:
-        raise NetworkUnreadable(error.reason) from None
-    found: dict[str, RemotePost] = {}
-    for post in reversed(posts):  # oldest first; a photo post may be listed twice
-        if carries_link(post.text, delivery.link) or delivery.link in post.links:
-            found.setdefault(post.remote_id, post)
-    return list(found.values())
-
-
-def _evidence(delivery: Delivery, found: list[RemotePost]) -> str:
-    network = delivery.account.get_network_display()
-    if not found:
-        return (
-            f"{network}'s list of the account's posts since "
-            f"{timezone.localtime(delivery.created_at):%d %b %H:%M} has no post "
-            f"linking to {delivery.link}."
-        )
-    ids = ", ".join(post.remote_id for post in found)
-    return f"{network} has {len(found)} post(s) linking to {delivery.link}: {ids}."
+    return delivery_posts_on_network(delivery=delivery, adapter=adapter)
 
 
 def _unreadable(delivery: Delivery, error: NetworkUnreadable) -> Delivery:
@@ -398,7 +365,7 @@ def _reconcile_send(delivery: Delivery, *, now: datetime) -> Delivery | None:
         found = _find_on_network(delivery)
     except NetworkUnreadable as error:
         return _unreadable(delivery, error)
-    evidence = _evidence(delivery, found)
+    evidence = what_was_found(delivery=delivery, found=found)
     if not found:
         Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
             outcome_unknown_since=None, reason=""
@@ -685,7 +652,7 @@ def delivery_retract(
             found = _find_on_network(delivery)
         except NetworkUnreadable as error:
             return _unreadable(delivery, error)
-        evidence = _evidence(delivery, found)
+        evidence = what_was_found(delivery=delivery, found=found)
         _log(delivery, "publishing.delivery.looked", evidence=evidence)
         remote_ids += [p.remote_id for p in found if p.remote_id not in remote_ids]
         if not remote_ids:
@@ -694,7 +661,7 @@ def delivery_retract(
                 expected=Status.RETRACTING,
                 status=Status.CANCELLED,
                 outcome_unknown_since=None,
-                reason=f"Never on the network: {_evidence(delivery, found)} "
+                reason=f"Never on the network: {evidence} "
                 f"Nothing to delete ({delivery.retract_reason})",
             )
             _log(delivery, "publishing.delivery.cancelled")
