@@ -339,6 +339,10 @@ class Delivery(models.Model):
             "post may be on the network, so it is looked for before any resend"
         ),
     )
+    failed_looks = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Looks on the network in a row that could not read its posts",
+    )
     attempts = models.PositiveIntegerField(default=0)
     first_due_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -16,7 +16,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from publishing.models import Delivery
-from publishing.networks.base import AuthExpired, Network, NetworkError, RemotePost
+from publishing.networks.base import (
+    AuthExpired,
+    Network,
+    NetworkError,
+    RemotePost,
+    TransientNetworkError,
+)
 from publishing.text import carries_link
 
 #: How far before a delivery was written its post is looked for (clocks differ).
@@ -29,12 +35,17 @@ class NetworkUnreadable(Exception):
     Attributes:
         hold_account: the credentials are the problem (the account is held until a
             person connects it again, and the look is repeated then).
+        transient: the network may answer later (unreachable, busy, rate-limited),
+            so the look may be tried again before a person is asked.
     """
 
-    def __init__(self, reason: str, *, hold_account: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, hold_account: bool = False, transient: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.hold_account = hold_account
+        self.transient = transient
 
 
 def delivery_posts_on_network(
@@ -55,7 +66,9 @@ def delivery_posts_on_network(
         )
     except NetworkError as error:
         raise NetworkUnreadable(
-            error.reason, hold_account=isinstance(error, AuthExpired)
+            error.reason,
+            hold_account=isinstance(error, AuthExpired),
+            transient=isinstance(error, TransientNetworkError),
         ) from None
     found: dict[str, RemotePost] = {}
     for post in reversed(posts):  # oldest first; a photo post may be listed twice

@@ -296,6 +296,8 @@ PUBLISHING_SENDING_TIMEOUT_SECONDS = int(
 PUBLISHING_RECONCILE_DELAY_SECONDS = int(
     os.environ.get("PUBLISHING_RECONCILE_DELAY_SECONDS", "30")
 )
+# Looks in a row that cannot read the account's posts before a person decides.
+PUBLISHING_RECONCILE_LOOKS = int(os.environ.get("PUBLISHING_RECONCILE_LOOKS", "3"))
 # Due but not sent (or deleted) for this long: shown on the dashboard with the reason.
 PUBLISHING_OVERDUE_SECONDS = int(os.environ.get("PUBLISHING_OVERDUE_SECONDS", "300"))
 # The sweep leaves a due delivery this long to its own wake-up before re-enqueueing.

@@ -320,6 +320,7 @@ def _record_sent(delivery: Delivery, *, remote_id: str, url: str, reason: str) -
         remote_url=url,
         sent_at=timezone.now(),
         outcome_unknown_since=None,
+        failed_looks=0,
         reason=reason,
     )
 
@@ -342,19 +343,56 @@ def _find_on_network(delivery: Delivery) -> list[RemotePost]:
     return delivery_posts_on_network(delivery=delivery, adapter=adapter)
 
 
-def _unreadable(delivery: Delivery, error: NetworkUnreadable) -> Delivery:
-    """A person decides: the post may be live and the network could not be read."""
+def _unreadable(
+    delivery: Delivery, error: NetworkUnreadable, *, now: datetime
+) -> Delivery:
+    """The network could not be read: look again later, then a person decides.
+
+    Nothing is sent again or deleted without a look. A network that may answer later
+    (unreachable, busy, rate-limited) is looked at again with back-off, up to
+    ``PUBLISHING_RECONCILE_LOOKS`` looks in a row; then the delivery needs attention,
+    with the evidence.
+    """
     if error.hold_account:
         account_hold(account=delivery.account, reason=error.reason)
         return _hold(delivery, reason=error.reason)
     network = delivery.account.get_network_display()
+    looks = delivery.failed_looks + 1
+    if error.transient and looks < settings.PUBLISHING_RECONCILE_LOOKS:
+        in_flight = delivery.status
+        due = Status.RETRACT_DUE if in_flight == Status.RETRACTING else Status.QUEUED
+        delay = max(
+            _backoff_seconds(attempt=looks, retry_after=None),
+            settings.PUBLISHING_RECONCILE_DELAY_SECONDS,
+        )
+        at = now + timedelta(seconds=delay)
+        with transaction.atomic():
+            _set(
+                delivery,
+                expected=in_flight,
+                status=due,
+                failed_looks=looks,
+                next_attempt_at=at,
+                reason=(
+                    f"An earlier attempt's outcome is unknown, and {network} could "
+                    f"not be read to check ({error.reason}) Nothing is sent again or "
+                    f"deleted before that check; looking again at "
+                    f"{timezone.localtime(at):%H:%M:%S}."
+                ),
+            )
+            delivery_enqueue_on_commit(
+                delivery_id=delivery.pk, attempt=delivery.attempts, at=at
+            )
+        return delivery
     return _needs_attention(
         delivery,
+        failed_looks=looks,
         reason=(
             f"An earlier attempt's outcome is unknown, and {network} could not be "
-            f"read to check ({error.reason}) Nothing was sent again or deleted. "
-            f"Look on {network} for a post linking to {delivery.link}: if it is "
-            "there, mark it sent with its address; if not, mark it not on the network."
+            f"read to check ({error.reason}; {looks} look(s) in a row). Nothing was "
+            f"sent again or deleted. Look on {network} for a post linking to "
+            f"{delivery.link}: if it is there, mark it sent with its address; if not, "
+            "mark it not on the network."
         ),
     )
 
@@ -364,11 +402,11 @@ def _reconcile_send(delivery: Delivery, *, now: datetime) -> Delivery | None:
     try:
         found = _find_on_network(delivery)
     except NetworkUnreadable as error:
-        return _unreadable(delivery, error)
+        return _unreadable(delivery, error, now=now)
     evidence = what_was_found(delivery=delivery, found=found)
     if not found:
         Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-            outcome_unknown_since=None, reason=""
+            outcome_unknown_since=None, failed_looks=0, reason=""
         )
         delivery.refresh_from_db()
         _log(delivery, "publishing.delivery.not_found", evidence=evidence)
@@ -651,7 +689,7 @@ def delivery_retract(
         try:
             found = _find_on_network(delivery)
         except NetworkUnreadable as error:
-            return _unreadable(delivery, error)
+            return _unreadable(delivery, error, now=now)
         evidence = what_was_found(delivery=delivery, found=found)
         _log(delivery, "publishing.delivery.looked", evidence=evidence)
         remote_ids += [p.remote_id for p in found if p.remote_id not in remote_ids]
@@ -661,6 +699,7 @@ def delivery_retract(
                 expected=Status.RETRACTING,
                 status=Status.CANCELLED,
                 outcome_unknown_since=None,
+                failed_looks=0,
                 reason=f"Never on the network: {evidence} "
                 f"Nothing to delete ({delivery.retract_reason})",
             )
@@ -672,6 +711,7 @@ def delivery_retract(
             expected=Status.RETRACTING,
             remote_id=remote_ids[0],
             remote_url=delivery.remote_url or (found[0].url if found else ""),
+            failed_looks=0,
         )
     if not remote_ids:
         _set(
@@ -912,6 +952,7 @@ def delivery_mark_sent(
                 remote_url=remote_url,
                 remote_id=remote_id,
                 outcome_unknown_since=None,
+                failed_looks=0,
                 sent_at=delivery.sent_at or timezone.now(),
                 reason="Marked sent by a member of staff who found it on the network.",
             )
@@ -961,6 +1002,7 @@ def delivery_mark_not_on_network(*, delivery: Delivery, user) -> Delivery:
         status=target,
         remote_id="",
         outcome_unknown_since=None,
+        failed_looks=0,
         reason=reason,
         **fields,
     ):
@@ -981,6 +1023,7 @@ def delivery_look_again(*, delivery: Delivery, user) -> Delivery:
             expected=Status.NEEDS_ATTENTION,
             status=target,
             outcome_unknown_since=delivery.outcome_unknown_since or now,
+            failed_looks=0,
             first_due_at=now,
             next_attempt_at=now,
             reason="Looking on the network again, as asked.",

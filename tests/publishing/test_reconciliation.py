@@ -194,10 +194,18 @@ def test_a_network_that_cannot_be_read_is_left_to_a_person_and_nothing_is_resent
     worker.drain()
     delivery = Delivery.objects.get(page=page)
 
+    # Looked at again with back-off while the network may answer later...
+    for looks in (1, 2):
+        retry_due(delivery, sweep, worker)
+        assert delivery.status == Delivery.Status.QUEUED
+        assert delivery.failed_looks == looks
+        assert "looking again at" in delivery.reason
+    # ...then a person decides, with the evidence: what to look for.
     retry_due(delivery, sweep, worker)
     assert delivery.status == Delivery.Status.NEEDS_ATTENTION
     assert "could not be read" in delivery.reason
-    assert delivery.link in delivery.reason  # the evidence: what to look for
+    assert "3 look(s) in a row" in delivery.reason
+    assert delivery.link in delivery.reason
     assert network.posts() == []
     # Time passes: nothing is sent without a person.
     sweep(now=timezone.now() + timedelta(hours=3))
