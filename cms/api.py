@@ -110,6 +110,17 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
         return queryset
 
 
+def _public_only(model):
+    """Items with public copies whose consent clears them today (C1, C2, issue 9).
+
+    Filtered by id so that a search can still run over the result: the search
+    backends accept only indexed fields in a search's filters, and ``id`` is one.
+    """
+    return model.objects.filter(id__in=model.objects.public().values("pk")).order_by(
+        "id"
+    )
+
+
 class PublicDocumentUrlField(Field):
     """A document's public copy (``download_url``): never ``/documents/<id>/<name>``."""
 
@@ -125,6 +136,15 @@ class PublicDocumentSerializer(BaseSerializer):
     download_url = PublicDocumentUrlField(read_only=True)
 
 
+class NoSearchFilter(BaseFilterBackend):
+    """``?search=`` is refused with a 400 where a search would read hidden fields."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" in request.GET:
+            raise BadRequestError("search is not available for images")
+        return queryset
+
+
 class SchoolImagesAPIViewSet(BaseAPIViewSet):
     """Only pictures a live, public page shows, as a parent sees them (issue 9).
 
@@ -135,7 +155,7 @@ class SchoolImagesAPIViewSet(BaseAPIViewSet):
     """
 
     base_serializer_class = ImageSerializer
-    filter_backends = [CheckedFieldsFilter, OrderingFilter]
+    filter_backends = [NoSearchFilter, CheckedFieldsFilter, OrderingFilter]
     body_fields = ["id"]
     meta_fields = ["type", "detail_url"]
     listing_default_fields = ["id", "type", "detail_url", "alt", "credit", "thumbnail"]
@@ -144,7 +164,7 @@ class SchoolImagesAPIViewSet(BaseAPIViewSet):
     model = get_image_model()
 
     def get_queryset(self):
-        return self.model.objects.public().order_by("id")
+        return _public_only(self.model)
 
 
 class SchoolDocumentsAPIViewSet(BaseAPIViewSet):
@@ -164,7 +184,7 @@ class SchoolDocumentsAPIViewSet(BaseAPIViewSet):
     model = get_document_model()
 
     def get_queryset(self):
-        return self.model.objects.public().order_by("id")
+        return _public_only(self.model)
 
 
 api_router = WagtailAPIRouter("wagtailapi")
