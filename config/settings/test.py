@@ -15,8 +15,8 @@ STORAGES["staticfiles"] = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 PUBLIC_MEDIA_ROOT = VAR_DIR / "test-public-media"
-STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT
-STORAGES["public_media"]["OPTIONS"]["location"] = PUBLIC_MEDIA_ROOT
+STORAGES["default"]["OPTIONS"]["location"] = str(MEDIA_ROOT)
+STORAGES["public_media"]["OPTIONS"]["location"] = str(PUBLIC_MEDIA_ROOT)
 WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 WAGTAILAPI_BASE_URL = SITE_URL
 

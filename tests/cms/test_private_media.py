@@ -132,7 +132,7 @@ def public_storage(settings, tmp_path):
         "public_media": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {
-                "location": tmp_path / "public-media",
+                "location": str(tmp_path / "public-media"),
                 "base_url": settings.PUBLIC_MEDIA_URL,
             },
         },
