@@ -34,8 +34,12 @@ class CleanImage:
     height: int
 
 
-def image_clean(content: bytes) -> CleanImage:
+def image_clean(content: bytes, *, max_side: int | None = None) -> CleanImage:
     """Return ``content`` upright and stripped of EXIF, XMP, IPTC and comments.
+
+    Args:
+        content: the picture's bytes (an original or a rendition).
+        max_side: if given, scale down (never up) to fit a square of this size.
 
     Animated pictures keep their first frame only: every frame would carry its own
     headers, and a school photo is never animated.
@@ -44,6 +48,8 @@ def image_clean(content: bytes) -> CleanImage:
         source_format = source.format if source.format in OUTPUT_FORMATS else "PNG"
         upright = ImageOps.exif_transpose(source)
         upright.load()
+        if max_side is not None:
+            upright.thumbnail((max_side, max_side))
         pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
         if upright.mode == "P":
             pixels.putpalette(upright.getpalette())

@@ -40,8 +40,8 @@ PUBLIC_STORAGE = "public_media"
 #: Every rendition the public templates and the API show. A filter used publicly
 #: must be listed here, or the public site shows no picture for it.
 PUBLIC_IMAGE_FILTERS = ("fill-600x400", "width-960", "width-1200")
-#: The size of the picture sent to a social network (X takes at most 5 MB).
-SHARING_FILTER = "max-2048x2048"
+#: The longest side of the picture sent to a social network (X takes at most 5 MB).
+SHARING_MAX_SIDE = 2048
 DOCUMENT_KEY = "document"
 
 
@@ -93,10 +93,13 @@ def public_document_url(document) -> str | None:
 
 
 def image_for_sharing(image) -> CleanImage:
-    """The picture sent to a social network: upright, no metadata (issue 9)."""
-    rendition = image.get_rendition(SHARING_FILTER)
-    with rendition.file.open("rb") as handle:
-        return image_clean(handle.read())
+    """The picture sent to a social network: upright, no metadata (issue 9).
+
+    Made from the original (Wagtail's renditions keep the camera's EXIF), at most
+    ``SHARING_MAX_SIDE`` pixels on a side.
+    """
+    with image.open_file() as handle:
+        return image_clean(handle.read(), max_side=SHARING_MAX_SIDE)
 
 
 def random_file_name(folder: str, extension: str) -> str:
