@@ -34,9 +34,11 @@ class WithdrawableMediaMixin:
 
     def _hidden(self, value, context=None) -> bool:
         item = value.get(self.media_field) if value else None
-        if item is None or not item.is_publishable_now:
-            return not (item is not None and staff_view((context or {}).get("request")))
-        return False
+        if item is None or item.is_withdrawn:
+            return True  # its files are gone, for staff too
+        if item.is_publishable_now:
+            return False
+        return not staff_view((context or {}).get("request"))
 
     def render(self, value, context=None):
         if self._hidden(value, context):

@@ -387,12 +387,6 @@ class NewsPage(Page):
     class Meta:
         ordering = ["-date", "-first_published_at"]
 
-    @property
-    def shown_listing_image(self) -> SchoolImage | None:
-        """The listing image, only while consent clears it for the website (C1)."""
-        image = self.listing_image
-        return image if image is not None and image.is_publishable_now else None
-
 
 class NoticeIndexPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

@@ -182,22 +182,19 @@ def _names(public_files: dict) -> list[str]:
     return [copy["name"] for copy in (public_files or {}).get("files", {}).values()]
 
 
-def media_sync(*, item, page=None, page_uses_item: bool = False) -> bool:
+def media_sync(
+    *, item, page_id: int | None = None, page_publishes_item: bool = False
+) -> bool:
     """Make ``item``'s public copies match the rule; returns whether it is public.
 
     Args:
         item: an image or document.
-        page: the page being saved or deleted now, whose use of ``item`` is given by
-            ``page_uses_item`` (the reference index may not have caught up with it).
-        page_uses_item: whether ``page``'s current content uses ``item``.
+        page_id: the page being saved or deleted now; the reference index may not
+            have caught up with it, so its use is given by ``page_publishes_item``.
+        page_publishes_item: whether that page is live, public and uses ``item``.
     """
     wanted = item.is_publishable_now and (
-        (
-            page_uses_item
-            and page is not None
-            and Page.objects.live().public().filter(pk=page.pk).exists()
-        )
-        or _other_live_public_pages_use(item, page_id=getattr(page, "pk", None))
+        page_publishes_item or _other_live_public_pages_use(item, page_id=page_id)
     )
     current = item.public_files or {}
     if wanted and current.get("source") == _source_key(item):
@@ -237,14 +234,23 @@ def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), se
     ``used_before`` is what the page's previous live content used, so media the
     page no longer shows are made private unless another live, public page uses them.
     """
-    exists = page.pk is not None and Page.objects.filter(pk=page.pk).exists()
+    public = (
+        page.pk is not None
+        and page.live
+        and Page.objects.live().public().filter(pk=page.pk).exists()
+    )
+    exists = public or Page.objects.filter(pk=page.pk).exists()
     used_now = media_used_by(page) if exists and page.live else (set(), set())
     for model, now, before in (
         (get_image_model(), used_now[0], used_before[0]),
         (get_document_model(), used_now[1], used_before[1]),
     ):
         for item in model.objects.filter(pk__in=now | before):
-            media_sync(item=item, page=page, page_uses_item=item.pk in now)
+            media_sync(
+                item=item,
+                page_id=page.pk,
+                page_publishes_item=public and item.pk in now,
+            )
 
 
 def public_media_reconcile() -> int:

@@ -34,7 +34,7 @@ def public_image(context, image, filter_spec: str, **attrs):
             **attrs,
         }
         return format_html("<img{}>", flatatt(attributes))
-    if staff_view(context.get("request")):
+    if not image.is_withdrawn and staff_view(context.get("request")):
         return image.get_rendition(filter_spec).img_tag(attrs)
     return ""
 
@@ -44,6 +44,6 @@ def public_document_url(context, document) -> str:
     if document is None:
         return ""
     url = _public_document_url(document)
-    if url is None and staff_view(context.get("request")):
+    if url is None and not document.is_withdrawn and staff_view(context.get("request")):
         return document.url
     return url or ""
