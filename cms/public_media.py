@@ -193,8 +193,10 @@ def media_sync(
             have caught up with it, so its use is given by ``page_publishes_item``.
         page_publishes_item: whether that page is live, public and uses ``item``.
     """
-    wanted = item.is_publishable_now and (
-        page_publishes_item or _other_live_public_pages_use(item, page_id=page_id)
+    wanted = (
+        item.is_publishable_now
+        and (page_publishes_item or _other_live_public_pages_use(item, page_id=page_id))
+        and not item.collection.get_view_restrictions().exists()  # login-only
     )
     current = item.public_files or {}
     if wanted and current.get("source") == _source_key(item):

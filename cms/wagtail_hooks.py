@@ -34,9 +34,12 @@ def register_public_document_links(features):
     features.register_link_type(PublicDocumentLinkHandler)
 
 
-@hooks.register("before_serve_document", order=-100)
+@hooks.register("before_serve_document", order=100)
 def serve_documents_only_through_public_pages(document, request):
     """``/documents/<id>/<name>``: staff get the file; visitors the public copy.
+
+    Runs after Wagtail's own check, so a document in a login-only collection still
+    sends a visitor to sign in.
 
     A visitor (or a signed-in user without the admin) is sent to the public copy
     when a live, public page links the document and its consent stands, and gets a

@@ -8,6 +8,7 @@ Each has a positive control: a consented photo on an approved page IS shown.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -502,3 +503,56 @@ def test_an_untagged_upload_is_never_given_public_copies(school):
         page.save_revision().publish()
     assert reload(image).public_files == {}
     assert stored_files(storages["public_media"]) == []
+
+
+def test_a_consent_end_date_hides_the_picture_on_the_day_without_any_job(
+    client, school
+):
+    learner = learner_with_consent("website")
+    record = learner.consent_records.get()
+    record.expires_on = timezone.localdate() + datetime.timedelta(days=30)
+    record.save()
+    image = photo(learner)
+    page = news(school.news_index, image=image)
+    assert reload(image).consent_cleared_until == record.expires_on
+    assert image_urls(client.get(page.url).content.decode())  # the control
+
+    # The stored end date has passed (the clock moved on; no job has run yet).
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    SchoolImage.objects.filter(pk=image.pk).update(consent_cleared_until=yesterday)
+
+    assert not image_urls(client.get(page.url).content.decode())
+    assert api(client, "/api/v2/images/")["items"] == []
+    assert api(client, f"/api/v2/pages/{page.pk}/")["listing_image"] is None
+    # The catch-up job then removes the copies themselves.
+    from cms.jobs import public_media_check
+
+    assert public_media_check() == 1
+    assert reload(image).public_files == {}
+
+
+def test_staff_see_pictures_of_login_only_pages_but_never_withdrawn_ones(
+    client, staff_client, school
+):
+    learner = learner_with_consent()
+    image = photo(learner)
+    page = news(school.news_index, live=False, image=image)
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    page.save_revision().publish()
+
+    staff_html = staff_client.get(page.url).content.decode()
+    assert 'src="/admin/media/images/' in staff_html
+    assert client.get(page.url).status_code == 302  # visitors are asked to sign in
+
+    consent_record(
+        learner=learner,
+        use="website",
+        given=False,
+        given_on=timezone.localdate(),
+        recorded_by="Office",
+    )
+    response = staff_client.get(page.url)
+    assert response.status_code == 200
+    assert "/admin/media/images/" not in response.content.decode()
