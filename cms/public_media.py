@@ -20,6 +20,7 @@ page shows an item only if it has copies and is publishable now, without a query
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
@@ -43,6 +46,9 @@ PUBLIC_IMAGE_FILTERS = ("fill-600x400", "width-960", "width-1200")
 #: The longest side of the picture sent to a social network (X takes at most 5 MB).
 SHARING_MAX_SIDE = 2048
 DOCUMENT_KEY = "document"
+#: A public file no item records is deleted once older than this (a publication in
+#: progress writes its copies before it records them).
+UNRECORDED_GRACE = datetime.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -198,21 +204,29 @@ def media_sync(
         and (page_publishes_item or _other_live_public_pages_use(item, page_id=page_id))
         and not item.collection.get_view_restrictions().exists()  # login-only
     )
-    current = item.public_files or {}
-    if wanted and current.get("source") == _source_key(item):
-        return True
-    if not wanted and not current:
-        return False
-    stale = _names(current)
-    if wanted:
-        is_image = isinstance(item, get_image_model())
-        files = _copy_image(item) if is_image else _copy_document(item)
-        public_files = {"source": _source_key(item), "files": files}
-    else:
-        public_files = {}
-    type(item).objects.filter(pk=item.pk).update(public_files=public_files)
-    item.public_files = public_files
-    for name in stale:
+    with transaction.atomic():
+        # Locked, so two publications at once never leave a copy nobody records.
+        current = (
+            type(item)
+            .objects.select_for_update()
+            .values_list("public_files", flat=True)
+            .get(pk=item.pk)
+        ) or {}
+        if wanted and current.get("source") == _source_key(item):
+            item.public_files = current
+            return True
+        if not wanted and not current:
+            item.public_files = {}
+            return False
+        if wanted:
+            is_image = isinstance(item, get_image_model())
+            files = _copy_image(item) if is_image else _copy_document(item)
+            public_files = {"source": _source_key(item), "files": files}
+        else:
+            public_files = {}
+        type(item).objects.filter(pk=item.pk).update(public_files=public_files)
+        item.public_files = public_files
+    for name in _names(current):
         _storage().delete(name)
     logger.info(
         "%s %s is %s",
@@ -255,16 +269,43 @@ def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), se
             )
 
 
-def public_media_reconcile() -> int:
+def public_media_reconcile(*, now: datetime.datetime | None = None) -> int:
     """Remove every public copy that should not exist any more; returns how many.
 
     The catch-up for changes no signal reports (a view restriction added to a live
-    page, a page unpublished by a queryset update, a consent end date passing).
-    It never makes copies for an item that had none: only publishing a page does.
+    page, a page unpublished by a queryset update, a consent end date passing), and
+    for files in the public storage that no item records (a crash between writing a
+    copy and recording it). It never makes copies for an item that had none: only
+    publishing a page does.
     """
     removed = 0
+    recorded: set[str] = set()
     for model in (get_image_model(), get_document_model()):
         for item in model.objects.exclude(public_files={}):
             if not media_sync(item=item):
                 removed += 1
+            recorded.update(_names(item.public_files))
+    removed += _unrecorded_files_delete(
+        recorded=recorded, before=(now or timezone.now()) - UNRECORDED_GRACE
+    )
     return removed
+
+
+def _unrecorded_files_delete(*, recorded: set[str], before) -> int:
+    """Delete public files no item records, once older than a publication takes."""
+    storage = _storage()
+    deleted = 0
+    for folder in ("images", "documents"):
+        if not storage.exists(folder):
+            continue
+        for file_name in storage.listdir(folder)[1]:
+            name = f"{folder}/{file_name}"
+            if name in recorded or storage.get_modified_time(name) > before:
+                continue
+            storage.delete(name)
+            deleted += 1
+            logger.warning(
+                "Deleted an unrecorded public file",
+                extra={"event": "public_media.unrecorded_deleted"},
+            )
+    return deleted

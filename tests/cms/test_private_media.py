@@ -23,7 +23,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from cms.jobs import public_media_check
 from cms.models import NewsPage, SchoolDocument, SchoolImage
+from cms.public_media import (
+    PUBLIC_IMAGE_FILTERS,
+    public_media_reconcile,
+    public_rendition,
+)
 from moderation.consent.rules import ConsentViolation
 from moderation.consent.services import consent_record
 from tests.factories import (
@@ -486,8 +492,6 @@ def test_rendering_reads_no_query_per_image(
 
 def test_only_listed_filters_are_public_and_the_rest_show_nothing(school):
     """A template asking for a size with no public copy shows nothing, not a leak."""
-    from cms.public_media import PUBLIC_IMAGE_FILTERS, public_rendition
-
     image = photo(learner_with_consent())
     news(school.news_index, image=image)
     image = reload(image)
@@ -525,8 +529,6 @@ def test_a_consent_end_date_hides_the_picture_on_the_day_without_any_job(
     assert api(client, "/api/v2/images/")["items"] == []
     assert api(client, f"/api/v2/pages/{page.pk}/")["listing_image"] is None
     # The catch-up job then removes the copies themselves.
-    from cms.jobs import public_media_check
-
     assert public_media_check() == 1
     assert reload(image).public_files == {}
 
@@ -556,3 +558,19 @@ def test_staff_see_pictures_of_login_only_pages_but_never_withdrawn_ones(
     response = staff_client.get(page.url)
     assert response.status_code == 200
     assert "/admin/media/images/" not in response.content.decode()
+
+
+def test_the_check_deletes_public_files_that_no_item_records(school):
+    """A crash between writing a copy and recording it leaves no public file."""
+    storage = storages["public_media"]
+    image = photo(learner_with_consent())
+    news(school.news_index, image=image)
+    recorded = {copy["name"] for copy in reload(image).public_files["files"].values()}
+    stray = storage.save("images/left-by-a-crash.jpg", camera_file())
+
+    public_media_check()  # the stray file is newer than a publication takes
+    assert storage.exists(stray)
+    later = timezone.now() + datetime.timedelta(minutes=11)
+    assert public_media_reconcile(now=later) == 1
+    assert not storage.exists(stray)
+    assert all(storage.exists(name) for name in recorded)  # the control
