@@ -7,7 +7,9 @@ rules clear it today (``is_publishable_now``). Then, and only then, it has *publ
 copies* in the ``public_media`` storage:
 
 - for an image, one file per rendition the public site and API show
-  (``PUBLIC_IMAGE_FILTERS``), upright and with all metadata stripped;
+  (``PUBLIC_IMAGE_FILTERS``), upright and with all metadata stripped; each size the
+  templates show comes in two or three widths (``RESPONSIVE_WIDTHS``) so a phone
+  picks a small file from ``srcset`` (issue 16);
 - for a document, a copy of the file.
 
 Each copy has a random name (no uploaded file name, learner name or sequential id),
@@ -40,9 +42,27 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_STORAGE = "public_media"
 
+#: The widths each size the templates show is offered in (``srcset``), smallest
+#: first: a phone's 358 px slot takes the smallest instead of the 960 px picture.
+RESPONSIVE_WIDTHS = {
+    "fill-600x400": ("fill-360x240", "fill-600x400"),
+    "width-960": ("width-400", "width-720", "width-960"),
+}
+#: The layout slot each size fills (``sizes``), matching site.css: an article is at
+#: most 44rem wide, cards fill the phone, then two and three columns.
+RESPONSIVE_SIZES = {
+    "fill-600x400": (
+        "(max-width: 40rem) calc(100vw - 2rem), (max-width: 60rem) 50vw, 22rem"
+    ),
+    "width-960": "(max-width: 46rem) calc(100vw - 2rem), 44rem",
+}
 #: Every rendition the public templates and the API show. A filter used publicly
 #: must be listed here, or the public site shows no picture for it.
-PUBLIC_IMAGE_FILTERS = ("fill-600x400", "width-960", "width-1200")
+PUBLIC_IMAGE_FILTERS = tuple(
+    dict.fromkeys(
+        [*(w for widths in RESPONSIVE_WIDTHS.values() for w in widths), "width-1200"]
+    )
+)
 #: The longest side of the picture sent to a social network (X takes at most 5 MB).
 SHARING_MAX_SIDE = 2048
 DOCUMENT_KEY = "document"
@@ -88,6 +108,21 @@ def public_rendition(image, filter_spec: str) -> PublicRendition | None:
         height=copy["height"],
         alt=image.default_alt_text,
     )
+
+
+def public_srcset(image, filter_spec: str) -> str:
+    """``srcset`` for ``image`` shown at ``filter_spec``: each public width, or "".
+
+    Widths whose copy is missing (made before this size existed, until the check
+    makes them again) are left out; the ``src`` still works alone. No query.
+    """
+    candidates: dict[int, str] = {}
+    for width_spec in RESPONSIVE_WIDTHS.get(filter_spec, ()):
+        rendition = public_rendition(image, width_spec)
+        # A small original gives the same width twice: offer it once.
+        if rendition is not None and rendition.width not in candidates:
+            candidates[rendition.width] = f"{rendition.url} {rendition.width}w"
+    return ", ".join(candidates.values()) if len(candidates) > 1 else ""
 
 
 def public_document_url(document) -> str | None:
@@ -154,8 +189,11 @@ def _other_live_public_pages_use(item, *, page_id: int | None) -> bool:
 
 
 def _source_key(item) -> str:
-    """Changes when the file is replaced, so the copies are made again."""
-    return f"{item.file.name}:{getattr(item, 'file_hash', '')}"
+    """Changes when the file is replaced or the sizes change: copies are made again."""
+    key = f"{item.file.name}:{getattr(item, 'file_hash', '')}"
+    if isinstance(item, get_image_model()):
+        key += ":" + ",".join(PUBLIC_IMAGE_FILTERS)
+    return key
 
 
 def _copy_image(image) -> dict:

@@ -1,7 +1,8 @@
 """Template tags that show media as the public copies (issue 9).
 
 ``{% public_image image "fill-600x400" alt="" loading="lazy" %}`` renders the
-public copy at that size, or nothing: an image shows only while the consent rules
+public copy at that size with ``srcset``/``sizes`` for its smaller widths (a phone
+downloads the small one), or nothing: an image shows only while the consent rules
 clear it and a live, public page made it public. Staff signed in with the second
 factor (previewing a draft, or a login-only page) see the private rendition instead.
 ``{% public_document_url document as url %}`` does the same for a document link.
@@ -13,8 +14,8 @@ from django import template
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 
+from cms.public_media import RESPONSIVE_SIZES, public_rendition, public_srcset
 from cms.public_media import public_document_url as _public_document_url
-from cms.public_media import public_rendition
 from cms.staff_view import staff_view
 
 register = template.Library()
@@ -31,8 +32,12 @@ def public_image(context, image, filter_spec: str, **attrs):
             "width": rendition.width,
             "height": rendition.height,
             "alt": rendition.alt,
-            **attrs,
         }
+        srcset = public_srcset(image, filter_spec)
+        if srcset:
+            attributes["srcset"] = srcset
+            attributes["sizes"] = RESPONSIVE_SIZES[filter_spec]
+        attributes.update(attrs)
         return format_html("<img{}>", flatatt(attributes))
     if not image.is_withdrawn and staff_view(context.get("request")):
         return image.get_rendition(filter_spec).img_tag(attrs)
