@@ -1,0 +1,103 @@
+"""What the staff journeys share: signing in for real, public copies, screenshots.
+
+``sign_in`` goes through Wagtail's sign-in screen and the second-factor screen with
+the code the person's authenticator app would show now (from the device's secret),
+exactly as a member of staff does; nothing bypasses the gate.
+
+``serve_public_copies`` answers /media/public/ for a browser context as nginx does in
+production (the test server runs with DEBUG off and serves no media): the file from
+the ``public_media`` storage, or 404.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.storage import storages
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import UserFactory
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "journeys"
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PASSWORD = "correct horse battery staple"  # noqa: S105 (a test user's password)
+
+
+def staff_member(username: str, *roles: str, **fields):
+    """A member of staff in ``roles`` with a confirmed authenticator app."""
+    user = UserFactory(username=username, email=f"{username}@school.example", **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+def code_now(user, *, after: str | None = None) -> str:
+    """The 6-digit code ``user``'s app shows now; a fresh one if ``after`` was used.
+
+    A code is accepted once (replay protection), so a second code in the same
+    30-second step waits for the next step, as a person would.
+    """
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    while True:
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        code = f"{totp.token():0{device.digits}d}"
+        device.refresh_from_db()
+        if code != after and totp.t() > device.last_t:
+            return code
+        time.sleep(1)
+
+
+def sign_in(page, live_server, user, *, next_path: str = "/admin/") -> str:
+    """Password, then code, through the real screens; returns the code used."""
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    code = code_now(user)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_path}**")
+    return code
+
+
+def serve_public_copies(context) -> None:
+    """Serve /media/public/ from the public storage, as nginx does, else 404."""
+    storage = storages["public_media"]
+
+    def answer(route):
+        path = route.request.url.split(settings.PUBLIC_MEDIA_URL, 1)[1].split("?")[0]
+        if not storage.exists(path):
+            route.fulfill(status=404, body="Not found")
+            return
+        with storage.open(path, "rb") as handle:
+            body = handle.read()
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        route.fulfill(status=200, body=body, content_type=kind)
+
+    context.route(f"**{settings.PUBLIC_MEDIA_URL}**", answer)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def wait_for(condition, *, seconds: float = 60.0):
+    """Poll until ``condition()`` is truthy: the worker runs in another process."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return result
