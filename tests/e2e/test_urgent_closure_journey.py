@@ -1,0 +1,138 @@
+"""An urgent closure drafted and approved on phones is first everywhere (issue 16).
+
+At 06:30 the office drafts "School closed today" on a phone (390x844): the notice,
+pinned, with a post for each of the school's accounts, submitted for approval. The
+head, also on a phone, signs in with a code, reviews it and approves it with a fresh
+code. The real worker posts it to X and Facebook once each, and a parent on a phone
+finds the closure first on every public page type.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from wagtail.models import Site
+
+from moderation.roles import APPROVERS, EDITORS, SENIOR_LEADERSHIP
+from publishing.models import Delivery
+from tests.e2e.journey_kit import PHONE, code_now, shot, sign_in, staff_member, wait_for
+from tests.factories import NewsPageFactory, StandardPageFactory
+from tests.school_site import build_school_site, pinned_notice
+
+CLOSURE = "School closed today: snow"
+
+
+@pytest.fixture
+def school_before_dawn(back_office, live_server, x_account, facebook_account):
+    school = build_school_site(
+        Site.objects.get(is_default_site=True).root_page.specific
+    )
+    # Already in the band: the closure must come before it, not merely appear.
+    pinned_notice(school.notices, "Parents' evening moved to Thursday", kind="general")
+    news = NewsPageFactory(parent=school.news_index, title="Library reopens")
+    standard = StandardPageFactory(parent=school.home, title="Uniform", slug="uniform")
+    return school, news, standard
+
+
+def local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def test_an_urgent_closure_from_phones_is_first_everywhere_and_on_both_networks(
+    live_server, school_before_dawn, browser, x_emulator, facebook_emulator,
+    back_office, x_account, facebook_account,
+):  # fmt: skip
+    school, news, standard = school_before_dawn
+    office = staff_member("office", EDITORS, first_name="Olu", last_name="Adeyemi")
+    head = staff_member(
+        "head", SENIOR_LEADERSHIP, APPROVERS, first_name="Hana", last_name="Ali"
+    )
+    now = timezone.now()
+
+    # The office drafts the closure on a phone.
+    phone = browser.new_context(**PHONE).new_page()
+    add_notice = f"/admin/pages/add/cms/noticepage/{school.notices.pk}/"
+    sign_in(phone, live_server, office, next_path=add_notice)
+    phone.get_by_role("textbox", name=re.compile("^Title")).fill(CLOSURE)
+    phone.get_by_role("combobox", name=re.compile("^Kind")).select_option(
+        label="School closure"
+    )
+    # Draftail's editable area (rich text) has no label of its own.
+    message = phone.locator('[data-contentpath="message"] [contenteditable="true"]')
+    message.click()
+    message.type("Heavy snow overnight: the school is closed all day.")
+    phone.get_by_role("textbox", name=re.compile("^Valid from")).fill(
+        local(now - datetime.timedelta(minutes=30))
+    )
+    phone.get_by_role("textbox", name=re.compile("^Valid until")).fill(
+        local(now + datetime.timedelta(hours=10))
+    )
+    phone.get_by_role("checkbox", name=re.compile("^Pinned")).check()
+    for number, account in enumerate((x_account, facebook_account)):
+        phone.get_by_role("button", name="Post to an account").click()
+        phone.locator(f"#id_social_posts-{number}-account").select_option(
+            str(account.pk)
+        )
+        phone.locator(f"#id_social_posts-{number}-text").fill(
+            "Snow: the school is closed today. Stay safe!"
+        )
+    shot(phone, "closure-1-drafted-on-a-phone")
+    phone.get_by_role("button", name="More actions").click()
+    phone.get_by_role("button", name=re.compile("^Submit")).first.click()
+    phone.wait_for_load_state("networkidle")
+    shot(phone, "closure-2-submitted")
+
+    # The head approves it on a phone, with a fresh code.
+    from cms.models import NoticePage
+
+    notice = NoticePage.objects.get(title=CLOSURE)
+    task_state = notice.current_workflow_task_state
+    assert task_state is not None, "the closure was not submitted for approval"
+    review = f"/admin/moderation/review/{task_state.pk}/"
+    head_phone = browser.new_context(**PHONE).new_page()
+    used = sign_in(head_phone, live_server, head, next_path=review)
+    assert head_phone.get_by_text("Snow: the school is closed today").first.is_visible()
+    shot(head_phone, "closure-3-review-on-a-phone")
+    code_field = head_phone.get_by_label(re.compile("Code"))
+    if code_field.count():
+        code_field.fill(code_now(head, after=used))
+    head_phone.get_by_role("button", name="Approve and publish").click()
+    head_phone.wait_for_load_state("networkidle")
+    shot(head_phone, "closure-4-approved")
+
+    sent = wait_for(
+        lambda: (
+            Delivery.objects.filter(page=notice, status=Delivery.Status.SENT).count()
+            == 2
+        )
+    )
+    assert sent, back_office.log("worker")
+    [tweet] = x_emulator.state()["posts"]
+    [facebook_post] = facebook_emulator.state()["posts"]
+    assert "closed today" in tweet["text"] and "closed today" in facebook_post["text"]
+
+    # A parent on a phone: the closure comes first on every public page type.
+    notice.refresh_from_db()
+    parent = browser.new_context(**PHONE).new_page()
+    paths = {
+        "home": "/",
+        "news-index": school.news_index.url,
+        "news-page": news.url,
+        "notices": school.notices.url,
+        "notice": notice.url,
+        "standard-page": standard.url,
+        "social-media": school.social_media.url,
+        "search": "/search/?q=snow",
+        "term-dates": "/term-dates/",
+        "not-found": "/no-such-page/",
+    }
+    for name, path in paths.items():
+        parent.goto(live_server.url + path)
+        first = parent.locator("main").locator("p, h1, h2, li, a, strong").first
+        assert CLOSURE in first.inner_text(), name
+        band = parent.get_by_role("region", name="Important notices").inner_text()
+        assert band.index(CLOSURE) < band.index("Parents' evening moved"), name
+        shot(parent, f"closure-5-parent-{name}")
