@@ -104,6 +104,7 @@ class ConsentTaggedMedia(models.Model):
     )
     copyright_holder = models.CharField(
         max_length=255,
+        blank=True,  # a draft may be saved without; publication needs it (C6)
         default=school_copyright_holder,
         help_text="Who owns the copyright: the school, unless someone else took or "
         "made it",
