@@ -68,9 +68,9 @@ def media_earlier_copies(item) -> list[tuple[object, str]]:
 def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
     """Give ``item`` the learners and withdrawal of every earlier copy; record it.
 
-    Idempotent: called after every save that brings a new file, and again after an
-    admin form has saved its learners (which would otherwise replace the inherited
-    ones). Returns the matches newly found.
+    Called after every save that brings a new file, and again after an admin form
+    has saved its learners (which would otherwise replace the inherited ones); a
+    second call records nothing twice. Returns the matches newly found.
     """
     content_type = ContentType.objects.get_for_model(type(item))
     known = MediaMatch.objects.filter(content_type=content_type, item_id=item.pk)

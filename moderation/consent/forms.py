@@ -101,10 +101,12 @@ class ConsentTaggingMixin:
 
     def save(self, commit=True):
         item = super().save(commit=commit)
-        if commit:
-            # After the learners are saved: a copy of an earlier picture keeps its
-            # learners and withdrawal whatever the form said.
+        if commit and getattr(item, "fingerprint_changed", False):
+            # A new file, after the form saved its learners: a copy of an earlier
+            # picture keeps that picture's learners and withdrawal whatever the form
+            # said. (Later edits are judged by the live-media rule instead.)
             media_inherit_from_copies(item=item, user=self.editing_user)
+        if commit:
             if self.loosened:
                 log(
                     instance=item,
