@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
+from wagtail.models import Collection
 
 from cms import models as cms_models
 
@@ -50,6 +51,8 @@ class ImageFactory(wagtail_factories.ImageFactory):
     file = factory.Sequence(
         lambda n: ContentFile(distinct_picture(n), name=f"picture{n}.png")
     )
+    # The school's one collection, where staff's image permissions are granted.
+    collection = factory.LazyFunction(Collection.get_first_root_node)
 
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
@@ -61,6 +64,7 @@ class DocumentFactory(wagtail_factories.DocumentFactory):
     file = factory.Sequence(
         lambda n: ContentFile(f"Newsletter {n}\n".encode(), name=f"letter{n}.txt")
     )
+    collection = factory.LazyFunction(Collection.get_first_root_node)
 
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):
