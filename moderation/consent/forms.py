@@ -100,8 +100,9 @@ class ConsentTaggingMixin:
             )
 
     def save(self, commit=True):
+        new_file = self.instance.pk is None or "file" in self.changed_data
         item = super().save(commit=commit)
-        if commit and getattr(item, "fingerprint_changed", False):
+        if commit and new_file:
             # A new file, after the form saved its learners: a copy of an earlier
             # picture keeps that picture's learners and withdrawal whatever the form
             # said. (Later edits are judged by the live-media rule instead.)

@@ -98,14 +98,19 @@ def withdrawn(db):
     ids=["same file", "resized and re-encoded"],
 )
 def test_a_withdrawn_photo_uploaded_again_is_withdrawn_and_keeps_its_learners(
-    client, withdrawn, mailoutbox, data, name
+    client, withdrawn, mailoutbox, data, name, django_capture_on_commit_callbacks
 ):
     officer = staff(SAFEGUARDING, email="dsl@school.example")
     assert withdrawn["original"].is_withdrawn
     login_verified(client, staff(EDITORS))
-    copy = upload(
-        client, data, name=name, title="Sports day again", no_identifiable_learners="on"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = upload(
+            client,
+            data,
+            name=name,
+            title="Sports day again",
+            no_identifiable_learners="on",
+        )
     assert copy.is_withdrawn
     assert list(copy.learners.all()) == [withdrawn["amy"]]
     assert not copy.no_identifiable_learners

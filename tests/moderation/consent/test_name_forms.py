@@ -90,6 +90,10 @@ def test_a_first_name_alone_passes(news_index, amelia, text):
     assert codes(page) == []
 
 
+def declared_document(title):
+    return DocumentFactory(title=title, no_identifiable_learners=True)
+
+
 def published_with(news_index, learner, where: str, text: str):
     """A page with the learner's photo and ``text`` in one published place."""
     image_fields = {}
@@ -105,9 +109,7 @@ def published_with(news_index, learner, where: str, text: str):
         image.tags.add(text)
     body = [("image", {"image": image, "caption": ""})]
     if where == "document title":
-        body.append(
-            ("document", {"document": DocumentFactory(title=text), "link_text": "PDF"})
-        )
+        body.append(("document", {"document": declared_document(text), "title": "PDF"}))
     return NewsPageFactory(parent=news_index, live=False, body=body, **page_fields)
 
 
