@@ -47,6 +47,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moderation.models import ConsentRecord, ConsentUse, Learner
+from moderation.signals import consent_withdrawn
 
 from .cascade import consent_cascade
 from .rules import USE_WORDS
@@ -476,6 +477,9 @@ def _cascade(learners, *, withdrawn, barred, left, user) -> int:
     for external_id in sorted(set(withdrawn) | barred | left):
         learner = learners[external_id]
         if learner.pk not in pictured:
+            uses = set(withdrawn.get(external_id, []))
+            if external_id in barred or external_id in left or uses - {PRESS}:
+                _tell_the_ledger(learner)
             continue
         if external_id in barred or external_id in left:
             reason = DO_NOT_PUBLISH if external_id in barred else LEFT_SCHOOL
@@ -499,7 +503,11 @@ def _cascade_expired(learners, *, expired, user) -> int:
     cascades = 0
     for external_id in sorted(expired):
         learner = learners[external_id]
-        if learner.pk not in pictured or learner.do_not_publish:
+        if learner.do_not_publish:
+            continue
+        if learner.pk not in pictured:
+            if any(use != ConsentUse.PRESS for use, _ in expired[external_id]):
+                _tell_the_ledger(learner)
             continue
         for use, expired_on in expired[external_id]:
             consent_cascade(
@@ -510,3 +518,21 @@ def _cascade_expired(learners, *, expired, user) -> int:
             )
             cascades += 1
     return cascades
+
+
+PRESS = ConsentUse.PRESS.value
+
+
+def _tell_the_ledger(learner: Learner) -> None:
+    """A learner no image is tagged with now may still be in posts sent earlier.
+
+    The full cascade (and its emails) is for learners pictured in the library; the
+    signal alone lets publishing take down any post its ledger says pictured them.
+    """
+    consent_withdrawn.send(
+        sender=Learner,
+        image_ids=[],
+        document_ids=[],
+        learner_id=learner.pk,
+        reason="consent ended",
+    )
