@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
@@ -42,6 +43,8 @@ def plain_words(text: str) -> str:
     Camel case is split before the case is lowered, then all punctuation and
     whitespace of any kind becomes one space.
     """
+    if text.isascii() and text.isalpha() and text[1:].islower():
+        return f" {text.lower()} "  # most names: one plain word already
     text = fold(text)
     text = _CAMEL.sub(" ", text)
     text = _LETTER_DIGIT.sub(" ", text)
@@ -58,7 +61,7 @@ def plain_text(texts) -> str:
 class NameForms:
     """The plain strings that mean a learner is named in full."""
 
-    surname_word: str  # the cheap first test: no surname, no full name
+    surname_word: str  # the cheap first test: its longest word missing, no full name
     forms: tuple[str, ...]
 
     def found_in(self, plain: str) -> bool:
@@ -74,6 +77,11 @@ def name_forms(*, first_names: list[str], last_name: str) -> NameForms:
         first_names: the legal first name and the known-as name (blank ones ignored).
         last_name: the surname; a double-barrelled one in any of its joined forms.
     """
+    return _name_forms(tuple(first_names), last_name)
+
+
+@lru_cache(maxsize=16_384)  # a register's names, reused by every check
+def _name_forms(first_names: tuple[str, ...], last_name: str) -> NameForms:
     last = plain_words(last_name).strip()
     forms: set[str] = set()
     for first_name in first_names:
@@ -84,5 +92,5 @@ def name_forms(*, first_names: list[str], last_name: str) -> NameForms:
             forms.add(f" {pair[0]} {pair[1]} ")  # words in a row, any separator
             joined = "".join(pair).replace(" ", "")
             forms.add(f" {joined} ")  # run together: #ameliajones, @jonesamelia
-    surname_word = last.split()[-1] if last else "\x00"
+    surname_word = max(last.split(), key=len) if last else "\x00"
     return NameForms(surname_word=surname_word, forms=tuple(sorted(forms)))
