@@ -1,6 +1,7 @@
 """factory_boy / wagtail-factories factories for the whole suite."""
 
 import io
+import itertools
 import random
 
 import factory
@@ -42,15 +43,28 @@ def distinct_picture(seed: int, *, size=(64, 48), image_format="PNG") -> bytes:
     return buffer.getvalue()
 
 
+class DistinctImageField(factory.django.ImageField):
+    """factory_boy's image field (``file__width=...`` still works), each one unlike
+    every other: see ``distinct_picture``."""
+
+    seeds = itertools.count(1)
+
+    def _make_data(self, params):
+        width = params.get("width", 100)
+        return distinct_picture(
+            next(self.seeds),
+            size=(width, params.get("height", width)),
+            image_format=params.get("format", "JPEG"),
+        )
+
+
 class ImageFactory(wagtail_factories.ImageFactory):
     """An untagged image (usable in drafts only); see ``tagged_image``."""
 
     class Meta:
         model = cms_models.SchoolImage
 
-    file = factory.Sequence(
-        lambda n: ContentFile(distinct_picture(n), name=f"picture{n}.png")
-    )
+    file = DistinctImageField()
     # The school's one collection, where staff's image permissions are granted.
     collection = factory.LazyFunction(Collection.get_first_root_node)
 

@@ -176,6 +176,23 @@ def test_a_document_needs_its_copyright_holder_too(news_index):
     assert refusal(news_index, letter, as_document=True) == []
 
 
+def test_another_holders_document_shows_its_credit_on_the_page(client, news_index):
+    letter = DocumentFactory(
+        title="Road safety leaflet",
+        no_identifiable_learners=True,
+        copyright_holder="County Council",
+        credit="Leaflet: County Council road safety team",
+    )
+    page = NewsPageFactory(
+        parent=news_index,
+        live=False,
+        body=[("document", {"document": letter, "title": "Leaflet"})],
+    )
+    page.save_revision().publish()
+    content = client.get(page.url).content.decode()
+    assert "Leaflet: County Council road safety team" in content
+
+
 def test_publishing_in_the_admin_without_a_copyright_holder_is_refused(
     client, news_index
 ):

@@ -72,7 +72,7 @@ def edit_form(client, photo):
 
 def replacement_file():
     return SimpleUploadedFile(
-        "new.png", distinct_picture(99_999), content_type="image/png"
+        "new.png", distinct_picture(1_000_099_999), content_type="image/png"
     )
 
 

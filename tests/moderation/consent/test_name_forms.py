@@ -99,7 +99,9 @@ def published_with(news_index, learner, where: str, text: str):
     image_fields = {}
     page_fields = {"summary": "A great day."}
     if where == "file name":
-        image_fields["file"] = ContentFile(distinct_picture(7), name=f"{text}.png")
+        image_fields["file"] = ContentFile(
+            distinct_picture(1_000_000_007), name=f"{text}.png"
+        )
     elif where in ("credit", "title", "description"):
         image_fields[where] = text
     elif where in ("slug", "search_description", "seo_title"):
