@@ -7,7 +7,6 @@ import random
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 from wagtail.models import Collection
@@ -58,6 +57,18 @@ class DistinctImageField(factory.django.ImageField):
         )
 
 
+class DistinctFileField(factory.django.FileField):
+    """factory_boy's file field (``file__data=...`` still works); by default each
+    file's bytes differ from every other's."""
+
+    numbers = itertools.count(1)
+
+    def _make_data(self, params):
+        if "data" in params:
+            return params["data"]
+        return f"Newsletter {next(self.numbers)}\n".encode()
+
+
 class ImageFactory(wagtail_factories.ImageFactory):
     """An untagged image (usable in drafts only); see ``tagged_image``."""
 
@@ -75,9 +86,7 @@ class DocumentFactory(wagtail_factories.DocumentFactory):
     class Meta:
         model = cms_models.SchoolDocument
 
-    file = factory.Sequence(
-        lambda n: ContentFile(f"Newsletter {n}\n".encode(), name=f"letter{n}.txt")
-    )
+    file = DistinctFileField(filename="letter.txt")
     collection = factory.LazyFunction(Collection.get_first_root_node)
 
 
