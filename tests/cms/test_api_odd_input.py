@@ -17,9 +17,7 @@ def published(school):
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_an_offset_beyond_any_table_is_a_400(client, published, endpoint):
-    response = client.get(
-        f"/api/v2/{endpoint}/", {"offset": "99999999999999999999999"}
-    )
+    response = client.get(f"/api/v2/{endpoint}/", {"offset": "99999999999999999999999"})
 
     assert response.status_code == 400
     assert "offset" in response.json()["message"]
