@@ -190,7 +190,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Email ----------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
+# Every email goes through cms.mail (one subject rule; a failure is kept and retried,
+# never raised); it hands each message to the real backend named here.
+EMAIL_BACKEND = "cms.mail.RecordingEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
