@@ -68,7 +68,13 @@ def second_factor_accept(
 
     Sets django-otp's device in the session and the step-up time (the shared
     ``otp_verified_at`` key), so a sign-in code also counts as a fresh step-up.
+    The session gets a new id, as at the password step (ASVS V7.2.4): an id seen
+    before the second factor (on a shared computer, in a log) is worth nothing after.
     """
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    staff_session_forget(session_key=old_key)
+    staff_session_track(request=request, user=request.user)
     otp_login(request, device)
     step_up_mark_verified(request)
     audit.two_factor_log(action=action, subject=request.user, request=request)
