@@ -21,7 +21,9 @@ def authority_rank(user: AbstractBaseUser) -> int:
     return 1
 
 
-def may_reset_second_factor(*, actor: AbstractBaseUser, target: AbstractBaseUser) -> bool:
+def may_reset_second_factor(
+    *, actor: AbstractBaseUser, target: AbstractBaseUser
+) -> bool:
     """A senior leader resets the factor of nobody with more rights than their own.
 
     A reset lets whoever next signs in with the target's password enrol a new app:
