@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Forged or damaged admin forms: a 400 saying nothing was saved, not a 500.
     "cms.admin_input.MalformedAdminPostMiddleware",
+    # Deleting images and documents needs the delete permission itself.
+    "cms.media_deletion.MediaDeletionGuardMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

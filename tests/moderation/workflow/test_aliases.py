@@ -1,4 +1,4 @@
-"""An alias shows a live page at a new address at once: refused, like publishing (P1)."""
+"""An alias shows a live page at a new address at once: refused like publishing (P1)."""
 
 from django.urls import reverse
 from wagtail.models import Page
