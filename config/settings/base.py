@@ -328,3 +328,6 @@ MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
 )
 # Logs decisions Wagtail's own workflow endpoints refuse (never changes a response).
 MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]
+# Making a live staff-only page public is publishing it: refused (unpublish, then
+# submit for moderation).
+MIDDLEWARE += ["moderation.workflow.privacy.PrivacyWideningGuardMiddleware"]
