@@ -32,3 +32,7 @@ STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
 }
+
+# Backup codes are hashed with PBKDF2 (moderation.two_factor.backup_codes); few
+# iterations keep the suite fast, as the fast password hasher does.
+OTP_BACKUP_CODE_HASH_ITERATIONS = 1_000

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, selectors, services
 from .forms import OneTimeCodeForm
+from .models import BackupCodeDevice
 from .pending import pending_action_label, pending_post_take
 from .permissions import is_senior_leader, may_reset_second_factor
 from .step_up import is_step_up_fresh, step_up_redirect, step_up_seconds
@@ -207,7 +207,7 @@ def devices(request: HttpRequest) -> HttpResponse:
             "form": form,
             "app": app,
             "backup_codes_left": selectors.backup_codes_left(user=request.user),
-            "has_backup_device": StaticDevice.objects.filter(
+            "has_backup_device": BackupCodeDevice.objects.filter(
                 user=request.user
             ).exists(),
         },

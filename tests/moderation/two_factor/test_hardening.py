@@ -140,3 +140,49 @@ def test_no_one_reads_or_adds_devices_in_djangos_admin(path):
     assert response.status_code == 404
     # Positive control: the rest of Django's admin still opens for the superuser.
     assert client.get("/admin/django/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_backup_codes_are_stored_only_as_salted_hashes(enrolled_editor):
+    editor, _ = enrolled_editor
+    from moderation.two_factor.models import BackupCode
+    from moderation.two_factor.services import backup_codes_regenerate
+
+    codes = backup_codes_regenerate(user=editor)
+
+    stored = list(BackupCode.objects.values_list("code_hash", flat=True))
+    assert len(stored) == 10
+    for code in codes:
+        assert not any(code in code_hash for code_hash in stored)
+    assert all(code_hash.startswith("pbkdf2_sha256$") for code_hash in stored)
+    assert len({code_hash.split("$")[2] for code_hash in stored}) == 10  # own salt
+    # Positive control: a printed code still signs in, once.
+    client = Client()
+    client.post(LOGIN, {"username": editor.username, "password": PASSWORD})
+    assert client.post(VERIFY, {"otp_token": codes[0]}).status_code == 302
+    assert BackupCode.objects.count() == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_clear_codes_are_hashed_by_the_migration(editor):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    executor = MigrationExecutor(connection)
+    before = [("two_factor", "0002_senior_leadership_admin_access")]
+    after = [("two_factor", "0003_backup_codes_hashed")]
+    executor.migrate(before)
+    executor.loader.build_graph()
+    static = StaticDevice.objects.create(user=editor, name="Backup codes")
+    static.token_set.create(token="abcd2345")
+
+    executor.migrate(after)
+
+    from moderation.two_factor.models import BackupCodeDevice
+
+    assert not StaticDevice.objects.filter(user=editor).exists()
+    device = BackupCodeDevice.objects.get(user=editor)
+    assert "abcd2345" not in device.codes.get().code_hash
+    assert device.verify_token("abcd2345")
+    assert not device.verify_token("abcd2345")

@@ -10,12 +10,11 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
 from moderation.two_factor import audit
-from moderation.two_factor.models import StaffSession
+from moderation.two_factor.models import BackupCodeDevice, StaffSession
 from moderation.two_factor.services import (
     LAST_SEEN_SESSION_KEY,
     SIGNED_IN_AT_SESSION_KEY,
@@ -147,7 +146,7 @@ def test_signing_in_again_does_not_end_other_sessions(editor):
 def test_senior_leader_resets_a_second_factor(editor, senior_leader):
     victim_browser, head_browser = Client(), Client()
     login_verified(victim_browser, editor)
-    StaticDevice.objects.create(user=editor, name="Backup codes")
+    BackupCodeDevice.objects.create(user=editor, name="Backup codes")
     login_verified(head_browser, senior_leader)
     url = reverse("two_factor:reset", args=(editor.pk,))
 
@@ -157,7 +156,7 @@ def test_senior_leader_resets_a_second_factor(editor, senior_leader):
     assert response["Location"] == reverse("two_factor:staff")
     assert signed_out(victim_browser)
     assert not TOTPDevice.objects.filter(user=editor).exists()
-    assert not StaticDevice.objects.filter(user=editor).exists()
+    assert not BackupCodeDevice.objects.filter(user=editor).exists()
     assert mail.outbox[0].to == [editor.email]
     assert "reset the two-factor" in mail.outbox[0].body
     entry = ModelLogEntry.objects.get(action=audit.RESET)
