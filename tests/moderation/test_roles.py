@@ -127,3 +127,16 @@ def test_only_the_administrator_manages_staff_and_roles():
         assert response.status_code in (302, 403), role
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
     assert signed_in(admin).get(reverse("wagtailusers_users:index")).status_code == 200
+
+
+def test_an_editor_cannot_bulk_delete_images():
+    editor = member(EDITORS)
+    image = ImageFactory(
+        uploaded_by_user=editor, collection=Collection.get_first_root_node()
+    )
+    url = reverse("wagtail_bulk_action", args=("cms", "schoolimage", "delete"))
+
+    response = signed_in(editor).post(f"{url}?id={image.pk}", follow=True)
+
+    assert "are not deleted here" in response.content.decode()
+    assert get_image_model().objects.filter(pk=image.pk).exists()
