@@ -36,3 +36,13 @@ STORAGES["withdrawn_media"] = {
 # Backup codes are hashed with PBKDF2 (moderation.two_factor.backup_codes); few
 # iterations keep the suite fast, as the fast password hasher does.
 OTP_BACKUP_CODE_HASH_ITERATIONS = 1_000
+
+# A file, not memory: the browser journeys' worker and cron processes
+# (tests/e2e/stack.py) open the same test database as the live server.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A test database outlives no crash worth surviving: skip the disk flushes.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
