@@ -9,16 +9,18 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from wagtail.documents import get_document_model
-from wagtail.documents.permissions import permission_policy as documents
 from wagtail.images import get_image_model
-from wagtail.images.permissions import permission_policy as images
 from wagtail.models import Collection
+from wagtail.permissions import policy_registry
 
 from moderation.roles import APPROVERS, EDITORS, SAFEGUARDING, SENIOR_LEADERSHIP
 from tests.factories import DocumentFactory, ImageFactory, UserFactory
 from tests.twofactor import login_verified
 
 pytestmark = pytest.mark.django_db
+
+images = policy_registry.get_by_type(get_image_model())
+documents = policy_registry.get_by_type(get_document_model())
 
 
 def member(*groups, **fields):
