@@ -6,7 +6,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Content"
 
-    def ready(self):
-        from . import spreadsheet_exports
+    def ready(self) -> None:
+        from . import signal_handlers, spreadsheet_exports
 
+        signal_handlers.register()
         spreadsheet_exports.install()

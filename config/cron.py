@@ -30,6 +30,11 @@ cron.register(
     name="consent-expiry-check",
 )
 
+# Public copies of media no live, public page or consent allows any more (issue 9).
+cron.register(
+    cms_jobs.public_media_check, "default", interval=600, name="public-media-check"
+)
+
 # Emails the mail server refused are sent again (cms.mail): every five minutes.
 cron.register(
     cms_jobs.retry_failed_emails, "default", interval=300, name="retry-failed-emails"

@@ -182,10 +182,26 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
-MEDIA_URL = "/media/"
+# Uploads are private (issue 9): originals, every rendition and documents live in the
+# "default" storage, which no web server serves; staff see them through the admin
+# (PRIVATE_MEDIA_URL, behind the second factor). What a live, public page shows is
+# copied, metadata stripped, to the "public_media" storage under random names when
+# the page is published (cms/public_media.py); nginx or a CDN serves only that.
+# Either alias may be an S3-compatible bucket (django-storages): see the README.
+MEDIA_URL = "/admin/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PUBLIC_MEDIA_URL = os.environ.get("PUBLIC_MEDIA_URL", "/media/public/")
+PUBLIC_MEDIA_ROOT = Path(os.environ.get("PUBLIC_MEDIA_ROOT", VAR_DIR / "public-media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Strings, not Paths: Wagtail's file-deletion task serialises the storage.
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    },
+    "public_media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PUBLIC_MEDIA_ROOT), "base_url": PUBLIC_MEDIA_URL},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

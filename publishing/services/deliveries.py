@@ -14,7 +14,6 @@ is never retried automatically: a person checks the network.
 from __future__ import annotations
 
 import logging
-import mimetypes
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
+from cms.public_media import image_for_sharing, random_file_name
 from moderation.consent.rules import Channel, page_violations
 from publishing import selectors
 from publishing.credentials import CredentialsUnavailable
@@ -146,21 +146,22 @@ def _adapter(delivery: Delivery) -> Network:
 
 
 def _images(delivery: Delivery) -> list[ImageFile]:
+    """The picture as it leaves the server: upright, no metadata, a random name.
+
+    Never the original: camera metadata (where a photo was taken, the camera's
+    serial number, a thumbnail of the uncropped picture) must not reach a network,
+    nor the uploaded file name, which may name a pupil (issue 9).
+    """
     image = delivery.image
     if not delivery.include_image or image is None:
         return []
-    with image.open_file() as handle:
-        content = handle.read()
-    filename = image.file.name.rsplit("/", 1)[-1]
-    mime_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    clean = image_for_sharing(image)
     return [
         ImageFile(
-            content=content,
-            filename=filename,
-            mime_type=mime_type,
-            alt_text=image.default_alt_text
-            if hasattr(image, "default_alt_text")
-            else "",
+            content=clean.content,
+            filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
+            mime_type=clean.mime_type,
+            alt_text=image.default_alt_text,
         )
     ]
 

@@ -40,7 +40,7 @@ def least_privilege(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0006_merge_20261121_1504"),
+        ("moderation", "0007_media_clearance_and_public_copies"),
         ("wagtailimages", "0002_initial_data"),
         ("wagtaildocs", "0002_initial_data"),
         ("wagtailcore", "0098_apitoken"),
