@@ -9,9 +9,19 @@ ENDPOINTS = ("pages", "images", "documents")
 
 @pytest.fixture
 def published(school):
-    page = NewsPageFactory(parent=school.news_index, title="Sports day")
+    """A live page that uses an image and a document, so all three are public."""
     image = ImageFactory(title="Field", no_identifiable_learners=True)
     document = DocumentFactory(title="Letter", no_identifiable_learners=True)
+    page = NewsPageFactory(
+        parent=school.news_index,
+        title="Sports day",
+        listing_image=image,
+        body=[
+            ("image", {"image": image, "caption": "The relay"}),
+            ("document", {"document": document, "title": ""}),
+        ],
+    )
+    page.save()
     return {"pages": page, "images": image, "documents": document}
 
 
