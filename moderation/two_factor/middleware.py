@@ -139,8 +139,8 @@ class TwoFactorGateMiddleware:
             messages.error(
                 request,
                 "Nothing was published or saved: confirm a code from your app first, "
-                "then submit the form again (forms with uploaded files cannot be "
-                "kept).",
+                "then submit the form again (forms with uploaded files, passwords or "
+                "tokens are not kept).",
             )
             # Back to the form they came from (the code page checks it is ours).
             back = request.META.get("HTTP_REFERER") or request.get_full_path()

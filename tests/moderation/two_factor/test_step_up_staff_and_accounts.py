@@ -113,3 +113,42 @@ def test_a_stale_session_still_reads_the_user_list(superuser):
     )
 
     assert response.status_code == 200
+
+
+def test_pasted_credentials_are_never_kept_in_the_session(superuser):
+    from moderation.two_factor.pending import PENDING_SESSION_KEY
+
+    account = SocialAccountFactory(network="x")
+    client = signed_in(superuser, fresh=False)
+
+    response = client.post(
+        reverse("publishing_account_credentials", args=[account.pk]),
+        {"access_token": "tok-123", "access_token_secret": "sec-456"},
+        follow=True,
+    )
+
+    assert "not kept" in response.content.decode()
+    assert PENDING_SESSION_KEY not in client.session
+    assert "tok-123" not in str(dict(client.session))
+    account.refresh_from_db()
+    assert account.connection != SocialAccount.Connection.CONNECTED
+
+
+def test_a_new_password_for_a_member_of_staff_is_never_kept(superuser):
+    from moderation.two_factor.pending import PENDING_SESSION_KEY
+
+    client = signed_in(superuser, fresh=False)
+    client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "newstaff",
+            "email": "new@school.example",
+            "first_name": "New",
+            "last_name": "Staff",
+            "password1": "a-long-new-password-123",
+            "password2": "a-long-new-password-123",
+        },
+    )
+
+    assert PENDING_SESSION_KEY not in client.session
+    assert not get_user_model().objects.filter(username="newstaff").exists()
