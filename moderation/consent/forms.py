@@ -15,6 +15,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 from wagtail.log_actions import log
 
+from cms.image_limits import image_pixels_check
 from moderation.models import Learner
 
 from .audit import LOOSENED
@@ -161,6 +162,12 @@ class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file is not None and file is not getattr(self.instance, "file", None):
+            image_pixels_check(file)
+        return file
 
 
 class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):

@@ -20,7 +20,8 @@ was protected. Changes that make an item *safer* (adding a learner, withdrawing)
 anyone's to make and apply at once (``cascade.media_recheck``).
 
 The rule is enforced by the image and document edit forms (``forms.py``), through
-every admin view that uses them; deleting such an item is refused (``deletion.py``).
+every admin view that uses them. Deleting a posted or live item takes its copies
+down first (publishing), and a withdrawn one is kept (``deletion.py``).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Wagtail's edit forms cannot see the session, so the edit views tell the form whether
 this session's code is fresh (``live_media.py``: the consent officer loosens a live
-item's tags only with step-up). The delete views refuse, with a message, to delete an
-item the ledger and the consent register still need (``deletion.py``). Registered at
+item's tags only with step-up). The delete views refuse, with a message, to delete a
+withdrawn item, kept so that it cannot come back (``deletion.py``). Registered at
 Wagtail's own addresses, ahead of Wagtail's views.
 """
 

@@ -14,7 +14,7 @@ import requests
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from moderation.roles import EDITORS, SAFEGUARDING
+from moderation.roles import SAFEGUARDING
 from publishing.models import Delivery, SocialPost
 from tests import factories
 from tests.twofactor import login_verified
@@ -93,29 +93,30 @@ def test_the_ledger_records_who_was_pictured_and_the_bytes_that_left(
     assert image.first_posted_at is not None
 
 
-def test_deleting_a_posted_photo_is_refused_with_a_clear_message(
-    client, posted, x_emulator, facebook_emulator
+def test_deleting_a_posted_photo_takes_its_posts_down_and_the_ledger_remembers(
+    client,
+    posted,
+    x_emulator,
+    facebook_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
 ):
-    image = posted["image"]
-    editor = staff(EDITORS)
-    editor.is_superuser = True  # may delete any image: the rule, not a permission
-    editor.save()
-    login_verified(client, editor)
-    response = client.post(
-        reverse("wagtailimages:delete", args=[image.pk]), follow=True
-    )
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert "“Sports day photo” cannot be deleted because" in content
-    assert "posted to social media" in content
-    assert type(image).objects.filter(pk=image.pk).exists()
-    assert len(posts_up(x_emulator)) == 2
-    assert len(posts_up(facebook_emulator)) == 1
+    amy, image = posted["amy"], posted["image"]
+    login_verified(client, factories.UserFactory(is_superuser=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("wagtailimages:delete", args=[image.pk]))
+    assert response.status_code == 302
+    worker.drain()
 
-    # Positive control: a photo never used anywhere can be deleted.
-    spare = factories.tagged_image(title="Spare")
-    client.post(reverse("wagtailimages:delete", args=[spare.pk]))
-    assert not type(spare).objects.filter(pk=spare.pk).exists()
+    assert not type(image).objects.filter(pk=image.pk).exists()
+    assert posts_up(facebook_emulator) == []
+    # Ben's post stays: the positive control that a deletion is not a purge.
+    assert [text.split()[:2] for text in posts_up(x_emulator)] == [["Art", "club!"]]
+    for delivery in Delivery.objects.filter(page=posted["page"]):
+        assert delivery.status == Delivery.Status.RETRACTED
+        assert delivery.image is None
+        assert delivery.pictured_learner_ids == [amy.pk]  # who was pictured, kept
+        assert len(delivery.image_sha256) == 64
 
 
 def test_withdrawal_reaches_every_post_even_after_the_photo_lost_its_tags_and_link(

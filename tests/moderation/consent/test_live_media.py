@@ -153,14 +153,20 @@ def test_a_draft_only_photo_can_be_retagged_by_its_editor(client, news_index):
     assert reload(photo).no_identifiable_learners
 
 
-def test_deleting_a_photo_on_a_live_page_is_refused(client, live):
-    photo = live["photo"]
-    admin = UserFactory(is_superuser=True)
-    login_verified(client, admin)
+def test_deleting_a_withdrawn_photo_is_refused(client, live):
+    """Its fingerprints are how a copy uploaded later is recognised."""
+    from moderation.consent.services import learner_set_do_not_publish
+
+    photo, amy = live["photo"], live["amy"]
+    learner_set_do_not_publish(learner=amy, reason="")
+    login_verified(client, UserFactory(is_superuser=True))
     response = client.post(
         reverse("wagtailimages:delete", args=[photo.pk]), follow=True
     )
-    assert "cannot be deleted because it is used on a live page" in (
-        response.content.decode()
-    )
+    assert "cannot be deleted because it was withdrawn" in response.content.decode()
     assert type(photo).objects.filter(pk=photo.pk).exists()
+
+    # Positive control: a photo that was never withdrawn can be deleted.
+    spare = tagged_image(title="Spare")
+    client.post(reverse("wagtailimages:delete", args=[spare.pk]))
+    assert not type(spare).objects.filter(pk=spare.pk).exists()
