@@ -27,6 +27,6 @@ def fill_in(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cms", "0005_media_fingerprints_and_copyright")]
+    dependencies = [("cms", "0006_media_fingerprints_and_copyright")]
 
     operations = [migrations.RunPython(fill_in, migrations.RunPython.noop)]
