@@ -1,5 +1,6 @@
 """Content models: news, notices, standard pages, term dates, images and documents."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -23,6 +24,7 @@ from wagtail.snippets.models import register_snippet
 
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
+from .fingerprints import perceptual_hash_of, sha256_of
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -77,6 +79,11 @@ class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
     pass
 
 
+def school_copyright_holder() -> str:
+    """The default copyright holder of a photo or document: the school (C6)."""
+    return settings.WAGTAIL_SITE_NAME
+
+
 class ConsentTaggedMedia(models.Model):
     """Who is pictured in an image or document, and whether it may still be shown.
 
@@ -85,6 +92,8 @@ class ConsentTaggedMedia(models.Model):
     Staff pictured need their consent confirmed too (C5). ``consent_withdrawn_at`` is
     set by moderation's withdrawal cascade; rendering and the API check it (C1, C2).
     """
+
+    is_picture = False  # whether a perceptual hash can be taken of the file
 
     no_identifiable_learners = models.BooleanField(
         "no identifiable learners",
@@ -107,6 +116,29 @@ class ConsentTaggedMedia(models.Model):
         blank=True,
         editable=False,
         help_text="Set when a pictured learner's consent ends: never shown again",
+    )
+    copyright_holder = models.CharField(
+        max_length=255,
+        blank=True,  # a draft may be saved without; publication needs it (C6)
+        default=school_copyright_holder,
+        help_text="Who owns the copyright: the school, unless someone else took or "
+        "made it",
+    )
+    credit = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Shown with it, e.g. 'Photo: Mrs Jones'. Needed when the copyright "
+        "holder is not the school",
+    )
+    # Fingerprints of the file, kept so a withdrawn or tagged picture uploaded again
+    # is recognised (moderation) and so the ledger records what left the server.
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    perceptual_hash = models.CharField(max_length=16, blank=True, editable=False)
+    first_posted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was first sent to a social media account",
     )
     # Kept by moderation (moderation/consent/clearance.py) on every change of tags or
     # consent: whether its consent rules pass for the website, and the last day they
@@ -136,16 +168,45 @@ class ConsentTaggedMedia(models.Model):
             and (until is None or until >= timezone.localdate())
         )
 
+    def save(self, *args, **kwargs):
+        self.fingerprint_changed = self._file_changed()
+        if self.fingerprint_changed:
+            self._take_fingerprints()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "sha256",
+                    "perceptual_hash",
+                }
+        super().save(*args, **kwargs)
+
+    def _file_changed(self) -> bool:
+        """A new upload, a replaced file, or one never fingerprinted."""
+        if not self.file:
+            return False
+        if self.pk is None or not self.sha256:
+            return True
+        stored = type(self).objects.filter(pk=self.pk).values_list("file", flat=True)
+        return stored.first() != self.file.name
+
+    def _take_fingerprints(self) -> None:
+        try:
+            with self.open_file() as handle:
+                self.sha256 = sha256_of(handle)
+                self.perceptual_hash = (
+                    perceptual_hash_of(handle) if self.is_picture else ""
+                )
+        except OSError:
+            # The file is not readable (moved out of storage after a withdrawal):
+            # keep the fingerprints taken when it was.
+            pass
+
 
 class SchoolImage(ConsentTaggedMedia, AbstractImage):
     """An image with who is pictured (C1, C5), its copyright holder and credit (C6)."""
 
-    copyright_holder = models.CharField(max_length=255, blank=True)
-    credit = models.CharField(
-        max_length=255,
-        blank=True,
-        help_text="Shown beside the image, e.g. 'Photo: Mrs Jones'",
-    )
+    is_picture = True
     learners = models.ManyToManyField(
         "moderation.Learner",
         through="cms.SchoolImageLearner",
@@ -220,6 +281,8 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
 
     admin_form_fields = (
         *Document.admin_form_fields,
+        "copyright_holder",
+        "credit",
         "learners",
         "no_identifiable_learners",
         "staff_pictured",
@@ -517,3 +580,36 @@ class SocialMediaPage(Page):
         APIField("when_monitored"),
         APIField("raising_concerns"),
     ]
+
+
+class FailedEmail(models.Model):
+    """An email the mail server refused or could not be reached for, to send again.
+
+    Written by ``cms.mail.RecordingEmailBackend`` instead of raising, so a mail outage
+    never undoes or blocks the action that sent the email (a page submitted, consent
+    withdrawn, a member of staff deactivated); ``cms.mail.failed_emails_retry`` sends
+    it again from the cron table until it goes or ``MAX_ATTEMPTS`` is reached.
+    """
+
+    MAX_ATTEMPTS = 10
+
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    from_email = models.CharField(max_length=254)
+    recipients = models.JSONField(default=list)
+    headers = models.JSONField(default=dict)
+    error = models.TextField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    failed_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.attempts} attempt(s))"
+
+    @property
+    def given_up(self) -> bool:
+        return self.attempts >= self.MAX_ATTEMPTS

@@ -277,6 +277,22 @@ class DeliveryQuerySet(models.QuerySet):
             status__in=[Delivery.Status.RETRACTED, Delivery.Status.CANCELLED]
         )
 
+    def carrying_pictures(self, *, image_ids, learner_id=None, fingerprints=()):
+        """Deliveries whose image was one of these, pictured the learner, or had
+        one of these fingerprints, as the ledger recorded them when they were sent.
+
+        The learners are a JSON list, which SQLite cannot search inside, so they are
+        compared here over the (few) deliveries that carry an image.
+        """
+        image_ids, fingerprints = set(image_ids), set(fingerprints) - {""}
+        return [
+            delivery
+            for delivery in self.filter(include_image=True)
+            if delivery.image_id in image_ids
+            or (learner_id is not None and learner_id in delivery.pictured_learner_ids)
+            or delivery.image_sha256 in fingerprints
+        ]
+
 
 class Delivery(models.Model):
     """One post of one page to one account: the outbox row (issue parts 5 and 6).
@@ -324,6 +340,26 @@ class Delivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The image the post carries, if any (retracted if consent goes)",
+    )
+    # Who was pictured and which picture, kept on the delivery itself: the image can
+    # be retagged, replaced or deleted later, and a withdrawal must still reach every
+    # post that carried the learner (C1).
+    pictured_learner_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the learners pictured in the image, as posted",
+    )
+    image_title = models.CharField(max_length=255, blank=True)
+    image_sha256 = models.CharField(
+        "image SHA-256",
+        max_length=64,
+        blank=True,
+        help_text="Fingerprint of the exact bytes sent",
+    )
+    image_perceptual_hash = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="Fingerprint of the picture that survives resizing",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED

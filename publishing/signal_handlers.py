@@ -57,14 +57,20 @@ def on_page_deleted(sender, instance, **kwargs) -> None:
         )
 
 
-def on_consent_withdrawn(sender, image_ids=(), reason="", **kwargs) -> None:
-    """C1: when consent goes, every post carrying the learner's images comes down."""
-    if image_ids:
-        delivery_services.deliveries_retract_for_images(
-            image_ids=list(image_ids),
-            reason=f"Consent withdrawn: {reason}" if reason else "Consent withdrawn.",
-            now=timezone.now(),
-        )
+def on_consent_withdrawn(
+    sender, image_ids=(), learner_id=None, reason="", **kwargs
+) -> None:
+    """C1: when consent goes, every post that ever pictured the learner comes down.
+
+    Found through the ledger's record of who each post pictured, not only through
+    the images tagged today: a photo retagged or deleted since still comes down.
+    """
+    delivery_services.deliveries_retract_for_images(
+        image_ids=list(image_ids),
+        learner_id=learner_id,
+        reason=f"Consent withdrawn: {reason}" if reason else "Consent withdrawn.",
+        now=timezone.now(),
+    )
 
 
 def on_image_deleted(sender, instance, **kwargs) -> None:
