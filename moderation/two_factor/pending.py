@@ -64,8 +64,12 @@ def pending_action_label(fields: list[list[str]], *, path: str) -> str:
         view = resolve(urlsplit(path).path)
     except Resolver404:
         view = None
-    action = names.get("workflow-action-name") or (
-        view.kwargs.get("action_name") or view.kwargs.get("action") if view else None
+    kwargs = view.kwargs if view else {}
+    action = (
+        names.get("workflow-action-name")
+        or kwargs.get("action_name")
+        or kwargs.get("action")
+        or kwargs.get("decision")  # a social account: approve or reject
     )
     if action:
         return action.replace("-", " ").replace("_", " ").capitalize()
