@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Site
 
 from moderation.roles import SAFEGUARDING
@@ -29,6 +31,8 @@ from tests.e2e.journey_kit import (
 from tests.e2e.photos import camera_photo
 from tests.factories import NewsPageFactory, learner_with_consent, tagged_image
 from tests.school_site import build_school_site
+
+NEWS_LISTING = "/api/v2/pages/?type=cms.NewsPage&fields=*"
 
 
 @pytest.fixture
@@ -66,8 +70,6 @@ def photo_out_everywhere(
 
 
 def public_copy_urls(live_server, image) -> list[str]:
-    from django.core.files.storage import storages
-
     storage = storages["public_media"]
     return [
         live_server.url + storage.url(copy["name"])
@@ -112,6 +114,8 @@ def test_withdrawn_consent_takes_the_photo_off_the_site_api_and_both_networks(
     assert page_api["listing_image"] is not None
     images_api = api_json(request, f"{live_server.url}/api/v2/images/")
     assert [item["id"] for item in images_api["items"]] == [image.pk]
+    listing = request.get(f"{live_server.url}{NEWS_LISTING}").text()
+    assert any(url.rsplit("/", 1)[1] in listing for url in copies)
     assert all(status_of(visitor, url) == 200 for url in copies)
     [tweet] = x_emulator.state()["posts"]
     [facebook_post] = facebook_emulator.state()["posts"]
@@ -129,7 +133,9 @@ def test_withdrawn_consent_takes_the_photo_off_the_site_api_and_both_networks(
     for use in ("Website", "Closed social accounts", "Public social accounts"):
         office.get_by_label("Use").select_option(label=use)
         office.get_by_label("Given").select_option(label="Withdrawn")
-        office.get_by_label("Date of the decision").fill(today())
+        office.get_by_label("Date of the decision").fill(
+            timezone.localdate().isoformat()
+        )
         office.get_by_label("Recorded by").fill("Dee Lane, phone call from mum")
         office.get_by_role("button", name="Record").click()
         office.wait_for_load_state("networkidle")
@@ -150,6 +156,9 @@ def test_withdrawn_consent_takes_the_photo_off_the_site_api_and_both_networks(
     assert page_api["listing_image"] is None
     assert "/media/" not in str(page_api["body"])
     assert api_json(request, f"{live_server.url}/api/v2/images/")["items"] == []
+    listing = request.get(f"{live_server.url}{NEWS_LISTING}").text()
+    assert "Sports day" in listing
+    assert not any(url.rsplit("/", 1)[1] in listing for url in copies)
     for url in copies:
         assert status_of(visitor, url) == 404, url
     for url in rendition_urls:
@@ -159,9 +168,3 @@ def test_withdrawn_consent_takes_the_photo_off_the_site_api_and_both_networks(
         assert answer.status == 302 and "/admin/login/" in answer.headers["location"]
         assert status_of(office, url) == 404, url
     visitor_context.close()
-
-
-def today() -> str:
-    from django.utils import timezone
-
-    return timezone.localdate().isoformat()
