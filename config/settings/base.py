@@ -321,3 +321,9 @@ MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
 )
 # Logs decisions Wagtail's own workflow endpoints refuse (never changes a response).
 MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]
+
+# --- The school calendar (cms.school_calendar, holiday notices, scheduled jobs) -------
+# A term-dates .ics larger than this is refused before it is parsed.
+TERM_DATES_IMPORT_MAX_BYTES = int(
+    os.environ.get("TERM_DATES_IMPORT_MAX_BYTES", 1024 * 1024)
+)
