@@ -67,9 +67,7 @@ def _when_lines(term_date: TermDate) -> list[str]:
         ]
     lines = [f"DTSTART:{_utc_value(term_date.starts_on, term_date.starts_at_time)}"]
     if term_date.ends_at_time:
-        lines.append(
-            f"DTEND:{_utc_value(term_date.last_day, term_date.ends_at_time)}"
-        )
+        lines.append(f"DTEND:{_utc_value(term_date.last_day, term_date.ends_at_time)}")
     return lines
 
 

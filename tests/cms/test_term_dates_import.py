@@ -265,3 +265,35 @@ def test_our_own_feed_round_trips_through_the_importer(client, settings):
     fresh = run(feed)
     assert len(fresh.created) == 3
     assert list(TermDate.objects.values_list(*fields)) == before
+
+
+def test_staff_import_the_file_in_the_admin_and_bad_files_are_explained(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import UserFactory
+    from tests.twofactor import login_verified
+
+    login_verified(client, UserFactory(is_superuser=True, is_staff=True))
+    url = "/admin/term-dates/import/"
+    assert client.get(url).status_code == 200
+    good = ics(event("i@x", "INSET day", "DTSTART;VALUE=DATE:20270104"))
+    response = client.post(
+        url, {"file": SimpleUploadedFile("dates.ics", good)}, follow=True
+    )
+    assert "Term dates imported: 1 added" in response.content.decode()
+    assert TermDate.objects.get().kind == TermDate.Kind.INSET
+
+    response = client.post(
+        url, {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n")}
+    )
+    assert response.status_code == 200
+    assert "This is not a calendar file" in response.content.decode()
+    assert TermDate.objects.count() == 1
+
+
+def test_the_admin_import_is_for_staff_who_may_edit_term_dates(client):
+    from tests.factories import UserFactory
+    from tests.twofactor import login_verified
+
+    login_verified(client, UserFactory(is_staff=True))
+    assert client.get("/admin/term-dates/import/").status_code in (302, 403)
