@@ -25,6 +25,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from .models import NoticePage
 from .search_text import clean_query, search_terms
 
 SEARCH_OPERATORS = ("and", "or")
@@ -93,6 +94,17 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
         LocaleFilter,
         WordsSearchFilter,  # last: search results cannot be filtered further
     ]
+
+    def get_queryset(self):
+        """Notices come urgent and closures first, then pinned, unless ``order`` is set.
+
+        A school app showing the first notice must show the snow closure, not the
+        holiday notice published a week earlier.
+        """
+        queryset = super().get_queryset()
+        if queryset.model is NoticePage and "order" not in self.request.GET:
+            return queryset.by_priority()
+        return queryset
 
 
 def _publishable_only(queryset):

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.utils import timezone
 
+from publishing.scheduled_jobs.services import scheduled_job_run
 from publishing.services import accounts as account_services
 from publishing.services import deliveries as delivery_services
 
@@ -10,6 +11,11 @@ from publishing.services import deliveries as delivery_services
 def publish_scheduled_pages() -> None:
     """Go live and expire pages whose scheduled time has come (Wagtail's command)."""
     call_command("publish_scheduled")
+
+
+def run_scheduled_job(*, name: str) -> None:
+    """Every minute, per job: run it if a slot of its schedule is due (cron table)."""
+    scheduled_job_run(name=name, now=timezone.now())
 
 
 def process_delivery(*, delivery_id: int, attempt: int) -> None:

@@ -43,6 +43,7 @@ from publishing.networks.base import (
 )
 from publishing.queueing import delivery_enqueue_on_commit, delivery_job_pending
 from publishing.services.accounts import account_credentials, account_hold
+from publishing.services.pins import pin_after_send
 from publishing.text import page_link
 
 logger = logging.getLogger(__name__)
@@ -495,7 +496,11 @@ def delivery_process(*, delivery_id: int, attempt: int) -> Delivery | None:
     if status == Status.RETRACT_DUE:
         return delivery_retract(delivery_id=delivery_id, attempt=attempt, now=now)
     if status == Status.QUEUED:
-        return delivery_send(delivery_id=delivery_id, attempt=attempt, now=now)
+        delivery = delivery_send(delivery_id=delivery_id, attempt=attempt, now=now)
+        if delivery is not None:
+            # A closure or holiday notice is pinned at once, not a minute later.
+            pin_after_send(delivery=delivery)
+        return delivery
     return None
 
 
