@@ -34,6 +34,10 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
     """
     if getattr(instance, "alias_of_id", None):
         return
+    if not instance.live:
+        # Wagtail sends page_published when an approved page is only *scheduled*:
+        # its posts go when it really goes live (the go-live job publishes it).
+        return
     if isinstance(instance, NoticePage):
         closure_services.closure_posts_fill(notice=instance)
     user = getattr(revision, "user", None) if revision is not None else None
