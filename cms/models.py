@@ -561,8 +561,12 @@ class StandardPage(Page):
 
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
+    review_by = models.DateField(
+        blank=True, null=True, help_text="Its owner is reminded to check it from then"
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -581,6 +585,9 @@ class SocialMediaPage(Page):
     what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
     when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])
     raising_concerns = RichTextField(features=["bold", "italic", "link", "ul"])
+    review_by = models.DateField(
+        blank=True, null=True, help_text="Its owner is reminded to check it from then"
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -588,6 +595,7 @@ class SocialMediaPage(Page):
         FieldPanel("when_monitored"),
         FieldPanel("raising_concerns"),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("what_we_post"),

@@ -327,3 +327,5 @@ MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]
 TERM_DATES_IMPORT_MAX_BYTES = int(
     os.environ.get("TERM_DATES_IMPORT_MAX_BYTES", 1024 * 1024)
 )
+# The weekly content review lists pages not published again for this many days (M3).
+CONTENT_REVIEW_STALE_DAYS = int(os.environ.get("CONTENT_REVIEW_STALE_DAYS", 365))
