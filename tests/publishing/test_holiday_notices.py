@@ -14,6 +14,7 @@ from publishing.models import Delivery, Pin
 from publishing.scheduled_jobs.models import JobRun
 from tests import factories
 from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.twofactor import login_verified
 
 
 @pytest.fixture
@@ -164,3 +165,190 @@ def test_the_notice_is_drafted_approved_pinned_and_removed_on_the_first_day_back
     assert set(Delivery.objects.values_list("status", flat=True)) == {"retracted"}
     assert set(Pin.objects.values_list("status", flat=True)) == {"unpinned"}
     assert JobRun.objects.failed().count() == 0
+
+
+@pytest.fixture
+def approved_notice(
+    clock,
+    notices,
+    template,
+    christmas,
+    approver,
+    facebook_account,
+    django_capture_on_commit_callbacks,
+):
+    """Christmas's notice for the Facebook Page, drafted and approved on 12 December."""
+    clock.to(london(2026, 12, 12, 6, 30))
+    run_job("draft-holiday-notices", clock, django_capture_on_commit_callbacks)
+    notice = NoticePage.objects.get()
+    approve(approver, notice)
+    notice.refresh_from_db()
+    return notice
+
+
+def live_at_start(clock, capture, worker):
+    clock.to(london(2026, 12, 19, 0, 1))
+    run_job("go-live-and-expiry", clock, capture)
+    worker.drain()
+
+
+def test_a_holiday_moved_after_approval_moves_the_notice_without_new_approval(
+    approved_notice, christmas, clock, django_capture_on_commit_callbacks
+):
+    # A day added at the start: same words ("back on Tuesday 5 January").
+    christmas.starts_on = datetime.date(2026, 12, 18)
+    christmas.save()
+    notice = NoticePage.objects.get()
+    assert notice.valid_from == london(2026, 12, 18, 0, 0)
+    assert notice.go_live_at == london(2026, 12, 18, 0, 0)
+    assert notice.current_workflow_state is None  # still approved
+    clock.to(london(2026, 12, 18, 0, 1))
+    run = run_job("go-live-and-expiry", clock, django_capture_on_commit_callbacks)
+    assert run.outcome == "1 went live, 0 expired."
+
+
+def test_a_changed_first_day_back_takes_the_notice_down_and_asks_again(
+    client,
+    x_account,
+    approved_notice,
+    christmas,
+    approver,
+    clock,
+    facebook_account,
+    facebook_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    capture = django_capture_on_commit_callbacks
+    live_at_start(clock, capture, worker)
+    assert len(facebook_emulator.snapshot()["posts"]) == 1
+    mail.outbox.clear()
+    # An extra INSET-like day off: the school is back on Wednesday 6 January.
+    with capture(execute=True):
+        christmas.ends_on = datetime.date(2027, 1, 5)
+        christmas.save()
+    worker.drain()
+    notice = NoticePage.objects.get()
+    assert not notice.live  # the wrong date is not left up
+    assert band(client) == ""
+    assert facebook_emulator.snapshot()["posts"] == []
+    assert notice.current_workflow_state is not None  # waiting for approval again
+    latest = notice.get_latest_revision_as_object()
+    assert "Wednesday 6 January" in latest.message
+    assert any("approve it again" in m.subject for m in mail.outbox)
+    with capture(execute=True):
+        approve(approver, notice)  # its start has passed: live at once
+    worker.drain()
+    notice.refresh_from_db()
+    assert notice.live
+    [post] = facebook_emulator.snapshot()["posts"]
+    assert "Wednesday 6 January" in post["text"]
+    assert post["pinned"] is True
+
+
+def test_a_deleted_holiday_withdraws_its_notice_everywhere(
+    client,
+    approved_notice,
+    christmas,
+    clock,
+    facebook_account,
+    facebook_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    capture = django_capture_on_commit_callbacks
+    live_at_start(clock, capture, worker)
+    assert "Christmas holiday" in band(client)
+    with capture(execute=True):
+        christmas.delete()
+    worker.drain()
+    notice = NoticePage.objects.get()
+    assert not notice.live
+    assert band(client) == ""
+    assert facebook_emulator.snapshot()["posts"] == []
+    # Nothing brings it back: it is no longer scheduled.
+    clock.to(london(2026, 12, 20, 0, 1))
+    run_job("go-live-and-expiry", clock, capture)
+    assert not NoticePage.objects.get().live
+
+
+def test_a_deleted_holiday_stops_an_approved_notice_going_live(
+    approved_notice, christmas, clock, django_capture_on_commit_callbacks
+):
+    christmas.delete()
+    clock.to(london(2026, 12, 19, 0, 1))
+    run = run_job("go-live-and-expiry", clock, django_capture_on_commit_callbacks)
+    assert run.outcome == "0 went live, 0 expired."
+    assert not NoticePage.objects.get().live
+
+
+def test_facebook_refusing_to_pin_gives_the_managers_a_task(
+    client,
+    approved_notice,
+    clock,
+    facebook_account,
+    facebook_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    facebook_emulator.fail_next("pin_refused", path_contains="_")
+    live_at_start(clock, django_capture_on_commit_callbacks, worker)
+    [post] = facebook_emulator.snapshot()["posts"]
+    assert post["pinned"] is False
+    pin = Pin.objects.get()
+    assert pin.status == Pin.Status.PIN_BY_HAND
+    assert "Requires pages_manage_posts permission" in pin.reason
+    [email] = [m for m in mail.outbox if "Please pin" in m.subject]
+    assert "Facebook Page refused to pin the post" in email.body
+    manager = facebook_account.managers.first()
+    manager.groups.add(Group.objects.get(name=roles.EDITORS))  # may use the admin
+
+    login_verified(client, manager)
+    dashboard = client.get("/admin/").content.decode()
+    assert "Pin these posts by hand" in dashboard
+    client.post(f"/admin/publishing/pin/{pin.pk}/done/")
+    pin.refresh_from_db()
+    assert pin.status == Pin.Status.PINNED_BY_HAND
+    assert pin.done_by == manager
+    assert "Pin these posts by hand" not in client.get("/admin/").content.decode()
+
+
+def test_a_pin_removed_by_hand_on_facebook_is_put_back(
+    approved_notice,
+    clock,
+    facebook_account,
+    facebook_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    capture = django_capture_on_commit_callbacks
+    live_at_start(clock, capture, worker)
+    [post] = facebook_emulator.snapshot()["posts"]
+    facebook_emulator.unpin_by_hand(post["id"])
+    assert facebook_emulator.pinned_post_ids() == []
+    clock.to(london(2026, 12, 19, 0, 5))  # checked every ten minutes, not yet
+    run_job("pin-and-unpin", clock, capture)
+    assert facebook_emulator.pinned_post_ids() == []
+    clock.to(london(2026, 12, 19, 0, 12))
+    assert run_job("pin-and-unpin", clock, capture).outcome == "1 re-pinned."
+    assert facebook_emulator.pinned_post_ids() == [post["id"]]
+    assert "unpinned on Facebook" in Pin.objects.get().reason
+
+
+def test_the_worker_down_when_the_holiday_starts_catches_up(
+    client,
+    approved_notice,
+    clock,
+    facebook_account,
+    facebook_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    # Nothing ran from Friday night until Saturday 09:40.
+    clock.to(london(2026, 12, 19, 9, 40))
+    run = run_job("go-live-and-expiry", clock, django_capture_on_commit_callbacks)
+    assert run.outcome == "1 went live, 0 expired."
+    worker.drain()
+    assert "Christmas holiday" in band(client)
+    [post] = facebook_emulator.snapshot()["posts"]
+    assert post["pinned"] is True
