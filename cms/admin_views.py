@@ -1,4 +1,4 @@
-"""Admin views of the term calendar: import the term dates from a calendar file."""
+"""Admin views of the school calendar: import term dates, end a closure."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.views.generic import FormView
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from .models import NoticePage
 from .term_dates_import import TermDatesFileRefused, check_size, term_dates_import
 
 
@@ -49,3 +51,37 @@ class ImportTermDatesView(WagtailAdminTemplateMixin, FormView):
         for line in [*report.skipped, *report.notes]:
             messages.warning(self.request, line)
         return redirect("wagtailsnippets_cms_termdate:list")
+
+
+class NoticeReopenedView(WagtailAdminTemplateMixin, TemplateView):
+    """ "School has reopened": one action ends a closure everywhere at once.
+
+    The notice leaves the website and the API, and Wagtail's unpublish signal has its
+    social posts deleted and unpinned, whatever end time it was given.
+    """
+
+    template_name = "cms/admin/notice_reopened.html"
+    page_title = "The school has reopened"
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.notice = get_object_or_404(NoticePage, pk=pk)
+        if not self.notice.permissions_for_user(request.user).can_unpublish():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "notice": self.notice}
+
+    def post(self, request, *args, **kwargs):
+        notice = self.notice
+        if notice.live:
+            now = timezone.now()
+            NoticePage.objects.filter(pk=notice.pk).update(valid_until=now)
+            notice.unpublish(user=request.user)
+        messages.success(
+            request,
+            f"“{notice.title}” has been taken down from the website and the school's "
+            "social media.",
+        )
+        return redirect("wagtailadmin_explore", notice.get_parent().pk)

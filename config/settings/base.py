@@ -315,9 +315,11 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = (
     "moderation.workflow.finish.publish_approved_workflow_state"
 )
 # Page types that also need a senior leader's approval, "app.Model" or "app.Model:kind",
-# e.g. "cms.NoticePage:urgent,cms.NoticePage:closure". Unset: one approver for all.
+# Default: urgent notices and closures (shown first everywhere, sent to every account);
+# set it to "" for one approver for all.
 MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
-    "MODERATION_SENIOR_APPROVAL_PAGE_TYPES"
+    "MODERATION_SENIOR_APPROVAL_PAGE_TYPES",
+    "cms.NoticePage:urgent,cms.NoticePage:closure",
 )
 # Logs decisions Wagtail's own workflow endpoints refuse (never changes a response).
 MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]
