@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.models import Page
 
 from .models import NoticePage
+from .out_of_hours import out_of_hours
 from .term_dates_import import TermDatesFileRefused, check_size, term_dates_import
 
 
@@ -85,3 +87,40 @@ class NoticeReopenedView(WagtailAdminTemplateMixin, TemplateView):
             "social media.",
         )
         return redirect("wagtailadmin_explore", notice.get_parent().pk)
+
+
+class RescheduleToMonitoredHoursView(WagtailAdminTemplateMixin, TemplateView):
+    """Move a page's go-live time to the next time the accounts are watched."""
+
+    template_name = "cms/admin/reschedule.html"
+    page_title = "Go live when replies are read"
+    header_icon = "time"
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.page = get_object_or_404(Page, pk=pk).specific
+        if not self.page.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+        self.draft = self.page.get_latest_revision_as_object()
+        self.warning = out_of_hours(self.draft.go_live_at, now=timezone.now())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "page": self.page,
+            "warning": self.warning,
+        }
+
+    def post(self, request, *args, **kwargs):
+        if self.warning is None:
+            messages.info(request, "Nothing to change: it goes live in watched hours.")
+        else:
+            self.draft.go_live_at = self.warning.next_read
+            self.draft.save_revision(user=request.user, log_action=True)
+            when = timezone.localtime(self.warning.next_read)
+            messages.success(
+                request,
+                f"“{self.page.title}” now goes live on {when:%A %d %B at %H:%M}. "
+                "Submit it for approval again if it was already approved.",
+            )
+        return redirect("wagtailadmin_pages:edit", self.page.pk)

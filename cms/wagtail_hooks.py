@@ -1,12 +1,19 @@
 """Admin for the school calendar: the calendar-file import, "school reopened"."""
 
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from .admin_views import ImportTermDatesView, NoticeReopenedView
+from .admin_views import (
+    ImportTermDatesView,
+    NoticeReopenedView,
+    RescheduleToMonitoredHoursView,
+)
 from .models import NoticePage
+from .out_of_hours import out_of_hours
 
 
 @hooks.register("register_admin_urls")
@@ -16,6 +23,11 @@ def register_term_dates_urls():
             "term-dates/import/",
             ImportTermDatesView.as_view(),
             name="cms_import_term_dates",
+        ),
+        path(
+            "pages/<int:pk>/watched-hours/",
+            RescheduleToMonitoredHoursView.as_view(),
+            name="cms_reschedule_to_monitored_hours",
         ),
         path(
             "notices/<int:pk>/reopened/",
@@ -60,4 +72,25 @@ def register_import_term_dates_menu_item():
         icon_name="date",
         order=310,
         perms=("cms.add_termdate", "cms.change_termdate"),
+    )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_when_going_live_out_of_hours(request, page):
+    """Scheduled outside the monitoring hours or in a holiday: say so, offer a slot."""
+    draft = page.get_latest_revision_as_object()
+    warning = out_of_hours(draft.go_live_at, now=timezone.now())
+    if warning is None:
+        return
+    when = timezone.localtime(warning.next_read)
+    admin_messages.warning(
+        request,
+        warning.message,
+        buttons=[
+            admin_messages.button(
+                reverse("cms_reschedule_to_monitored_hours", args=[page.pk]),
+                f"Go live on {when:%A %d %B at %H:%M} instead",
+            )
+        ],
     )
