@@ -13,6 +13,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from cms.content_review import content_review_remind
+from cms.scheduled_publishing import pages_publish_scheduled
+from moderation.jobs import consent_expiry_check
+from publishing.services.accounts import account_reviews_remind
+from publishing.services.deliveries import deliveries_sweep
+from publishing.services.holiday_notices import holiday_notices_draft
+from publishing.services.pins import pins_sync
+
 from .schedules import DailyAt, EveryMinutes, Schedule
 
 
@@ -27,14 +35,10 @@ class ScheduledJob:
 
 
 def _go_live_and_expiry(now: datetime.datetime) -> str:
-    from cms.scheduled_publishing import pages_publish_scheduled
-
     return pages_publish_scheduled(now=now)
 
 
 def _sweep(now: datetime.datetime) -> str:
-    from publishing.services.deliveries import deliveries_sweep
-
     report = deliveries_sweep(now=now)
     return (
         f"{report.enqueued} woken, {report.needs_attention} need attention, "
@@ -43,32 +47,22 @@ def _sweep(now: datetime.datetime) -> str:
 
 
 def _holiday_notices(now: datetime.datetime) -> str:
-    from publishing.services.holiday_notices import holiday_notices_draft
-
     return holiday_notices_draft(now=now)
 
 
 def _pins(now: datetime.datetime) -> str:
-    from publishing.services.pins import pins_sync
-
     return pins_sync(now=now)
 
 
 def _consent(now: datetime.datetime) -> str:
-    from moderation.jobs import consent_expiry_check
-
     return f"{consent_expiry_check()} withdrawal(s) applied."
 
 
 def _content_review(now: datetime.datetime) -> str:
-    from cms.content_review import content_review_remind
-
     return content_review_remind(today=timezone.localdate(now))
 
 
 def _access_reviews(now: datetime.datetime) -> str:
-    from publishing.services.accounts import account_reviews_remind
-
     reminded = account_reviews_remind(today=timezone.localdate(now))
     return f"{len(reminded)} account review reminder(s) sent."
 
