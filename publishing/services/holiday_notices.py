@@ -269,7 +269,13 @@ def _move(notice: NoticePage, text: HolidayNoticeText) -> None:
     Page.objects.filter(pk=notice.pk).update(
         go_live_at=text.starts, expire_at=text.ends
     )
-    for revision in notice.revisions.all():
+    # The revisions that can still be shown: the draft, the approved and the live one.
+    current = notice.revisions.filter(
+        Q(pk=notice.latest_revision_id)
+        | Q(pk=notice.live_revision_id)
+        | Q(approved_go_live_at__isnull=False)
+    )
+    for revision in current:
         revision.content.update(
             {name: value.isoformat() for name, value in fields.items()}
         )
@@ -283,6 +289,8 @@ def holiday_notices_follow(*, holiday: TermDate, now: datetime.datetime) -> None
     """The holiday was edited: move, re-word (re-approval) or withdraw its notices."""
     site = _default_site()
     notice_settings = HolidayNoticeSettings.for_site(site)
+    if holiday.last_day < timezone.localdate(now):
+        return  # a past holiday tidied up: its notice has long gone
     for notice in NoticePage.objects.filter(holiday=holiday):
         if holiday.kind != TermDate.Kind.HOLIDAY:
             holiday_notice_withdraw(notice=notice, reason="no longer a holiday")
