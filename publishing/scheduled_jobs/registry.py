@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from cms.content_review import content_review_remind
+from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
 from moderation.jobs import consent_expiry_check
 from publishing.services.accounts import account_reviews_remind
@@ -41,9 +42,13 @@ def _go_live_and_expiry(now: datetime.datetime) -> str:
 def _sweep(now: datetime.datetime) -> str:
     report = deliveries_sweep(now=now)
     return (
-        f"{report.enqueued} woken, {report.needs_attention} need attention, "
+        f"{report.enqueued} woken, {report.reconciling} being checked on the network, "
         f"{report.retractions_resumed} deletions resumed."
     )
+
+
+def _public_media(now: datetime.datetime) -> str:
+    return f"{public_media_reconcile(now=now)} public cop(ies) removed."
 
 
 def _holiday_notices(now: datetime.datetime) -> str:
@@ -92,6 +97,14 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         EveryMinutes(1),
         _sweep,
         queue="publishing",
+    ),
+    ScheduledJob(
+        "public-media-check",
+        "Check public copies of pictures",
+        "Removes public copies of pictures and documents that no live page or "
+        "consent allows any more.",
+        EveryMinutes(10),
+        _public_media,
     ),
     ScheduledJob(
         "draft-holiday-notices",
