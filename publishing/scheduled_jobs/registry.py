@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from cms.content_review import content_review_remind
+from cms.mail import failed_emails_retry
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
 from moderation.jobs import consent_expiry_check
@@ -49,6 +50,10 @@ def _sweep(now: datetime.datetime) -> str:
 
 def _public_media(now: datetime.datetime) -> str:
     return f"{public_media_reconcile(now=now)} public cop(ies) removed."
+
+
+def _retry_emails(now: datetime.datetime) -> str:
+    return f"{failed_emails_retry(now=now)} email(s) sent again."
 
 
 def _holiday_notices(now: datetime.datetime) -> str:
@@ -105,6 +110,13 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "consent allows any more.",
         EveryMinutes(10),
         _public_media,
+    ),
+    ScheduledJob(
+        "retry-failed-emails",
+        "Send refused emails again",
+        "Sends again the emails the mail server refused.",
+        EveryMinutes(5),
+        _retry_emails,
     ),
     ScheduledJob(
         "draft-holiday-notices",
