@@ -31,3 +31,7 @@ STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
 }
+STORAGES["incident_evidence"] = {
+    "BACKEND": "moderation.incidents.storage.PrivateEvidenceStorage",
+    "OPTIONS": {"location": VAR_DIR / "test-incident-evidence"},
+}
