@@ -5,7 +5,12 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.fields import RichTextField, StreamField
@@ -22,6 +27,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import BodyBlock
+from .calendar_settings import MonitoringHours  # noqa: F401  (a model of this app)
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -214,13 +220,21 @@ class NewsCategory(models.Model):
 
 @register_snippet
 class TermDate(index.Indexed, models.Model):
-    """A date parents plan around: term start and end, holidays, INSET days, events."""
+    """A date parents plan around: terms, holidays, INSET days, closures, events.
+
+    Holidays, INSET days and closures are days nobody watches the school's accounts
+    (M1): they drive the holiday notices and ``cms.school_calendar``. ``uid`` is the
+    iCalendar UID of an imported date, so importing the same file again updates it.
+    """
 
     class Kind(models.TextChoices):
         TERM = "term", "Term"
         HOLIDAY = "holiday", "School holiday"
         INSET = "inset", "INSET day (school closed to pupils)"
+        CLOSURE = "closure", "School closed (e.g. polling day)"
         EVENT = "event", "Event"
+
+    SCHOOL_CLOSED_KINDS = (Kind.HOLIDAY, Kind.INSET, Kind.CLOSURE)
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
@@ -228,19 +242,39 @@ class TermDate(index.Indexed, models.Model):
     ends_on = models.DateField(
         blank=True, null=True, help_text="Leave empty for one day"
     )
+    starts_at_time = models.TimeField(
+        "starts at", blank=True, null=True, help_text="Leave empty for all day"
+    )
+    ends_at_time = models.TimeField(
+        "ends at", blank=True, null=True, help_text="Leave empty for all day"
+    )
     details = models.TextField(blank=True)
+    uid = models.CharField(
+        "calendar UID",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="Set when imported from a calendar file",
+    )
 
     panels = [
         FieldPanel("title"),
         FieldPanel("kind"),
-        FieldPanel("starts_on"),
-        FieldPanel("ends_on"),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("starts_at_time")]),
+        FieldRowPanel([FieldPanel("ends_on"), FieldPanel("ends_at_time")]),
         FieldPanel("details"),
     ]
     search_fields = [index.SearchField("title"), index.SearchField("details")]
 
     class Meta:
-        ordering = ["starts_on", "title"]
+        ordering = ["starts_on", "starts_at_time", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uid"],
+                condition=~models.Q(uid=""),
+                name="term_date_unique_calendar_uid",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%d %b %Y})"
@@ -249,9 +283,28 @@ class TermDate(index.Indexed, models.Model):
     def last_day(self):
         return self.ends_on or self.starts_on
 
+    @property
+    def is_all_day(self) -> bool:
+        return self.starts_at_time is None
+
+    @property
+    def closes_school(self) -> bool:
+        return self.kind in self.SCHOOL_CLOSED_KINDS
+
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date is before the start date."})
+        if self.ends_at_time and not self.starts_at_time:
+            raise ValidationError(
+                {"starts_at_time": "Give a start time too, or leave both empty."}
+            )
+        if (
+            self.starts_at_time
+            and self.ends_at_time
+            and self.last_day == self.starts_on
+            and self.ends_at_time <= self.starts_at_time
+        ):
+            raise ValidationError({"ends_at_time": "The end is before the start."})
 
 
 # The text for each social account (publishing.SocialPost, related_name "social_posts").
