@@ -28,3 +28,17 @@ cron.register(
     cron="5 0 * * *",
     name="consent-expiry-check",
 )
+
+# Incidents: retention deletion (GDPR) and blocked-account review reminders (I3).
+cron.register(
+    moderation_jobs.incident_retention_check,
+    "default",
+    cron="20 0 * * *",
+    name="incident-retention",
+)
+cron.register(
+    moderation_jobs.block_review_reminders,
+    "default",
+    cron="0 7 * * *",
+    name="blocked-account-reviews",
+)

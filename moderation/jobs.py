@@ -1,8 +1,20 @@
 """rq jobs for moderation: thin wrappers that call a service."""
 
 from moderation.consent.services import consent_expiry_sweep
+from moderation.incidents.blocking import block_reviews_remind
+from moderation.incidents.retention import incidents_retention_sweep
 
 
 def consent_expiry_check() -> int:
     """Daily: withdraw images whose consent expired or whose learner left (C1)."""
     return consent_expiry_sweep()
+
+
+def incident_retention_check() -> int:
+    """Daily: delete closed incidents whose retention period ended (GDPR)."""
+    return incidents_retention_sweep()
+
+
+def block_review_reminders() -> int:
+    """Daily: remind senior leadership of blocked accounts due for review (I3)."""
+    return block_reviews_remind()

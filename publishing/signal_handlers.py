@@ -3,6 +3,7 @@
 - Wagtail's ``page_published``: write the page's deliveries in the same transaction.
 - ``page_unpublished`` (unpublish, expiry, takedown) and page deletion: retract.
 - moderation's ``consent_withdrawn``: retract every post that carried the images (C1).
+- moderation's ``content_taken_down``: retract the posts a takedown request names (I4).
 - A manager deactivated or removed: re-check the account's two managers (A2, A3).
 """
 
@@ -14,7 +15,11 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from moderation.signals import consent_withdrawn
+from moderation.signals import (
+    TakedownRetraction,
+    consent_withdrawn,
+    content_taken_down,
+)
 from publishing.models import SocialAccount
 from publishing.services import accounts as account_services
 from publishing.services import deliveries as delivery_services
@@ -65,6 +70,22 @@ def on_consent_withdrawn(sender, image_ids=(), reason="", **kwargs) -> None:
         )
 
 
+def on_content_taken_down(
+    sender, page_ids=(), image_ids=(), post_urls=(), reason="", **kwargs
+) -> TakedownRetraction:
+    """I4: a takedown deletes the page's posts, the image's posts and named posts."""
+    retracted = delivery_services.deliveries_retract_for_takedown(
+        page_ids=list(page_ids),
+        image_ids=list(image_ids),
+        post_urls=list(post_urls),
+        reason=reason,
+        now=timezone.now(),
+    )
+    return TakedownRetraction(
+        posts=len(retracted.deliveries), unknown_urls=retracted.unknown_urls
+    )
+
+
 def on_user_saved(sender, instance, created=False, **kwargs) -> None:
     """A3: a member of staff who leaves (deactivated) stops counting as a manager."""
     if not created and not instance.is_active:
@@ -86,6 +107,9 @@ def register() -> None:
     pre_delete.connect(on_page_deleted, dispatch_uid=DISPATCH_PREFIX + "page_deleted")
     consent_withdrawn.connect(
         on_consent_withdrawn, dispatch_uid=DISPATCH_PREFIX + "consent_withdrawn"
+    )
+    content_taken_down.connect(
+        on_content_taken_down, dispatch_uid=DISPATCH_PREFIX + "content_taken_down"
     )
     post_save.connect(
         on_user_saved, sender=get_user_model(), dispatch_uid=DISPATCH_PREFIX + "user"

@@ -320,9 +320,7 @@ class TakedownRequest(models.Model):
     incident = models.OneToOneField(
         Incident, on_delete=models.CASCADE, related_name="takedown"
     )
-    requester = models.CharField(
-        "who asked", max_length=10, choices=Requester.choices
-    )
+    requester = models.CharField("who asked", max_length=10, choices=Requester.choices)
     requester_name = models.CharField("their name", max_length=200)
     received_at = models.DateTimeField("when the request came in", default=timezone.now)
     page = models.ForeignKey(
@@ -339,9 +337,7 @@ class TakedownRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    social_post_url = models.URLField(
-        "social media post", max_length=500, blank=True
-    )
+    social_post_url = models.URLField("social media post", max_length=500, blank=True)
     shows_learner = models.BooleanField(
         "about a photo of a learner",
         default=False,
@@ -442,7 +438,12 @@ class BlockedAccount(models.Model):
         on_delete=models.SET_NULL,
         related_name="blocked_accounts",
     )
-    unblocked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    unblocked_at = models.DateTimeField(
+        "unblocked on",
+        null=True,
+        blank=True,
+        help_text="Set when a review decides to lift the block",
+    )
 
     objects = BlockedAccountQuerySet.as_manager()
 
