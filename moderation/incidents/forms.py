@@ -27,7 +27,22 @@ INDECENT_IMAGES_WARNING = (
 )
 
 
+URL_ERRORS = {
+    "required": "Give the web address of the post, comment or page.",
+    "invalid": "That is not a web address: copy it from the browser's address bar, "
+    "starting https://",
+}
+
+
 class IncidentReportForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Web address",
+        max_length=1000,
+        assume_scheme="https",
+        error_messages=URL_ERRORS,
+        help_text="The address of the post, comment or page (copy it from the browser)",
+    )
+
     class Meta:
         model = Incident
         fields = [
@@ -44,13 +59,6 @@ class IncidentReportForm(forms.ModelForm):
             "occurred_at": AdminDateTimeInput,
             "content_as_reported": forms.Textarea(attrs={"rows": 5}),
             "people_involved": forms.Textarea(attrs={"rows": 2}),
-        }
-        error_messages = {
-            "url": {
-                "required": "Give the web address of the post, comment or page.",
-                "invalid": "That is not a web address: copy it from the browser's "
-                "address bar, starting https://",
-            }
         }
 
     def clean_occurred_at(self):
@@ -139,10 +147,21 @@ class TakedownRequestForm(forms.ModelForm):
     url = forms.URLField(
         label="Where they saw it (web address)",
         max_length=1000,
+        assume_scheme="https",
         error_messages={
+            **URL_ERRORS,
             "required": "Give the web address where they saw it.",
-            "invalid": "That is not a web address: copy it from the browser's "
-            "address bar, starting https://",
+        },
+    )
+    social_post_url = forms.URLField(
+        label="Social media post",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="The address of the school's post on X or Facebook",
+        error_messages={
+            "invalid": "That is not the address of a post: open the post and copy "
+            "its address, starting https://"
         },
     )
 
@@ -162,12 +181,6 @@ class TakedownRequestForm(forms.ModelForm):
             "received_at": AdminDateTimeInput,
             "page": AdminPageChooser,
             "image": AdminImageChooser,
-        }
-        error_messages = {
-            "social_post_url": {
-                "invalid": "That is not the address of a post: open the post and "
-                "copy its address, starting https://"
-            }
         }
 
     def __init__(self, *args, **kwargs):
