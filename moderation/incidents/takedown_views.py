@@ -8,7 +8,6 @@ action, which needs a fresh code.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +25,7 @@ from .forms import TakedownActionForm, TakedownRequestForm
 from .services import IncidentRefused
 from .step_up import ask_for_code, fresh_code_verified_at
 from .takedown import takedown_carry_out, takedown_decline, takedown_request_record
+from .views import refuse
 
 TEMPLATES = "moderation/incidents"
 
@@ -127,13 +127,9 @@ class TakedownDetailView(WagtailAdminTemplateMixin, View):
             access.can_view_takedowns(user)
             or self.takedown.incident.reported_by_id == user.pk
         ):
-            log(
-                instance=self.takedown.incident,
-                action=audit.ACCESS_REFUSED,
-                user=user,
-                data={"tried": "open a takedown request"},
+            return refuse(
+                request, self.takedown.incident, what="open a takedown request"
             )
-            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -150,13 +146,9 @@ class TakedownDetailView(WagtailAdminTemplateMixin, View):
 
     def post(self, request, *args, **kwargs):
         if not access.can_act_on_takedowns(request.user):
-            log(
-                instance=self.takedown.incident,
-                action=audit.ACCESS_REFUSED,
-                user=request.user,
-                data={"tried": "act on a takedown request"},
+            return refuse(
+                request, self.takedown.incident, what="act on a takedown request"
             )
-            raise PermissionDenied
         form = TakedownActionForm(request.POST)
         if not form.is_valid():
             return self.render(form=form, status=400)

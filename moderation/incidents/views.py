@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 TEMPLATES = "moderation/incidents"
 
 
-def _refuse(request, incident: Incident, *, what: str) -> TemplateResponse:
+def refuse(request, incident: Incident, *, what: str) -> TemplateResponse:
     """Refuse, and log who tried: an attempt to read an incident is itself a fact."""
     log(
         instance=incident,
@@ -78,7 +78,7 @@ class IncidentMixin(WagtailAdminTemplateMixin):
     def dispatch(self, request, *args, **kwargs):
         self.incident = get_object_or_404(Incident, pk=kwargs["pk"])
         if not self.allowed(self.incident):
-            return _refuse(request, self.incident, what=self.what)
+            return refuse(request, self.incident, what=self.what)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -194,7 +194,7 @@ class IncidentDetailView(IncidentMixin, View):
             else worker
         )
         if not allowed:
-            return _refuse(
+            return refuse(
                 request, self.incident, what=f"change the incident ({action})"
             )
         try:

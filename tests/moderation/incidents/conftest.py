@@ -16,6 +16,15 @@ from moderation import roles
 from moderation.incidents.services import evidence_add, incident_report
 from moderation.models import IncidentCategory, Platform, Severity
 from tests.factories import UserFactory
+from tests.publishing.conftest import (  # noqa: F401  (the ledger's fixtures)
+    facebook_account,
+    facebook_settings,
+    news_index,
+    publish,
+    worker,
+    x_account,
+    x_settings,
+)
 from tests.twofactor import login_verified
 
 

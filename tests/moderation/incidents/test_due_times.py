@@ -67,10 +67,6 @@ def test_a_report_in_the_holiday_is_due_on_the_first_day_back(christmas):
         2026, 12, 18, 9, 30
     )
     # Friday 18 Dec, last day of term: due on Tuesday 5 January, not Monday 21 Dec.
-    assert response_due_at(reported_at=at(2026, 12, 18, 14, 0)) == at(
-        2027, 1, 5, 17, 0
-    )
+    assert response_due_at(reported_at=at(2026, 12, 18, 14, 0)) == at(2027, 1, 5, 17, 0)
     # Christmas Eve (a Thursday, in the holiday): also the first day back.
-    assert response_due_at(reported_at=at(2026, 12, 24, 12, 0)) == at(
-        2027, 1, 5, 17, 0
-    )
+    assert response_due_at(reported_at=at(2026, 12, 24, 12, 0)) == at(2027, 1, 5, 17, 0)

@@ -10,7 +10,6 @@ import time
 import zipfile
 
 import pytest
-
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -57,9 +56,10 @@ def test_the_export_manifest_verifies_and_the_export_is_logged(editor, senior_le
         assert hashlib.sha256(archive.read(f"{folder}/{name}")).hexdigest() == digest
     timeline = archive.read(f"{folder}/timeline.csv").decode()
     assert "Reported" in timeline and "Evidence added" in timeline
-    assert "A comment calling a teacher names." in archive.read(
-        f"{folder}/incident.txt"
-    ).decode()
+    assert (
+        "A comment calling a teacher names."
+        in archive.read(f"{folder}/incident.txt").decode()
+    )
     # Logged once finished: on the timeline and in the audit log.
     assert kinds(incident)[-1] == IncidentEvent.Kind.EXPORTED
     assert ModelLogEntry.objects.filter(
