@@ -5,6 +5,7 @@ emulators), and the requester's outcome and the time taken are recorded."""
 from __future__ import annotations
 
 import datetime
+import re
 import time
 
 import pytest
@@ -18,6 +19,8 @@ from moderation.incidents import audit
 from moderation.models import ConsentRecord, Incident, TakedownRequest
 from publishing.models import Delivery, SocialPost
 from tests import factories
+from tests.moderation.two_factor.conftest import code_at
+from tests.twofactor import login_verified
 
 from .conftest import signed_in, staff
 
@@ -198,12 +201,21 @@ def test_an_address_that_is_not_a_school_post_is_reported_back(
     assert url in takedown.incident.events.filter(kind="takedown").get().summary
 
 
-def test_taking_down_needs_a_fresh_code(editor, approver, published_news, worker):
+def test_taking_down_needs_a_fresh_code_then_one_press_finishes_it(
+    editor,
+    approver,
+    published_news,
+    worker,
+    x_emulator,
+    facebook_emulator,
+    django_capture_on_commit_callbacks,
+):
     page, _ = published_news(worker)
     takedown = record_request(signed_in(editor), page=page.pk)
-    stale = signed_in(approver, verified_at=time.time() - 3600)
+    client = Client()
+    device = login_verified(client, approver, verified_at=time.time() - 3600)
 
-    response = take_down(stale, takedown)
+    response = take_down(client, takedown)
 
     assert response.status_code == 302
     assert reverse("two_factor:step_up") in response["Location"]
@@ -211,6 +223,23 @@ def test_taking_down_needs_a_fresh_code(editor, approver, published_news, worker
     assert page.live
     takedown.refresh_from_db()
     assert not takedown.is_done
+
+    # A good code, then the kept form is sent again with one press.
+    confirmed = client.post(
+        response["Location"], {"otp_token": code_at(device, steps_from_now=1)}
+    )
+    html = confirmed.content.decode()
+    fields = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    )
+    assert fields["told"] == TOLD
+    with django_capture_on_commit_callbacks(execute=True):
+        finished = client.post(reverse("takedowns:detail", args=[takedown.pk]), fields)
+    assert finished.status_code == 302
+    worker.drain()
+    page.refresh_from_db()
+    assert not page.live
+    assert posts(facebook_emulator) == []
 
 
 def test_an_editor_cannot_act_on_a_takedown(editor, other_editor, db):
