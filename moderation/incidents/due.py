@@ -8,8 +8,11 @@ a working day is, so holidays, INSET days and closures count like weekends.
 from __future__ import annotations
 
 import datetime
+import logging
 
-from cms.school_calendar import school_calendar_from
+from cms.school_calendar import NoMonitoredHours, school_calendar_from
+
+logger = logging.getLogger(__name__)
 
 RESPONSE_WITHIN = datetime.timedelta(hours=24)
 
@@ -24,7 +27,16 @@ def response_due_at(*, reported_at: datetime.datetime) -> datetime.datetime:
     """
     due = reported_at + RESPONSE_WITHIN
     calendar = school_calendar_from(due)
-    next_read = calendar.next_read_time(due)
+    try:
+        next_read = calendar.next_read_time(due)
+    except NoMonitoredHours:
+        # The monitoring hours leave no working day: still record the incident
+        # (nothing may be lost), due 24 hours on, and say why in the log.
+        logger.warning(
+            "No monitored hours in the calendar: incident due 24 hours after report",
+            extra={"event": "incidents.due_without_calendar"},
+        )
+        return due
     if next_read == due:
         return next_read
     _opens, closes = calendar.window(next_read.date())
