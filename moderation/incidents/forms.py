@@ -11,6 +11,7 @@ from moderation.models import (
     ConsentUse,
     EvidenceItem,
     Incident,
+    IncidentCategory,
     Learner,
     Referral,
     TakedownRequest,
@@ -60,6 +61,20 @@ class IncidentReportForm(forms.ModelForm):
             "content_as_reported": forms.Textarea(attrs={"rows": 5}),
             "people_involved": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A takedown request has its own form, which names the content to remove.
+        self.fields["category"].choices = [
+            choice
+            for choice in self.fields["category"].choices
+            if choice[0] != IncidentCategory.TAKEDOWN
+        ]
+        self.fields[
+            "category"
+        ].help_text = (
+            "For a request to take something down, use Takedown requests instead."
+        )
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data["occurred_at"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,6 +22,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from moderation.models import EvidenceItem, Incident
 
@@ -309,10 +311,31 @@ class IncidentDetailView(IncidentMixin, View):
             "note_form": forms.get("note_form") or NoteForm(),
             "close_form": forms.get("close_form") or CloseForm(),
             "hold_form": forms.get("hold_form") or LegalHoldForm(),
+            "access_log": _access_log(incident)
+            if access.can_manage_incident(user, incident)
+            else [],
         }
         return TemplateResponse(
             self.request, self.template_name, context, status=status
         )
+
+
+def _access_log(incident: Incident) -> list[ModelLogEntry]:
+    """Who opened, exported or tried to open this incident: the audit log's entries."""
+    return list(
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Incident),
+            object_id=str(incident.pk),
+            action__in=[
+                audit.VIEWED,
+                audit.ACCESS_REFUSED,
+                audit.EVIDENCE_OPENED,
+                audit.EXPORT_STARTED,
+            ],
+        )
+        .select_related("user")
+        .order_by("-timestamp")[:200]
+    )
 
 
 class EvidenceAddView(IncidentMixin, FormView):

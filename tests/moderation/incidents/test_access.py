@@ -31,6 +31,10 @@ def test_senior_leadership_and_the_dsl_see_an_incident_and_the_view_is_logged(
         ).values_list("user__username", flat=True)
     )
     assert viewers == {"deputy", "dsl", "head"}
+    # The people responsible see who opened it, on the record itself.
+    page = signed_in(head).get(detail(incident)).content.decode()
+    assert "Who has opened it" in page
+    assert "Opened the incident record" in page
 
 
 def test_the_reporter_sees_their_own_incident(editor):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import django_rq
 from django.urls import reverse
 from django.utils import timezone
+from rq import SimpleWorker
 from wagtail.models import ModelLogEntry
 
 from moderation.incidents import audit
@@ -90,3 +92,17 @@ def test_lifting_a_legal_hold_lets_retention_delete_it(
     with django_capture_on_commit_callbacks(execute=True):
         assert incident_retention_check() == 1
     assert not Incident.objects.filter(pk=held.pk).exists()
+
+
+def test_the_scheduled_job_runs_on_a_real_worker(
+    editor, settings, redis_connection, django_capture_on_commit_callbacks
+):
+    settings.INCIDENT_RETENTION_DAYS = 30
+    expired = closed(editor, days_ago=31)
+    queue = django_rq.get_queue("default")
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.enqueue(incident_retention_check)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+    assert not Incident.objects.filter(pk=expired.pk).exists()
+    assert IncidentDeletionRecord.objects.filter(incident_number=expired.pk).exists()
