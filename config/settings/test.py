@@ -35,3 +35,13 @@ STORAGES["incident_evidence"] = {
     "BACKEND": "moderation.incidents.storage.PrivateEvidenceStorage",
     "OPTIONS": {"location": VAR_DIR / "test-incident-evidence"},
 }
+
+# A file, not memory: the browser journeys' worker and cron processes
+# (tests/e2e/stack.py) open the same test database as the live server.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A test database outlives no crash worth surviving: skip the disk flushes.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
