@@ -4,7 +4,7 @@ the head keep it; Wagtail logs every addition and change in the audit log."""
 from __future__ import annotations
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.views.generic import CreateView
+from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from moderation.models import BlockedAccount
@@ -15,6 +15,28 @@ class BlockedAccountCreateView(CreateView):
         return {**super().get_initial(), "decided_by": self.request.user.pk}
 
 
+class BlockedAccountEditView(EditView):
+    """A review changes the review date or lifts the block; what was decided and the
+    exact words sent stay as recorded (I3), so they cannot be rewritten later."""
+
+    AS_RECORDED = (
+        "platform",
+        "handle",
+        "grounds",
+        "grounds_detail",
+        "message_sent",
+        "decided_by",
+        "decided_at",
+    )
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        for name in self.AS_RECORDED:
+            if name in form.fields:
+                form.fields[name].disabled = True
+        return form
+
+
 class BlockedAccountViewSet(ModelViewSet):
     model = BlockedAccount
     icon = "cross"
@@ -23,6 +45,7 @@ class BlockedAccountViewSet(ModelViewSet):
     name = "blocked_accounts"
     add_to_admin_menu = False
     add_view_class = BlockedAccountCreateView
+    edit_view_class = BlockedAccountEditView
     inspect_view_enabled = True
     list_display = [
         "handle",

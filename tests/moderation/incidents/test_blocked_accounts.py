@@ -89,3 +89,27 @@ def test_a_reminder_is_sent_once_when_the_review_is_due(senior_leader, head, dsl
         review_reminded_on=today - datetime.timedelta(days=1)
     )
     assert block_review_reminders() == 1
+
+
+def test_a_review_cannot_rewrite_what_was_sent(senior_leader, dsl):
+    blocked = block(dsl, review_on=timezone.localdate())
+    response = signed_in(senior_leader).post(
+        reverse("blocked_accounts:edit", args=[blocked.pk]),
+        {
+            "platform": "x",
+            "handle": "someone else",
+            "grounds": "spamming",
+            "grounds_detail": "",
+            "message_sent": "Something kinder",
+            "decided_by": senior_leader.pk,
+            "decided_at": "2020-01-01 10:00",
+            "review_on": "2027-06-01",
+            "unblocked_at": "",
+        },
+    )
+    assert response.status_code == 302
+    blocked.refresh_from_db()
+    assert blocked.review_on == datetime.date(2027, 6, 1)
+    assert blocked.message_sent == MESSAGE
+    assert blocked.handle == "Angry Parent 123"
+    assert blocked.decided_by == dsl
