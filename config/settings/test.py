@@ -14,6 +14,9 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+PUBLIC_MEDIA_ROOT = VAR_DIR / "test-public-media"
+STORAGES["default"]["OPTIONS"]["location"] = str(MEDIA_ROOT)
+STORAGES["public_media"]["OPTIONS"]["location"] = str(PUBLIC_MEDIA_ROOT)
 WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 WAGTAILAPI_BASE_URL = SITE_URL
 
