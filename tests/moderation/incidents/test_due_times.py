@@ -7,9 +7,13 @@ import datetime
 import zoneinfo
 
 import pytest
+from wagtail.models import Site
 
+from cms.calendar_settings import MonitoringHours
 from cms.models import TermDate
 from moderation.incidents.due import response_due_at
+
+from .conftest import report
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -70,3 +74,16 @@ def test_a_report_in_the_holiday_is_due_on_the_first_day_back(christmas):
     assert response_due_at(reported_at=at(2026, 12, 18, 14, 0)) == at(2027, 1, 5, 17, 0)
     # Christmas Eve (a Thursday, in the holiday): also the first day back.
     assert response_due_at(reported_at=at(2026, 12, 24, 12, 0)) == at(2027, 1, 5, 17, 0)
+
+
+def test_an_incident_is_still_recorded_when_no_day_is_monitored(db, editor):
+    hours = MonitoringHours.for_site(Site.objects.get(is_default_site=True))
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday"):
+        setattr(hours, day, False)
+    hours.save()
+    reported = at(2026, 11, 24, 10, 0)
+
+    incident = report(editor, now=reported)
+
+    assert incident.pk is not None
+    assert incident.response_due_at == reported + datetime.timedelta(hours=24)
