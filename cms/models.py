@@ -1,5 +1,7 @@
 """Content models: news, notices, standard pages, term dates, images and documents."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -21,14 +23,17 @@ from wagtail.images.models import (
     Image,
     ImageQuerySet,
 )
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
-from .calendar_settings import MonitoringHours  # noqa: F401  (a model of this app)
+from .calendar_settings import (  # noqa: F401  (models of this app)
+    HolidayNoticeSettings,
+    MonitoringHours,
+)
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -468,7 +473,23 @@ class NoticeQuerySet(PageQuerySet):
         )
 
     def pinned(self):
-        return self.filter(pinned=True)
+        """Shown in the band on every page: pinned, and every urgent or closure."""
+        return self.filter(
+            models.Q(pinned=True) | models.Q(kind__in=NoticePage.FIRST_KINDS)
+        )
+
+    def by_priority(self):
+        """Urgent notices and closures first, then pinned, then the rest; newest first.
+
+        A snow closure approved this morning must never sit below a holiday notice.
+        """
+        return self.annotate(
+            priority=models.Case(
+                models.When(kind__in=NoticePage.FIRST_KINDS, then=models.Value(0)),
+                models.When(pinned=True, then=models.Value(1)),
+                default=models.Value(2),
+            )
+        ).order_by("priority", "-valid_from", "-first_published_at", "-pk")
 
 
 class NoticePage(Page):
@@ -480,12 +501,24 @@ class NoticePage(Page):
         CLOSURE = "closure", "School closure"
         URGENT = "urgent", "Urgent"
 
+    # Shown first everywhere, need senior approval, go to every account, pinned.
+    FIRST_KINDS = (Kind.URGENT, Kind.CLOSURE)
+
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
     message = RichTextField(features=["bold", "italic", "link", "ul", "ol"])
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     pinned = models.BooleanField(
         default=False, help_text="Show at the top of every page while it is in force"
+    )
+    holiday = models.ForeignKey(
+        "cms.TermDate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holiday_notices",
+        editable=False,
+        help_text="The holiday this notice was drafted for",
     )
 
     objects = PageManager.from_queryset(NoticeQuerySet)()
@@ -518,10 +551,43 @@ class NoticePage(Page):
         started = self.valid_from is None or self.valid_from <= now
         return started and (self.valid_until is None or self.valid_until > now)
 
+    @property
+    def shows_first(self) -> bool:
+        return self.kind in self.FIRST_KINDS
+
+    @property
+    def wants_pin(self) -> bool:
+        """Pinned on the website and, where the network can, on the accounts (M1)."""
+        return self.pinned or self.shows_first
+
     def clean(self) -> None:
         super().clean()
+        if self.shows_first:
+            self._closure_defaults()
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
             raise ValidationError({"valid_until": "The notice ends before it starts."})
+        if self.valid_until and (self.shows_first or self.kind == self.Kind.HOLIDAY):
+            # Ends everywhere when it stops applying: the go-live and expiry job
+            # takes it off the website and its posts off the networks (M3).
+            self.expire_at = self.valid_until
+
+    def _closure_defaults(self) -> None:
+        """An urgent notice or closure is pinned and ends at the end of the day.
+
+        "End of the school day" is when the accounts stop being watched that day
+        (monitoring-hours setting); a closure announced after that runs to the end
+        of the next day's hours.
+        """
+        self.pinned = True
+        if self.valid_until is not None:
+            return
+        site = self.get_site() or Site.objects.filter(is_default_site=True).first()
+        hours = MonitoringHours.for_site(site)
+        start = (self.valid_from or timezone.now()).astimezone(hours.zone)
+        end = datetime.datetime.combine(start.date(), hours.closes_at, hours.zone)
+        if end <= start:
+            end += datetime.timedelta(days=1)
+        self.valid_until = end
 
 
 class StandardPage(Page):
@@ -529,8 +595,12 @@ class StandardPage(Page):
 
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
+    review_by = models.DateField(
+        blank=True, null=True, help_text="Its owner is reminded to check it from then"
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -549,6 +619,9 @@ class SocialMediaPage(Page):
     what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
     when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])
     raising_concerns = RichTextField(features=["bold", "italic", "link", "ul"])
+    review_by = models.DateField(
+        blank=True, null=True, help_text="Its owner is reminded to check it from then"
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -556,6 +629,7 @@ class SocialMediaPage(Page):
         FieldPanel("when_monitored"),
         FieldPanel("raising_concerns"),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("what_we_post"),
