@@ -348,6 +348,24 @@ LEARNER_IMPORT_MAX_BYTES = int(
 # cms's video block asks this whether the learners a video shows may still be shown.
 CONSENT_LEARNERS_MAY_BE_SHOWN = "moderation.consent.selectors.learners_may_be_shown"
 
+# --- Incidents, takedown requests, blocked accounts (moderation.incidents) ---------
+# Evidence lives on disk outside MEDIA_ROOT in a storage that has no URLs (I1).
+STORAGES["incident_evidence"] = {
+    "BACKEND": "moderation.incidents.storage.PrivateEvidenceStorage",
+    "OPTIONS": {
+        "location": Path(
+            os.environ.get("INCIDENT_EVIDENCE_ROOT", VAR_DIR / "incident-evidence")
+        ),
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+INCIDENT_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("INCIDENT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+)
+# Closed incidents and their evidence are deleted this many days after closing.
+INCIDENT_RETENTION_DAYS = int(os.environ.get("INCIDENT_RETENTION_DAYS", 6 * 365))
+
 # --- Two-person moderation (moderation.workflow) --------------------------------------
 # A workflow run publishes only if a person approved it (P1): see moderation/workflow/.
 WAGTAIL_FINISH_WORKFLOW_ACTION = (

@@ -35,6 +35,10 @@ STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
 }
+STORAGES["incident_evidence"] = {
+    "BACKEND": "moderation.incidents.storage.PrivateEvidenceStorage",
+    "OPTIONS": {"location": VAR_DIR / "test-incident-evidence"},
+}
 
 # Backup codes are hashed with PBKDF2 (moderation.two_factor.backup_codes); few
 # iterations keep the suite fast, as the fast password hasher does.
