@@ -433,3 +433,47 @@ class Delivery(models.Model):
         )
 
     live_post.short_description = "Live post"
+
+
+class Pin(models.Model):
+    """A notice's post pinned to the top of an account while it applies (M1).
+
+    Where the network can pin through its API (Facebook) the pin job does it and
+    checks it is still pinned; where it cannot (X), or it refuses, the account's
+    managers get a task on their dashboard and an email to pin it by hand.
+    """
+
+    class Status(models.TextChoices):
+        PINNED = "pinned", "Pinned"
+        PIN_BY_HAND = "pin_by_hand", "To pin by hand"
+        PINNED_BY_HAND = "pinned_by_hand", "Pinned by hand"
+        WAITING = "waiting", "Waiting (a more urgent notice is pinned)"
+        UNPINNED = "unpinned", "Unpinned"
+
+    OPEN_TASK = (Status.PIN_BY_HAND,)
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.CASCADE, related_name="pin"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reason = models.TextField(blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    unpinned_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} ({self.get_status_display()})"
+
+
+# Scheduled-job runs live beside the jobs; imported here so Django finds the model.
+from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401

@@ -62,6 +62,7 @@ from publishing.reconciliation import (
     what_was_found,
 )
 from publishing.services.accounts import account_credentials, account_hold
+from publishing.services.pins import pin_after_send
 from publishing.text import link_for_delivery, page_link, post_text_for_delivery
 
 logger = logging.getLogger(__name__)
@@ -805,7 +806,11 @@ def delivery_process(*, delivery_id: int, attempt: int) -> Delivery | None:
     if status == Status.RETRACT_DUE:
         return delivery_retract(delivery_id=delivery_id, attempt=attempt, now=now)
     if status == Status.QUEUED:
-        return delivery_send(delivery_id=delivery_id, attempt=attempt, now=now)
+        delivery = delivery_send(delivery_id=delivery_id, attempt=attempt, now=now)
+        if delivery is not None:
+            # A closure or holiday notice is pinned at once, not a minute later.
+            pin_after_send(delivery=delivery)
+        return delivery
     return None
 
 
