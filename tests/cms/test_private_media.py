@@ -13,7 +13,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
@@ -134,12 +133,7 @@ def admin_rendition_urls(image: SchoolImage) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def public_storage(settings, tmp_path):
-    """A fresh public-copies folder per test, as nginx would serve it.
-
-    Wagtail caches renditions by image id, and ids come round again after each
-    test's rollback: the cache is emptied so no test sees another's picture.
-    """
-    caches["default"].clear()
+    """A fresh public-copies folder per test, as nginx would serve it."""
     settings.STORAGES = {
         **settings.STORAGES,
         "public_media": {
