@@ -568,3 +568,28 @@ def test_the_check_deletes_public_files_that_no_item_records(school):
     assert public_media_reconcile(now=later) == 1
     assert not storage.exists(stray)
     assert all(storage.exists(name) for name in recorded)  # the control
+
+
+def test_a_document_linked_from_rich_text_is_published_at_its_public_copy(
+    client, school
+):
+    letter = pdf(title="Trip letter", no_identifiable_learners=True)
+    never_linked = pdf(title="Draft letter", no_identifiable_learners=True)
+    page = NewsPageFactory(
+        parent=school.news_index,
+        live=False,
+        body=[
+            (
+                "paragraph",
+                f'<p>Read <a linktype="document" id="{letter.pk}">the letter</a>.</p>',
+            )
+        ],
+    )
+    page.save_revision().publish()
+
+    html = client.get(page.url).content.decode()
+    public_name = reload(letter).public_files["files"]["document"]["name"]
+    assert f'href="/media/public/{public_name}"' in html  # the control
+    assert letter.url not in html and "autumn_letter" not in html
+    assert fetch_anonymously(f"/media/public/{public_name}") == (200, PDF)
+    assert fetch_anonymously(never_linked.url)[0] == 404
