@@ -298,8 +298,24 @@ PUBLISHING_RETRY_WINDOW_HOURS = int(
 )
 PUBLISHING_RETRY_BASE_SECONDS = 30
 PUBLISHING_RETRY_MAX_SECONDS = 60 * 60
-# A send still "in flight" after this long has an unknown outcome (worker died).
-PUBLISHING_SENDING_TIMEOUT_SECONDS = 15 * 60
+# A send or deletion whose job has no live rq heartbeat for this long is dead: its
+# outcome is unknown and it is reconciled (the worker heartbeats every third of it).
+PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS = int(
+    os.environ.get("PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS", "30")
+)
+# In flight this long is dead even when Redis cannot say (Redis down or flushed).
+PUBLISHING_SENDING_TIMEOUT_SECONDS = int(
+    os.environ.get("PUBLISHING_SENDING_TIMEOUT_SECONDS", "300")
+)
+# After an unknown outcome, wait at least this long before looking on the network,
+# so that a post the network did make has reached the account's list of posts.
+PUBLISHING_RECONCILE_DELAY_SECONDS = int(
+    os.environ.get("PUBLISHING_RECONCILE_DELAY_SECONDS", "30")
+)
+# Looks in a row that cannot read the account's posts before a person decides.
+PUBLISHING_RECONCILE_LOOKS = int(os.environ.get("PUBLISHING_RECONCILE_LOOKS", "3"))
+# Due but not sent (or deleted) for this long: shown on the dashboard with the reason.
+PUBLISHING_OVERDUE_SECONDS = int(os.environ.get("PUBLISHING_OVERDUE_SECONDS", "300"))
 # The sweep leaves a due delivery this long to its own wake-up before re-enqueueing.
 PUBLISHING_SWEEP_GRACE_SECONDS = 60
 

@@ -25,7 +25,7 @@ PROCESSES = {
     "worker": [
         "rqworker",
         "--worker-class",
-        "rq.worker.SimpleWorker",
+        "publishing.worker.LedgerWorker",
         "--with-scheduler",
         "default",
         "publishing",
