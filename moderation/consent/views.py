@@ -110,18 +110,20 @@ class LearnerViewSet(ModelViewSet):
     inspect_view_fields = [
         "external_id",
         "first_name",
+        "known_as",
         "last_name",
         "year_group",
         "left_on",
         "do_not_publish",
     ]
-    search_fields = ["first_name", "last_name", "external_id"]
+    search_fields = ["first_name", "known_as", "last_name", "external_id"]
     list_filter = ["year_group", "do_not_publish"]
     list_per_page = 50
     panels = [
         MultiFieldPanel(
             [
                 FieldPanel("first_name"),
+                FieldPanel("known_as"),
                 FieldPanel("last_name"),
                 FieldPanel("year_group"),
                 FieldPanel("external_id"),

@@ -1,0 +1,46 @@
+"""Admin views for the calendar-driven work: the scheduled-jobs report, pin tasks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from publishing.models import Pin
+from publishing.scheduled_jobs.selectors import scheduled_jobs_status
+from publishing.services.pins import pin_mark_done_by_hand
+
+
+def may_see_jobs(user) -> bool:
+    return user.is_superuser or user.has_perm("publishing.change_delivery")
+
+
+@require_GET
+def scheduled_jobs_report(request: HttpRequest) -> HttpResponse:
+    """Each scheduled job: last run, result, duration and next run."""
+    if not may_see_jobs(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "publishing/scheduled_jobs.html",
+        {"statuses": scheduled_jobs_status(now=timezone.now())},
+    )
+
+
+@require_POST
+def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager pinned the post by hand on the network."""
+    pin = get_object_or_404(Pin.objects.select_related("delivery__account"), pk=pk)
+    account = pin.delivery.account
+    is_manager = account.managers.filter(pk=request.user.pk).exists()
+    if not (is_manager or request.user.is_superuser or account.owner == request.user):
+        raise PermissionDenied
+    pin_mark_done_by_hand(pin=pin, user=request.user)
+    messages.success(
+        request, f"Thank you: “{pin.delivery.page_title}” is pinned on {account.name}."
+    )
+    return redirect("wagtailadmin_home")
