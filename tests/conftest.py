@@ -22,6 +22,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def migrated_data_restored(django_db_serialized_rollback):
+    """Transactional tests start from what the migrations made, whatever ran before.
+
+    A transactional test (threads, worker processes, browser journeys) ends by
+    emptying every table. With serialized rollback the next one reloads the migrated
+    rows (default site, root page, role groups, workflow); mixing tests with and
+    without it would reload content types over recreated ones. So every test asks for
+    it; tests that run inside a transaction are not affected.
+    """
+
+
 @pytest.fixture
 def home_page(db) -> HomePage:
     """The HomePage that migrations make the default site's root."""
