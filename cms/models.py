@@ -22,6 +22,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import BodyBlock
+from .lean_pages import LeanPageMixin
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -264,7 +265,7 @@ SOCIAL_POSTS_PANEL = InlinePanel(
 )
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(LeanPageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -272,6 +273,9 @@ class NewsIndexPage(Page):
     subpage_types = ["cms.NewsPage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def routable_children(self):
+        return NewsPage.objects.child_of(self).select_related("listing_image")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import news_for_listing  # selectors import this module
@@ -285,7 +289,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(LeanPageMixin, Page):
     search_label = "News"  # what search results call it
 
     date = models.DateField("Post date", default=timezone.localdate)
@@ -354,7 +358,7 @@ class NewsPage(Page):
         return None if image is None or image.is_withdrawn else image
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(LeanPageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -362,6 +366,9 @@ class NoticeIndexPage(Page):
     subpage_types = ["cms.NoticePage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def routable_children(self):
+        return NoticePage.objects.child_of(self)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import notices_in_force  # selectors import this module
@@ -384,7 +391,7 @@ class NoticeQuerySet(PageQuerySet):
         return self.filter(pinned=True)
 
 
-class NoticePage(Page):
+class NoticePage(LeanPageMixin, Page):
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -437,7 +444,7 @@ class NoticePage(Page):
             raise ValidationError({"valid_until": "The notice ends before it starts."})
 
 
-class StandardPage(Page):
+class StandardPage(LeanPageMixin, Page):
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -454,7 +461,7 @@ class StandardPage(Page):
     api_fields = [APIField("intro"), APIField("body")]
 
 
-class SocialMediaPage(Page):
+class SocialMediaPage(LeanPageMixin, Page):
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
+from .caching.view_restrictions import public_only
 from .pagination import paginate
 from .search_text import clean_query, search_terms
 from .selectors import term_dates_from
@@ -28,7 +29,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if terms:
         pages = (
-            Page.objects.live().public()
+            public_only(Page.objects.live(), request=request)
             .type(NewsPage, NoticePage, StandardPage, SocialMediaPage)
             .specific()
         )  # fmt: skip

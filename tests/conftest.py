@@ -2,6 +2,7 @@
 
 import django_rq
 import pytest
+from django.core.cache import caches
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -24,3 +25,14 @@ def redis_connection():
     connection.flushdb()
     yield connection
     connection.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches (pages, chrome, content generation).
+
+    The database is rolled back after every test; the local-memory caches are not,
+    and a page cached by one test must not be served to the next.
+    """
+    for cache in caches.all():
+        cache.clear()

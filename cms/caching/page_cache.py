@@ -1,0 +1,256 @@
+"""The full-page cache for anonymous readers: pages, feeds and API GETs.
+
+Why our own middleware rather than wagtail-cache: wagtail-cache 3.0 requires
+Wagtail < 8; it clears by ``cache.clear()`` (a FLUSHDB of the Redis the job queues
+share); it keeps every unknown query parameter in the key (``?x=random`` fills the
+cache); and it adds no ``ETag``. Django's own cache middleware keys on ``Vary: Cookie``.
+This one is small and follows the rules of the issue:
+
+- only GET and HEAD from readers without a session cookie (staff always see fresh
+  pages), and never the admin, documents, static or media;
+- the key is the scheme, host, path and a *normalised* query string: tracking
+  parameters are dropped; on the public pages only ``page`` (a number, capped) and
+  ``q`` are kept, and the view sees the same normalised query, so what is cached is
+  exactly what the key says; the API keeps its parameters, sorted;
+- a response is stored only if it is a 200 that sets no cookie, uses no CSRF token,
+  is not private and varies on nothing but cookies;
+- every entry belongs to the current content generation, so any content change
+  (publish, unpublish, expiry, consent withdrawal, banner) retires all of them;
+- anonymous responses carry ``ETag``, ``Last-Modified`` and a ``Cache-Control`` that
+  lets nginx or a CDN keep them for ``PAGE_CACHE_SHARED_MAX_AGE`` seconds; they do
+  not carry ``Vary: Cookie`` (no session or CSRF token is involved), and conditional
+  requests get a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
+
+from ..pagination import page_number_from
+from .generation import ContentGeneration, content_generation
+
+logger = logging.getLogger(__name__)
+
+CACHE_STATUS_HEADER = "X-Page-Cache"
+SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
+API_PATH_PREFIX = "/api/"
+# Query parameters the public pages read; anything else is dropped (see module doc).
+PAGE_QUERY_PARAMETERS = ("page", "q")
+MAX_PAGE_NUMBER = 10_000  # beyond every real listing: ?page=99999 shows the last page
+MAX_SEARCH_LENGTH = 200  # the search box's maxlength
+MAX_QUERY_STRING_LENGTH = 1_000  # longer API queries are answered, not stored
+TRACKING_PARAMETER = re.compile(
+    r"^(utm_.*|fbclid|gclid|gclsrc|dclid|msclkid|mc_.*|_ga|_gl|mtm_.*|matomo_.*"
+    r"|pk_.*|hsa_.*|_hs.*|yclid|igshid|twclid|ref|ref_src)$",
+    re.IGNORECASE,
+)
+STORED_HEADERS_EXCLUDED = {"set-cookie", "date", "vary", CACHE_STATUS_HEADER.lower()}
+UNVARYING = {"cookie", "accept-encoding"}
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """What is kept of a response: enough to answer again, byte for byte."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    etag: str
+    last_modified: int
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def normalised_query(*, path: str, query: QueryDict) -> str | None:
+    """The query string that identifies the response, or None: do not store it."""
+    if path.startswith(API_PATH_PREFIX):
+        kept = sorted(
+            (key, value)
+            for key, values in query.lists()
+            if not TRACKING_PARAMETER.match(key)
+            for value in values
+        )
+        encoded = urlencode(kept)
+        return encoded if len(encoded) <= MAX_QUERY_STRING_LENGTH else None
+    kept = []
+    page = page_number_from(query.get("page"))  # as the listings read it
+    if page > 1:
+        kept.append(("page", str(min(page, MAX_PAGE_NUMBER))))
+    search = " ".join(query.get("q", "").split())[:MAX_SEARCH_LENGTH]
+    if search:
+        kept.append(("q", search))
+    return urlencode(kept)
+
+
+def request_is_cacheable(request: HttpRequest) -> bool:
+    """Anonymous GET/HEAD of a public address: no session cookie, not the admin."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if not _setting("PAGE_CACHE_ENABLED", True):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not request.path.startswith(SKIPPED_PATH_PREFIXES)
+
+
+def _vary_headers(response: HttpResponse) -> set[str]:
+    if not response.has_header("Vary"):
+        return set()
+    return {item.strip().lower() for item in cc_delim_re.split(response["Vary"])}
+
+
+def response_is_cacheable(response: HttpResponse) -> bool:
+    """A 200 for everyone: no cookie set, not private, varies on nothing we key on."""
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-store"))
+        and "no-cache" not in cache_control
+        and _vary_headers(response) <= UNVARYING
+    )
+
+
+def _drop_vary_cookie(response: HttpResponse) -> None:
+    """Anonymous readers have no session: the response is the same whatever cookies."""
+    remaining = [
+        item.strip()
+        for item in cc_delim_re.split(response.get("Vary", ""))
+        if item.strip() and item.strip().lower() != "cookie"
+    ]
+    if remaining:
+        response["Vary"] = ", ".join(remaining)
+    elif response.has_header("Vary"):
+        del response["Vary"]
+
+
+def _public_cache_control(response: HttpResponse) -> None:
+    shared = int(_setting("PAGE_CACHE_SHARED_MAX_AGE", 1))
+    response["Cache-Control"] = (
+        f"public, max-age=0, must-revalidate, s-maxage={shared}, "
+        f"stale-while-revalidate={shared * 5}"
+    )
+
+
+def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # Django answers 400 on its own; nothing to store
+    address = f"{request.scheme}://{host}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"page-cache:{token}:{digest}"
+
+
+def _from_entry(entry: CachedPage) -> HttpResponse:
+    response = HttpResponse(entry.content, status=entry.status)
+    for name, value in entry.headers:
+        response[name] = value
+    return response
+
+
+def _finish(
+    request: HttpRequest, response: HttpResponse, *, entry: CachedPage, status: str
+) -> HttpResponse:
+    """Validators, caching headers and the 304/HEAD answers, hit or miss."""
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(entry.last_modified)
+    _public_cache_control(response)
+    _drop_vary_cookie(response)
+    response[CACHE_STATUS_HEADER] = status
+    conditional = get_conditional_response(
+        request,
+        etag=entry.etag,
+        last_modified=entry.last_modified,
+        response=response,
+    )
+    if conditional is not response:
+        conditional[CACHE_STATUS_HEADER] = status
+        return conditional
+    if request.method == "HEAD":
+        response.content = b""
+        response["Content-Length"] = str(len(entry.content))
+    return response
+
+
+def _entry_for(
+    response: HttpResponse, *, generation: ContentGeneration
+) -> CachedPage:
+    content = response.content
+    headers = tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in STORED_HEADERS_EXCLUDED
+    )
+    return CachedPage(
+        status=response.status_code,
+        headers=headers,
+        content=content,
+        etag='"' + hashlib.sha256(content).hexdigest()[:40] + '"',
+        last_modified=generation.changed_at,
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """First in ``MIDDLEWARE``: a hit is answered before sessions or auth are read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request_is_cacheable(request):
+            return self._uncached(request)
+        query = normalised_query(path=request.path, query=request.GET)
+        if query is None:
+            return self._uncached(request)
+        if not request.path.startswith(API_PATH_PREFIX):
+            # The view sees what the key says: a dropped parameter cannot change it.
+            request.GET = QueryDict(query)
+            request.META["QUERY_STRING"] = query
+        now = timezone.now()
+        generation = content_generation(request=request, now=now)
+        key = _cache_key(request, query=query, token=generation.token)
+        if key is None:
+            return self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None:
+            return _finish(request, _from_entry(entry), entry=entry, status="hit")
+        response = self.get_response(request)
+        if not response_is_cacheable(response):
+            return response
+        entry = _entry_for(response, generation=generation)
+        timeout = int(_setting("PAGE_CACHE_SECONDS", 600))
+        left = generation.seconds_left(now=now)
+        if left is not None:
+            timeout = min(timeout, int(left))
+        if timeout > 0:
+            cache.set(key, entry, timeout)
+        return _finish(request, response, entry=entry, status="miss")
+
+    def _uncached(self, request: HttpRequest) -> HttpResponse:
+        """Staff and other uncached responses: no shared cache may keep them."""
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and not request.path.startswith(
+            ("/static/", "/media/")
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
