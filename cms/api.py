@@ -20,11 +20,15 @@ from wagtail.api.v2.filters import (
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from .caching.view_restrictions import view_restrictions
+from .models import NewsPage
 from .search_text import clean_query, search_terms
 
 SEARCH_OPERATORS = ("and", "or")
@@ -80,8 +84,30 @@ class WordsSearchFilter(BaseFilterBackend):
             ) from error
 
 
+def _public_pages(request):
+    """Wagtail's ``get_public_pages_queryset`` with the restrictions from the snapshot.
+
+    The same rules: live pages of the requested site (``?site=`` or the request's),
+    minus every section whose restriction this request does not pass.
+    """
+    queryset = Page.objects.live()
+    for restriction in view_restrictions(request=request):
+        if not restriction.accept_request(request):
+            queryset = queryset.exclude(path__startswith=restriction.page.path)
+    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    if site is None:
+        return queryset.none()
+    return queryset.descendant_of(site.root_page, inclusive=True)
+
+
 class SchoolPagesAPIViewSet(PagesAPIViewSet):
-    """Live, public pages (Wagtail's rules), with the checked filters."""
+    """Live, public pages (Wagtail's rules), with the checked filters.
+
+    Lean: view restrictions come from the per-generation snapshot, the base queryset
+    is built once per request (Wagtail builds it up to three times), and news
+    listings load their listing images and renditions in two queries, not one per
+    item.
+    """
 
     filter_backends = [
         CheckedFieldsFilter,
@@ -93,6 +119,22 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
         LocaleFilter,
         WordsSearchFilter,  # last: search results cannot be filtered further
     ]
+
+    def get_base_queryset(self):
+        if not hasattr(self, "_public_pages"):
+            try:
+                self._public_pages = _public_pages(self.request)
+            except ValueError as error:
+                raise BadRequestError(str(error)) from error
+        return self._public_pages
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is NewsPage:
+            queryset = queryset.select_related("listing_image").prefetch_related(
+                "listing_image__renditions"
+            )
+        return queryset
 
 
 def _publishable_only(queryset):

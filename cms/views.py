@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
 from .caching.view_restrictions import public_only
+from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
 from .pagination import paginate
 from .search_text import clean_query, search_terms
 from .selectors import term_dates_from

@@ -18,7 +18,6 @@ from cms.models import NoticePage, SocialMediaPage
 
 from .models import HomePage
 
-
 CHROME_CACHE_SECONDS = 60 * 60  # a new content generation retires it sooner
 
 

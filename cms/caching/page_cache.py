@@ -62,6 +62,8 @@ TRACKING_PARAMETER = re.compile(
 )
 STORED_HEADERS_EXCLUDED = {"set-cookie", "date", "vary", CACHE_STATUS_HEADER.lower()}
 UNVARYING = {"cookie", "accept-encoding"}
+# The API negotiates JSON or its browsable HTML on Accept: that choice is in its key.
+API_UNVARYING = UNVARYING | {"accept"}
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def _vary_headers(response: HttpResponse) -> set[str]:
     return {item.strip().lower() for item in cc_delim_re.split(response["Vary"])}
 
 
-def response_is_cacheable(response: HttpResponse) -> bool:
+def response_is_cacheable(response: HttpResponse, *, api: bool = False) -> bool:
     """A 200 for everyone: no cookie set, not private, varies on nothing we key on."""
     cache_control = response.get("Cache-Control", "").lower()
     return (
@@ -126,7 +128,7 @@ def response_is_cacheable(response: HttpResponse) -> bool:
         and not response.cookies
         and not any(word in cache_control for word in ("private", "no-store"))
         and "no-cache" not in cache_control
-        and _vary_headers(response) <= UNVARYING
+        and _vary_headers(response) <= (API_UNVARYING if api else UNVARYING)
     )
 
 
@@ -157,6 +159,9 @@ def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:
     except DisallowedHost:
         return None  # Django answers 400 on its own; nothing to store
     address = f"{request.scheme}://{host}{request.path}?{query}"
+    if request.path.startswith(API_PATH_PREFIX):
+        wants_html = "text/html" in request.headers.get("Accept", "")
+        address += " html" if wants_html else " json"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"page-cache:{token}:{digest}"
 
@@ -192,9 +197,7 @@ def _finish(
     return response
 
 
-def _entry_for(
-    response: HttpResponse, *, generation: ContentGeneration
-) -> CachedPage:
+def _entry_for(response: HttpResponse, *, generation: ContentGeneration) -> CachedPage:
     content = response.content
     headers = tuple(
         (name, value)
@@ -235,7 +238,8 @@ class AnonymousPageCacheMiddleware:
         if entry is not None:
             return _finish(request, _from_entry(entry), entry=entry, status="hit")
         response = self.get_response(request)
-        if not response_is_cacheable(response):
+        api = request.path.startswith(API_PATH_PREFIX)
+        if not response_is_cacheable(response, api=api):
             return response
         entry = _entry_for(response, generation=generation)
         timeout = int(_setting("PAGE_CACHE_SECONDS", 600))

@@ -148,9 +148,10 @@ RQ = {"COMMIT_MODE": "on_db_commit"}
 # Shared by every web process: the page cache, the site chrome and the content
 # generation. Renditions stay in each process's memory: rendering an image then costs
 # no Redis round trip (a rendition row changes only by being deleted with its image).
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
