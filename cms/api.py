@@ -105,8 +105,8 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
 
     Lean: view restrictions come from the per-generation snapshot, the base queryset
     is built once per request (Wagtail builds it up to three times), and news
-    listings load their listing images and renditions in two queries, not one per
-    item.
+    listings load their listing images, renditions and categories in three queries,
+    not one or more per item.
     """
 
     filter_backends = [
@@ -132,7 +132,7 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
         queryset = super().get_queryset()
         if queryset.model is NewsPage:
             queryset = queryset.select_related("listing_image").prefetch_related(
-                "listing_image__renditions"
+                "listing_image__renditions", "categories"
             )
         return queryset
 

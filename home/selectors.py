@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
-from cms.caching.generation import content_generation
+from cms.caching.generation import ContentGeneration, content_generation
 from cms.models import NoticePage, SocialMediaPage
 
 from .models import HomePage
@@ -61,6 +61,10 @@ def social_media_page(*, home: HomePage) -> SocialMediaPage | None:
     return SocialMediaPage.objects.live().public().descendant_of(home).first()
 
 
+def site_chrome_cache_key(*, site: Site | None, generation: ContentGeneration) -> str:
+    return f"site-chrome:{generation.token}:{site.pk if site else 0}"
+
+
 def site_chrome(*, request: HttpRequest | None, default_name: str) -> SiteChrome:
     """The header, band and footer, built once per content generation and site.
 
@@ -69,8 +73,9 @@ def site_chrome(*, request: HttpRequest | None, default_name: str) -> SiteChrome
     generation, so the cached chrome is never older than the content.
     """
     site = Site.find_for_request(request) if request is not None else None
-    generation = content_generation(request=request)
-    key = f"site-chrome:{generation.token}:{site.pk if site else 0}"
+    key = site_chrome_cache_key(
+        site=site, generation=content_generation(request=request)
+    )
     chrome = cache.get(key)
     if chrome is None:
         chrome = site_chrome_uncached(request=request, default_name=default_name)
