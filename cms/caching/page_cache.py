@@ -27,12 +27,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import (
@@ -75,6 +79,37 @@ class CachedPage:
     content: bytes
     etag: str
     last_modified: int
+
+
+class RecentPages:
+    """The pages this process served last, in front of the shared cache.
+
+    Keys carry the content generation, so an entry here is exactly as fresh as the
+    shared one; bounded, so a worker's memory stays flat however many addresses are
+    asked for.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, CachedPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedPage | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: CachedPage) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+RECENT_PAGES = RecentPages(size=256)
 
 
 def _setting(name: str, default):
@@ -213,6 +248,55 @@ def _entry_for(response: HttpResponse, *, generation: ContentGeneration) -> Cach
     )
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A request the page cache answers for, and what it holds for it (if anything)."""
+
+    key: str
+    generation: ContentGeneration
+    now: datetime
+    entry: CachedPage | None
+
+
+def page_lookup(request: HttpRequest) -> Lookup | None:
+    """The cache's entry for ``request``; None when the cache does not serve it.
+
+    Normalises the request's query string in place for the public pages, so that a
+    view rendering it on a miss sees exactly what the key says.
+    """
+    if not request_is_cacheable(request):
+        return None
+    query = normalised_query(path=request.path, query=request.GET)
+    if query is None:
+        return None
+    if not request.path.startswith(API_PATH_PREFIX):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+    now = timezone.now()
+    generation = content_generation(request=request, now=now)
+    key = _cache_key(request, query=query, token=generation.token)
+    if key is None:
+        return None
+    entry = RECENT_PAGES.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            RECENT_PAGES.put(key, entry)
+    return Lookup(key=key, generation=generation, now=now, entry=entry)
+
+
+def _store(lookup: Lookup, response: HttpResponse) -> CachedPage:
+    entry = _entry_for(response, generation=lookup.generation)
+    timeout = int(_setting("PAGE_CACHE_SECONDS", 600))
+    left = lookup.generation.seconds_left(now=lookup.now)
+    if left is not None:
+        timeout = min(timeout, int(left))
+    if timeout > 0:
+        cache.set(lookup.key, entry, timeout)
+        RECENT_PAGES.put(lookup.key, entry)
+    return entry
+
+
 class AnonymousPageCacheMiddleware:
     """First in ``MIDDLEWARE``: a hit is answered before sessions or auth are read."""
 
@@ -220,34 +304,30 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request_is_cacheable(request):
+        try:
+            lookup = page_lookup(request)
+        except Exception:  # noqa: BLE001 (a failing cache must not fail the page)
+            logger.warning(
+                "Page cache unavailable", exc_info=True, extra={"event": "page_cache"}
+            )
+            lookup = None
+        if lookup is None:
             return self._uncached(request)
-        query = normalised_query(path=request.path, query=request.GET)
-        if query is None:
-            return self._uncached(request)
-        if not request.path.startswith(API_PATH_PREFIX):
-            # The view sees what the key says: a dropped parameter cannot change it.
-            request.GET = QueryDict(query)
-            request.META["QUERY_STRING"] = query
-        now = timezone.now()
-        generation = content_generation(request=request, now=now)
-        key = _cache_key(request, query=query, token=generation.token)
-        if key is None:
-            return self.get_response(request)
-        entry = cache.get(key)
-        if entry is not None:
-            return _finish(request, _from_entry(entry), entry=entry, status="hit")
+        if lookup.entry is not None:
+            return _finish(
+                request, _from_entry(lookup.entry), entry=lookup.entry, status="hit"
+            )
         response = self.get_response(request)
         api = request.path.startswith(API_PATH_PREFIX)
         if not response_is_cacheable(response, api=api):
             return response
-        entry = _entry_for(response, generation=generation)
-        timeout = int(_setting("PAGE_CACHE_SECONDS", 600))
-        left = generation.seconds_left(now=now)
-        if left is not None:
-            timeout = min(timeout, int(left))
-        if timeout > 0:
-            cache.set(key, entry, timeout)
+        try:
+            entry = _store(lookup, response)
+        except Exception:  # noqa: BLE001 (the page is answered; only storing failed)
+            logger.warning(
+                "Page cache unavailable", exc_info=True, extra={"event": "page_cache"}
+            )
+            return response
         return _finish(request, response, entry=entry, status="miss")
 
     def _uncached(self, request: HttpRequest) -> HttpResponse:
@@ -258,3 +338,34 @@ class AnonymousPageCacheMiddleware:
         ):
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class PageCacheApplication:
+    """A WSGI wrapper that answers stored pages before Django's handler runs.
+
+    A hit through the middleware still pays for Django's request handling, signals
+    and middleware chain, about four fifths of its cost; here it pays only for the
+    lookup. Everything else (every miss, every signed-in request) goes to Django,
+    where the middleware stores what this serves. Same keys, same rules.
+    """
+
+    def __init__(self, application) -> None:
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        try:
+            request = WSGIRequest(environ)
+            lookup = page_lookup(request)
+            response = None
+            if lookup is not None and lookup.entry is not None:
+                response = _finish(
+                    request, _from_entry(lookup.entry), entry=lookup.entry, status="hit"
+                )
+        except Exception:  # noqa: BLE001 (Django answers; its middleware logs)
+            response = None
+        if response is None:
+            return self.application(environ, start_response)
+        start_response(
+            f"{response.status_code} {response.reason_phrase}", list(response.items())
+        )
+        return [response.content]

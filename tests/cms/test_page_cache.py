@@ -298,3 +298,35 @@ def test_notices_and_feeds_are_cached_too(client, school):
     for url in (notice.url, "/feeds/news.xml", "/feeds/term-dates.ics"):
         assert client.get(url)[CACHE] == "miss", url
         assert client.get(url)[CACHE] == "hit", url
+
+
+def test_gunicorn_is_answered_from_the_cache_before_django_runs(
+    client, school, django_assert_num_queries
+):
+    """config.wsgi's wrapper serves the stored page; misses go to Django."""
+    from django.test.client import RequestFactory
+
+    from config.wsgi import application
+
+    def wsgi_get(**headers):
+        environ = RequestFactory().get(school.home.url, **headers).environ
+        replies = {}
+
+        def start_response(status, response_headers):
+            replies.update(status=status, headers=dict(response_headers))
+
+        body = b"".join(application(environ, start_response))
+        return replies, body
+
+    first, first_body = wsgi_get()  # a miss: Django renders and stores it
+    with django_assert_num_queries(0):
+        second, second_body = wsgi_get(HTTP_COOKIE="_ga=GA1.2.3")
+        revalidated, empty = wsgi_get(HTTP_IF_NONE_MATCH=second["headers"]["ETag"])
+
+    assert first["headers"][CACHE] == "miss"
+    assert second["status"] == "200 OK" and second["headers"][CACHE] == "hit"
+    assert second_body == first_body and b"Meadowbank" in second_body
+    assert revalidated["status"].startswith("304") and empty == b""
+    login_verified(client, UserFactory(is_staff=True))
+    staff = client.get(school.home.url)
+    assert CACHE not in staff  # a session cookie is never answered from the cache
