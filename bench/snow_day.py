@@ -32,6 +32,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,7 +51,8 @@ COOKIE_SCRIPT = """
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format(nil, nil, {["Cookie"] = "_ga=GA1.2." .. counter .. "; _fbp=fb." .. math.random(1, 1e9)})
+  local cookie = "_ga=GA1.2." .. counter .. "; _fbp=fb." .. math.random(1, 1e9)
+  return wrk.format(nil, nil, {["Cookie"] = cookie})
 end
 """
 MODES = ("uncached", "cached", "cookie/req", "nginx", "static")
@@ -99,6 +101,22 @@ def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes
     connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
     return response.status, response.read()
+
+
+def one_request_ms(port: int, path: str, *, times: int = 30) -> float:
+    """Median time of one request on its own (no other load), in ms."""
+    timings = []
+    for _ in range(times):
+        started = time.perf_counter()
+        fetch(port, path)
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
+def warm(port: int, path: str, *, times: int = 40) -> None:
+    """Every worker has imported, compiled its templates and made its renditions."""
+    for _ in range(times):
+        fetch(port, path)
 
 
 def wrk(url: str, *, script: Path | None = None) -> dict:
@@ -213,7 +231,7 @@ class SnowDayStack:
             ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
             ("listen 80;", f"listen 127.0.0.1:{port};"),
             ("/srv/school/static/", f"{BASE_DIR / 'static'}/"),
-            ("/srv/school/var/media/", f"{self.media}/"),
+            ("/srv/school/media/images/", f"{self.media / 'images'}/"),
         ):
             assert old in site, old  # noqa: S101 (the shipped file changed shape)
             site = site.replace(old, new)
@@ -312,22 +330,24 @@ print(time.time(), flush=True)
     return process
 
 
-def approval_to_visible(stack: SnowDayStack, *, port: int) -> float:
+def approval_to_visible(stack: SnowDayStack, *, ports: dict[str, int]) -> dict:
     """Seconds from an urgent notice's publish to its title on the home page."""
     title = f"Snow: school closed {time.time():.0f}"
     process = publish_urgent_notice(stack, slug=f"snow-{int(time.time())}", title=title)
     time.sleep(3)  # the draft is saved; nginx and the app have the old home page
-    fetch(port, "/")
+    for port in ports.values():
+        fetch(port, "/")
     process.stdin.write("\n")
     process.stdin.flush()
     published_at = float(process.stdout.readline())
     process.wait(timeout=30)
-    while time.time() - published_at < 30:
-        _, body = fetch(port, "/")
-        if title.encode() in body:
-            return time.time() - published_at
+    seen: dict[str, float] = {}
+    while len(seen) < len(ports) and time.time() - published_at < 30:
+        for layer, port in ports.items():
+            if layer not in seen and title.encode() in fetch(port, "/")[1]:
+                seen[layer] = round(time.time() - published_at, 2)
         time.sleep(0.02)
-    return float("inf")
+    return {layer: seen.get(layer, float("inf")) for layer in ports}
 
 
 def worker_memory(process: subprocess.Popen) -> dict[int, int]:
@@ -349,7 +369,9 @@ def memory_after_requests(port: int, process, paths: dict[str, str]) -> dict:
     for number in range(MEMORY_REQUESTS):
         url = urls[number % len(urls)]
         separator = "&" if "?" in url else "?"
-        connection.request("GET", f"{url}{separator}x={number}&utm_source=snow")
+        # Cache-busting parameters too (the API refuses unknown ones: tracking only).
+        junk = "utm_source=snow" if url.startswith("/api/") else f"x={number}"
+        connection.request("GET", f"{url}{separator}{junk}")
         connection.getresponse().read()
     after = worker_memory(process)
     growth = {pid: (after[pid] - before[pid]) / 1024 for pid in before if pid in after}
@@ -388,8 +410,9 @@ def main() -> int:
             (static_root / f"{name.replace(' ', '-')}.html").write_bytes(body)
         nginx_port = stack.nginx(upstream_port=cached_port, static_root=static_root)
         for name, path in paths.items():
-            fetch(uncached_port, path)  # renditions and chrome warm
-            row = {}
+            warm(uncached_port, path)
+            warm(cached_port, path)
+            row = {"one_request_ms": one_request_ms(uncached_port, path)}
             row["uncached"] = wrk(f"http://127.0.0.1:{uncached_port}{path}")
             row["cached"] = wrk(f"http://127.0.0.1:{cached_port}{path}")
             script = stack.directory / "cookie.lua"
@@ -403,7 +426,10 @@ def main() -> int:
             )
             results[name] = row
             print_row(name, row)
-        latency = [approval_to_visible(stack, port=nginx_port) for _ in range(3)]
+        latency = [
+            approval_to_visible(stack, ports={"app": cached_port, "nginx": nginx_port})
+            for _ in range(3)
+        ]
         memory = memory_after_requests(cached_port, cached_process, paths)
         build_seconds = stack.build_seconds
     summary = summarise(results, latency, memory, build_seconds)
@@ -416,7 +442,7 @@ def main() -> int:
 def print_row(name: str, row: dict) -> None:
     if name == "home":
         header = " | ".join(f"{mode:>22}" for mode in MODES)
-        print(f"{'page':<14} | {header}")
+        print(f"{'page':<14} | {'one ms':>6} | {header}")
         print(
             f"{'':<14} | " + " | ".join(f"{'req/s  med   p99 ms':>22}" for _ in MODES)
         )
@@ -424,7 +450,7 @@ def print_row(name: str, row: dict) -> None:
         f"{row[m]['rps']:>8.0f} {row[m]['median_ms']:>6.1f} {row[m]['p99_ms']:>6.1f}"
         for m in MODES
     )
-    print(f"{name:<14} | {cells}", flush=True)
+    print(f"{name:<14} | {row['one_request_ms']:>6.1f} | {cells}", flush=True)
 
 
 def summarise(results, latency, memory, build_seconds) -> dict:
@@ -451,10 +477,10 @@ def summarise(results, latency, memory, build_seconds) -> dict:
             "nginx_over_static_pct": round(
                 100 * home["nginx"]["rps"] / home["static"]["rps"], 1
             ),
-            "urgent_notice_visible_s": [round(value, 2) for value in latency],
+            "urgent_notice_visible_s": latency,
             "worker_memory": memory,
-            "uncached_median_ms": {
-                name: row["uncached"]["median_ms"] for name, row in results.items()
+            "uncached_one_request_ms": {
+                name: row["one_request_ms"] for name, row in results.items()
             },
         },
     }
@@ -494,7 +520,7 @@ def print_summary(summary: dict) -> None:
         f"{memory['max_growth_mb']} MB at most ({memory['rss_after_mb']} MB) "
         "(target < 20 MB)"
     )
-    print(f"uncached medians (ms): {targets['uncached_median_ms']}")
+    print(f"one uncached request (ms): {targets['uncached_one_request_ms']}")
     print(f"dataset built in {summary['build_seconds']} s; results in {RESULTS}")
 
 
