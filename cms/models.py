@@ -292,7 +292,8 @@ class NewsIndexPage(LeanPageMixin, Page):
 class NewsPage(LeanPageMixin, Page):
     search_label = "News"  # what search results call it
 
-    date = models.DateField("Post date", default=timezone.localdate)
+    # Indexed: every listing reads the newest posts first (thousands of them).
+    date = models.DateField("Post date", default=timezone.localdate, db_index=True)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and search"
     )
