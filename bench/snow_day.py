@@ -163,6 +163,7 @@ class SnowDayStack:
             **os.environ,
             "VAR_DIR": str(self.directory),
             "MEDIA_ROOT": str(self.media),
+            "PUBLIC_MEDIA_ROOT": str(self.directory / "public-media"),
             "DATABASE_URL": f"sqlite:///{self.directory / 'db.sqlite3'}",
             "REDIS_URL": self.redis.url,
             "SECRET_KEY": "snow-day-bench-only",
@@ -235,7 +236,7 @@ class SnowDayStack:
             ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
             ("listen 80;", f"listen 127.0.0.1:{port};"),
             ("/srv/school/static/", f"{BASE_DIR / 'static'}/"),
-            ("/srv/school/media/images/", f"{self.media / 'images'}/"),
+            ("/srv/school/public-media/", f"{self.directory / 'public-media'}/"),
         ):
             assert old in site, old  # noqa: S101 (the shipped file changed shape)
             site = site.replace(old, new)

@@ -1,12 +1,16 @@
 """The public, read-only headless API (Wagtail API v2) for apps and signage.
 
-Wagtail's own filters turn most bad query strings into a 400 with a message; the two
-below close the gaps that were still 500s: a filter value the field cannot hold
-(``?date=2026-13-45``) and search text the backend reads as syntax (``?search="``)
-or an unknown ``search_operator``.
+Wagtail's own filters turn most bad query strings into a 400 with a message; the
+classes below close the gaps that were still 500s: a filter value the field cannot hold
+(``?date=2026-13-45``), search text the backend reads as syntax (``?search="``) or an
+unknown ``search_operator``, an ``offset`` too large for the database
+(``?offset=99999999999999999999999``) and a ``find/?id=`` that is not a number.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
+from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import (
     AncestorOfFilter,
@@ -17,21 +21,56 @@ from wagtail.api.v2.filters import (
     OrderingFilter,
     TranslationOfFilter,
 )
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
-from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.utils import BadRequestError, get_full_url
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .caching.view_restrictions import view_restrictions
 from .models import NewsPage
+from .public_media import public_document_url
 from .search_text import clean_query, search_terms
 
 SEARCH_OPERATORS = ("and", "or")
+#: The largest offset any database here can hold in a query (a signed 64-bit integer,
+#: less the largest page); nothing the site publishes comes near it.
+MAX_OFFSET = 2**63 - 1 - 1000
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's ``offset``/``limit`` paging; an offset beyond any table is a 400.
+
+    Wagtail checks that the offset is a whole number but not its size: a 20-digit
+    offset reaches the database driver, which cannot hold it (OverflowError, a 500).
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0").strip()
+        if WHOLE_NUMBER.fullmatch(offset) and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CheckedFindMixin:
+    """``find/?id=`` answers 400 for an id that is not a whole number (was a 500)."""
+
+    pagination_class = BoundedPagination
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET:
+            raw = request.GET["id"].strip()
+            if not WHOLE_NUMBER.fullmatch(raw) or int(raw) > MAX_OFFSET:
+                raise BadRequestError("id must be a positive whole number")
+        return super().find_object(queryset, request)
 
 
 class CheckedFieldsFilter(FieldsFilter):
@@ -100,13 +139,13 @@ def _public_pages(request):
     return queryset.descendant_of(site.root_page, inclusive=True)
 
 
-class SchoolPagesAPIViewSet(PagesAPIViewSet):
+class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     """Live, public pages (Wagtail's rules), with the checked filters.
 
     Lean: view restrictions come from the per-generation snapshot, the base queryset
     is built once per request (Wagtail builds it up to three times), and news
-    listings load their listing images, renditions and categories in three queries,
-    not one or more per item.
+    listings load their listing images in the same query (the public copies are read
+    from the image row) and their categories in one more, not one per item.
     """
 
     filter_backends = [
@@ -130,51 +169,88 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if queryset.model is NewsPage:
+        if issubclass(queryset.model, NewsPage):
             queryset = queryset.select_related("listing_image").prefetch_related(
-                "listing_image__renditions", "categories"
+                "categories"
             )
         return queryset
 
 
-def _publishable_only(queryset):
-    """Only media that say who is in them and whose consent stands (C1, C2).
+def _public_only(model):
+    """Items with public copies whose consent clears them today (C1, C2, issue 9).
 
     Filtered by id so that a search can still run over the result: the search
     backends accept only indexed fields in a search's filters, and ``id`` is one.
     """
-    publishable = queryset.model.objects.publishable().values("pk")
-    return queryset.filter(id__in=publishable)
+    return model.objects.filter(id__in=model.objects.public().values("pk")).order_by(
+        "id"
+    )
 
 
-def _without_original(fields: list[str]) -> list[str]:
-    return [name for name in fields if name != "download_url"]
+class PublicDocumentUrlField(Field):
+    """A document's public copy (``download_url``): never ``/documents/<id>/<name>``."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, document):
+        url = public_document_url(document)
+        return get_full_url(self.context["request"], url) if url else None
 
 
-class SchoolImagesAPIViewSet(ImagesAPIViewSet):
-    """Only images that say who is in them and whose consent stands (C1, C2).
+class PublicDocumentSerializer(BaseSerializer):
+    download_url = PublicDocumentUrlField(read_only=True)
 
-    Renditions only, never the uploaded original (Wagtail's ``download_url``): an
-    original keeps its camera metadata (where and when it was taken) and the parts
-    of the picture that the editor cropped out.
+
+class NoSearchFilter(BaseFilterBackend):
+    """``?search=`` is refused with a 400 where a search would read hidden fields."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" in request.GET:
+            raise BadRequestError("search is not available for images")
+        return queryset
+
+
+class SchoolImagesAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
+    """Only pictures a live, public page shows, as a parent sees them (issue 9).
+
+    Listed only while the image has public copies and its consent clears it today.
+    Each item has its public renditions, alt text and credit: never the staff
+    title, tags, file name or the original (Wagtail's ``download_url``), and no
+    search (it would read the staff title and tags).
     """
 
-    filter_backends = [CheckedFieldsFilter, OrderingFilter, WordsSearchFilter]
-    meta_fields = _without_original(ImagesAPIViewSet.meta_fields)
-    listing_default_fields = _without_original(ImagesAPIViewSet.listing_default_fields)
-    nested_default_fields = _without_original(ImagesAPIViewSet.nested_default_fields)
+    base_serializer_class = ImageSerializer
+    filter_backends = [NoSearchFilter, CheckedFieldsFilter, OrderingFilter]
+    body_fields = ["id"]
+    meta_fields = ["type", "detail_url"]
+    listing_default_fields = ["id", "type", "detail_url", "alt", "credit", "thumbnail"]
+    nested_default_fields = ["id", "type", "detail_url", "alt", "thumbnail"]
+    name = "images"
+    model = get_image_model()
 
     def get_queryset(self):
-        return _publishable_only(super().get_queryset())
+        return _public_only(self.model)
 
 
-class SchoolDocumentsAPIViewSet(DocumentsAPIViewSet):
-    """Only documents that say who is in them and whose consent stands (C1, C2)."""
+class SchoolDocumentsAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
+    """Only documents a live, public page links, at their public copies (issue 9).
 
+    The title is kept: it is the link text parents read on the page. No tags, no
+    file name, no ``/documents/<id>/<name>`` address.
+    """
+
+    base_serializer_class = PublicDocumentSerializer
     filter_backends = [CheckedFieldsFilter, OrderingFilter, WordsSearchFilter]
+    body_fields = ["id", "title"]
+    meta_fields = ["type", "detail_url", "download_url"]
+    listing_default_fields = ["id", "type", "detail_url", "title", "download_url"]
+    nested_default_fields = ["id", "type", "detail_url", "title", "download_url"]
+    name = "documents"
+    model = get_document_model()
 
     def get_queryset(self):
-        return _publishable_only(super().get_queryset())
+        return _public_only(self.model)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

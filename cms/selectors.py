@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail.models import Page
 
 from .caching.view_restrictions import public_only
-from .models import NewsPage, NoticePage, SchoolRendition, TermDate
-
-LISTING_RENDITION = "fill-600x400"  # cms/includes/news_card.html and the API
+from .models import NewsPage, NoticePage, TermDate
 
 
 def news_for_listing(*, within: Page | None = None, with_categories: bool = False):
-    """Live, public news, newest first, with the listing image and its card rendition.
+    """Live, public news, newest first, with the listing image (its public copies).
 
     Categories only where they are shown (the feed, the API): each is a query.
     """
     news = public_only(NewsPage.objects.live())
     if within is not None:
         news = news.descendant_of(within)
-    news = news.select_related("listing_image").prefetch_related(
-        Prefetch(
-            "listing_image__renditions",
-            queryset=SchoolRendition.objects.filter(filter_spec=LISTING_RENDITION),
-        )
-    )
+    news = news.select_related("listing_image")
     if with_categories:
         news = news.prefetch_related("categories")
     return news.order_by("-date", "-first_published_at", "-pk")

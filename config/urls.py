@@ -18,6 +18,8 @@ urlpatterns = [
     # django-rq's dashboard pages link to Django's admin; it sits behind the same
     # two-factor gate as everything under /admin/ and is open to superusers only.
     path("admin/django/", admin.site.urls),
+    # Private originals and renditions, for staff (issue 9); before Wagtail's admin.
+    path("admin/media/<path:name>", cms_views.private_media, name="cms_private_media"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
@@ -32,7 +34,10 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only the public copies, as nginx serves them in production; never MEDIA_ROOT.
+    urlpatterns += static(
+        settings.PUBLIC_MEDIA_URL, document_root=settings.PUBLIC_MEDIA_ROOT
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]
 

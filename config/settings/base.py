@@ -81,6 +81,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Forged or damaged admin forms: a 400 saying nothing was saved, not a 500.
+    "cms.admin_input.MalformedAdminPostMiddleware",
+    # Deleting images and documents needs the delete permission itself.
+    "cms.media_deletion.MediaDeletionGuardMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -183,14 +187,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours: a locked username may try again after 15 minutes
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = 0.25  # hours: a locked sign-in may be tried again after 15 minutes
+# Lock a username only from the address that guessed wrong: locking by username alone
+# let anyone lock any member of staff out from anywhere. Wrong one-time codes are
+# throttled per device by django-otp (OTP_*_THROTTLE_FACTOR) as well.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 SILENCED_SYSTEM_CHECKS = [
-    # Lock by username, not by IP: a school's staff share one public address behind the
-    # school's router, so an IP lockout would lock every member of staff out at once.
-    "axes.W006",
     # Wagtail's live preview shows pages in a same-origin iframe, which DENY breaks.
     "security.W019",
 ]
@@ -204,10 +208,26 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
-MEDIA_URL = "/media/"
+# Uploads are private (issue 9): originals, every rendition and documents live in the
+# "default" storage, which no web server serves; staff see them through the admin
+# (PRIVATE_MEDIA_URL, behind the second factor). What a live, public page shows is
+# copied, metadata stripped, to the "public_media" storage under random names when
+# the page is published (cms/public_media.py); nginx or a CDN serves only that.
+# Either alias may be an S3-compatible bucket (django-storages): see the README.
+MEDIA_URL = "/admin/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PUBLIC_MEDIA_URL = os.environ.get("PUBLIC_MEDIA_URL", "/media/public/")
+PUBLIC_MEDIA_ROOT = Path(os.environ.get("PUBLIC_MEDIA_ROOT", VAR_DIR / "public-media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Strings, not Paths: Wagtail's file-deletion task serialises the storage.
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    },
+    "public_media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PUBLIC_MEDIA_ROOT), "base_url": PUBLIC_MEDIA_URL},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -216,7 +236,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Email ----------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
+# Every email goes through cms.mail (one subject rule; a failure is kept and retried,
+# never raised); it hands each message to the real backend named here.
+EMAIL_BACKEND = "cms.mail.RecordingEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -308,8 +331,24 @@ PUBLISHING_RETRY_WINDOW_HOURS = int(
 )
 PUBLISHING_RETRY_BASE_SECONDS = 30
 PUBLISHING_RETRY_MAX_SECONDS = 60 * 60
-# A send still "in flight" after this long has an unknown outcome (worker died).
-PUBLISHING_SENDING_TIMEOUT_SECONDS = 15 * 60
+# A send or deletion whose job has no live rq heartbeat for this long is dead: its
+# outcome is unknown and it is reconciled (the worker heartbeats every third of it).
+PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS = int(
+    os.environ.get("PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS", "30")
+)
+# In flight this long is dead even when Redis cannot say (Redis down or flushed).
+PUBLISHING_SENDING_TIMEOUT_SECONDS = int(
+    os.environ.get("PUBLISHING_SENDING_TIMEOUT_SECONDS", "300")
+)
+# After an unknown outcome, wait at least this long before looking on the network,
+# so that a post the network did make has reached the account's list of posts.
+PUBLISHING_RECONCILE_DELAY_SECONDS = int(
+    os.environ.get("PUBLISHING_RECONCILE_DELAY_SECONDS", "30")
+)
+# Looks in a row that cannot read the account's posts before a person decides.
+PUBLISHING_RECONCILE_LOOKS = int(os.environ.get("PUBLISHING_RECONCILE_LOOKS", "3"))
+# Due but not sent (or deleted) for this long: shown on the dashboard with the reason.
+PUBLISHING_OVERDUE_SECONDS = int(os.environ.get("PUBLISHING_OVERDUE_SECONDS", "300"))
 # The sweep leaves a due delivery this long to its own wake-up before re-enqueueing.
 PUBLISHING_SWEEP_GRACE_SECONDS = 60
 
@@ -347,3 +386,6 @@ MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
 )
 # Logs decisions Wagtail's own workflow endpoints refuse (never changes a response).
 MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]
+# Making a live staff-only page public is publishing it: refused (unpublish, then
+# submit for moderation).
+MIDDLEWARE += ["moderation.workflow.privacy.PrivacyWideningGuardMiddleware"]

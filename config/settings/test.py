@@ -10,10 +10,14 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+PUBLIC_MEDIA_ROOT = VAR_DIR / "test-public-media"
+STORAGES["default"]["OPTIONS"]["location"] = str(MEDIA_ROOT)
+STORAGES["public_media"]["OPTIONS"]["location"] = str(PUBLIC_MEDIA_ROOT)
 WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 WAGTAILAPI_BASE_URL = SITE_URL
 
@@ -31,3 +35,17 @@ STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
 }
+
+# Backup codes are hashed with PBKDF2 (moderation.two_factor.backup_codes); few
+# iterations keep the suite fast, as the fast password hasher does.
+OTP_BACKUP_CODE_HASH_ITERATIONS = 1_000
+
+# A file, not memory: the browser journeys' worker and cron processes
+# (tests/e2e/stack.py) open the same test database as the live server.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A test database outlives no crash worth surviving: skip the disk flushes.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )

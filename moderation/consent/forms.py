@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
+from cms.image_limits import image_pixels_check
 from moderation.models import Learner
 
 from .cascade import media_recheck
@@ -95,6 +96,12 @@ class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
         self.editing_user = kwargs.get("user")  # Wagtail's form pops it
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file is not None and file is not getattr(self.instance, "file", None):
+            image_pixels_check(file)
+        return file
 
 
 class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
