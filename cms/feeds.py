@@ -41,7 +41,7 @@ class NewsFeed(Feed):
         return f"The latest news from {_school_name(request)}."
 
     def items(self, request: HttpRequest):
-        return news_for_listing()[:NEWS_FEED_ITEMS]
+        return news_for_listing(with_categories=True)[:NEWS_FEED_ITEMS]
 
     def item_title(self, item: NewsPage) -> str:
         return item.title

@@ -36,6 +36,7 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
     MonitoringHours,
 )
 from .fingerprints import perceptual_hash_of, sha256_of
+from .lean_pages import LeanPageMixin
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -427,7 +428,7 @@ SOCIAL_POSTS_PANEL = InlinePanel(
 )
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(LeanPageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -435,6 +436,9 @@ class NewsIndexPage(Page):
     subpage_types = ["cms.NewsPage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def routable_children(self):
+        return NewsPage.objects.child_of(self).select_related("listing_image")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import news_for_listing  # selectors import this module
@@ -448,10 +452,11 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(LeanPageMixin, Page):
     search_label = "News"  # what search results call it
 
-    date = models.DateField("Post date", default=timezone.localdate)
+    # Indexed: every listing reads the newest posts first (thousands of them).
+    date = models.DateField("Post date", default=timezone.localdate, db_index=True)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and search"
     )
@@ -509,7 +514,7 @@ class NewsPage(Page):
         ordering = ["-date", "-first_published_at"]
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(LeanPageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -517,6 +522,9 @@ class NoticeIndexPage(Page):
     subpage_types = ["cms.NoticePage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def routable_children(self):
+        return NoticePage.objects.child_of(self)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import notices_in_force  # selectors import this module
@@ -555,7 +563,7 @@ class NoticeQuerySet(PageQuerySet):
         ).order_by("priority", "-valid_from", "-first_published_at", "-pk")
 
 
-class NoticePage(Page):
+class NoticePage(LeanPageMixin, Page):
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -653,7 +661,7 @@ class NoticePage(Page):
         self.valid_until = end
 
 
-class StandardPage(Page):
+class StandardPage(LeanPageMixin, Page):
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -674,7 +682,7 @@ class StandardPage(Page):
     api_fields = [APIField("intro"), APIField("body")]
 
 
-class SocialMediaPage(Page):
+class SocialMediaPage(LeanPageMixin, Page):
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

@@ -2,7 +2,7 @@
 
 import django_rq
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -10,16 +10,6 @@ from tests.fakes.fixtures import (  # noqa: F401  (shared fixtures)
     facebook_emulator,
     x_emulator,
 )
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache. Wagtail caches renditions by image id,
-    and ids are reused after a test's rollback: a cached rendition of an earlier
-    test's picture must never stand in for this test's."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +37,15 @@ def redis_connection():
     connection.flushdb()
     yield connection
     connection.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches (pages, chrome, renditions, generation).
+
+    The database is rolled back after every test; the local-memory caches are not,
+    and a page or rendition cached by one test (ids come round again) must not be
+    served to the next.
+    """
+    for cache in caches.all():
+        cache.clear()

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached anonymous page is answered before anything else runs.
+    "cms.caching.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,6 +147,30 @@ RQ_QUEUES = {
     for name in RQ_QUEUE_NAMES
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
+
+# --- Caches (cms/caching) -------------------------------------------------------------
+# Shared by every web process: the page cache, the site chrome and the content
+# generation. Renditions stay in each process's memory: rendering an image then costs
+# no Redis round trip (a rendition row changes only by being deleted with its image).
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+CACHES = {
+    "default": (
+        {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# How long a cached page may be served within one content generation.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# s-maxage for nginx and CDNs: how long a change may take to reach every parent.
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "1"))
 
 # --- Passwords and sessions (P4) ------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"

@@ -8,12 +8,10 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Wagtail caches renditions by image id, and ids come round again after each
-    # test's rollback: without this a test could be shown another test's picture.
-    "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# Wagtail caches renditions by image id, and ids come round again after each test's
+# rollback: without this a test could be shown another test's picture.
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 STORAGES["staticfiles"] = {

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from cms.caching.generation import content_generation
 from cms.jobs import public_media_check
 from cms.models import NewsPage, SchoolDocument, SchoolImage
 from cms.public_media import (
@@ -529,6 +530,9 @@ def test_a_consent_end_date_hides_the_picture_on_the_day_without_any_job(
     # The stored end date has passed (the clock moved on; no job has run yet).
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     SchoolImage.objects.filter(pk=image.pk).update(consent_cleared_until=yesterday)
+    # The day the page caches were built for has ended too (midnight is a boundary
+    # of the content generation: cms/caching/generation.py).
+    content_generation(now=timezone.now() + datetime.timedelta(days=1))
 
     assert not image_urls(client.get(page.url).content.decode())
     assert api(client, "/api/v2/images/")["items"] == []
