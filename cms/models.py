@@ -1,5 +1,6 @@
 """Content models: news, notices, standard pages, term dates, images and documents."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -260,7 +261,7 @@ SOCIAL_POSTS_PANEL = InlinePanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
-    help_text="Sent when the page is approved; the link to this page is added (P2).",
+    help_text="Sent when the page is approved; the link to this page is added.",
 )
 
 
@@ -310,7 +311,7 @@ class NewsPage(Page):
             heading="Listing",
         ),
         FieldPanel("body"),
-        FieldPanel("categories"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
         SOCIAL_POSTS_PANEL,
     ]
     search_fields = [

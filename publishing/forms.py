@@ -41,7 +41,7 @@ class SocialAccountForm(WagtailAdminModelForm):
         managers = self.cleaned_data["managers"]
         if len([user for user in managers if user.is_active]) < 2:
             raise forms.ValidationError(
-                "Choose at least two members of staff to manage the account (A2)."
+                "Choose at least two members of staff to manage the account."
             )
         return managers
 

@@ -213,7 +213,7 @@ class _Check:
             self.add(
                 "staff_consent",
                 f"{label} shows staff ({item.staff_pictured}) whose consent is not "
-                "confirmed. Ask them, then tick 'staff consent confirmed' (C5).",
+                "confirmed. Ask them, then tick 'staff consent confirmed'.",
             )
         for learner in learners:
             self.learner(label=label, learner=learner)
@@ -249,7 +249,7 @@ class _Check:
             self.add(
                 "do_not_publish",
                 f"{label} shows {who}, who is on the do-not-publish list and must "
-                "never be shown (C2). Remove it from the page.",
+                "never be shown. Remove it from the page.",
             )
             return
         if learner.has_left(self.on):
@@ -264,14 +264,14 @@ class _Check:
         if record is None or not record.given:
             extra = (
                 " Images of learners may go only to closed accounts unless the "
-                "parent agreed to public use (C4)."
+                "parent agreed to public use."
                 if use == ConsentUse.PUBLIC_SOCIAL
                 else ""
             )
             self.add(
                 "no_consent",
                 f"{label} shows {who}, who has no consent for {where}. Remove it "
-                f"or choose another photo (C1).{extra}",
+                f"or choose another photo.{extra}",
             )
         elif not record.is_in_force(self.on):
             self.add(
@@ -287,7 +287,7 @@ class _Check:
                 f"{who} is pictured and also named in full in the text "
                 "(title, summary, body, captions, alt text or the text for "
                 f"{self.channel.description}). Use the first name only, or remove "
-                "the photo (C3).",
+                "the photo.",
             )
 
 

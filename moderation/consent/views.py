@@ -134,7 +134,7 @@ class LearnerViewSet(ModelViewSet):
                 FieldPanel("do_not_publish"),
                 FieldPanel("do_not_publish_reason", permission=DSL_ONLY),
             ],
-            heading="Do-not-publish list (C2)",
+            heading="Do-not-publish list",
         ),
     ]
 
