@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from publishing import selectors, views
+from publishing.dashboard import PublishedThisWeekPanel
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, SocialAccount
 from publishing.validation import length_rules
@@ -179,6 +180,11 @@ class SocialMediaAttentionPanel(Component):
             "delivery_count": selectors.deliveries_needing_attention().count(),
             "accounts": selectors.accounts_needing_attention(),
         }
+
+
+@hooks.register("construct_homepage_panels")
+def add_published_this_week_panel(request, panels):
+    panels.append(PublishedThisWeekPanel())
 
 
 @hooks.register("construct_homepage_panels")
