@@ -143,6 +143,12 @@ class SocialAccount(models.Model):
         return f"{self.name} ({self.get_network_display()})"
 
     @property
+    def owner_name(self) -> str:
+        """The owner as staff know them: their name, not their username."""
+        owner = self.owner
+        return (owner.get_full_name() or owner.get_username()) if owner else ""
+
+    @property
     def is_closed(self) -> bool:
         """Closed or private accounts may carry images of learners (C4)."""
         return self.visibility != self.Visibility.OPEN

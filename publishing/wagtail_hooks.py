@@ -37,7 +37,13 @@ class SocialAccountViewSet(ModelViewSet):
     url_prefix = "publishing/accounts"
     name = "publishing_accounts"
     copy_view_enabled = False
-    list_display = ["name", "network", "status", "connection", "owner"]
+    list_display = [
+        "name",
+        "network",
+        "status",
+        "connection",
+        Column("owner", label="Owner", accessor="owner_name"),
+    ]
     list_filter = ["network", "status", "connection"]
     search_fields = ["name", "handle"]
 
