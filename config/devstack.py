@@ -126,8 +126,10 @@ def main() -> int:
         sys.stdout.write("Database ready.\n")
         sys.stdout.flush()
         manage("load_demo_school", "--if-empty", env=env)
+        manage("load_demo_learners", env=env)
         if emulators is not None:
             manage("connect_demo_social_accounts", env=env)
+        manage("load_demo_publishing", env=env)
         honcho = subprocess.Popen(  # noqa: S603 (honcho from our own virtualenv)
             # web first, with --port: honcho gives the first process exactly PORT
             # (and each later one PORT + 100), so the site is where we said it is.
