@@ -52,7 +52,7 @@ def wait_until_serving(url: str, process: subprocess.Popen) -> bool:
         if process.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own site)
+            with urllib.request.urlopen(url, timeout=10):  # noqa: S310 (our own site)
                 return True
         except OSError:
             time.sleep(0.5)

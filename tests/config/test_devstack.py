@@ -37,6 +37,17 @@ def wait_for_site(url: str, process: subprocess.Popen) -> str:
     raise AssertionError(f"{url} did not answer within {START_TIMEOUT} s")
 
 
+def wait_for_banner(log_path: Path, process: subprocess.Popen) -> None:
+    """The launcher prints the address once its own check of the site succeeds."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "make run exited before printing the address"
+        if "The school website:" in log_path.read_text():
+            return
+        time.sleep(0.5)
+    raise AssertionError("make run never printed the address")
+
+
 def group_is_gone(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -67,6 +78,7 @@ def run_stack_once(tmp_path: Path, run: int, how: str = "ctrl-c") -> str:
     socket_path = tmp_path / "var" / "redis" / "redis.sock"
     try:
         home = wait_for_site(f"http://127.0.0.1:{port}/", process)
+        wait_for_banner(tmp_path / f"make-run-{run}.log", process)
         assert "Meadowbank Primary School" in home
         assert socket_path.exists()  # the embedded Redis is running
         missing = urllib.request.Request(f"http://127.0.0.1:{port}/no-such-page/")
