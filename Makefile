@@ -23,8 +23,17 @@ install: $(STAMP) ## Create .venv and install the pinned requirements
 run: $(STAMP) ## Migrate, load the demo school once, start web + worker + cron (+ embedded Redis)
 	$(PY) -m config.devstack
 
-test: $(STAMP) ## Run the whole test suite
+E2E ?= 1
+
+test: $(STAMP) ## Run the whole test suite, browser journeys included (E2E=0: all but those)
+ifeq ($(E2E),0)
+	@echo "make test E2E=0: the browser journeys (tests/e2e) are NOT run."
+	$(PY) -m pytest -m "not e2e"
+	@echo "make test E2E=0: the browser journeys (tests/e2e) were NOT run."
+else
+	tests/e2e/ensure-browser
 	$(PY) -m pytest
+endif
 
 lint: $(STAMP) ## ruff lint and format check
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ or an unknown ``search_operator``.
 """
 
 from django.core.exceptions import ValidationError
+from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import (
     AncestorOfFilter,
@@ -18,13 +19,17 @@ from wagtail.api.v2.filters import (
     TranslationOfFilter,
 )
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
-from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.utils import BadRequestError, get_full_url
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from .models import NewsPage
+from .public_media import public_document_url
 from .search_text import clean_query, search_terms
 
 SEARCH_OPERATORS = ("and", "or")
@@ -81,7 +86,11 @@ class WordsSearchFilter(BaseFilterBackend):
 
 
 class SchoolPagesAPIViewSet(PagesAPIViewSet):
-    """Live, public pages (Wagtail's rules), with the checked filters."""
+    """Live, public pages (Wagtail's rules), with the checked filters.
+
+    News listings load their listing images in the same query: the public copies
+    are read from the image row, so a listing costs no query per picture.
+    """
 
     filter_backends = [
         CheckedFieldsFilter,
@@ -94,45 +103,88 @@ class SchoolPagesAPIViewSet(PagesAPIViewSet):
         WordsSearchFilter,  # last: search results cannot be filtered further
     ]
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if issubclass(queryset.model, NewsPage):
+            queryset = queryset.select_related("listing_image")
+        return queryset
 
-def _publishable_only(queryset):
-    """Only media that say who is in them and whose consent stands (C1, C2).
+
+def _public_only(model):
+    """Items with public copies whose consent clears them today (C1, C2, issue 9).
 
     Filtered by id so that a search can still run over the result: the search
     backends accept only indexed fields in a search's filters, and ``id`` is one.
     """
-    publishable = queryset.model.objects.publishable().values("pk")
-    return queryset.filter(id__in=publishable)
+    return model.objects.filter(id__in=model.objects.public().values("pk")).order_by(
+        "id"
+    )
 
 
-def _without_original(fields: list[str]) -> list[str]:
-    return [name for name in fields if name != "download_url"]
+class PublicDocumentUrlField(Field):
+    """A document's public copy (``download_url``): never ``/documents/<id>/<name>``."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, document):
+        url = public_document_url(document)
+        return get_full_url(self.context["request"], url) if url else None
 
 
-class SchoolImagesAPIViewSet(ImagesAPIViewSet):
-    """Only images that say who is in them and whose consent stands (C1, C2).
+class PublicDocumentSerializer(BaseSerializer):
+    download_url = PublicDocumentUrlField(read_only=True)
 
-    Renditions only, never the uploaded original (Wagtail's ``download_url``): an
-    original keeps its camera metadata (where and when it was taken) and the parts
-    of the picture that the editor cropped out.
+
+class NoSearchFilter(BaseFilterBackend):
+    """``?search=`` is refused with a 400 where a search would read hidden fields."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" in request.GET:
+            raise BadRequestError("search is not available for images")
+        return queryset
+
+
+class SchoolImagesAPIViewSet(BaseAPIViewSet):
+    """Only pictures a live, public page shows, as a parent sees them (issue 9).
+
+    Listed only while the image has public copies and its consent clears it today.
+    Each item has its public renditions, alt text and credit: never the staff
+    title, tags, file name or the original (Wagtail's ``download_url``), and no
+    search (it would read the staff title and tags).
     """
 
-    filter_backends = [CheckedFieldsFilter, OrderingFilter, WordsSearchFilter]
-    meta_fields = _without_original(ImagesAPIViewSet.meta_fields)
-    listing_default_fields = _without_original(ImagesAPIViewSet.listing_default_fields)
-    nested_default_fields = _without_original(ImagesAPIViewSet.nested_default_fields)
+    base_serializer_class = ImageSerializer
+    filter_backends = [NoSearchFilter, CheckedFieldsFilter, OrderingFilter]
+    body_fields = ["id"]
+    meta_fields = ["type", "detail_url"]
+    listing_default_fields = ["id", "type", "detail_url", "alt", "credit", "thumbnail"]
+    nested_default_fields = ["id", "type", "detail_url", "alt", "thumbnail"]
+    name = "images"
+    model = get_image_model()
 
     def get_queryset(self):
-        return _publishable_only(super().get_queryset())
+        return _public_only(self.model)
 
 
-class SchoolDocumentsAPIViewSet(DocumentsAPIViewSet):
-    """Only documents that say who is in them and whose consent stands (C1, C2)."""
+class SchoolDocumentsAPIViewSet(BaseAPIViewSet):
+    """Only documents a live, public page links, at their public copies (issue 9).
 
+    The title is kept: it is the link text parents read on the page. No tags, no
+    file name, no ``/documents/<id>/<name>`` address.
+    """
+
+    base_serializer_class = PublicDocumentSerializer
     filter_backends = [CheckedFieldsFilter, OrderingFilter, WordsSearchFilter]
+    body_fields = ["id", "title"]
+    meta_fields = ["type", "detail_url", "download_url"]
+    listing_default_fields = ["id", "type", "detail_url", "title", "download_url"]
+    nested_default_fields = ["id", "type", "detail_url", "title", "download_url"]
+    name = "documents"
+    model = get_document_model()
 
     def get_queryset(self):
-        return _publishable_only(super().get_queryset())
+        return _public_only(self.model)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

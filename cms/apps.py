@@ -5,3 +5,8 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cms"
     verbose_name = "Content"
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.register()

@@ -1,7 +1,9 @@
 """Stream blocks for the body of news and standard pages.
 
-Blocks that can show a learner (images, documents, video embeds) render nothing once
-the item's consent has been withdrawn (C1, C2): the page stays published without it.
+Blocks that can show a learner (images, documents, video embeds) render nothing
+unless the item is publishable now (C1, C2): the page stays published without it.
+Images and documents are shown as their public copies (cms/public_media.py), never
+the private files, so nothing here leaks a file name or a private URL.
 """
 
 from django import forms
@@ -15,25 +17,37 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from .public_media import public_document_url, public_rendition
+from .staff_view import staff_view
+
 API_IMAGE_RENDITION = "width-960"
 
 
 class WithdrawableMediaMixin:
-    """Render and serialise nothing for an image or document whose consent ended."""
+    """Render and serialise nothing for an item the consent rules do not clear now.
+
+    Staff previewing a draft (signed in with the second factor) see the private
+    file; everyone else sees only public copies.
+    """
 
     media_field: str
 
-    def _is_withdrawn(self, value) -> bool:
+    def _hidden(self, value, context=None) -> bool:
         item = value.get(self.media_field) if value else None
-        return item is None or item.is_withdrawn
+        if item is None or item.is_withdrawn:
+            return True  # its files are gone, for staff too
+        if item.is_publishable_now:
+            return False
+        return not staff_view((context or {}).get("request"))
 
     def render(self, value, context=None):
-        if self._is_withdrawn(value):
+        if self._hidden(value, context):
             return ""
         return super().render(value, context=context)
 
     def get_api_representation(self, value, context=None):
-        if self._is_withdrawn(value):
+        item = value.get(self.media_field) if value else None
+        if item is None or not item.is_publishable_now:
             return None
         return super().get_api_representation(value, context=context)
 
@@ -52,14 +66,15 @@ class CaptionedImageBlock(WithdrawableMediaMixin, blocks.StructBlock):
         if representation is None:
             return None
         image = value["image"]
-        rendition = image.get_rendition(API_IMAGE_RENDITION)
+        rendition = public_rendition(image, API_IMAGE_RENDITION)
+        if rendition is None:
+            return None  # not made public by a live, public page
         representation["image"] = {
             "id": image.pk,
-            "title": image.title,
             "url": rendition.full_url,
             "width": rendition.width,
             "height": rendition.height,
-            "alt": image.default_alt_text,
+            "alt": rendition.alt,
             "credit": image.credit,
         }
         return representation
@@ -93,10 +108,13 @@ class DocumentLinkBlock(WithdrawableMediaMixin, blocks.StructBlock):
         if representation is None:
             return None
         document = value["document"]
+        url = public_document_url(document)
+        if url is None:
+            return None  # not made public by a live, public page
         representation["document"] = {
             "id": document.pk,
             "title": document.title,
-            "url": get_full_url((context or {}).get("request"), document.url),
+            "url": get_full_url((context or {}).get("request"), url),
             "file_extension": document.file_extension,
         }
         representation["title"] = value["title"] or document.title

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
@@ -10,7 +11,6 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.models import (
     AbstractImage,
     AbstractRendition,
@@ -22,6 +22,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
 from .pagination import paginate
 
@@ -50,9 +51,23 @@ class ConsentTaggedQuerySetMixin:
     def withdrawn(self):
         return self.filter(consent_withdrawn_at__isnull=False)
 
-    def publishable(self):
-        """What the public site and API may show: tagged and not withdrawn (C1, C2)."""
-        return self.tagged().filter(consent_withdrawn_at__isnull=True)
+    def publishable(self, on=None):
+        """Items moderation's consent rules clear for the website on ``on`` (C1, C2).
+
+        Reads only the clearance moderation keeps on each item (``consent_cleared``
+        and its last day), so it is one condition, never a query per item.
+        """
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(consent_cleared_until__isnull=True)
+            | models.Q(consent_cleared_until__gte=on),
+            consent_cleared=True,
+            consent_withdrawn_at__isnull=True,
+        )
+
+    def public(self, on=None):
+        """Publishable items that have public copies: a live, public page uses them."""
+        return self.publishable(on).exclude(public_files={})
 
 
 class SchoolImageQuerySet(ConsentTaggedQuerySetMixin, ImageQuerySet):
@@ -94,6 +109,15 @@ class ConsentTaggedMedia(models.Model):
         editable=False,
         help_text="Set when a pictured learner's consent ends: never shown again",
     )
+    # Kept by moderation (moderation/consent/clearance.py) on every change of tags or
+    # consent: whether its consent rules pass for the website, and the last day they
+    # do (None: no end date). Rendering reads these, so a page made live by any path
+    # shows only media cleared today, without a query per item (defence in depth).
+    consent_cleared = models.BooleanField(default=False, editable=False)
+    consent_cleared_until = models.DateField(null=True, blank=True, editable=False)
+    # The public copies (cms/public_media.py): storage names in the "public_media"
+    # storage, made when a live, public page uses the item; {} means private.
+    public_files = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -102,6 +126,16 @@ class ConsentTaggedMedia(models.Model):
     def is_withdrawn(self) -> bool:
         """True once consent ended for someone pictured: render nothing (C1)."""
         return self.consent_withdrawn_at is not None
+
+    @property
+    def is_publishable_now(self) -> bool:
+        """Whether the consent rules clear this item for the website today (C1, C2)."""
+        until = self.consent_cleared_until
+        return (
+            self.consent_cleared
+            and self.consent_withdrawn_at is None
+            and (until is None or until >= timezone.localdate())
+        )
 
 
 class SchoolImage(ConsentTaggedMedia, AbstractImage):
@@ -132,14 +166,13 @@ class SchoolImage(ConsentTaggedMedia, AbstractImage):
         "staff_pictured",
         "staff_consent_confirmed",
     )
+    # What a parent sees with the picture (issue 9): the public renditions, alt text
+    # and credit. Never the staff title, tags, file name or original.
     api_fields = [
-        APIField("description"),
+        APIField("alt", serializer=serializers.CharField(source="default_alt_text")),
         APIField("credit"),
-        APIField("copyright_holder"),
-        APIField(
-            "thumbnail", serializer=ImageRenditionField("fill-600x400", source="*")
-        ),
-        APIField("large", serializer=ImageRenditionField("width-1200", source="*")),
+        APIField("thumbnail", serializer=PublicRenditionField("fill-600x400")),
+        APIField("large", serializer=PublicRenditionField("width-1200")),
     ]
 
 
@@ -162,6 +195,15 @@ class SchoolRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    @property
+    def url(self) -> str:
+        """Staff-only: renditions are private, served by the admin's media view.
+
+        The public site never uses this; it shows the public copies. Built here,
+        not by the storage, so an S3 bucket's own URLs never bypass the admin.
+        """
+        return reverse("cms_private_media", args=[self.file.name])
 
 
 class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
@@ -332,27 +374,19 @@ class NewsPage(Page):
                 many=True, read_only=True, slug_field="name"
             ),
         ),
-        # Renditions, never the original; null once consent is withdrawn (C1).
+        # Public renditions, never the original; null unless publishable now (C1).
         APIField(
             "listing_image",
-            serializer=ImageRenditionField("width-1200", source="shown_listing_image"),
+            serializer=PublicRenditionField("width-1200", source="listing_image"),
         ),
         APIField(
             "listing_image_thumbnail",
-            serializer=ImageRenditionField(
-                "fill-600x400", source="shown_listing_image"
-            ),
+            serializer=PublicRenditionField("fill-600x400", source="listing_image"),
         ),
     ]
 
     class Meta:
         ordering = ["-date", "-first_published_at"]
-
-    @property
-    def shown_listing_image(self) -> SchoolImage | None:
-        """The listing image, unless consent for someone in it was withdrawn (C1)."""
-        image = self.listing_image
-        return None if image is None or image.is_withdrawn else image
 
 
 class NoticeIndexPage(Page):

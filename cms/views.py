@@ -1,11 +1,14 @@
-"""Public views that are not Wagtail pages: site search and the term-dates list."""
+"""Views that are not Wagtail pages: site search, term dates, staff media files."""
 
 from __future__ import annotations
 
 import logging
+import mimetypes
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
@@ -14,8 +17,13 @@ from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
 from .pagination import paginate
 from .search_text import clean_query, search_terms
 from .selectors import term_dates_from
+from .staff_view import staff_view
 
 logger = logging.getLogger(__name__)
+
+#: Folders of the private storage the admin shows pictures from (documents go
+#: through Wagtail's own /documents/ view).
+PRIVATE_IMAGE_FOLDERS = ("images/", "original_images/")
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -58,3 +66,23 @@ def term_dates(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "cms/term_dates.html", {"term_dates": term_dates_from()}
     )
+
+
+@require_GET
+def private_media(request: HttpRequest, name: str) -> HttpResponse:
+    """An original or rendition from private storage, for staff in the admin only.
+
+    Mounted under ``/admin/`` so the two-factor gate runs first; this view then
+    refuses anyone without admin access. Every other visitor sees public copies.
+    """
+    if not staff_view(request) or not name.startswith(PRIVATE_IMAGE_FOLDERS):
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation, OSError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -5,6 +5,7 @@ Each entry enqueues a thin job; the job calls a service. Times are in the server
 
 from rq import cron
 
+from cms import jobs as cms_jobs
 from moderation import jobs as moderation_jobs
 from publishing import jobs
 
@@ -27,4 +28,9 @@ cron.register(
     "default",
     cron="5 0 * * *",
     name="consent-expiry-check",
+)
+
+# Public copies of media no live, public page or consent allows any more (issue 9).
+cron.register(
+    cms_jobs.public_media_check, "default", interval=600, name="public-media-check"
 )

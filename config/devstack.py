@@ -2,11 +2,12 @@
 
 Starts the embedded Redis when REDIS_URL is unset, the loopback X and Facebook
 emulators (with the demo accounts connected to them) unless SOCIAL_X_API_BASE_URL is
-set, then the Procfile's web, worker and cron processes under honcho. It migrates
-quietly and prints the address once the site answers, so the address is the last
-thing on the screen, not lost above the start-up logs. Ctrl-C, SIGTERM and SIGHUP
-(a closed terminal) stop everything this started, Redis last, and Ctrl-C ends with
-status 0: stopping the demo is not an error.
+set, then the Procfile's web, worker and cron processes under honcho, each kept
+running by `config.keep_running` (honcho alone stops everything when one process
+exits). It migrates quietly and prints the address once the site answers, so the
+address is the last thing on the screen, not lost above the start-up logs. Ctrl-C,
+SIGTERM and SIGHUP (a closed terminal) stop everything this started, Redis last, and
+Ctrl-C ends with status 0: stopping the demo is not an error.
 """
 
 from __future__ import annotations
@@ -98,6 +99,19 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
     )  # fmt: skip
 
 
+def supervised_procfile(var_dir: Path) -> Path:
+    """The Procfile with each of PROCESSES started again whenever it exits."""
+    lines = []
+    for line in (BASE_DIR / "Procfile").read_text().splitlines():
+        name, colon, command = line.partition(":")
+        if colon and name.strip() in PROCESSES:
+            line = f"{name}: python -m config.keep_running -- {command.strip()}"
+        lines.append(line)
+    procfile = var_dir / "Procfile.make-run"
+    procfile.write_text("\n".join(lines) + "\n")
+    return procfile
+
+
 def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -136,7 +150,9 @@ def main() -> int:
             [
                 str(BIN / "honcho"),
                 "-f",
-                "Procfile",
+                str(supervised_procfile(var_dir)),
+                "-d",
+                str(BASE_DIR),
                 "start",
                 "--port",
                 env["PORT"],

@@ -20,6 +20,8 @@ urlpatterns = [
     # django-rq's dashboard pages link to Django's admin; it sits behind the same
     # two-factor gate as everything under /admin/ and is open to superusers only.
     path("admin/django/", admin.site.urls),
+    # Private originals and renditions, for staff (issue 9); before Wagtail's admin.
+    path("admin/media/<path:name>", cms_views.private_media, name="cms_private_media"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
@@ -34,12 +36,13 @@ urlpatterns = [
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
     from django.views.static import serve
 
-    # `make run` only (settings/dev.py); production's web server serves /media/.
+    # `make run` only (settings/dev.py): the public copies, as nginx serves them in
+    # production; never MEDIA_ROOT (private originals go through the admin).
     urlpatterns += [
         re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            rf"^{re.escape(settings.PUBLIC_MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
             serve,
-            {"document_root": settings.MEDIA_ROOT},
+            {"document_root": settings.PUBLIC_MEDIA_ROOT},
         )
     ]
 

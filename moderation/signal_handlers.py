@@ -1,8 +1,11 @@
 """Signal wiring for moderation; connected from ModerationConfig.ready()."""
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
-from .consent import guards
+from .consent import clearance, guards
+from .models import ConsentRecord, Learner
 from .workflow import notifications as workflow_notifications
 
 
@@ -12,4 +15,34 @@ def register() -> None:
         guards.refuse_unconsented_publication,
         dispatch_uid="moderation.consent.refuse_unconsented_publication",
     )
+    _register_clearance()
     workflow_notifications.register()
+
+
+def _register_clearance() -> None:
+    """Keep each item's consent clearance current (consent/clearance.py)."""
+    for model in (get_image_model(), get_document_model()):
+        label = model._meta.label
+        post_save.connect(
+            clearance.on_media_saved, sender=model, dispatch_uid=f"clearance.{label}"
+        )
+        through = model.learners.through
+        m2m_changed.connect(
+            clearance.on_learners_changed,
+            sender=through,
+            dispatch_uid=f"clearance.m2m.{label}",
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                clearance.on_pictured_row_changed,
+                sender=through,
+                dispatch_uid=f"clearance.row.{label}.{signal is post_save}",
+            )
+    post_save.connect(
+        clearance.on_learner_saved, sender=Learner, dispatch_uid="clearance.learner"
+    )
+    post_save.connect(
+        clearance.on_consent_recorded,
+        sender=ConsentRecord,
+        dispatch_uid="clearance.consent_record",
+    )

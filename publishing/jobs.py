@@ -18,7 +18,7 @@ def process_delivery(*, delivery_id: int, attempt: int) -> None:
 
 
 def sweep_deliveries() -> None:
-    """Every minute: re-enqueue lost wake-ups, stop sends a dead worker left."""
+    """Every minute: re-enqueue lost wake-ups; reconcile sends a dead worker left."""
     delivery_services.deliveries_sweep(now=timezone.now())
 
 

@@ -243,8 +243,30 @@ class DeliveryQuerySet(models.QuerySet):
     def failed(self):
         return self.filter(status=Delivery.Status.FAILED)
 
-    def needing_attention(self):
+    def might_be_live(self):
+        """On the network, or possibly: a remote id, or a send of unknown outcome."""
+        return self.filter(~Q(remote_id="") | Q(outcome_unknown_since__isnull=False))
+
+    def overdue(self, *, before):
+        """Due (or in flight) since before ``before``: nothing is moving them.
+
+        Whatever the cause (Redis down, no worker, the database unreachable from
+        the worker), a delivery waiting this long needs a person to know.
+        """
         return self.filter(
+            Q(
+                status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRACT_DUE],
+                next_attempt_at__lt=before,
+            )
+            | Q(
+                status__in=[Delivery.Status.SENDING, Delivery.Status.RETRACTING],
+                claimed_at__lt=before,
+            )
+        )
+
+    def needing_attention(self, *, overdue_before=None):
+        """Stopped deliveries, and (given ``overdue_before``) overdue ones."""
+        stopped = Q(
             status__in=[
                 Delivery.Status.FAILED,
                 Delivery.Status.NEEDS_ATTENTION,
@@ -252,6 +274,10 @@ class DeliveryQuerySet(models.QuerySet):
                 Delivery.Status.HELD,
             ]
         )
+        if overdue_before is None:
+            return self.filter(stopped)
+        overdue = self.overdue(before=overdue_before).values("pk")
+        return self.filter(stopped | Q(pk__in=overdue))
 
     def live(self):
         """Not retracted or cancelled: the one delivery of a page to an account."""
@@ -313,6 +339,18 @@ class Delivery(models.Model):
     reason = models.TextField(blank=True, help_text="Why it is not (yet) sent")
     remote_id = models.CharField(max_length=200, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
+    outcome_unknown_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Set while the outcome of a send is unknown (the answer was lost): the "
+            "post may be on the network, so it is looked for before any resend"
+        ),
+    )
+    failed_looks = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Looks on the network in a row that could not read its posts",
+    )
     attempts = models.PositiveIntegerField(default=0)
     first_due_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -346,6 +384,17 @@ class Delivery(models.Model):
     @property
     def wants_retraction(self) -> bool:
         return self.retract_requested_at is not None
+
+    @property
+    def waiting_since(self):
+        """When it was claimed (in flight), or when it fell due (waiting)."""
+        in_flight = (self.Status.SENDING, self.Status.RETRACTING)
+        return self.claimed_at if self.status in in_flight else self.next_attempt_at
+
+    @property
+    def might_be_live(self) -> bool:
+        """The post is on the network, or may be (see ``outcome_unknown_since``)."""
+        return bool(self.remote_id) or self.outcome_unknown_since is not None
 
     def live_post(self) -> str:
         """A link to the post on the network, for the admin list."""

@@ -93,3 +93,22 @@ def delivery_job_pending(*, delivery_id: int, attempt: int, now: datetime) -> bo
             return True
     job.delete()
     return False
+
+
+def delivery_job_running(*, delivery_id: int, attempt: int, now: datetime) -> bool:
+    """Whether the job of this attempt is being run by a live worker at ``now``.
+
+    rq keeps each running job in the queue's StartedJobRegistry until its heartbeat
+    expires; a worker that is alive renews it (``publishing.worker.LedgerWorker``
+    every third of ``PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS``). A job that is not
+    there, or whose heartbeat ran out before ``now``, is not being run: its worker
+    died (or was killed) mid-job. This is what tells a dead send from a slow one.
+
+    Raises:
+        RedisError: Redis cannot be reached; the caller cannot tell.
+    """
+    registry = delivery_queue().started_job_registry
+    job_id = delivery_job_id(delivery_id=delivery_id, attempt=attempt)
+    if job_id not in registry.get_job_ids(cleanup=False):
+        return False
+    return job_id not in registry.get_expired_job_ids(timestamp=now.timestamp())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from cms.models import TermDate
 from publishing.models import Delivery, SocialAccount
@@ -61,8 +64,55 @@ def accounts_due_review(*, today: date):
     )
 
 
-def deliveries_needing_attention():
-    return Delivery.objects.needing_attention().select_related("account")
+def deliveries_needing_attention(*, now: datetime | None = None):
+    """Stopped deliveries, and those overdue by more than PUBLISHING_OVERDUE_SECONDS.
+
+    "Due to send" for minutes means nothing is moving it, whatever the cause (Redis,
+    the worker, or the worker's database); a person must know.
+    """
+    now = now or timezone.now()
+    overdue_before = now - timedelta(seconds=settings.PUBLISHING_OVERDUE_SECONDS)
+    return Delivery.objects.needing_attention(
+        overdue_before=overdue_before
+    ).select_related("account")
+
+
+def deliveries_overdue(*, now: datetime | None = None):
+    """Due or in flight for longer than PUBLISHING_OVERDUE_SECONDS."""
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.PUBLISHING_OVERDUE_SECONDS)
+    return Delivery.objects.overdue(before=before)
+
+
+def delivery_backlog_cause() -> str:
+    """Why due deliveries are not moving, in words for staff (checked now).
+
+    Redis unreachable and no worker listening are told apart; otherwise the worker
+    runs but does not get through them (most often: it cannot reach the database).
+    """
+    from redis.exceptions import RedisError
+    from rq import Worker
+
+    from publishing.queueing import delivery_queue
+
+    try:
+        queue = delivery_queue()
+        queue.connection.ping()
+        workers = Worker.count(queue=queue)
+    except RedisError:
+        return (
+            "The job queue (Redis) cannot be reached. Nothing is lost: the posts wait "
+            "here and go out once it is back."
+        )
+    if not workers:
+        return (
+            "No worker is running to send them. Start the worker process; the posts "
+            "go out once it runs."
+        )
+    return (
+        "A worker is running but has not sent them; it may be unable to reach the "
+        "database or the network. Its log says which."
+    )
 
 
 def accounts_needing_attention():

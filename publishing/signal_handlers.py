@@ -3,6 +3,7 @@
 - Wagtail's ``page_published``: write the page's deliveries in the same transaction.
 - ``page_unpublished`` (unpublish, expiry, takedown) and page deletion: retract.
 - moderation's ``consent_withdrawn``: retract every post that carried the images (C1).
+- An image deleted from the media library: retract every post that carried it.
 - A manager deactivated or removed: re-check the account's two managers (A2, A3).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
@@ -65,6 +67,16 @@ def on_consent_withdrawn(sender, image_ids=(), reason="", **kwargs) -> None:
         )
 
 
+def on_image_deleted(sender, instance, **kwargs) -> None:
+    """An image deleted from the library leaves the networks too, in every state."""
+    if instance.pk:
+        delivery_services.deliveries_retract_for_images(
+            image_ids=[instance.pk],
+            reason="The image was deleted from the media library.",
+            now=timezone.now(),
+        )
+
+
 def on_user_saved(sender, instance, created=False, **kwargs) -> None:
     """A3: a member of staff who leaves (deactivated) stops counting as a manager."""
     if not created and not instance.is_active:
@@ -84,6 +96,11 @@ def register() -> None:
         on_page_unpublished, dispatch_uid=DISPATCH_PREFIX + "unpub"
     )
     pre_delete.connect(on_page_deleted, dispatch_uid=DISPATCH_PREFIX + "page_deleted")
+    pre_delete.connect(
+        on_image_deleted,
+        sender=get_image_model(),
+        dispatch_uid=DISPATCH_PREFIX + "image_deleted",
+    )
     consent_withdrawn.connect(
         on_consent_withdrawn, dispatch_uid=DISPATCH_PREFIX + "consent_withdrawn"
     )

@@ -237,14 +237,18 @@ def delivery_detail(request, pk: int):
     delivery = get_object_or_404(
         Delivery.objects.select_related("account", "page"), pk=pk
     )
+    status = delivery.status
     return TemplateResponse(
         request,
         "publishing/delivery.html",
         {
             "delivery": delivery,
-            "can_retry": delivery.status
+            "can_retry": status
             in (Delivery.Status.FAILED, Delivery.Status.BLOCKED, Delivery.Status.HELD),
-            "needs_attention": delivery.status == Delivery.Status.NEEDS_ATTENTION,
+            "needs_attention": status == Delivery.Status.NEEDS_ATTENTION,
+            "can_mark_sent": status in delivery_services.MARKABLE,
+            "can_mark_not_on_network": status in delivery_services.MARKABLE
+            and status != Delivery.Status.CANCELLED,
             "mark_sent_form": MarkSentForm(),
             "history": _history(delivery),
         },
@@ -271,12 +275,24 @@ def delivery_action(request, pk: int, action: str):
         elif action == "mark-sent":
             form = MarkSentForm(request.POST)
             if not form.is_valid():
-                messages.error(request, "Give the post's id on the network.")
+                messages.error(
+                    request,
+                    "Give the post's id on the network (and, if you have it, its "
+                    "full address starting https://).",
+                )
             else:
                 delivery_services.delivery_mark_sent(
                     delivery=delivery, user=request.user, **form.cleaned_data
                 )
                 messages.success(request, "Marked as sent.")
+        elif action == "mark-not-on-network":
+            delivery_services.delivery_mark_not_on_network(
+                delivery=delivery, user=request.user
+            )
+            messages.success(request, "Recorded: the post is not on the network.")
+        elif action == "look-again":
+            delivery_services.delivery_look_again(delivery=delivery, user=request.user)
+            messages.success(request, "The network will be checked again in a moment.")
         else:
             raise PermissionDenied
     except DeliveryStateError as error:

@@ -181,9 +181,12 @@ class SocialMediaAttentionPanel(Component):
     template_name = "publishing/dashboard_panel.html"
 
     def get_context_data(self, parent_context=None):
+        overdue = selectors.deliveries_overdue().exists()
         return {
             "deliveries": selectors.deliveries_needing_attention()[:10],
             "delivery_count": selectors.deliveries_needing_attention().count(),
+            "overdue_cause": selectors.delivery_backlog_cause() if overdue else "",
+            "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
         }
 
@@ -244,6 +247,30 @@ LOG_ACTIONS = {
     "publishing.delivery.retried": ("Retry post", "Social post retried"),
     "publishing.delivery.resent": ("Send again", "Social post sent again"),
     "publishing.delivery.marked_sent": ("Mark sent", "Social post marked sent"),
+    "publishing.delivery.outcome_unknown": (
+        "Outcome unknown",
+        "No answer from the network: the post will be looked for before any resend",
+    ),
+    "publishing.delivery.adopted": (
+        "Found on the network",
+        "Social post found on the network and recorded",
+    ),
+    "publishing.delivery.not_found": (
+        "Not on the network",
+        "Looked on the network: the post was not there",
+    ),
+    "publishing.delivery.looked": (
+        "Looked on the network",
+        "Looked on the network for the post before deleting it",
+    ),
+    "publishing.delivery.marked_not_on_network": (
+        "Mark not on the network",
+        "Social post marked as not on the network",
+    ),
+    "publishing.delivery.look_again": (
+        "Look again",
+        "Asked to look on the network again",
+    ),
 }
 
 

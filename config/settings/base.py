@@ -178,10 +178,26 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
-MEDIA_URL = "/media/"
+# Uploads are private (issue 9): originals, every rendition and documents live in the
+# "default" storage, which no web server serves; staff see them through the admin
+# (PRIVATE_MEDIA_URL, behind the second factor). What a live, public page shows is
+# copied, metadata stripped, to the "public_media" storage under random names when
+# the page is published (cms/public_media.py); nginx or a CDN serves only that.
+# Either alias may be an S3-compatible bucket (django-storages): see the README.
+MEDIA_URL = "/admin/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PUBLIC_MEDIA_URL = os.environ.get("PUBLIC_MEDIA_URL", "/media/public/")
+PUBLIC_MEDIA_ROOT = Path(os.environ.get("PUBLIC_MEDIA_ROOT", VAR_DIR / "public-media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Strings, not Paths: Wagtail's file-deletion task serialises the storage.
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    },
+    "public_media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PUBLIC_MEDIA_ROOT), "base_url": PUBLIC_MEDIA_URL},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -287,8 +303,24 @@ PUBLISHING_RETRY_WINDOW_HOURS = int(
 )
 PUBLISHING_RETRY_BASE_SECONDS = 30
 PUBLISHING_RETRY_MAX_SECONDS = 60 * 60
-# A send still "in flight" after this long has an unknown outcome (worker died).
-PUBLISHING_SENDING_TIMEOUT_SECONDS = 15 * 60
+# A send or deletion whose job has no live rq heartbeat for this long is dead: its
+# outcome is unknown and it is reconciled (the worker heartbeats every third of it).
+PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS = int(
+    os.environ.get("PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS", "30")
+)
+# In flight this long is dead even when Redis cannot say (Redis down or flushed).
+PUBLISHING_SENDING_TIMEOUT_SECONDS = int(
+    os.environ.get("PUBLISHING_SENDING_TIMEOUT_SECONDS", "300")
+)
+# After an unknown outcome, wait at least this long before looking on the network,
+# so that a post the network did make has reached the account's list of posts.
+PUBLISHING_RECONCILE_DELAY_SECONDS = int(
+    os.environ.get("PUBLISHING_RECONCILE_DELAY_SECONDS", "30")
+)
+# Looks in a row that cannot read the account's posts before a person decides.
+PUBLISHING_RECONCILE_LOOKS = int(os.environ.get("PUBLISHING_RECONCILE_LOOKS", "3"))
+# Due but not sent (or deleted) for this long: shown on the dashboard with the reason.
+PUBLISHING_OVERDUE_SECONDS = int(os.environ.get("PUBLISHING_OVERDUE_SECONDS", "300"))
 # The sweep leaves a due delivery this long to its own wake-up before re-enqueueing.
 PUBLISHING_SWEEP_GRACE_SECONDS = 60
 

@@ -14,6 +14,9 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+PUBLIC_MEDIA_ROOT = VAR_DIR / "test-public-media"
+STORAGES["default"]["OPTIONS"]["location"] = str(MEDIA_ROOT)
+STORAGES["public_media"]["OPTIONS"]["location"] = str(PUBLIC_MEDIA_ROOT)
 WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 WAGTAILAPI_BASE_URL = SITE_URL
 
@@ -31,3 +34,13 @@ STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
 }
+
+# A file, not memory: the browser journeys' worker and cron processes
+# (tests/e2e/stack.py) open the same test database as the live server.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A test database outlives no crash worth surviving: skip the disk flushes.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )

@@ -36,8 +36,11 @@ OPEN_URL_NAMES = frozenset(
     }
 )
 
-#: View names (last part) that publish, unpublish or decide a workflow task.
-PUBLISHING_VIEWS = frozenset({"workflow_action", "unpublish"})
+#: View names (last part) that publish, unpublish or decide a workflow task, or act
+#: on a social post (send again, mark it sent or not on the network).
+PUBLISHING_VIEWS = frozenset(
+    {"workflow_action", "unpublish", "publishing_delivery_action"}
+)
 #: Editor views whose POST publishes or decides a task when one of these is pressed.
 EDITOR_VIEWS = frozenset({"edit", "add", "create", "revisions_revert"})
 EDITOR_PUBLISHING_BUTTONS = ("action-publish", "action-workflow-action")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import abc
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -52,6 +53,21 @@ class RetractResult:
 
 
 @dataclass(frozen=True)
+class RemotePost:
+    """A post read back from the account's recent posts, to reconcile an unknown send.
+
+    `links` are the addresses the network says the post links to (X shortens links
+    in `text` to t.co and gives the original in its entities); `text` is the text as
+    the network returns it.
+    """
+
+    remote_id: str
+    url: str
+    text: str
+    links: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class PinResult:
     """The pinned state of a post after `pin()` or `unpin()`."""
 
@@ -78,6 +94,16 @@ class TransientNetworkError(NetworkError):
     def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class OutcomeUnknown(TransientNetworkError):
+    """The request may have reached the network, but its answer was lost or unreadable.
+
+    A read timeout, a connection dropped after the request was written, a server error
+    or a "success" with no usable id: the post may exist. Before any resend the ledger
+    looks for it on the network (`Network.recent_posts`). For reads and deletions it
+    is simply transient: reading or deleting twice is harmless.
+    """
 
 
 class AuthExpired(NetworkError):
@@ -183,6 +209,26 @@ class Network(abc.ABC):
     @abc.abstractmethod
     def retract(self, *, remote_id: str) -> RetractResult:
         """Delete a post; a post the network no longer has counts as retracted."""
+
+    @abc.abstractmethod
+    def recent_posts(
+        self, *, since: datetime, include_photos: bool = False
+    ) -> list[RemotePost]:
+        """Every post the account made since `since`, newest first, read in full.
+
+        The ledger looks here for a post whose send had an unknown outcome. The list
+        must be complete back to `since`: a post missing from it is taken as never
+        made, and sent again.
+
+        Args:
+            since: the earliest creation time of interest (timezone-aware).
+            include_photos: also read the account's photos where the network lists
+                photo posts separately.
+
+        Raises:
+            NetworkError: the posts could not be read completely; nothing may be
+                concluded and a person decides.
+        """
 
     def pin(self, *, remote_id: str) -> PinResult:
         """Pin a post to the top of the profile (M1); only where `supports_pin`."""

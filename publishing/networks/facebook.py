@@ -16,6 +16,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -30,9 +31,11 @@ from .base import (
     DuplicatePost,
     ImageFile,
     Network,
+    OutcomeUnknown,
     PermanentRefusal,
     PinResult,
     PublishResult,
+    RemotePost,
     RemotePostMissing,
     RetractResult,
     TransientNetworkError,
@@ -56,6 +59,8 @@ _TRANSIENT_CODES = frozenset({2})  # service temporarily unavailable
 _MISSING_OBJECT = (100, 33)  # "Object with ID ... does not exist"
 _DUPLICATE_STATUS = 506  # "Duplicate status message"
 _GRAPH_VERSION = re.compile(r"^v\d+\.\d+$")
+#: How many pages of 100 reconciliation reads before it gives up.
+MAX_LIST_PAGES = 10
 
 Transport = Callable[..., Any]
 
@@ -178,6 +183,76 @@ class FacebookPageNetwork(Network):
             raise PermanentRefusal(f"Facebook did not delete post {remote_id}.")
         return RetractResult(remote_id=remote_id)
 
+    def recent_posts(
+        self, *, since: datetime, include_photos: bool = False
+    ) -> list[RemotePost]:
+        """The Page's posts since `since` (`GET /{page-id}/posts`), all pages.
+
+        A photo post is also a photo (`GET /{page-id}/photos?type=uploaded`, whose
+        `name` is the caption and `page_story_id` the post); with `include_photos`
+        those are read too, so a photo whose post has not reached the feed yet is
+        still found.
+        """
+        unix_since = int(since.timestamp())
+        posts = [
+            RemotePost(
+                remote_id=str(item["id"]),
+                url=str(item.get("permalink_url") or self.post_url(str(item["id"]))),
+                text=str(item.get("message") or ""),
+            )
+            for item in self._list(
+                "posts",
+                since=unix_since,
+                fields="id,message,created_time,permalink_url",
+            )
+        ]
+        if include_photos:
+            posts += [
+                RemotePost(
+                    remote_id=str(
+                        item.get("page_story_id") or f"{self.page_id}_{item['id']}"
+                    ),
+                    url=self.post_url(
+                        str(item.get("page_story_id") or f"{self.page_id}_{item['id']}")
+                    ),
+                    text=str(item.get("name") or ""),
+                )
+                for item in self._list(
+                    "photos",
+                    since=unix_since,
+                    type="uploaded",
+                    fields="id,name,created_time,page_story_id",
+                )
+            ]
+        return posts
+
+    def _list(self, edge: str, *, since: int, **args: str) -> list[dict[str, Any]]:
+        """Every item of a Page edge created since `since`, following the cursors."""
+        items: list[dict[str, Any]] = []
+        after: dict[str, str] = {}
+        for _ in range(MAX_LIST_PAGES):
+            answer = self._graph.get_connections(
+                self.page_id, edge, since=str(since), limit="100", **args, **after
+            )
+            data = answer.get("data")
+            if not isinstance(data, list) or not all(
+                isinstance(item, dict) and item.get("id") for item in data
+            ):
+                raise PermanentRefusal(
+                    f"Facebook's list of the Page's {edge} was garbled."
+                )
+            fresh = [item for item in data if _created_since(item, since)]
+            items += fresh
+            paging = answer.get("paging") or {}
+            cursor = (paging.get("cursors") or {}).get("after")
+            if len(fresh) < len(data) or not paging.get("next") or not cursor:
+                return items
+            after = {"after": str(cursor)}
+        raise PermanentRefusal(
+            f"The Page has more than {MAX_LIST_PAGES * 100} {edge} since the post was "
+            "sent; they were not all read."
+        )
+
     def pin(self, *, remote_id: str) -> PinResult:
         """Pin the post to the top of the Page (M1: when replies can be expected)."""
         return self._set_pinned(remote_id, pinned=True)
@@ -215,10 +290,22 @@ def _answered_id(answer: Any) -> str:
     """The new post's id from a Graph answer, or a clear error when it has none."""
     if isinstance(answer, dict) and answer.get("id"):
         return str(answer["id"])
-    raise PermanentRefusal(
-        "Facebook accepted the request but sent no post id back; look at the Page "
-        "before sending again."
+    raise OutcomeUnknown(
+        "Facebook answered without the new post's id, so the post may or may not "
+        "have been made."
     )
+
+
+def _created_since(item: dict[str, Any], since: int) -> bool:
+    """Graph's `created_time` ("2026-11-27T09:30:00+0000") is at or after `since`.
+
+    An item without a readable time is kept: a post must never be missed.
+    """
+    try:
+        created = datetime.strptime(str(item["created_time"]), "%Y-%m-%dT%H:%M:%S%z")
+    except (KeyError, ValueError):
+        return True
+    return created.timestamp() >= since
 
 
 def facebook_web_base_url(graph_base_url: str) -> str:
@@ -248,17 +335,29 @@ def graph_request(
     body = json_body(response)
     retry_after = _usage_retry_after(response)
     error = body.get("error") if isinstance(body, dict) else None
-    if 200 <= response.status_code < 300 and isinstance(body, dict) and not error:
+    status = response.status_code
+    if 200 <= status < 300 and isinstance(body, dict) and not error:
         return body
+    if 200 <= status < 300 and not error:
+        # A "success" that is not the Graph's JSON object (a proxy's page, an empty
+        # body): the request may have been carried out.
+        raise OutcomeUnknown(describe_non_json("Facebook", response))
     if body is None:
         reason = describe_non_json("Facebook", response)
-        if response.status_code >= 500:
-            raise TransientNetworkError(reason)
+        if status >= 500:
+            raise _server_error(method, reason)
         raise PermanentRefusal(reason)
-    raise _graph_error(response.status_code, error, retry_after)
+    raise _graph_error(status, error, retry_after, method=method)
 
 
-def _graph_error(status: int, error: Any, retry_after: float | None) -> Exception:
+def _server_error(method: str, reason: str) -> TransientNetworkError:
+    """A 5xx: try again later; for a write, first find out whether it was done."""
+    return OutcomeUnknown(reason) if method != "GET" else TransientNetworkError(reason)
+
+
+def _graph_error(
+    status: int, error: Any, retry_after: float | None, *, method: str = "GET"
+) -> Exception:
     """The `NetworkError` for a Graph error object (message, type, code, subcode)."""
     if not isinstance(error, dict):
         error = {"message": f"an answer it does not normally give (HTTP {status})"}
@@ -280,7 +379,7 @@ def _graph_error(status: int, error: Any, retry_after: float | None) -> Exceptio
             f"Facebook's rate limit is used up ({words}){wait}", retry_after=retry_after
         )
     if status >= 500 or error.get("is_transient") or code in _TRANSIENT_CODES:
-        return TransientNetworkError(f"Facebook had a temporary problem: {words}")
+        return _server_error(method, f"Facebook had a temporary problem: {words}")
     if (code, subcode) == _MISSING_OBJECT:
         return RemotePostMissing(f"Facebook has no such post: {words}")
     if code == _DUPLICATE_STATUS:

@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
-from .base import TransientNetworkError
+from .base import OutcomeUnknown, TransientNetworkError
 
 logger = logging.getLogger(__name__)
 
@@ -31,25 +32,22 @@ def http_send(
 ) -> requests.Response:
     """Send one request; turn timeouts and connection failures into transient errors.
 
+    Only a failure to connect proves the request never reached the network; any
+    failure after the connection was made (a read timeout, a dropped connection, a
+    truncated answer) may hide a request the network carried out.
+
     Raises:
-        TransientNetworkError: no answer within `timeout`, or no connection.
+        TransientNetworkError: the network could not be reached (nothing was sent).
+        OutcomeUnknown: the request was sent, or may have been, but no answer came.
     """
     path = urlsplit(url).path
     started = time.monotonic()
     try:
         response = session.request(method, url, timeout=timeout, **kwargs)
-    except requests.Timeout:
-        logger.warning(
-            "%s %s timed out after %ss",
-            method,
-            path,
-            timeout,
-            extra={"event": "social.request_timeout", "network": network},
-        )
-        raise TransientNetworkError(
-            f"{network} did not answer within {timeout:g} seconds."
-        ) from None
-    except requests.ConnectionError:
+    except requests.RequestException as error:
+        if not _never_connected(error):
+            _log_lost_answer(method, path, timeout, error, network)
+            raise OutcomeUnknown(_lost_answer_reason(network, timeout, error)) from None
         logger.warning(
             "%s %s could not connect",
             method,
@@ -70,6 +68,41 @@ def http_send(
         },
     )
     return response
+
+
+def _never_connected(error: requests.RequestException) -> bool:
+    """True when no connection was made, so the request certainly never arrived."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if not isinstance(error, requests.ConnectionError) or not error.args:
+        return False
+    reason = getattr(error.args[0], "reason", error.args[0])  # urllib3's MaxRetryError
+    return isinstance(reason, NewConnectionError)
+
+
+def _lost_answer_reason(
+    network: str, timeout: float, error: requests.RequestException
+) -> str:
+    if isinstance(error, requests.Timeout):
+        return f"{network} did not answer within {timeout:g} seconds."
+    return f"The connection to {network} broke before its answer arrived."
+
+
+def _log_lost_answer(
+    method: str,
+    path: str,
+    timeout: float,
+    error: requests.RequestException,
+    network: str,
+) -> None:
+    logger.warning(
+        "%s %s: no answer (%s, timeout %ss)",
+        method,
+        path,
+        type(error).__name__,
+        timeout,
+        extra={"event": "social.request_answer_lost", "network": network},
+    )
 
 
 def json_body(response: requests.Response) -> Any | None:

@@ -17,6 +17,7 @@ import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode
 
@@ -32,8 +33,10 @@ from .base import (
     DuplicatePost,
     ImageFile,
     Network,
+    OutcomeUnknown,
     PermanentRefusal,
     PublishResult,
+    RemotePost,
     RemotePostMissing,
     RetractResult,
     TransientNetworkError,
@@ -46,6 +49,9 @@ logger = logging.getLogger(__name__)
 MAX_ALT_TEXT_LENGTH = 1000
 #: Every link counts as this many characters: X wraps them all in t.co links.
 TCO_LINK_LENGTH = 23
+#: How many pages of 100 posts reconciliation reads before it gives up (X keeps the
+#: newest 3,200 posts of a timeline).
+MAX_TIMELINE_PAGES = 10
 #: API hosts whose posts are read on x.com; any other base (an emulator) serves both.
 PUBLIC_WEB_URLS = {
     "https://api.x.com": "https://x.com",
@@ -209,9 +215,9 @@ class XNetwork(Network):
         media_ids = [self._upload_image(image) for image in images]
         response = self._client.create_tweet(text=text, media_ids=media_ids or None)
         if not isinstance(response.data, dict) or not response.data.get("id"):
-            raise PermanentRefusal(
-                "X accepted the request but sent no post id back; look at the X "
-                "account before sending again."
+            raise OutcomeUnknown(
+                "X answered without the new post's id, so the post may or may not "
+                "have been made."
             )
         remote_id = str(response.data["id"])
         return PublishResult(remote_id=remote_id, url=self.post_url(remote_id))
@@ -224,6 +230,58 @@ class XNetwork(Network):
         if not (response.data or {}).get("deleted"):
             raise PermanentRefusal(f"X did not delete post {remote_id}.")
         return RetractResult(remote_id=remote_id)
+
+    def recent_posts(
+        self, *, since: datetime, include_photos: bool = False
+    ) -> list[RemotePost]:
+        """The account's posts since `since` (`GET /2/users/:id/tweets`), all pages.
+
+        X shortens every link in a post's text to t.co; the original address is in
+        the post's `entities.urls[].expanded_url`, which is asked for here. Photo
+        posts are ordinary posts on X, so `include_photos` changes nothing.
+        """
+        me = self._client.get_me().data
+        if me is None:
+            raise PermanentRefusal("X did not say which account the token belongs to.")
+        posts: list[RemotePost] = []
+        paging: dict[str, str] = {}
+        for _ in range(MAX_TIMELINE_PAGES):
+            response = self._client.get_users_tweets(
+                me.id,
+                start_time=since.astimezone(UTC),
+                max_results=100,
+                tweet_fields=["created_at", "entities"],
+                user_auth=True,
+                **paging,
+            )
+            if not isinstance(response.meta, dict) or "result_count" not in (
+                response.meta
+            ):
+                # X always counts what it returns; without the count the page
+                # cannot be trusted to be complete.
+                raise PermanentRefusal("X's list of recent posts was incomplete.")
+            for tweet in response.data or []:
+                urls = (tweet.entities or {}).get("urls") or []
+                posts.append(
+                    RemotePost(
+                        remote_id=str(tweet.id),
+                        url=self.post_url(str(tweet.id)),
+                        text=tweet.text,
+                        links=tuple(
+                            str(url.get("expanded_url") or url.get("url") or "")
+                            for url in urls
+                            if isinstance(url, dict)
+                        ),
+                    )
+                )
+            token = response.meta.get("next_token")
+            if not token:
+                return posts
+            paging = {"pagination_token": token}
+        raise PermanentRefusal(
+            f"X has more than {MAX_TIMELINE_PAGES * 100} posts on this account since "
+            f"{since:%d %b %Y %H:%M}; they were not all read."
+        )
 
     def profile(self) -> XProfile:
         """Who these credentials post as; the connect flow stores it with the tokens."""
@@ -280,7 +338,9 @@ class XNetwork(Network):
         )
         raise_for_x_response(response, clock=self.clock)
         if json_body(response) is None:
-            raise PermanentRefusal(describe_non_json(self.label, response))
+            # A "success" that is not X's JSON (a proxy's page, an empty body): the
+            # request may have been carried out, so its outcome is unknown.
+            raise OutcomeUnknown(describe_non_json(self.label, response))
         return response
 
 
@@ -307,7 +367,11 @@ def raise_for_x_response(response: requests.Response, *, clock: Clock) -> None:
         )
     if status >= 500:
         words = _x_words(body) if body is not None else describe_non_json("X", response)
-        raise TransientNetworkError(f"X had a server error (HTTP {status}): {words}")
+        reason = f"X had a server error (HTTP {status}): {words}"
+        if response.request is not None and response.request.method != "GET":
+            # A gateway's 502/504 can follow a request X carried out.
+            raise OutcomeUnknown(reason)
+        raise TransientNetworkError(reason)
     if body is None:
         raise PermanentRefusal(describe_non_json("X", response))
     words = _x_words(body)

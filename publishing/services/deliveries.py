@@ -7,14 +7,17 @@ re-checked) and on SQLite (one writer at a time), unlike SELECT ... FOR UPDATE, 
 SQLite ignores.
 
 The rule that matters most: a delivery with a ``remote_id`` is on the network and is
-never sent again, and one that was being sent when its worker died (outcome unknown)
-is never retried automatically: a person checks the network.
+never sent again. A send whose outcome is unknown (its answer was lost, garbled, or its
+worker died mid-send) is *reconciled*: every post links back to its page with the
+delivery's id in the link (``publishing.text.link_for_delivery``), so the account's
+recent posts are read and the post adopted if it is there. Only when the network
+certainly has no such post is it sent again; when the network cannot be read, a
+person decides. Retraction reaches every delivery that might be live the same way.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +30,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
+from cms.public_media import image_for_sharing, random_file_name
 from moderation.consent.rules import Channel, page_violations
 from publishing import selectors
 from publishing.credentials import CredentialsUnavailable
@@ -38,23 +42,45 @@ from publishing.networks.base import (
     ImageFile,
     Network,
     NetworkError,
+    OutcomeUnknown,
+    RemotePost,
     TransientNetworkError,
     network_class,
 )
-from publishing.queueing import delivery_enqueue_on_commit, delivery_job_pending
+from publishing.queueing import (
+    delivery_enqueue_on_commit,
+    delivery_job_pending,
+    delivery_job_running,
+)
+from publishing.reconciliation import (
+    NetworkUnreadable,
+    delivery_posts_on_network,
+    what_was_found,
+)
 from publishing.services.accounts import account_credentials, account_hold
-from publishing.text import page_link
+from publishing.text import link_for_delivery, page_link, post_text_for_delivery
 
 logger = logging.getLogger(__name__)
 
 Status = Delivery.Status
 NOT_LIVE = (Status.RETRACTED, Status.CANCELLED)
+#: Where a person may record what they found on the network: every state in which a
+#: post might be live and no worker is acting on it.
+MARKABLE = (
+    Status.QUEUED,
+    Status.NEEDS_ATTENTION,
+    Status.FAILED,
+    Status.HELD,
+    Status.BLOCKED,
+    Status.CANCELLED,
+    Status.SENT,
+)
 
 
 @dataclass(frozen=True)
 class SweepReport:
     enqueued: int
-    needs_attention: int
+    reconciling: int
     retractions_resumed: int
 
 
@@ -111,6 +137,13 @@ def deliveries_create_for_page(
                     include_image=post.include_image,
                     image=image,
                 )
+                # The link carries the delivery's own id: the mark that finds this
+                # post again when a send's outcome is unknown.
+                delivery.link = link_for_delivery(link=link, delivery_id=delivery.pk)
+                delivery.text = post_text_for_delivery(
+                    text=post.text, page_url=link, delivery_link=delivery.link
+                )
+                delivery.save(update_fields=["link", "text"])
         except IntegrityError:
             # A concurrent publish of the same page made it first: that one posts.
             continue
@@ -146,21 +179,22 @@ def _adapter(delivery: Delivery) -> Network:
 
 
 def _images(delivery: Delivery) -> list[ImageFile]:
+    """The picture as it leaves the server: upright, no metadata, a random name.
+
+    Never the original: camera metadata (where a photo was taken, the camera's
+    serial number, a thumbnail of the uncropped picture) must not reach a network,
+    nor the uploaded file name, which may name a pupil (issue 9).
+    """
     image = delivery.image
     if not delivery.include_image or image is None:
         return []
-    with image.open_file() as handle:
-        content = handle.read()
-    filename = image.file.name.rsplit("/", 1)[-1]
-    mime_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    clean = image_for_sharing(image)
     return [
         ImageFile(
-            content=content,
-            filename=filename,
-            mime_type=mime_type,
-            alt_text=image.default_alt_text
-            if hasattr(image, "default_alt_text")
-            else "",
+            content=clean.content,
+            filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
+            mime_type=clean.mime_type,
+            alt_text=image.default_alt_text,
         )
     ]
 
@@ -178,8 +212,10 @@ def _consent_problem(delivery: Delivery, page: Page) -> str | None:
 def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery | None:
     """Send one due delivery exactly once (part 5). Returns None if not ours to send.
 
-    Steps: claim the row (queued → sending, this attempt only); check the account,
-    the credentials and consent; publish; save the remote id at once.
+    Steps: claim the row (queued → sending, this attempt only); if an earlier
+    attempt's outcome is unknown, look for its post on the network first (adopt it,
+    or go on only if it is certainly not there); check the account, the credentials
+    and consent; publish; save the remote id at once.
     """
     if not _claim(
         delivery_id=delivery_id,
@@ -195,7 +231,15 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     if delivery.remote_id:
         # Belt and braces: a post with a remote id exists; never post it again.
         _set(delivery, expected=Status.SENDING, status=Status.SENT)
+        if delivery.wants_retraction:
+            _request_retraction_of_sent(
+                delivery, reason=delivery.retract_reason, now=now
+            )
         return delivery
+    if delivery.outcome_unknown_since is not None:
+        settled = _reconcile_send(delivery, now=now)
+        if settled is not None:
+            return settled
     if delivery.page is None or delivery.wants_retraction:
         _set(
             delivery,
@@ -235,11 +279,13 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
         return delivery
     try:
         result = adapter.publish(text=delivery.text, images=images, link=delivery.link)
+    except OutcomeUnknown as error:
+        return _outcome_unknown(delivery, error, now=now)
     except NetworkError as error:
         return _network_failure(delivery, error, now=now, in_flight=Status.SENDING)
     except Exception as error:  # noqa: BLE001
         # Anything else during the call (a bug, an unexpected answer): the post may or
-        # may not exist, so a person must check; never retried automatically.
+        # may not exist, so it is never resent without a look and a person decides.
         logger.exception(
             "Delivery %s: unexpected error while sending",
             delivery.pk,
@@ -248,18 +294,12 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
         return _needs_attention(
             delivery,
             reason=f"An unexpected error ({type(error).__name__}) happened while "
-            "sending; check the network for the post, then mark it sent or send again.",
+            "sending, so the post may or may not be on the network. Use 'Look on the "
+            "network again', or check the account and record what you find.",
+            outcome_unknown_since=delivery.outcome_unknown_since or now,
         )
     # Saved at once, before anything else can go wrong: this is what stops a repost.
-    _set(
-        delivery,
-        expected=Status.SENDING,
-        status=Status.SENT,
-        remote_id=result.remote_id,
-        remote_url=result.url,
-        sent_at=timezone.now(),
-        reason="",
-    )
+    _record_sent(delivery, remote_id=result.remote_id, url=result.url, reason="")
     _log(delivery, "publishing.delivery.sent", url=result.url)
     logger.info(
         "Delivery %s sent",
@@ -272,6 +312,167 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     return delivery
 
 
+def _record_sent(delivery: Delivery, *, remote_id: str, url: str, reason: str) -> bool:
+    return _set(
+        delivery,
+        expected=Status.SENDING,
+        status=Status.SENT,
+        remote_id=remote_id,
+        remote_url=url,
+        sent_at=timezone.now(),
+        outcome_unknown_since=None,
+        failed_looks=0,
+        reason=reason,
+    )
+
+
+# --- Reconciling an unknown outcome -------------------------------------------------
+
+
+def _find_on_network(delivery: Delivery) -> list[RemotePost]:
+    """This delivery's posts on its network, oldest first (`publishing.reconciliation`).
+
+    Raises:
+        NetworkUnreadable: no adapter could be made, or the posts could not be read.
+    """
+    try:
+        adapter = _adapter(delivery)
+    except (CredentialsUnavailable, ImproperlyConfigured) as error:
+        raise NetworkUnreadable(str(error), hold_account=True) from None
+    except AuthExpired as error:
+        raise NetworkUnreadable(error.reason, hold_account=True) from None
+    return delivery_posts_on_network(delivery=delivery, adapter=adapter)
+
+
+def _unreadable(
+    delivery: Delivery, error: NetworkUnreadable, *, now: datetime
+) -> Delivery:
+    """The network could not be read: look again later, then a person decides.
+
+    Nothing is sent again or deleted without a look. A network that may answer later
+    (unreachable, busy, rate-limited) is looked at again with back-off, up to
+    ``PUBLISHING_RECONCILE_LOOKS`` looks in a row; then the delivery needs attention,
+    with the evidence.
+    """
+    if error.hold_account:
+        account_hold(account=delivery.account, reason=error.reason)
+        return _hold(delivery, reason=error.reason)
+    network = delivery.account.get_network_display()
+    looks = delivery.failed_looks + 1
+    if error.transient and looks < settings.PUBLISHING_RECONCILE_LOOKS:
+        in_flight = delivery.status
+        due = Status.RETRACT_DUE if in_flight == Status.RETRACTING else Status.QUEUED
+        delay = max(
+            _backoff_seconds(attempt=looks, retry_after=None),
+            settings.PUBLISHING_RECONCILE_DELAY_SECONDS,
+        )
+        at = now + timedelta(seconds=delay)
+        with transaction.atomic():
+            _set(
+                delivery,
+                expected=in_flight,
+                status=due,
+                failed_looks=looks,
+                next_attempt_at=at,
+                reason=(
+                    f"An earlier attempt's outcome is unknown, and {network} could "
+                    f"not be read to check ({error.reason}) Nothing is sent again or "
+                    f"deleted before that check; looking again at "
+                    f"{timezone.localtime(at):%H:%M:%S}."
+                ),
+            )
+            delivery_enqueue_on_commit(
+                delivery_id=delivery.pk, attempt=delivery.attempts, at=at
+            )
+        return delivery
+    return _needs_attention(
+        delivery,
+        failed_looks=looks,
+        reason=(
+            f"An earlier attempt's outcome is unknown, and {network} could not be "
+            f"read to check ({error.reason}; {looks} look(s) in a row). Nothing was "
+            f"sent again or deleted. Look on {network} for a post linking to "
+            f"{delivery.link}: if it is there, mark it sent with its address; if not, "
+            "mark it not on the network."
+        ),
+    )
+
+
+def _reconcile_send(delivery: Delivery, *, now: datetime) -> Delivery | None:
+    """Look for an unknown send's post; None means certainly absent: send it now."""
+    try:
+        found = _find_on_network(delivery)
+    except NetworkUnreadable as error:
+        return _unreadable(delivery, error, now=now)
+    evidence = what_was_found(delivery=delivery, found=found)
+    if not found:
+        Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+            outcome_unknown_since=None, failed_looks=0, reason=""
+        )
+        delivery.refresh_from_db()
+        _log(delivery, "publishing.delivery.not_found", evidence=evidence)
+        return None
+    post, *duplicates = found
+    reason = f"Found on the network after its answer was lost. {evidence}"
+    if duplicates:
+        # Made before this ledger marked its posts, or by a person by hand: the
+        # oldest is kept; a person is told about the rest.
+        reason += " Only the first is recorded here; delete the others on the network."
+    _record_sent(delivery, remote_id=post.remote_id, url=post.url, reason=reason)
+    _log(delivery, "publishing.delivery.adopted", url=post.url, evidence=evidence)
+    if delivery.wants_retraction:
+        _request_retraction_of_sent(delivery, reason=delivery.retract_reason, now=now)
+    return delivery
+
+
+def _outcome_unknown(
+    delivery: Delivery, error: OutcomeUnknown, *, now: datetime
+) -> Delivery:
+    """The send may have worked: look on the network before anything is resent."""
+    network = delivery.account.get_network_display()
+    since = delivery.outcome_unknown_since or now
+    delay = max(
+        _backoff_seconds(attempt=delivery.attempts, retry_after=error.retry_after),
+        settings.PUBLISHING_RECONCILE_DELAY_SECONDS,
+    )
+    at = now + timedelta(seconds=delay)
+    if at > delivery.first_due_at + _retry_window():
+        return _needs_attention(
+            delivery,
+            reason=(
+                f"Gave up after {delivery.attempts} attempts over "
+                f"{settings.PUBLISHING_RETRY_WINDOW_HOURS} hours; the last one's "
+                f"outcome is unknown ({error.reason}) Look on {network} for a post "
+                f"linking to {delivery.link} and record what you find."
+            ),
+            outcome_unknown_since=since,
+        )
+    reason = (
+        f"{error.reason} The post may or may not have been made: at "
+        f"{timezone.localtime(at):%H:%M:%S} the account's posts on {network} will be "
+        "checked for it before anything is sent again."
+    )
+    with transaction.atomic():
+        _set(
+            delivery,
+            expected=Status.SENDING,
+            status=Status.QUEUED,
+            reason=reason,
+            next_attempt_at=at,
+            outcome_unknown_since=since,
+        )
+        delivery_enqueue_on_commit(
+            delivery_id=delivery.pk, attempt=delivery.attempts, at=at
+        )
+    _log(delivery, "publishing.delivery.outcome_unknown")
+    logger.warning(
+        "Delivery %s: outcome unknown, reconciliation scheduled",
+        delivery.pk,
+        extra={"event": "publishing.delivery_outcome_unknown", "delivery": delivery.pk},
+    )
+    return delivery
+
+
 def _hold(delivery: Delivery, *, reason: str) -> Delivery:
     in_flight = delivery.status
     _set(delivery, expected=in_flight, status=Status.HELD, reason=reason)
@@ -279,9 +480,13 @@ def _hold(delivery: Delivery, *, reason: str) -> Delivery:
     return delivery
 
 
-def _needs_attention(delivery: Delivery, *, reason: str) -> Delivery:
+def _needs_attention(delivery: Delivery, *, reason: str, **fields) -> Delivery:
     _set(
-        delivery, expected=delivery.status, status=Status.NEEDS_ATTENTION, reason=reason
+        delivery,
+        expected=delivery.status,
+        status=Status.NEEDS_ATTENTION,
+        reason=reason,
+        **fields,
     )
     _log(delivery, "publishing.delivery.needs_attention")
     return delivery
@@ -379,35 +584,18 @@ def delivery_retract_request(
 ) -> Delivery:
     """Take a post off its network, or make sure it never goes (part 6).
 
-    Sent: deletion is queued. Not yet sent: cancelled. Being sent right now: marked,
-    and the sender deletes it again as soon as it has the remote id. Outcome unknown
-    (needs attention): marked, for the person who checks the network.
+    Everything that might be live is deleted, never merely cancelled: a sent post,
+    and a failed, held, blocked, queued or needs-attention one that has a remote id
+    or whose send had an unknown outcome (the deletion looks for it on the network
+    first). Being sent right now: marked, and the sender deletes it as soon as it has
+    the remote id. Certainly never sent: cancelled.
     """
     for _ in range(5):  # the status can move under us; each UPDATE is conditional
         delivery.refresh_from_db()
         status = delivery.status
         if status in (*NOT_LIVE, Status.RETRACT_DUE, Status.RETRACTING):
             return delivery
-        if status == Status.SENT or (status == Status.FAILED and delivery.remote_id):
-            with transaction.atomic():
-                if _set(
-                    delivery,
-                    expected=status,
-                    status=Status.RETRACT_DUE,
-                    first_due_at=now,
-                    next_attempt_at=now,
-                    retract_requested_at=now,
-                    retract_reason=reason,
-                ):
-                    delivery_enqueue_on_commit(
-                        delivery_id=delivery.pk, attempt=delivery.attempts
-                    )
-                    _log(delivery, "publishing.delivery.retract_requested", user=user)
-                    return delivery
-            continue
-        if status in (Status.SENDING, Status.NEEDS_ATTENTION) or (
-            status == Status.HELD and delivery.remote_id
-        ):
+        if status == Status.SENDING:
             if _set(
                 delivery,
                 expected=status,
@@ -416,6 +604,27 @@ def delivery_retract_request(
             ):
                 _log(delivery, "publishing.delivery.retract_requested", user=user)
                 return delivery
+            continue
+        unknown = delivery.outcome_unknown_since
+        if status == Status.NEEDS_ATTENTION and not delivery.remote_id:
+            unknown = unknown or now  # "needs attention" means the outcome is unknown
+        if delivery.remote_id or unknown is not None:
+            with transaction.atomic():
+                if _set(
+                    delivery,
+                    expected=status,
+                    status=Status.RETRACT_DUE,
+                    first_due_at=now,
+                    next_attempt_at=now,
+                    outcome_unknown_since=unknown,
+                    retract_requested_at=now,
+                    retract_reason=reason,
+                ):
+                    delivery_enqueue_on_commit(
+                        delivery_id=delivery.pk, attempt=delivery.attempts
+                    )
+                    _log(delivery, "publishing.delivery.retract_requested", user=user)
+                    return delivery
             continue
         if _set(
             delivery,
@@ -444,7 +653,11 @@ def deliveries_retract_for_page(
 def deliveries_retract_for_images(
     *, image_ids: list[int], reason: str, now: datetime
 ) -> list[Delivery]:
-    """Retract every live delivery that carried one of these images (C1 withdrawal)."""
+    """Retract every live delivery that carried one of these images.
+
+    Consent withdrawn (C1) or the image deleted: every post that carried it comes
+    down, whatever state its delivery is in.
+    """
     deliveries = list(
         Delivery.objects.live().filter(include_image=True, image_id__in=image_ids)
     )
@@ -456,7 +669,12 @@ def deliveries_retract_for_images(
 def delivery_retract(
     *, delivery_id: int, attempt: int, now: datetime
 ) -> Delivery | None:
-    """Delete one post from its network; a post already gone counts as deleted."""
+    """Delete one post from its network; a post already gone counts as deleted.
+
+    A delivery with no remote id but an unknown outcome is looked for first: found,
+    it is deleted; certainly not there, nothing was ever live; the network cannot be
+    read, a person decides.
+    """
     if not _claim(
         delivery_id=delivery_id,
         attempt=attempt,
@@ -467,9 +685,48 @@ def delivery_retract(
         return None
     # Deleting is allowed even on a suspended account: it only removes content.
     delivery = Delivery.objects.select_related("account").get(pk=delivery_id)
+    remote_ids = [delivery.remote_id] if delivery.remote_id else []
+    if delivery.outcome_unknown_since is not None:
+        try:
+            found = _find_on_network(delivery)
+        except NetworkUnreadable as error:
+            return _unreadable(delivery, error, now=now)
+        evidence = what_was_found(delivery=delivery, found=found)
+        _log(delivery, "publishing.delivery.looked", evidence=evidence)
+        remote_ids += [p.remote_id for p in found if p.remote_id not in remote_ids]
+        if not remote_ids:
+            _set(
+                delivery,
+                expected=Status.RETRACTING,
+                status=Status.CANCELLED,
+                outcome_unknown_since=None,
+                failed_looks=0,
+                reason=f"Never on the network: {evidence} "
+                f"Nothing to delete ({delivery.retract_reason})",
+            )
+            _log(delivery, "publishing.delivery.cancelled")
+            return delivery
+        # Recorded at once: should the deletion fail, the next try knows the ids.
+        _set(
+            delivery,
+            expected=Status.RETRACTING,
+            remote_id=remote_ids[0],
+            remote_url=delivery.remote_url or (found[0].url if found else ""),
+            failed_looks=0,
+        )
+    if not remote_ids:
+        _set(
+            delivery,
+            expected=Status.RETRACTING,
+            status=Status.CANCELLED,
+            reason=f"Never sent: {delivery.retract_reason}",
+        )
+        _log(delivery, "publishing.delivery.cancelled")
+        return delivery
     try:
         adapter = _adapter(delivery)
-        adapter.retract(remote_id=delivery.remote_id)
+        for remote_id in remote_ids:
+            adapter.retract(remote_id=remote_id)
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
         account_hold(account=delivery.account, reason=str(error))
         return _hold(delivery, reason=str(error))
@@ -480,6 +737,7 @@ def delivery_retract(
         expected=Status.RETRACTING,
         status=Status.RETRACTED,
         retracted_at=timezone.now(),
+        outcome_unknown_since=None,
         reason=delivery.retract_reason,
     )
     _log(delivery, "publishing.delivery.retracted")
@@ -503,12 +761,14 @@ def delivery_process(*, delivery_id: int, attempt: int) -> Delivery | None:
 
 
 def deliveries_sweep(*, now: datetime) -> SweepReport:
-    """Wake deliveries whose job was lost; stop the ones a dead worker left (part 5).
+    """Wake deliveries whose job was lost; reconcile the ones a dead worker left.
 
     Due deliveries whose job is missing (Redis was down or flushed) are enqueued
-    again. One left 'sending' with no remote id past the timeout has an unknown
-    outcome: it becomes 'needs attention' and is never retried automatically. A
-    deletion left in flight is simply due again: deleting twice is harmless.
+    again. A send or deletion in flight whose rq job has no live heartbeat (its worker
+    died or was killed) is found within ``PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS``
+    of its last heartbeat, or after ``PUBLISHING_SENDING_TIMEOUT_SECONDS`` when Redis
+    cannot say: a send's outcome is then unknown, so it is reconciled (looked for on
+    the network) before anything is resent; a deletion is simply due again.
     """
     from redis.exceptions import RedisError
 
@@ -528,12 +788,9 @@ def deliveries_sweep(*, now: datetime) -> SweepReport:
             "Sweep could not reach Redis; due deliveries wait for the next sweep",
             extra={"event": "publishing.sweep_redis_down"},
         )
-    stuck_before = now - timedelta(seconds=settings.PUBLISHING_SENDING_TIMEOUT_SECONDS)
-    needs_attention = 0
+    reconciling = 0
     resumed = 0
-    for delivery in Delivery.objects.stuck(before=stuck_before).select_related(
-        "account"
-    ):
+    for delivery in _dead_in_flight(now=now):
         if delivery.status == Status.RETRACTING:
             with transaction.atomic():
                 if _set(
@@ -548,29 +805,66 @@ def deliveries_sweep(*, now: datetime) -> SweepReport:
                     resumed += 1
             continue
         if delivery.remote_id:
-            _set(delivery, expected=Status.SENDING, status=Status.SENT)
+            if _set(delivery, expected=Status.SENDING, status=Status.SENT) and (
+                delivery.wants_retraction
+            ):
+                _request_retraction_of_sent(
+                    delivery, reason=delivery.retract_reason, now=now
+                )
             continue
         network = delivery.account.get_network_display()
-        _needs_attention(
-            delivery,
-            reason=(
-                "The worker stopped while sending, so it is not known whether the "
-                f"post reached {network}. Check the account on {network}: if the post "
-                "is there, mark it sent; if not, send it again."
-            ),
-        )
-        needs_attention += 1
-    if enqueued or needs_attention or resumed:
+        with transaction.atomic():
+            if _set(
+                delivery,
+                expected=Status.SENDING,
+                status=Status.QUEUED,
+                next_attempt_at=now,
+                outcome_unknown_since=delivery.outcome_unknown_since or now,
+                reason=(
+                    "The worker stopped while sending, so it is not known whether "
+                    f"the post reached {network}: the account's posts are being "
+                    "checked for it before anything is sent again."
+                ),
+            ):
+                delivery_enqueue_on_commit(
+                    delivery_id=delivery.pk, attempt=delivery.attempts
+                )
+                _log(delivery, "publishing.delivery.outcome_unknown")
+                reconciling += 1
+    if enqueued or reconciling or resumed:
         logger.info(
-            "Sweep: %s enqueued, %s need attention, %s deletions resumed",
+            "Sweep: %s enqueued, %s dead sends reconciled, %s deletions resumed",
             enqueued,
-            needs_attention,
+            reconciling,
             resumed,
             extra={"event": "publishing.sweep"},
         )
     return SweepReport(
-        enqueued=enqueued, needs_attention=needs_attention, retractions_resumed=resumed
+        enqueued=enqueued, reconciling=reconciling, retractions_resumed=resumed
     )
+
+
+def _dead_in_flight(*, now: datetime) -> list[Delivery]:
+    """Sends and deletions in flight whose job no live worker is running."""
+    from redis.exceptions import RedisError
+
+    heartbeat = timedelta(seconds=settings.PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS)
+    hard_limit = now - timedelta(seconds=settings.PUBLISHING_SENDING_TIMEOUT_SECONDS)
+    dead = []
+    for delivery in Delivery.objects.stuck(before=now - heartbeat).select_related(
+        "account"
+    ):
+        if delivery.claimed_at >= hard_limit:
+            try:
+                running = delivery_job_running(
+                    delivery_id=delivery.pk, attempt=delivery.attempts - 1, now=now
+                )
+            except RedisError:
+                running = True  # cannot tell yet: the hard limit decides
+            if running:
+                continue  # a slow send, not a dead one
+        dead.append(delivery)
+    return dead
 
 
 def deliveries_resume_for_account(*, account: SocialAccount) -> int:
@@ -580,7 +874,7 @@ def deliveries_resume_for_account(*, account: SocialAccount) -> int:
     for delivery in Delivery.objects.filter(account=account, status=Status.HELD):
         target = (
             Status.RETRACT_DUE
-            if delivery.wants_retraction and delivery.remote_id
+            if delivery.wants_retraction and delivery.might_be_live
             else Status.QUEUED
         )
         if _set(
@@ -613,7 +907,7 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
         )
     target = (
         Status.RETRACT_DUE
-        if delivery.wants_retraction and delivery.remote_id
+        if delivery.wants_retraction and delivery.might_be_live
         else Status.QUEUED
     )
     with transaction.atomic():
@@ -634,30 +928,110 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
 def delivery_mark_sent(
     *, delivery: Delivery, user, remote_id: str, remote_url: str = ""
 ) -> Delivery:
-    """A person found the post on the network after an unknown outcome."""
-    if delivery.status != Status.NEEDS_ATTENTION:
-        raise DeliveryStateError("Only a delivery that needs attention can be marked.")
-    if not remote_id.strip():
+    """A person found the post on the network: record it (audited; step-up in views).
+
+    Offered wherever a post might be live and no worker is acting on the delivery.
+    A post whose page was withdrawn meanwhile is then deleted.
+    """
+    status = delivery.status
+    if status not in MARKABLE:
+        raise DeliveryStateError(
+            f"A delivery that is {delivery.get_status_display().lower()} cannot be "
+            "marked; wait a moment and look again."
+        )
+    remote_id = remote_id.strip()
+    if not remote_id:
         raise DeliveryStateError(
             "Give the post's id on the network, so that it can be deleted later."
         )
-    if not _set(
-        delivery,
-        expected=Status.NEEDS_ATTENTION,
-        status=Status.SENT,
-        remote_url=remote_url,
-        remote_id=remote_id,
-        sent_at=timezone.now(),
-        reason="Marked sent by a member of staff who found it on the network.",
-    ):
+    try:
+        with transaction.atomic():
+            moved = _set(
+                delivery,
+                expected=status,
+                status=Status.SENT,
+                remote_url=remote_url,
+                remote_id=remote_id,
+                outcome_unknown_since=None,
+                failed_looks=0,
+                sent_at=delivery.sent_at or timezone.now(),
+                reason="Marked sent by a member of staff who found it on the network.",
+            )
+    except IntegrityError:
+        raise DeliveryStateError(
+            "This page has another live post on this account; record the post "
+            "there instead."
+        ) from None
+    if not moved:
         raise DeliveryStateError("The delivery changed meanwhile; look again.")
-    _log(delivery, "publishing.delivery.marked_sent", user=user)
+    _log(delivery, "publishing.delivery.marked_sent", user=user, remote_id=remote_id)
     if delivery.wants_retraction:
         # The page was withdrawn while nobody knew whether the post existed: now it
         # is known to exist, it comes down.
         _request_retraction_of_sent(
             delivery, reason=delivery.retract_reason, now=timezone.now()
         )
+    return delivery
+
+
+def delivery_mark_not_on_network(*, delivery: Delivery, user) -> Delivery:
+    """A person looked and the post is not on the network (audited; step-up in views).
+
+    A post that was to be deleted needs nothing more (cancelled); a sent one that is
+    gone counts as deleted; any other becomes failed, to be tried again by a person.
+    """
+    status = delivery.status
+    if status not in MARKABLE or status == Status.CANCELLED:
+        raise DeliveryStateError(
+            f"A delivery that is {delivery.get_status_display().lower()} cannot be "
+            "marked; wait a moment and look again."
+        )
+    by = user.get_username() if user else "a member of staff"
+    if delivery.wants_retraction:
+        target = Status.CANCELLED
+        reason = f"Checked by {by}: not on the network; nothing to delete."
+    elif status == Status.SENT:
+        target = Status.RETRACTED
+        reason = f"Checked by {by}: no longer on the network."
+    else:
+        target = Status.FAILED
+        reason = f"Checked by {by}: not on the network. Press 'Try again' to send it."
+    fields = {"retracted_at": timezone.now()} if target == Status.RETRACTED else {}
+    if not _set(
+        delivery,
+        expected=status,
+        status=target,
+        remote_id="",
+        outcome_unknown_since=None,
+        failed_looks=0,
+        reason=reason,
+        **fields,
+    ):
+        raise DeliveryStateError("The delivery changed meanwhile; look again.")
+    _log(delivery, "publishing.delivery.marked_not_on_network", user=user)
+    return delivery
+
+
+def delivery_look_again(*, delivery: Delivery, user) -> Delivery:
+    """A person asks for another look on the network (it could not be read before)."""
+    if delivery.status != Status.NEEDS_ATTENTION:
+        raise DeliveryStateError("Only a delivery that needs attention can be checked.")
+    now = timezone.now()
+    target = Status.RETRACT_DUE if delivery.wants_retraction else Status.QUEUED
+    with transaction.atomic():
+        if not _set(
+            delivery,
+            expected=Status.NEEDS_ATTENTION,
+            status=target,
+            outcome_unknown_since=delivery.outcome_unknown_since or now,
+            failed_looks=0,
+            first_due_at=now,
+            next_attempt_at=now,
+            reason="Looking on the network again, as asked.",
+        ):
+            raise DeliveryStateError("The delivery changed meanwhile; look again.")
+        _log(delivery, "publishing.delivery.look_again", user=user)
+        delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=delivery.attempts)
     return delivery
 
 
@@ -673,6 +1047,7 @@ def delivery_resend(*, delivery: Delivery, user) -> Delivery:
             delivery,
             expected=Status.NEEDS_ATTENTION,
             status=Status.QUEUED,
+            outcome_unknown_since=None,
             first_due_at=now,
             next_attempt_at=now,
             reason="",

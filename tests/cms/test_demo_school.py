@@ -67,6 +67,11 @@ def test_content_is_published(loaded, client):
     assert "Meadowbank Primary School" in html
     assert pinned.get().title in html
     assert "Our social media" in html
+    # Publishing the demo made the public copies: the news pictures show (issue 9).
+    story = news.order_by("-date").first()
+    story_html = client.get(story.url).content.decode()
+    assert story_html.count('src="/media/public/images/') >= 2
+    assert SchoolImage.objects.public().count() == 40
 
 
 def test_loading_twice_duplicates_nothing(loaded):

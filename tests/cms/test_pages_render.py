@@ -77,7 +77,10 @@ def test_news_page_renders_every_body_block(client, school, stored_embed):
     assert "The relay" in html
     assert "Photo: Mrs Jones" in html
     assert "Best day ever" in html and "Year 2" in html
-    assert "Sports day letter" in html and document.url in html
+    document.refresh_from_db()
+    public_letter = document.public_files["files"]["document"]["name"]
+    assert "Sports day letter" in html and f"/media/public/{public_letter}" in html
+    assert document.url not in html  # never /documents/<id>/<uploaded name>
     assert 'title="School choir video"' in html
     assert '<span class="tag">Sport</span>' in html
 

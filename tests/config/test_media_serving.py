@@ -1,21 +1,36 @@
-"""Outside DEBUG, Django never serves uploads itself (README: Operations).
+"""Django never serves uploads to visitors (README: Operations, issue 9).
 
-Uploaded originals keep camera metadata and cropped-out parts, and documents must go
-through ``/documents/`` where privacy and withdrawn consent are checked; only the web
-server's rule for ``/media/images/`` may hand out files.
+Originals and renditions are private: their URLs are the admin's media view, behind
+the two-factor gate; documents go through ``/documents/``, which answers visitors
+only for documents a live, public page links. In development (DEBUG) Django serves
+only the public copies, as nginx does in production.
 """
 
-from tests.factories import DocumentFactory, ImageFactory
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import DocumentFactory, ImageFactory, UserFactory
+from tests.twofactor import login_verified
 
 
-def test_uploaded_originals_and_document_files_are_not_served_by_django(client, db):
+def test_uploaded_originals_and_document_files_are_not_served_to_visitors(client, db):
     image = ImageFactory(no_identifiable_learners=True)
     document = DocumentFactory(no_identifiable_learners=True)
+    staff = Client()
+    login_verified(staff, UserFactory(is_superuser=True))
 
-    original = client.get(image.file.url)
-    document_file = client.get(document.file.url)
+    assert image.file.url.startswith("/admin/media/original_images/")
+    assert document.file.url.startswith("/admin/media/documents/")
+    assert client.get(image.file.url).status_code == 302  # to the sign-in page
+    assert client.get(document.file.url).status_code == 302
+    assert client.get(document.url).status_code == 404  # on no live page
+    # Staff past the second factor see the original and the document.
+    assert staff.get(image.file.url).status_code == 200
+    assert staff.get(document.file.url).status_code == 404  # only via /documents/
+    assert staff.get(document.url).status_code == 200
 
-    assert image.file.url.startswith("/media/original_images/")
-    assert document.file.url.startswith("/media/documents/")
-    assert original.status_code == 404
-    assert document_file.status_code == 404
+
+def test_public_copies_are_the_only_media_under_the_served_folder():
+    assert settings.PUBLIC_MEDIA_URL == "/media/public/"
+    assert not str(settings.MEDIA_ROOT).startswith(str(settings.PUBLIC_MEDIA_ROOT))
+    assert not str(settings.PUBLIC_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))

@@ -9,6 +9,7 @@ X-Business-Use-Case-Usage headers. The Login dialog approves the demo user at on
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import math
@@ -48,6 +49,9 @@ class _Photo:
     filename: str
     mime_type: str
     content: bytes = field(repr=False)
+    caption: str = ""
+    post_id: str = ""
+    created_at: str = ""
 
 
 class FacebookEmulator(Emulator):
@@ -198,6 +202,12 @@ class FacebookEmulator(Emulator):
             return self._create_feed_post(request)
         if path == f"/{self.page_id}/photos" and method == "POST":
             return self._create_photo_post(request)
+        if path in (f"/{self.page_id}/posts", f"/{self.page_id}/feed") and (
+            method == "GET"
+        ):
+            return self._list_posts(request)
+        if path == f"/{self.page_id}/photos" and method == "GET":
+            return self._list_photos(request)
         object_id = path.lstrip("/")
         if "/" not in object_id and method in ("GET", "POST", "DELETE"):
             post = self.posts.get(object_id)
@@ -355,14 +365,15 @@ class FacebookEmulator(Emulator):
             return self._error(
                 "(#324) Missing or invalid image file", "OAuthException", 324
             )
+        caption = request.param("caption") or request.param("message") or ""
         photo = _Photo(
             str(900_000_000_000 + self.next_number()),
             upload.filename,
             upload.content_type,
             upload.content,
+            caption=caption,
         )
         self.photos[photo.id] = photo
-        caption = request.param("caption") or request.param("message") or ""
         media = [
             {
                 "id": photo.id,
@@ -372,7 +383,118 @@ class FacebookEmulator(Emulator):
             }
         ]
         post = self._new_post(caption, None, media)
+        photo.post_id, photo.created_at = post.id, post.created_at
         return self._answer({"id": photo.id, "post_id": post.id})
+
+    # --- reading a Page's posts and photos ------------------------------------------
+    def _list_posts(self, request: EmulatorRequest) -> EmulatorResponse:
+        """`GET /{page-id}/posts` (or `/feed`): newest first, cursor-paged.
+
+        `fields` picks from id, message, created_time, permalink_url, is_pinned
+        (default id, message, created_time); `since` is a Unix time; `limit` at
+        most 100 (default 25).
+        """
+        posts = sorted(
+            self.posts.values(),
+            key=lambda post: int(post.id.split("_")[1]),
+            reverse=True,
+        )
+        return self._edge_page(
+            request,
+            [(post.id, post.created_at, post) for post in posts],
+            default_fields="id,message,created_time",
+            render=self._post_fields,
+        )
+
+    def _list_photos(self, request: EmulatorRequest) -> EmulatorResponse:
+        """`GET /{page-id}/photos?type=uploaded`: the Page's photos, newest first.
+
+        A photo's `name` is its caption and `page_story_id` the post showing it; a
+        photo whose post was deleted is gone too.
+        """
+        if request.query.get("type") != "uploaded":
+            return self._answer({"data": []})  # photos the Page is tagged in: none
+        photos = sorted(
+            (photo for photo in self.photos.values() if photo.post_id in self.posts),
+            key=lambda photo: int(photo.id),
+            reverse=True,
+        )
+        return self._edge_page(
+            request,
+            [(photo.id, photo.created_at, photo) for photo in photos],
+            default_fields="id,created_time",
+            render=self._photo_fields,
+        )
+
+    def _edge_page(self, request, items, *, default_fields, render):
+        query = request.query
+        try:
+            limit = min(int(query.get("limit", "25")), 100)
+            since = int(query["since"]) if "since" in query else None
+        except ValueError:
+            return self._error(
+                "(#100) Invalid parameter", "OAuthException", 100, status=400
+            )
+        fields = set(filter(None, query.get("fields", default_fields).split(",")))
+        if since is not None:
+            items = [
+                item
+                for item in items
+                if datetime.fromisoformat(item[1]).timestamp() >= since
+            ]
+        after = query.get("after")
+        if after is not None:
+            ids = [item[0] for item in items]
+            try:
+                last = base64.urlsafe_b64decode(after.encode()).decode()
+            except ValueError:
+                last = ""
+            if last not in ids:
+                return self._error(
+                    "(#100) The after cursor is not valid", "OAuthException", 100
+                )
+            items = items[ids.index(last) + 1 :]
+        shown, rest = items[: max(limit, 1)], items[max(limit, 1) :]
+        answer: dict[str, Any] = {"data": [render(item[2], fields) for item in shown]}
+        if shown:
+            cursor = base64.urlsafe_b64encode(shown[-1][0].encode()).decode()
+            before = base64.urlsafe_b64encode(shown[0][0].encode()).decode()
+            answer["paging"] = {"cursors": {"before": before, "after": cursor}}
+            if rest:
+                next_query = {k: v for k, v in query.items() if k != "after"}
+                next_query["after"] = cursor
+                answer["paging"]["next"] = (
+                    f"{request.url.split('?', 1)[0]}?{urlencode(next_query)}"
+                )
+        return self._answer(answer)
+
+    def _post_fields(self, post: FacebookPost, fields: set[str]) -> dict[str, Any]:
+        values = {
+            "id": post.id,
+            "message": post.text or None,
+            "created_time": _graph_time(post.created_at),
+            # Facebook's own page for the post; the emulator serves it at its root.
+            "permalink_url": f"{self.base_url}/{post.id}",
+            "is_pinned": post.pinned,
+        }
+        return {
+            name: value
+            for name, value in values.items()
+            if name in fields and value is not None
+        }
+
+    def _photo_fields(self, photo: _Photo, fields: set[str]) -> dict[str, Any]:
+        values = {
+            "id": photo.id,
+            "name": photo.caption or None,
+            "created_time": _graph_time(photo.created_at),
+            "page_story_id": photo.post_id,
+        }
+        return {
+            name: value
+            for name, value in values.items()
+            if name in fields and value is not None
+        }
 
     def _update_post(
         self, post: FacebookPost, request: EmulatorRequest
@@ -446,3 +568,10 @@ class FacebookEmulator(Emulator):
         return self._answer(
             {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
         )
+
+
+def _graph_time(iso: str) -> str:
+    """The Graph API's time format: 2026-11-27T09:30:00+0000."""
+    return (
+        datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    )

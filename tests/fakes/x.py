@@ -1,4 +1,5 @@
-"""An emulator of the X API v2 (posts, media upload, users/me) and OAuth 1.0a sign-in.
+"""An emulator of the X API v2 (posts, media upload, users/me, a user's posts) and
+OAuth 1.0a sign-in.
 
 Every API request must carry a valid OAuth 1.0a HMAC-SHA1 signature made with the
 configured consumer key/secret and a known access token/secret (checked with oauthlib);
@@ -33,6 +34,8 @@ DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content
 RATE_LIMIT = 300
 RATE_WINDOW_SECONDS = 15 * 60
 _URL = re.compile(r"https?://\S+")
+_USER_TWEETS = re.compile(r"^/2/users/(\d+)/tweets$")
+_START_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
 
 
 @dataclass
@@ -190,6 +193,9 @@ class XEmulator(Emulator):
             return self._describe_media(request)
         if path == "/2/users/me" and method == "GET":
             return self._answer({"data": asdict(self.user)})
+        timeline = _USER_TWEETS.match(path)
+        if timeline and method == "GET":
+            return self._user_posts(request, timeline.group(1))
         return self._answer(
             _problem(404, "Not Found Error", f"No route for {method} {path}."), 404
         )
@@ -302,6 +308,107 @@ class XEmulator(Emulator):
                 404,
             )
         return self._answer({"data": {"deleted": True}})
+
+    def _user_posts(self, request: EmulatorRequest, user_id: str) -> EmulatorResponse:
+        """`GET /2/users/:id/tweets`: newest first, t.co links, `meta` with paging.
+
+        As on X: `max_results` 5-100 (default 10), `start_time` in ISO 8601 UTC,
+        `pagination_token` from the previous page's `meta.next_token`; `created_at`
+        and `entities` only when asked for in `tweet.fields`; no `data` key when
+        nothing matches.
+        """
+        if user_id != self.user.id:
+            detail = f"Could not find user with id: [{user_id}]."
+            return self._answer(
+                {
+                    "errors": [
+                        {
+                            "value": user_id,
+                            "detail": detail,
+                            "title": "Not Found Error",
+                            "resource_type": "user",
+                            "parameter": "id",
+                            "resource_id": user_id,
+                            "type": "https://api.twitter.com/2/problems/resource-not-found",
+                        }
+                    ]
+                }
+            )
+        query = request.query
+        try:
+            max_results = int(query.get("max_results", "10"))
+        except ValueError:
+            max_results = 0
+        if not 5 <= max_results <= 100:
+            return self._invalid(
+                "The `max_results` query parameter value is not between 5 and 100"
+            )
+        start_time = query.get("start_time")
+        if start_time is not None and not _START_TIME.match(start_time):
+            return self._invalid(
+                f"Invalid 'start_time':'{start_time}'. 'start_time' must be a "
+                "timestamp in ISO 8601 format."
+            )
+        fields = set(filter(None, query.get("tweet.fields", "").split(",")))
+        posts = sorted(self.posts.values(), key=lambda post: int(post.id), reverse=True)
+        if start_time is not None:
+            since = datetime.fromisoformat(start_time.replace("Z", "+00:00"))
+            posts = [
+                post
+                for post in posts
+                if datetime.fromisoformat(post.created_at) >= since
+            ]
+        token = query.get("pagination_token")
+        if token is not None:
+            ids = [post.id for post in posts]
+            if token not in ids:
+                return self._invalid(
+                    "The `pagination_token` query parameter is invalid."
+                )
+            posts = posts[ids.index(token) :]
+        page_posts, rest = posts[:max_results], posts[max_results:]
+        if not page_posts:
+            return self._answer({"meta": {"result_count": 0}})
+        meta: dict[str, Any] = {
+            "result_count": len(page_posts),
+            "newest_id": page_posts[0].id,
+            "oldest_id": page_posts[-1].id,
+        }
+        if rest:
+            meta["next_token"] = rest[0].id
+        return self._answer(
+            {"data": [self._as_read(post, fields) for post in page_posts], "meta": meta}
+        )
+
+    def _as_read(self, post: XPost, fields: set[str]) -> dict[str, Any]:
+        """A post as X returns it: every link in the text replaced by a t.co link."""
+        text, urls, position = "", [], 0
+        for number, match in enumerate(_URL.finditer(post.text)):
+            short = f"https://t.co/{post.id[-6:]}{number:04d}"
+            text += post.text[position : match.start()]
+            urls.append(
+                {
+                    "start": len(text),
+                    "end": len(text) + len(short),
+                    "url": short,
+                    "expanded_url": match.group(0),
+                    "display_url": match.group(0).split("://", 1)[1][:24] + "…",
+                }
+            )
+            text += short
+            position = match.end()
+        text += post.text[position:]
+        item: dict[str, Any] = {
+            "id": post.id,
+            "text": text,
+            "edit_history_tweet_ids": [post.id],
+        }
+        if "created_at" in fields:
+            created = datetime.fromisoformat(post.created_at).astimezone(UTC)
+            item["created_at"] = created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        if "entities" in fields and urls:
+            item["entities"] = {"urls": urls}
+        return item
 
     def _upload_media(self, request: EmulatorRequest) -> EmulatorResponse:
         upload = request.files.get("media")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from moderation.roles import EDITORS, SENIOR_LEADERSHIP
@@ -281,7 +284,7 @@ def test_text_too_long_for_x_is_refused_in_the_page_editor(
     assert post.text == "A lovely trip to the farm."
 
 
-def test_a_post_found_after_its_page_was_withdrawn_is_deleted_once_marked_sent(
+def test_a_post_of_unknown_outcome_is_found_and_deleted_when_its_page_is_withdrawn(
     client, head, x_account, x_emulator, news_index, publish, worker
 ):
     page = factories.NewsPageFactory(parent=news_index, title="Fete")
@@ -289,20 +292,84 @@ def test_a_post_found_after_its_page_was_withdrawn_is_deleted_once_marked_sent(
     publish(page)
     worker.drain()
     delivery = Delivery.objects.get()
-    # The outcome became unknown, then the page was unpublished meanwhile.
+    # The post is on X, but the ledger never learnt its id: it needs attention.
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.NEEDS_ATTENTION
+        status=Delivery.Status.NEEDS_ATTENTION, remote_id="", remote_url=""
     )
-    with worker.capture(execute=True):
-        page.unpublish()
     assert len(x_emulator.state()["posts"]) == 1
 
     with worker.capture(execute=True):
-        client.post(
-            reverse("publishing_delivery_action", args=[delivery.pk, "mark-sent"]),
-            {"remote_id": delivery.remote_id},
-        )
+        page.unpublish()
     worker.drain()
+
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.RETRACTED
     assert x_emulator.state()["posts"] == []
+
+
+def test_staff_record_a_failed_post_they_found_live_only_with_a_fresh_code(
+    client, senior_leader, x_account, x_emulator, news_index, publish, worker
+):
+    x_emulator.fail_next("duplicate")
+    page = factories.NewsPageFactory(parent=news_index, title="Choir")
+    SocialPost.objects.create(page=page, account=x_account, text="Choir tonight")
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED
+    detail_url = reverse("publishing_delivery_detail", args=[delivery.pk])
+    mark_url = reverse("publishing_delivery_action", args=[delivery.pk, "mark-sent"])
+
+    # A code checked an hour ago is not fresh: the mark waits for a new one.
+    login_verified(client, senior_leader, verified_at=time.time() - 3600)
+    detail = client.get(detail_url)
+    assert b"The post is there: mark it sent" in detail.content
+    assert b"The post is not on the network" in detail.content
+    response = client.post(mark_url, {"remote_id": "1860000000000000999"})
+    assert response.status_code == 302
+    assert reverse("two_factor:step_up") in response["Location"]
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+
+    login_verified(client, senior_leader)
+    client.post(
+        mark_url,
+        {
+            "remote_id": "1860000000000000999",
+            "remote_url": "https://x.com/i/web/status/1860000000000000999",
+        },
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.remote_id == "1860000000000000999"
+    history = client.get(detail_url)
+    assert b"Social post marked sent (head)" in history.content
+
+    # Later someone deleted it by hand on X: recorded, and it counts as deleted.
+    client.post(
+        reverse("publishing_delivery_action", args=[delivery.pk, "mark-not-on-network"])
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.RETRACTED
+    assert delivery.remote_id == ""
+    assert b"marked as not on the network (head)" in client.get(detail_url).content
+
+
+def test_overdue_posts_show_on_the_dashboard_with_the_cause(
+    client, head, x_account, news_index, publish, redis_connection, settings
+):
+    page = factories.NewsPageFactory(parent=news_index, title="Sports day")
+    SocialPost.objects.create(page=page, account=x_account, text="Sports day!")
+    publish(page)  # nobody runs a worker
+    home = reverse("wagtailadmin_home")
+    assert b"Posts are overdue" not in client.get(home).content  # due just now
+
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=10))
+    dashboard = client.get(home).content.decode()
+    assert "Posts are overdue" in dashboard
+    assert "No worker is running" in dashboard
+    assert "Sports day" in dashboard
+
+    unreachable = {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 60}
+    settings.RQ_QUEUES = {**settings.RQ_QUEUES, "publishing": unreachable}
+    assert "(Redis) cannot be reached" in client.get(home).content.decode()

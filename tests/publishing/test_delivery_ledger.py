@@ -85,26 +85,56 @@ def test_rate_limited_then_sent_at_the_reset_time(
     assert len(x_posts(x_emulator)) == 1
 
 
-def test_server_errors_retry_then_fail_after_a_day(
+def test_server_errors_are_checked_on_x_then_a_person_decides_after_a_day(
     news_index, x_account, x_emulator, publish, worker, sweep
 ):
-    x_emulator.fail_next(status=503, times=2)
+    # A 503 to a post may follow a post X made: each retry looks first.
+    x_emulator.fail_next(status=503, times=50, path_contains="/2/tweets")
     page = news_with_posts(news_index, x_account)
     publish(page)
     worker.drain()
     delivery = Delivery.objects.get(page=page)
     assert delivery.status == Delivery.Status.QUEUED
-    assert delivery.reason
+    assert "checked for it before anything is sent again" in delivery.reason
 
-    # A day later the network is still failing: the ledger gives up and says why.
+    sweep(now=delivery.next_attempt_at + timedelta(minutes=2))
+    worker.drain()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.QUEUED
+    assert delivery.attempts == 2
+
+    # A day later X is still failing: the ledger stops and a person decides.
     Delivery.objects.filter(pk=delivery.pk).update(
         first_due_at=timezone.now() - timedelta(hours=24)
     )
     sweep(now=delivery.next_attempt_at + timedelta(minutes=2))
     worker.drain()
     delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.NEEDS_ATTENTION
+    assert "Gave up" in delivery.reason
+    assert delivery.might_be_live
+    assert x_posts(x_emulator) == []
+
+
+def test_a_rate_limit_that_lasts_a_day_fails_with_the_reason(
+    news_index, x_account, x_emulator, publish, worker, sweep
+):
+    x_emulator.fail_next("rate_limited", retry_after=60, times=5)
+    page = news_with_posts(news_index, x_account)
+    publish(page)
+    worker.drain()
+    delivery = Delivery.objects.get(page=page)
+    assert delivery.status == Delivery.Status.QUEUED
+    Delivery.objects.filter(pk=delivery.pk).update(
+        first_due_at=timezone.now() - timedelta(hours=24)
+    )
+    sweep(now=delivery.next_attempt_at + timedelta(minutes=2))
+    worker.drain()
+    delivery.refresh_from_db()
+    # A 429 certainly made nothing: failed, and nothing might be live.
     assert delivery.status == Delivery.Status.FAILED
     assert "Gave up" in delivery.reason
+    assert not delivery.might_be_live
     assert x_posts(x_emulator) == []
 
 
@@ -223,11 +253,13 @@ def test_a_worker_killed_between_send_and_save_never_posts_twice(
     worker.drain()
 
     delivery.refresh_from_db()
-    assert report.needs_attention == 1
-    assert delivery.status == Delivery.Status.NEEDS_ATTENTION
-    assert "not known whether the post reached" in delivery.reason
-    assert len(x_posts(x_emulator)) == 1
-    # Later sweeps never send it again on their own.
+    assert report.reconciling == 1
+    # The ledger looked on X, found the post by its link and recorded it.
+    [post] = x_posts(x_emulator)
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.remote_id == post["id"]
+    assert "Found on the network" in delivery.reason
+    # Later sweeps never send it again.
     sweep(now=timezone.now() + timedelta(hours=2))
     worker.drain()
     assert len(x_posts(x_emulator)) == 1
@@ -431,15 +463,17 @@ def test_a_timeout_on_a_post_that_got_through_is_never_posted_twice(
     publish(page)
     worker.drain()
     delivery = Delivery.objects.get(page=page)
-    assert delivery.status == Delivery.Status.QUEUED  # a timeout is retried...
+    assert delivery.status == Delivery.Status.QUEUED  # the outcome is unknown...
+    assert delivery.outcome_unknown_since is not None
 
     sweep(now=delivery.next_attempt_at + timedelta(minutes=2))
     worker.drain()
     delivery.refresh_from_db()
-    # ...and the retry learns the post exists: a person checks, nothing is reposted.
-    assert delivery.status == Delivery.Status.NEEDS_ATTENTION
-    assert "probably got through" in delivery.reason
-    assert len(x_posts(x_emulator)) == 1
+    # ...so the retry looks on X first, finds the post and adopts it.
+    [post] = x_posts(x_emulator)
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.remote_id == post["id"]
+    assert delivery.outcome_unknown_since is None
 
 
 def test_missing_app_keys_hold_the_account_and_post_nothing(

@@ -218,16 +218,24 @@ def test_withdrawn_document_is_no_longer_served(client, news_index):
     learner = learner_with_consent()
     document = untagged_document(title="Newsletter")
     document.learners.set([learner])
-    assert client.get(document.url).status_code == 200
+    page = NewsPageFactory(
+        parent=news_index,
+        live=False,
+        body=[("document", {"document": document, "title": ""})],
+    )
+    page.save_revision().publish()
+    assert client.get(document.url).status_code == 302  # to its public copy
     learner_set_do_not_publish(learner=learner, reason="")
     response = client.get(document.url)
     assert response.status_code == 404
     assert client.get("/api/v2/documents/").json()["items"] == []
 
 
-def test_api_never_lists_an_untagged_image(client):
+def test_api_never_lists_an_untagged_image(client, news_index):
     untagged = untagged_image()
     declared = tagged_image()
+    NewsPageFactory(parent=news_index, listing_image=declared)
+    NewsPageFactory(parent=news_index, listing_image=untagged, live=False)
     assert api_image_ids(client) == {declared.pk}
     assert client.get(f"/api/v2/images/{untagged.pk}/").status_code == 404
 
@@ -312,7 +320,7 @@ def test_pages_api_shows_nothing_of_a_withdrawn_photo(client, news_index):
     detail = client.get(f"/api/v2/pages/{page.pk}/").json()
     assert detail["body"][0]["value"]["image"]["id"] == photo.pk
     assert detail["body"][0]["value"]["caption"] == "Race"
-    assert "/media/images/" in detail["listing_image_thumbnail"]["url"]
+    assert "/media/public/images/" in detail["listing_image_thumbnail"]["url"]
 
     learner_set_do_not_publish(learner=learner, reason="")
 

@@ -1,6 +1,7 @@
 """The Facebook Page adapter over real HTTP: facebook-sdk's GraphAPI to the emulator."""
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -10,6 +11,7 @@ from publishing.networks.base import (
     AuthExpired,
     DuplicatePost,
     ImageFile,
+    OutcomeUnknown,
     PermanentRefusal,
     TransientNetworkError,
     network_class,
@@ -198,20 +200,22 @@ def test_a_timeout_can_hide_a_post_and_the_retry_then_says_duplicate(
     assert len(facebook_emulator.state()["posts"]) == 1
 
 
-def test_a_success_without_a_post_id_is_a_clear_error(
+def test_a_success_without_a_post_id_is_an_unknown_outcome(
     facebook_emulator, sports_day_photo
 ):
     network = page_network(facebook_emulator)
     facebook_emulator.fail_next("empty_success", times=2)
 
     for images in ([], [sports_day_photo]):
-        with pytest.raises(PermanentRefusal, match="sent no post id back"):
+        with pytest.raises(OutcomeUnknown, match="without the new post's id"):
             network.publish(text="Hello", images=images)
 
 
-def test_an_html_page_is_a_clear_error(facebook_emulator):
+def test_an_html_page_is_an_unknown_outcome_and_a_failing_server_transient(
+    facebook_emulator,
+):
     facebook_emulator.fail_next("html", status=200)
-    with pytest.raises(PermanentRefusal, match="answered with a web page"):
+    with pytest.raises(OutcomeUnknown, match="answered with a web page"):
         page_network(facebook_emulator).publish(text="Hello", images=[])
 
     facebook_emulator.fail_next("html", status=503)
@@ -247,3 +251,47 @@ def test_no_token_is_logged_or_put_in_a_url(facebook_emulator, caplog):
     assert "POST /v21.0/200000000000002/feed -> 200" in caplog.text
     assert token not in caplog.text
     assert token not in failed.value.reason
+
+
+def test_recent_posts_reads_the_pages_posts_and_photos_back_to_a_time(
+    facebook_emulator, sports_day_photo
+):
+    network = page_network(facebook_emulator)
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    text_post = network.publish(
+        text="Open evening", images=[], link="https://school.example/open/?ref=1"
+    )
+    photo_post = network.publish(
+        text="Sports day",
+        images=[sports_day_photo],
+        link="https://school.example/?ref=2",
+    )
+
+    posts = network.recent_posts(since=started, include_photos=True)
+
+    by_id = {}
+    for post in posts:
+        by_id.setdefault(post.remote_id, []).append(post.text)
+    assert set(by_id) == {text_post.remote_id, photo_post.remote_id}
+    assert len(by_id[photo_post.remote_id]) == 2  # in the feed and as a photo
+    assert "https://school.example/?ref=2" in by_id[photo_post.remote_id][1]
+    later = network.recent_posts(since=datetime.now(UTC) + timedelta(minutes=5))
+    assert later == []
+
+
+def test_recent_posts_follows_the_cursors_past_a_hundred(facebook_emulator):
+    network = page_network(facebook_emulator)
+    for number in range(105):
+        network.publish(text=f"Notice {number}", images=[])
+
+    posts = network.recent_posts(since=datetime.now(UTC) - timedelta(hours=1))
+
+    assert len(posts) == 105
+    assert posts[0].text == "Notice 104"  # newest first
+    assert posts[-1].text == "Notice 0"
+
+
+def test_recent_posts_that_cannot_be_read_raise(facebook_emulator):
+    facebook_emulator.fail_next(status=503, path_contains="/posts")
+    with pytest.raises(TransientNetworkError):
+        page_network(facebook_emulator).recent_posts(since=datetime.now(UTC))

@@ -1,6 +1,7 @@
 """The X adapter over real HTTP: tweepy's Client and OAuth1 to the emulator."""
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,6 +9,7 @@ from publishing.networks.base import (
     AuthExpired,
     DuplicatePost,
     ImageFile,
+    OutcomeUnknown,
     PermanentRefusal,
     TransientNetworkError,
     network_class,
@@ -257,20 +259,20 @@ def test_an_unreachable_network_is_transient_and_the_reason_holds_no_secret():
     assert failed.value.reason == "X could not be reached."
 
 
-def test_an_html_page_instead_of_json_is_a_clear_permanent_error(x_emulator):
+def test_an_html_page_instead_of_json_is_an_unknown_outcome(x_emulator):
     x_emulator.fail_next("html", status=200)
 
-    with pytest.raises(PermanentRefusal) as refused:
+    with pytest.raises(OutcomeUnknown) as refused:
         x_network(x_emulator).publish(text="Hello", images=[])
 
     assert "answered with a web page (text/html" in refused.value.reason
     assert "instead of its API's JSON" in refused.value.reason
 
 
-def test_a_success_without_a_post_id_is_a_clear_error(x_emulator):
+def test_a_success_without_a_post_id_is_an_unknown_outcome(x_emulator):
     x_emulator.fail_next("empty_success", status=201)
 
-    with pytest.raises(PermanentRefusal, match="sent no post id back; look at the X"):
+    with pytest.raises(OutcomeUnknown, match="without the new post's id"):
         x_network(x_emulator).publish(text="Hello", images=[])
 
 
@@ -318,3 +320,38 @@ def test_no_secret_is_logged(x_emulator, caplog, sports_day_photo):
     assert "POST /2/tweets -> 201" in caplog.text
     for secret in x_emulator.credentials.values():
         assert secret not in caplog.text
+
+
+def test_recent_posts_reads_the_links_behind_x_short_links(x_emulator):
+    network = x_network(x_emulator)
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    made = network.publish(
+        text="Harvest festival", images=[], link="https://school.example/h/?ref=7"
+    )
+
+    [post] = network.recent_posts(since=started)
+
+    assert post.remote_id == made.remote_id
+    assert "https://t.co/" in post.text  # X shortens every link in the text
+    assert "school.example" not in post.text
+    assert post.links == ("https://school.example/h/?ref=7",)
+    assert network.recent_posts(since=datetime.now(UTC) + timedelta(minutes=5)) == []
+
+
+def test_recent_posts_follows_the_next_token_past_a_hundred(x_emulator):
+    network = x_network(x_emulator)
+    x_emulator.remaining = 10**6
+    for number in range(105):
+        network.publish(text=f"Notice {number}", images=[])
+
+    posts = network.recent_posts(since=datetime.now(UTC) - timedelta(hours=1))
+
+    assert len(posts) == 105
+    assert posts[0].text == "Notice 104"
+    assert posts[-1].text == "Notice 0"
+
+
+def test_recent_posts_that_cannot_be_read_raise(x_emulator):
+    x_emulator.fail_next(status=503, path_contains="/tweets")
+    with pytest.raises(TransientNetworkError):
+        x_network(x_emulator).recent_posts(since=datetime.now(UTC))

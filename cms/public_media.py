@@ -1,0 +1,311 @@
+"""Public copies: the only way an image or document reaches a public URL (issue 9).
+
+Uploads are private: originals, every rendition and documents live in the
+``default`` storage, which no web server serves; staff reach them through the admin.
+A medium is public only while a live, public page uses it and moderation's consent
+rules clear it today (``is_publishable_now``). Then, and only then, it has *public
+copies* in the ``public_media`` storage:
+
+- for an image, one file per rendition the public site and API show
+  (``PUBLIC_IMAGE_FILTERS``), upright and with all metadata stripped;
+- for a document, a copy of the file.
+
+Each copy has a random name (no uploaded file name, learner name or sequential id),
+recorded in the item's ``public_files``. Copies are made when a page using the item
+is saved live (publishing, scheduled go-live, revert...) and deleted when no live,
+public page uses it any more (unpublished, expired, deleted, made login-only, edited
+to drop it) or its consent clearance ends. Rendering reads ``public_files``, so a
+page shows an item only if it has copies and is publishable now, without a query.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, ReferenceIndex
+
+from .image_cleaning import CleanImage, image_clean
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_STORAGE = "public_media"
+
+#: Every rendition the public templates and the API show. A filter used publicly
+#: must be listed here, or the public site shows no picture for it.
+PUBLIC_IMAGE_FILTERS = ("fill-600x400", "width-960", "width-1200")
+#: The longest side of the picture sent to a social network (X takes at most 5 MB).
+SHARING_MAX_SIDE = 2048
+DOCUMENT_KEY = "document"
+#: A public file no item records is deleted once older than this (a publication in
+#: progress writes its copies before it records them).
+UNRECORDED_GRACE = datetime.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class PublicRendition:
+    """A public copy of one rendition, as templates and the API show it."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+    @property
+    def full_url(self) -> str:
+        if self.url.startswith("/"):
+            return settings.WAGTAILAPI_BASE_URL + self.url
+        return self.url
+
+
+def _storage():
+    return storages[PUBLIC_STORAGE]
+
+
+def public_rendition(image, filter_spec: str) -> PublicRendition | None:
+    """The public copy of ``image`` at ``filter_spec``, or None: show nothing.
+
+    No query: reads the item's own fields. None unless the consent rules clear the
+    image today and a live, public page made it public.
+    """
+    if image is None or not image.is_publishable_now:
+        return None
+    copy = (image.public_files or {}).get("files", {}).get(filter_spec)
+    if copy is None:
+        return None
+    return PublicRendition(
+        url=_storage().url(copy["name"]),
+        width=copy["width"],
+        height=copy["height"],
+        alt=image.default_alt_text,
+    )
+
+
+def public_document_url(document) -> str | None:
+    """The public copy's URL of ``document``, or None while it is private."""
+    if document is None or not document.is_publishable_now:
+        return None
+    copy = (document.public_files or {}).get("files", {}).get(DOCUMENT_KEY)
+    return _storage().url(copy["name"]) if copy else None
+
+
+def image_for_sharing(image) -> CleanImage:
+    """The picture sent to a social network: upright, no metadata (issue 9).
+
+    Made from the original (Wagtail's renditions keep the camera's EXIF), at most
+    ``SHARING_MAX_SIDE`` pixels on a side.
+    """
+    with image.open_file() as handle:
+        return image_clean(handle.read(), max_side=SHARING_MAX_SIDE)
+
+
+def random_file_name(folder: str, extension: str) -> str:
+    """An unguessable name: nothing of the upload, the learners or the item's id."""
+    return f"{folder}/{secrets.token_urlsafe(24)}.{extension.lower()}"
+
+
+# --- Which pages use which media ------------------------------------------------
+
+
+def media_used_by(page) -> tuple[set[int], set[int]]:
+    """Ids of the images and documents ``page``'s current content uses.
+
+    Read from the page object itself (fields, StreamFields, rich text, inline
+    children) with the reference index's extractor, so it is right before the index
+    has caught up with this save.
+    """
+    image_type = ReferenceIndex._get_base_content_type(get_image_model()).pk
+    document_type = ReferenceIndex._get_base_content_type(get_document_model()).pk
+    images: set[int] = set()
+    documents: set[int] = set()
+    extracted = ReferenceIndex._extract_references_from_object(page.specific)
+    for content_type_id, object_id, *_ in extracted:
+        if not str(object_id).isdigit():
+            continue
+        if content_type_id == image_type:
+            images.add(int(object_id))
+        elif content_type_id == document_type:
+            documents.add(int(object_id))
+    return images, documents
+
+
+def _other_live_public_pages_use(item, *, page_id: int | None) -> bool:
+    page_type = ReferenceIndex._get_base_content_type(Page)
+    page_ids = {
+        int(pk)
+        for pk in ReferenceIndex.get_references_to(item)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    }
+    page_ids.discard(page_id)
+    return Page.objects.live().public().filter(pk__in=page_ids).exists()
+
+
+# --- Making and removing copies -------------------------------------------------
+
+
+def _source_key(item) -> str:
+    """Changes when the file is replaced, so the copies are made again."""
+    return f"{item.file.name}:{getattr(item, 'file_hash', '')}"
+
+
+def _copy_image(image) -> dict:
+    files = {}
+    for filter_spec in PUBLIC_IMAGE_FILTERS:
+        rendition = image.get_rendition(filter_spec)
+        with rendition.file.open("rb") as handle:
+            clean = image_clean(handle.read())
+        name = _storage().save(
+            random_file_name("images", clean.extension), ContentFile(clean.content)
+        )
+        files[filter_spec] = {
+            "name": name,
+            "width": clean.width,
+            "height": clean.height,
+        }
+    return files
+
+
+def _copy_document(document) -> dict:
+    extension = document.file_extension or "bin"
+    with document.open_file() as handle:
+        name = _storage().save(
+            random_file_name("documents", extension), ContentFile(handle.read())
+        )
+    return {DOCUMENT_KEY: {"name": name}}
+
+
+def _names(public_files: dict) -> list[str]:
+    return [copy["name"] for copy in (public_files or {}).get("files", {}).values()]
+
+
+def media_sync(
+    *, item, page_id: int | None = None, page_publishes_item: bool = False
+) -> bool:
+    """Make ``item``'s public copies match the rule; returns whether it is public.
+
+    Args:
+        item: an image or document.
+        page_id: the page being saved or deleted now; the reference index may not
+            have caught up with it, so its use is given by ``page_publishes_item``.
+        page_publishes_item: whether that page is live, public and uses ``item``.
+    """
+    wanted = (
+        item.is_publishable_now
+        and (page_publishes_item or _other_live_public_pages_use(item, page_id=page_id))
+        and not item.collection.get_view_restrictions().exists()  # login-only
+    )
+    with transaction.atomic():
+        # Locked, so two publications at once never leave a copy nobody records.
+        current = (
+            type(item)
+            .objects.select_for_update()
+            .values_list("public_files", flat=True)
+            .get(pk=item.pk)
+        ) or {}
+        if wanted and current.get("source") == _source_key(item):
+            item.public_files = current
+            return True
+        if not wanted and not current:
+            item.public_files = {}
+            return False
+        if wanted:
+            is_image = isinstance(item, get_image_model())
+            files = _copy_image(item) if is_image else _copy_document(item)
+            public_files = {"source": _source_key(item), "files": files}
+        else:
+            public_files = {}
+        type(item).objects.filter(pk=item.pk).update(public_files=public_files)
+        item.public_files = public_files
+    for name in _names(current):
+        _storage().delete(name)
+    logger.info(
+        "%s %s is %s",
+        type(item).__name__,
+        item.pk,
+        "public" if wanted else "private",
+        extra={"event": "public_media.sync", "item_id": item.pk, "public": wanted},
+    )
+    return wanted
+
+
+def public_copies_delete(*, item) -> None:
+    """Delete every public copy of ``item`` (it is being deleted)."""
+    for name in _names(item.public_files):
+        _storage().delete(name)
+
+
+def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), set())):
+    """After ``page`` was saved or deleted: copies for what it uses, none for the rest.
+
+    ``used_before`` is what the page's previous live content used, so media the
+    page no longer shows are made private unless another live, public page uses them.
+    """
+    public = (
+        page.pk is not None
+        and page.live
+        and Page.objects.live().public().filter(pk=page.pk).exists()
+    )
+    exists = public or Page.objects.filter(pk=page.pk).exists()
+    used_now = media_used_by(page) if exists and page.live else (set(), set())
+    for model, now, before in (
+        (get_image_model(), used_now[0], used_before[0]),
+        (get_document_model(), used_now[1], used_before[1]),
+    ):
+        for item in model.objects.filter(pk__in=now | before):
+            media_sync(
+                item=item,
+                page_id=page.pk,
+                page_publishes_item=public and item.pk in now,
+            )
+
+
+def public_media_reconcile(*, now: datetime.datetime | None = None) -> int:
+    """Remove every public copy that should not exist any more; returns how many.
+
+    The catch-up for changes no signal reports (a view restriction added to a live
+    page, a page unpublished by a queryset update, a consent end date passing), and
+    for files in the public storage that no item records (a crash between writing a
+    copy and recording it). It never makes copies for an item that had none: only
+    publishing a page does.
+    """
+    removed = 0
+    recorded: set[str] = set()
+    for model in (get_image_model(), get_document_model()):
+        for item in model.objects.exclude(public_files={}):
+            if not media_sync(item=item):
+                removed += 1
+            recorded.update(_names(item.public_files))
+    removed += _unrecorded_files_delete(
+        recorded=recorded, before=(now or timezone.now()) - UNRECORDED_GRACE
+    )
+    return removed
+
+
+def _unrecorded_files_delete(*, recorded: set[str], before) -> int:
+    """Delete public files no item records, once older than a publication takes."""
+    storage = _storage()
+    deleted = 0
+    for folder in ("images", "documents"):
+        if not storage.exists(folder):
+            continue
+        for file_name in storage.listdir(folder)[1]:
+            name = f"{folder}/{file_name}"
+            if name in recorded or storage.get_modified_time(name) > before:
+                continue
+            storage.delete(name)
+            deleted += 1
+            logger.warning(
+                "Deleted an unrecorded public file",
+                extra={"event": "public_media.unrecorded_deleted"},
+            )
+    return deleted

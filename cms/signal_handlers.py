@@ -1,0 +1,108 @@
+"""Keep public copies in step with pages and media (cms/public_media.py, issue 9).
+
+Every path that makes a page live, changes its live content, unpublishes, expires
+or deletes it ends in a save or delete of the page row, so public copies follow
+those; view restrictions and media changes (consent clearance, a new file) are
+followed here too. ``public_media_reconcile`` (cron) catches anything else.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
+
+from . import public_media
+
+#: Page fields that change no published content: saves of only these are skipped.
+PAGE_BOOKKEEPING_FIELDS = frozenset(
+    {
+        "draft_title",
+        "latest_revision",
+        "latest_revision_created_at",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "owner",
+        "go_live_at",
+        "numchild",
+    }
+)
+#: Media fields whose change cannot make an item public or private.
+MEDIA_BOOKKEEPING_FIELDS = frozenset({"public_files"})
+
+
+def _bookkeeping_only(update_fields, bookkeeping) -> bool:
+    return update_fields is not None and set(update_fields) <= bookkeeping
+
+
+def remember_live_media(sender, instance, raw=False, update_fields=None, **kwargs):
+    """pre_save / pre_delete of a page: what its stored live content uses."""
+    if raw or not isinstance(instance, Page) or instance.pk is None:
+        return
+    if _bookkeeping_only(update_fields, PAGE_BOOKKEEPING_FIELDS):
+        return
+    stored = Page.objects.filter(pk=instance.pk, live=True).first()
+    if stored is not None:
+        instance._public_media_before = public_media.media_used_by(stored)
+
+
+def follow_page(sender, instance, raw=False, update_fields=None, **kwargs):
+    """post_save / post_delete of a page: copies for what it uses, none for the rest."""
+    if raw or not isinstance(instance, Page):
+        return
+    if _bookkeeping_only(update_fields, PAGE_BOOKKEEPING_FIELDS):
+        return
+    before = getattr(instance, "_public_media_before", (set(), set()))
+    public_media.page_media_sync(page=instance, used_before=before)
+    instance._public_media_before = (set(), set())
+
+
+def follow_view_restriction(sender, instance, raw=False, **kwargs):
+    """A login-only page's media are not public by URL; lifting it publishes them."""
+    if raw:
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return
+    for live_page in page.get_descendants(inclusive=True).live().specific():
+        used = public_media.media_used_by(live_page)
+        public_media.page_media_sync(page=live_page, used_before=used)
+
+
+def follow_media(sender, instance, raw=False, update_fields=None, **kwargs):
+    """An item's clearance, withdrawal or file changed: public or private again."""
+    if raw or _bookkeeping_only(update_fields, MEDIA_BOOKKEEPING_FIELDS):
+        return
+    public_media.media_sync(item=instance)
+
+
+def delete_public_copies(sender, instance, **kwargs):
+    public_media.public_copies_delete(item=instance)
+
+
+def register() -> None:
+    """Connect cms's receivers (called from CmsConfig.ready())."""
+    pre_save.connect(remember_live_media, dispatch_uid="cms.public_media.pre_save")
+    pre_delete.connect(remember_live_media, dispatch_uid="cms.public_media.pre_del")
+    post_save.connect(follow_page, dispatch_uid="cms.public_media.post_save")
+    post_delete.connect(follow_page, dispatch_uid="cms.public_media.post_delete")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            follow_view_restriction,
+            sender=PageViewRestriction,
+            dispatch_uid=f"cms.public_media.restriction.{signal is post_save}",
+        )
+    for model in (get_image_model(), get_document_model()):
+        post_save.connect(
+            follow_media,
+            sender=model,
+            dispatch_uid=f"cms.public_media.media.{model._meta.label}",
+        )
+        post_delete.connect(
+            delete_public_copies,
+            sender=model,
+            dispatch_uid=f"cms.public_media.media_deleted.{model._meta.label}",
+        )
