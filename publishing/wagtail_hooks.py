@@ -8,6 +8,7 @@ from django.urls import path, re_path, reverse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
@@ -15,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from publishing import selectors, views
+from publishing import calendar_views, selectors, views
 from publishing.dashboard import PublishedThisWeekPanel
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, SocialAccount
@@ -122,6 +123,22 @@ class SocialMediaGroup(ModelViewSetGroup):
     items = (SocialAccountViewSet, DeliveryViewSet)
 
 
+class CalendarMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or user.has_perm("publishing.view_delivery")
+
+
+@hooks.register("register_admin_menu_item")
+def register_social_calendar_menu_item():
+    return CalendarMenuItem(
+        "Social calendar",
+        reverse("publishing_calendar"),
+        icon_name="date",
+        order=850,
+    )
+
+
 @hooks.register("register_admin_viewset")
 def register_social_media_viewsets():
     return SocialMediaGroup()
@@ -159,6 +176,11 @@ def register_publishing_urls():
             "publishing/connected/<str:network>/",
             views.account_connect_callback,
             name="publishing_connect_callback",
+        ),
+        path(
+            "publishing/calendar/",
+            calendar_views.social_calendar,
+            name="publishing_calendar",
         ),
         path(
             "publishing/delivery/<int:pk>/",

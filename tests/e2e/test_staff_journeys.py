@@ -202,3 +202,17 @@ def test_the_dashboard_has_no_serious_accessibility_problems(
 
     assert serious_accessibility_problems(page) == []
     context.close()
+
+
+def test_the_social_calendar_reads_on_a_phone(live_server, school, browser):
+    editor = staff_member("editor", roles.EDITORS)
+    context = signed_in_context(browser, live_server, editor, viewport=PHONE)
+    page = context.new_page()
+
+    page.goto(live_server.url + reverse("publishing_calendar"))
+    page.get_by_role("heading", name="Social calendar").wait_for()
+    Journey(page, "calendar").screenshot("phone")
+
+    assert serious_accessibility_problems(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
