@@ -1,10 +1,13 @@
 """The public, read-only headless API (Wagtail API v2) for apps and signage.
 
-Wagtail's own filters turn most bad query strings into a 400 with a message; the two
-below close the gaps that were still 500s: a filter value the field cannot hold
-(``?date=2026-13-45``) and search text the backend reads as syntax (``?search="``)
-or an unknown ``search_operator``.
+Wagtail's own filters turn most bad query strings into a 400 with a message; the
+classes below close the gaps that were still 500s: a filter value the field cannot hold
+(``?date=2026-13-45``), search text the backend reads as syntax (``?search="``) or an
+unknown ``search_operator``, an ``offset`` too large for the database
+(``?offset=99999999999999999999999``) and a ``find/?id=`` that is not a number.
 """
+
+import re
 
 from django.core.exceptions import ValidationError
 from rest_framework.fields import Field
@@ -18,6 +21,7 @@ from wagtail.api.v2.filters import (
     OrderingFilter,
     TranslationOfFilter,
 )
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import BaseSerializer
 from wagtail.api.v2.utils import BadRequestError, get_full_url
@@ -33,6 +37,37 @@ from .public_media import public_document_url
 from .search_text import clean_query, search_terms
 
 SEARCH_OPERATORS = ("and", "or")
+#: The largest offset any database here can hold in a query (a signed 64-bit integer,
+#: less the largest page); nothing the site publishes comes near it.
+MAX_OFFSET = 2**63 - 1 - 1000
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's ``offset``/``limit`` paging; an offset beyond any table is a 400.
+
+    Wagtail checks that the offset is a whole number but not its size: a 20-digit
+    offset reaches the database driver, which cannot hold it (OverflowError, a 500).
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0").strip()
+        if WHOLE_NUMBER.fullmatch(offset) and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CheckedFindMixin:
+    """``find/?id=`` answers 400 for an id that is not a whole number (was a 500)."""
+
+    pagination_class = BoundedPagination
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET:
+            raw = request.GET["id"].strip()
+            if not WHOLE_NUMBER.fullmatch(raw) or int(raw) > MAX_OFFSET:
+                raise BadRequestError("id must be a positive whole number")
+        return super().find_object(queryset, request)
 
 
 class CheckedFieldsFilter(FieldsFilter):
@@ -85,7 +120,7 @@ class WordsSearchFilter(BaseFilterBackend):
             ) from error
 
 
-class SchoolPagesAPIViewSet(PagesAPIViewSet):
+class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     """Live, public pages (Wagtail's rules), with the checked filters.
 
     News listings load their listing images in the same query: the public copies
@@ -145,7 +180,7 @@ class NoSearchFilter(BaseFilterBackend):
         return queryset
 
 
-class SchoolImagesAPIViewSet(BaseAPIViewSet):
+class SchoolImagesAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
     """Only pictures a live, public page shows, as a parent sees them (issue 9).
 
     Listed only while the image has public copies and its consent clears it today.
@@ -167,7 +202,7 @@ class SchoolImagesAPIViewSet(BaseAPIViewSet):
         return _public_only(self.model)
 
 
-class SchoolDocumentsAPIViewSet(BaseAPIViewSet):
+class SchoolDocumentsAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
     """Only documents a live, public page links, at their public copies (issue 9).
 
     The title is kept: it is the link text parents read on the page. No tags, no

@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import signal_handlers, spreadsheet_exports
 
         signal_handlers.register()
+        spreadsheet_exports.install()

@@ -1,8 +1,14 @@
 """rq jobs for content: thin wrappers that call a service."""
 
+from cms.mail import failed_emails_retry
 from cms.public_media import public_media_reconcile
 
 
 def public_media_check() -> int:
     """Remove public copies no live, public page or consent still allows (issue 9)."""
     return public_media_reconcile()
+
+
+def retry_failed_emails() -> int:
+    """Every five minutes: send again the emails the mail server refused."""
+    return failed_emails_retry()

@@ -518,3 +518,36 @@ class SocialMediaPage(Page):
         APIField("when_monitored"),
         APIField("raising_concerns"),
     ]
+
+
+class FailedEmail(models.Model):
+    """An email the mail server refused or could not be reached for, to send again.
+
+    Written by ``cms.mail.RecordingEmailBackend`` instead of raising, so a mail outage
+    never undoes or blocks the action that sent the email (a page submitted, consent
+    withdrawn, a member of staff deactivated); ``cms.mail.failed_emails_retry`` sends
+    it again from the cron table until it goes or ``MAX_ATTEMPTS`` is reached.
+    """
+
+    MAX_ATTEMPTS = 10
+
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    from_email = models.CharField(max_length=254)
+    recipients = models.JSONField(default=list)
+    headers = models.JSONField(default=dict)
+    error = models.TextField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    failed_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.attempts} attempt(s))"
+
+    @property
+    def given_up(self) -> bool:
+        return self.attempts >= self.MAX_ATTEMPTS

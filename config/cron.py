@@ -34,3 +34,8 @@ cron.register(
 cron.register(
     cms_jobs.public_media_check, "default", interval=600, name="public-media-check"
 )
+
+# Emails the mail server refused are sent again (cms.mail): every five minutes.
+cron.register(
+    cms_jobs.retry_failed_emails, "default", interval=300, name="retry-failed-emails"
+)

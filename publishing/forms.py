@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from publishing.models import SocialAccount
+from publishing.services.accounts import account_business_case_changed
 
 BUSINESS_CASE_FIELDS = [
     "name",
@@ -60,10 +61,24 @@ class SocialAccountForm(WagtailAdminModelForm):
         return managers
 
     def save(self, commit=True):
-        """A new account is proposed by the form's user, who cannot approve it."""
-        if self.instance.pk is None and self.for_user is not None:
+        """A new account is proposed by the form's user, who cannot approve it.
+
+        A change to a decided account's business case sends it back to senior
+        leadership (``account_business_case_changed``).
+        """
+        is_new = self.instance.pk is None
+        if is_new and self.for_user is not None:
             self.instance.proposed_by = self.for_user
-        return super().save(commit=commit)
+        account = super().save(commit=commit)
+        if commit and not is_new:
+            account_business_case_changed(
+                account=account,
+                changed_fields=[
+                    name for name in self.changed_data if name in BUSINESS_CASE_FIELDS
+                ],
+                by=self.for_user,
+            )
+        return account
 
 
 class DecisionForm(forms.Form):

@@ -247,6 +247,10 @@ LOG_ACTIONS = {
         "Social account needs reconnecting",
     ),
     "publishing.account.reviewed": ("Review access", "Access review recorded"),
+    "publishing.account.resubmitted": (
+        "Change business case",
+        "Social account changed; awaiting senior leadership again",
+    ),
     "publishing.delivery.created": ("Queue post", "Social post queued"),
     "publishing.delivery.sent": ("Send post", "Social post sent"),
     "publishing.delivery.failed": ("Fail post", "Social post failed"),

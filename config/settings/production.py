@@ -7,6 +7,7 @@ comes up with a guessable key or a throwaway database.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .csp import *  # noqa: F403
 
 REQUIRED_VARIABLES = (
     "SECRET_KEY",
@@ -46,3 +47,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# django-axes reads the client's address from X-Forwarded-For set by the proxy in front
+# (nginx or a CDN): the right-most AXES_PROXY_COUNT entries are the proxies' own.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (config/settings/csp.py), right after SecurityMiddleware.
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+    "cms.content_security_policy.SiteContentSecurityPolicyMiddleware",
+)
+# No staff e-mail hashes sent to Gravatar, and no third-party images in the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -10,6 +10,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
@@ -34,6 +35,10 @@ STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
 }
+
+# Backup codes are hashed with PBKDF2 (moderation.two_factor.backup_codes); few
+# iterations keep the suite fast, as the fast password hasher does.
+OTP_BACKUP_CODE_HASH_ITERATIONS = 1_000
 
 # A file, not memory: the browser journeys' worker and cron processes
 # (tests/e2e/stack.py) open the same test database as the live server.

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
+from cms.image_limits import image_pixels_check
 from moderation.models import Learner
 
 from .cascade import media_recheck
@@ -129,6 +130,12 @@ class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
         self._explain_alt_text()
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file is not None and file is not getattr(self.instance, "file", None):
+            image_pixels_check(file)
+        return file
 
 
 class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):

@@ -26,6 +26,7 @@ BACKUP_CODE_USED = "two_factor.backup_code_used"
 STEP_UP = "two_factor.step_up"
 BACKUP_CODES_REGENERATED = "two_factor.backup_codes_regenerated"
 RESET = "two_factor.reset"
+RESET_REFUSED = "two_factor.reset_refused"
 SIGN_OUT = "two_factor.sign_out"
 SESSION_ENDED = "two_factor.session_ended"
 
@@ -40,6 +41,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     STEP_UP: ("Step-up verified", "Verified a code before publishing"),
     BACKUP_CODES_REGENERATED: ("Backup codes renewed", "Made new backup codes"),
     RESET: ("Two-factor reset", "Second factor reset; all sessions ended"),
+    RESET_REFUSED: (
+        "Two-factor reset refused",
+        "A reset of someone with more rights was refused",
+    ),
     SIGN_OUT: ("Sign out", "Signed out"),
     SESSION_ENDED: ("Session ended", "Session ended by the server"),
 }

@@ -13,8 +13,9 @@ from django import forms
 from django_otp.forms import OTPTokenForm
 from django_otp.models import Device
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import BackupCodeDevice
 
 APP_CODE = re.compile(r"^[0-9]{6}$")
 BACKUP_CODE = re.compile(r"^[a-z2-7]{8}$")
@@ -134,7 +135,7 @@ class OneTimeCodeForm(OTPTokenForm):
             return super().clean()
         except forms.ValidationError:
             self.failure_reason = "wrong"
-            if isinstance(device, StaticDevice):
+            if isinstance(device, BackupCodeDevice):
                 raise forms.ValidationError(
                     MESSAGE_WRONG_BACKUP, code="invalid_token"
                 ) from None
@@ -148,8 +149,8 @@ class OneTimeCodeForm(OTPTokenForm):
             return self.device
         if APP_CODE.match(code):
             return TOTPDevice.objects.filter(user=self.user, confirmed=True).first()
-        return StaticDevice.objects.filter(
-            user=self.user, confirmed=True, token_set__isnull=False
+        return BackupCodeDevice.objects.filter(
+            user=self.user, confirmed=True, codes__isnull=False
         ).first()
 
     @staticmethod

@@ -46,6 +46,20 @@ EDITOR_VIEWS = frozenset({"edit", "add", "create", "revisions_revert"})
 EDITOR_PUBLISHING_BUTTONS = ("action-publish", "action-workflow-action")
 BULK_PUBLISHING_ACTIONS = frozenset({"publish", "unpublish"})
 
+#: Staff and role management (Wagtail's users and groups): every change there can
+#: hand out the right to publish, so it needs a fresh code like publishing.
+STAFF_MANAGEMENT_NAMESPACES = ("wagtailusers_users", "wagtailusers_groups")
+STAFF_MANAGEMENT_BULK_MODELS = frozenset({"user", "group"})
+#: Social-account governance: approving or rejecting an account, pasting its
+#: network credentials, connecting it (A1, A3).
+ACCOUNT_GOVERNANCE_VIEWS = frozenset(
+    {
+        "publishing_account_decide",
+        "publishing_account_credentials",
+        "publishing_connect_start",
+    }
+)
+
 
 def _view_name(request: HttpRequest) -> tuple[str, dict]:
     try:
@@ -94,3 +108,25 @@ def is_publishing_action(request: HttpRequest) -> bool:
     if last == "copy":
         return bool(request.POST.get("publish_copies"))
     return False
+
+
+def is_sensitive_action(request: HttpRequest) -> bool:
+    """True when this POST manages staff, roles or social-account governance.
+
+    Adding, editing or deleting users and groups (one by one or in bulk), approving
+    or rejecting a social account, pasting or starting its network credentials.
+    """
+    if request.method != "POST":
+        return False
+    view_name, kwargs = _view_name(request)
+    namespace, _, last = view_name.rpartition(":")
+    if namespace in STAFF_MANAGEMENT_NAMESPACES:
+        return True
+    if last == "wagtail_bulk_action":
+        return kwargs.get("model_name") in STAFF_MANAGEMENT_BULK_MODELS
+    return last in ACCOUNT_GOVERNANCE_VIEWS
+
+
+def needs_fresh_code(request: HttpRequest) -> bool:
+    """True for every POST that must follow a recent code (step-up)."""
+    return is_publishing_action(request) or is_sensitive_action(request)

@@ -10,7 +10,8 @@ and after ``CsrfViewMiddleware``. In order it:
 2. sends anyone not signed in who asks for an admin URL to the sign-in page, and
    anyone signed in with a password only to enrolment or the code page;
 3. (in ``process_view``, after the CSRF check) asks for a fresh code before any
-   publishing action, keeping the submitted form so nothing is lost.
+   publishing action, staff or role change, or social-account decision or
+   credential, keeping the submitted form so nothing is lost.
 """
 
 import logging
@@ -74,9 +75,7 @@ class TwoFactorGateMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         """Step-up before publishing; runs only for requests that passed CSRF."""
-        if not request.user.is_authenticated or not guarded.is_publishing_action(
-            request
-        ):
+        if not request.user.is_authenticated or not guarded.needs_fresh_code(request):
             return None
         if is_step_up_fresh(request):
             return None
@@ -139,8 +138,9 @@ class TwoFactorGateMiddleware:
         if not kept:
             messages.error(
                 request,
-                "Nothing was published: confirm a code from your app first, then "
-                "submit the form again (forms with uploaded files cannot be kept).",
+                "Nothing was published or saved: confirm a code from your app first, "
+                "then submit the form again (forms with uploaded files, passwords or "
+                "tokens are not kept).",
             )
             # Back to the form they came from (the code page checks it is ours).
             back = request.META.get("HTTP_REFERER") or request.get_full_path()

@@ -7,8 +7,9 @@ exactly those fields again (with a fresh CSRF token) to the same address.
 
 Only forms that passed Django's CSRF check are kept (the middleware runs in
 ``process_view``, after ``CsrfViewMiddleware``), so another site cannot plant a form
-for the approver to confirm. Uploaded files cannot be kept in a session; such a form
-is refused with a message instead.
+for the approver to confirm. Uploaded files cannot be kept in a session, and
+passwords and network credentials must not be (sessions are stored in clear): such a
+form is refused with a message instead, to be typed again after the code.
 """
 
 from urllib.parse import urlsplit
@@ -18,11 +19,23 @@ from django.urls import Resolver404, resolve
 
 PENDING_SESSION_KEY = "two_factor_pending_post"
 NOT_KEPT_FIELDS = frozenset({"csrfmiddlewaretoken"})
+#: Parts of field names that carry a secret (new passwords, pasted tokens).
+SECRET_FIELD_PARTS = ("password", "token", "secret")
+
+
+def _carries_secret(request: HttpRequest) -> bool:
+    return any(
+        part in name.lower() and value
+        for name, value in request.POST.items()
+        for part in SECRET_FIELD_PARTS
+        if name not in NOT_KEPT_FIELDS
+    )
 
 
 def pending_post_keep(request: HttpRequest) -> bool:
-    """Store this POST's fields in the session; False when it carries files."""
-    if request.FILES:
+    """Store this POST's fields in the session; False when it carries files or a
+    secret (a password, a token), which are never written to the session."""
+    if request.FILES or _carries_secret(request):
         return False
     request.session[PENDING_SESSION_KEY] = {
         "path": request.get_full_path(),

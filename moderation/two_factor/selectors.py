@@ -3,11 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
 from . import audit
+from .models import BackupCode
 
 
 def staff_with_two_factor_status() -> QuerySet:
@@ -27,10 +27,7 @@ def staff_with_two_factor_status() -> QuerySet:
 
 def backup_codes_left(*, user: AbstractBaseUser) -> int:
     """How many unused backup codes the user has."""
-    return sum(
-        device.token_set.count()
-        for device in StaticDevice.objects.filter(user=user, confirmed=True)
-    )
+    return BackupCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def two_factor_log_entries(*, action: str = "") -> QuerySet:

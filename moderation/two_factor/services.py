@@ -13,11 +13,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
-from .models import StaffSession
+from .backup_codes import backup_code_hash, backup_code_new
+from .models import BackupCode, BackupCodeDevice, StaffSession
 from .step_up import step_up_mark_verified
 
 logger = logging.getLogger(__name__)
@@ -46,17 +47,20 @@ def enrolment_device_get_or_create(*, user: AbstractBaseUser) -> TOTPDevice:
 def backup_codes_regenerate(*, user: AbstractBaseUser) -> list[str]:
     """Replace the user's backup codes with ten new single-use ones.
 
+    Only their hashes are stored (ASVS V6.5.2).
+
     Returns:
         The new codes, in plain text, to be shown to the user once.
     """
+    codes = [backup_code_new() for _ in range(BACKUP_CODE_COUNT)]
+    hashes = [backup_code_hash(code) for code in codes]
     with transaction.atomic():
-        device, _ = StaticDevice.objects.get_or_create(
+        device, _ = BackupCodeDevice.objects.get_or_create(
             user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
         )
-        device.token_set.all().delete()
-        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-        StaticToken.objects.bulk_create(
-            StaticToken(device=device, token=code) for code in codes
+        device.codes.all().delete()
+        BackupCode.objects.bulk_create(
+            BackupCode(device=device, code_hash=code_hash) for code_hash in hashes
         )
     return codes
 
@@ -68,16 +72,22 @@ def second_factor_accept(
 
     Sets django-otp's device in the session and the step-up time (the shared
     ``otp_verified_at`` key), so a sign-in code also counts as a fresh step-up.
+    The session gets a new id, as at the password step (ASVS V7.2.4): an id seen
+    before the second factor (on a shared computer, in a log) is worth nothing after.
     """
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    staff_session_forget(session_key=old_key)
+    staff_session_track(request=request, user=request.user)
     otp_login(request, device)
     step_up_mark_verified(request)
     audit.two_factor_log(action=action, subject=request.user, request=request)
-    if isinstance(device, StaticDevice):
+    if isinstance(device, BackupCodeDevice):
         audit.two_factor_log(
             action=audit.BACKUP_CODE_USED,
             subject=request.user,
             request=request,
-            remaining=device.token_set.count(),
+            remaining=device.codes.count(),
         )
 
 
@@ -170,7 +180,8 @@ def second_factor_reset(
     """
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        BackupCodeDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()  # any left from before 0003
         ended = user_sessions_end(user=user)
     audit.two_factor_log(
         action=audit.RESET,
@@ -186,7 +197,7 @@ def _reset_email_send(user: AbstractBaseUser, actor: AbstractBaseUser) -> bool:
     if not user.email:
         return False
     try:
-        send_mail(
+        sent = send_mail(
             subject="Your two-factor sign-in was reset",
             message=(
                 f"Hello {user.get_short_name() or user.get_username()},\n\n"
@@ -206,4 +217,5 @@ def _reset_email_send(user: AbstractBaseUser, actor: AbstractBaseUser) -> bool:
             extra={"event": "two_factor.reset_email_failed", "user_id": user.pk},
         )
         return False
-    return True
+    # The site's mail backend keeps a refused email to send again and returns 0.
+    return sent > 0

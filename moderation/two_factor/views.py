@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, selectors, services
 from .forms import OneTimeCodeForm
+from .models import BackupCodeDevice
 from .pending import pending_action_label, pending_post_take
-from .permissions import is_senior_leader
+from .permissions import is_senior_leader, may_reset_second_factor
 from .step_up import is_step_up_fresh, step_up_redirect, step_up_seconds
 
 logger = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ def devices(request: HttpRequest) -> HttpResponse:
             "form": form,
             "app": app,
             "backup_codes_left": selectors.backup_codes_left(user=request.user),
-            "has_backup_device": StaticDevice.objects.filter(
+            "has_backup_device": BackupCodeDevice.objects.filter(
                 user=request.user
             ).exists(),
         },
@@ -222,11 +222,10 @@ def _require_senior_leader(request: HttpRequest) -> None:
 def staff(request: HttpRequest) -> HttpResponse:
     """Senior leadership: who has enrolled, with a reset button for each."""
     _require_senior_leader(request)
-    return render(
-        request,
-        f"{TEMPLATES}/staff.html",
-        {"staff": selectors.staff_with_two_factor_status()},
-    )
+    staff = list(selectors.staff_with_two_factor_status())
+    for person in staff:
+        person.may_reset = may_reset_second_factor(actor=request.user, target=person)
+    return render(request, f"{TEMPLATES}/staff.html", {"staff": staff})
 
 
 @require_http_methods(["GET", "POST"])
@@ -234,10 +233,24 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
     """Senior leadership resets someone's second factor (lost or replaced phone).
 
     Needs a fresh code of their own, like publishing: a reset lets the next person
-    with that password enrol a new app.
+    with that password enrol a new app. Nobody resets the factor of someone with
+    more rights than themselves; a refused attempt is logged.
     """
     _require_senior_leader(request)
     target = get_object_or_404(get_user_model(), pk=user_id)
+    if not may_reset_second_factor(actor=request.user, target=target):
+        audit.two_factor_log(
+            action=audit.RESET_REFUSED,
+            subject=target,
+            request=request,
+            actor=request.user,
+        )
+        messages.error(
+            request,
+            "You cannot reset the two-factor sign-in of someone with more rights "
+            "than you. Ask the site administrator.",
+        )
+        return redirect("two_factor:staff")
     if not is_step_up_fresh(request):
         if request.method == "POST":
             messages.info(request, "Confirm your code, then press Reset again.")

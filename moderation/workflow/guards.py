@@ -1,9 +1,9 @@
 """Admin routes to publication that skip the workflow, closed (P1).
 
 Approvers have Wagtail's publish permission (they need it to unpublish and to see
-scheduled pages), but nobody publishes straight from the editor, a bulk action, a copy
-or the admin API: every page goes live through approval by someone who did not write
-it.
+scheduled pages), but nobody publishes straight from the editor, a bulk action, a copy,
+an alias or the admin API: every page goes live through approval by someone who did
+not write it.
 """
 
 import logging
@@ -57,9 +57,30 @@ def refuse_bulk_publish(request, action_type, objects, action):
     return redirect("wagtailadmin_explore_root")
 
 
+ALIAS_REFUSAL = (
+    "An alias of a page is live wherever the page is, without anyone checking it. "
+    "Copy the page instead (without 'Alias') and submit the copy for moderation."
+)
+
+
 def refuse_copy_published(request, page):
-    """``before_copy_page``: copies are drafts, never published copies."""
-    if request.method != "POST" or not request.POST.get("publish_copies"):
+    """``before_copy_page``: copies are drafts, never published copies or aliases.
+
+    An alias shows the live content of its page at a new address at once: a
+    publication with no second person (P1), so it is refused like "publish copies".
+    """
+    if request.method != "POST":
+        return None
+    if request.POST.get("alias"):
+        logger.warning(
+            "Refused an alias of page %s by user %s",
+            page.pk,
+            request.user.pk,
+            extra={"event": "workflow.alias_refused", "page_id": page.pk},
+        )
+        messages.error(request, ALIAS_REFUSAL)
+        return redirect("wagtailadmin_pages:copy", page.pk)
+    if not request.POST.get("publish_copies"):
         return None
     messages.error(
         request,
@@ -105,6 +126,21 @@ class DraftCopyPageAPIAction(CopyPageAPIAction):
         return super().execute(instance, data)
 
 
+class RefusedAliasAPIAction(APIAction):
+    """The admin API's "create_alias", refused (403): an alias is live at once."""
+
+    serializer = Serializer
+
+    def execute(self, instance, data):
+        logger.warning(
+            "Refused admin API alias of page %s by user %s",
+            instance.pk,
+            self.request.user.pk,
+            extra={"event": "workflow.alias_refused", "page_id": instance.pk},
+        )
+        return Response({"message": ALIAS_REFUSAL}, status=status.HTTP_403_FORBIDDEN)
+
+
 class WorkflowOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
     """Wagtail's admin pages API without its routes around the workflow."""
 
@@ -112,4 +148,5 @@ class WorkflowOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
         **PagesAdminAPIViewSet.actions,
         "publish": RefusedPublishAPIAction,
         "copy": DraftCopyPageAPIAction,
+        "create_alias": RefusedAliasAPIAction,
     }

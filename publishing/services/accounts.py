@@ -54,6 +54,62 @@ def account_propose(*, proposed_by, managers, **fields) -> SocialAccount:
     return account
 
 
+def account_business_case_changed(
+    *, account: SocialAccount, changed_fields: list[str], by
+) -> bool:
+    """Send a decided account back to senior leadership after its case changed (A1).
+
+    Senior leadership approved the business case as it stood: whether the account
+    is open or closed (the consent rule for pictures of learners depends on it, C4),
+    its network, its owner and managers, where it is used from. Any change to those
+    makes it a new proposal by the person who changed it, so another senior leader
+    must approve it again before anything is posted (P1: no one approves their own
+    change). Nothing is sent to a proposed account meanwhile.
+
+    Returns:
+        True when the account went back to proposed.
+    """
+    if not changed_fields or account.status not in (
+        SocialAccount.Status.APPROVED,
+        SocialAccount.Status.SUSPENDED,
+        SocialAccount.Status.REJECTED,
+    ):
+        return False
+    with transaction.atomic():
+        account.status = SocialAccount.Status.PROPOSED
+        account.proposed_by = by
+        account.proposed_at = timezone.now()
+        account.decided_by = None
+        account.decided_at = None
+        account.decision_note = ""
+        account.save(
+            update_fields=[
+                "status",
+                "proposed_by",
+                "proposed_at",
+                "decided_by",
+                "decided_at",
+                "decision_note",
+            ]
+        )
+        log(
+            account,
+            "publishing.account.resubmitted",
+            user=by,
+            data={"changed": sorted(changed_fields)},
+        )
+    notify(
+        recipients=senior_leadership_emails(),
+        subject=f"Social account changed, approve it again: {account.name}",
+        body=(
+            f"{by.get_full_name() or by.get_username()} changed {account} "
+            f"({', '.join(sorted(changed_fields))}). Nothing is posted to it until "
+            f"another senior leader approves it again.\n\n{_admin_url(account)}\n"
+        ),
+    )
+    return True
+
+
 def account_approve(*, account: SocialAccount, by, note: str = "") -> SocialAccount:
     """Senior leadership approves (or reinstates) an account (A1, A2).
 

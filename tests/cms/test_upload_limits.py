@@ -171,3 +171,35 @@ def test_a_document_of_a_type_we_do_not_offer_is_refused(admin_client, extension
     assert "is not allowed" in form_errors(response)
     assert SchoolDocument.objects.count() == 0
     assert stored_files(name) == []
+
+
+def gif_bytes(width: int, height: int, *, frames: int) -> bytes:
+    pictures = [Image.new("P", (width, height), index) for index in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(
+        buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=50
+    )
+    return buffer.getvalue()
+
+
+def test_an_animated_gif_counts_the_pixels_of_every_frame(admin_client):
+    name = unique_name("gif")
+    content = gif_bytes(1000, 1000, frames=60)  # 60 million pixels in all
+    assert len(content) < settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
+
+    response = upload_image(admin_client, name, content)
+
+    assert response.status_code == 200
+    assert "too many pixels" in form_errors(response)
+    assert "60 frames" in form_errors(response)
+    assert SchoolImage.objects.count() == 0
+    assert stored_files(name) == []
+
+
+def test_a_short_animated_gif_is_saved(admin_client):
+    name = unique_name("gif")
+
+    response = upload_image(admin_client, name, gif_bytes(400, 300, frames=10))
+
+    assert response.status_code == 302
+    assert SchoolImage.objects.count() == 1

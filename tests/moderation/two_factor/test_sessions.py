@@ -10,12 +10,12 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
+from cms.models import FailedEmail
 from moderation.two_factor import audit
-from moderation.two_factor.models import StaffSession
+from moderation.two_factor.models import BackupCodeDevice, StaffSession
 from moderation.two_factor.services import (
     LAST_SEEN_SESSION_KEY,
     SIGNED_IN_AT_SESSION_KEY,
@@ -147,7 +147,7 @@ def test_signing_in_again_does_not_end_other_sessions(editor):
 def test_senior_leader_resets_a_second_factor(editor, senior_leader):
     victim_browser, head_browser = Client(), Client()
     login_verified(victim_browser, editor)
-    StaticDevice.objects.create(user=editor, name="Backup codes")
+    BackupCodeDevice.objects.create(user=editor, name="Backup codes")
     login_verified(head_browser, senior_leader)
     url = reverse("two_factor:reset", args=(editor.pk,))
 
@@ -157,7 +157,7 @@ def test_senior_leader_resets_a_second_factor(editor, senior_leader):
     assert response["Location"] == reverse("two_factor:staff")
     assert signed_out(victim_browser)
     assert not TOTPDevice.objects.filter(user=editor).exists()
-    assert not StaticDevice.objects.filter(user=editor).exists()
+    assert not BackupCodeDevice.objects.filter(user=editor).exists()
     assert mail.outbox[0].to == [editor.email]
     assert "reset the two-factor" in mail.outbox[0].body
     entry = ModelLogEntry.objects.get(action=audit.RESET)
@@ -221,6 +221,31 @@ def test_reset_stands_and_says_so_when_the_email_cannot_be_sent(editor, senior_l
     assert response.status_code == 200
     assert "please tell them yourself" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=editor).exists()
+
+
+@pytest.mark.django_db
+def test_reset_through_the_sites_mail_path_keeps_the_email_to_retry(
+    editor, senior_leader
+):
+    with socket.socket() as probe:  # a local port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    client = Client()
+    login_verified(client, senior_leader)
+
+    with override_settings(
+        EMAIL_BACKEND="cms.mail.RecordingEmailBackend",
+        EMAIL_DELIVERY_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=closed_port,
+        EMAIL_TIMEOUT=2,
+    ):
+        response = client.post(
+            reverse("two_factor:reset", args=(editor.pk,)), follow=True
+        )
+
+    assert "please tell them yourself" in response.content.decode()
+    assert FailedEmail.objects.get().recipients == [editor.email]
 
 
 @pytest.mark.django_db
