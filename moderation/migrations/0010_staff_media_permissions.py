@@ -1,9 +1,9 @@
-"""Staff may choose, upload and tag photos and documents (in every collection).
+"""Every role that writes or checks pages may choose, upload and tag photos.
 
-Without these an editor's image chooser says "You haven't uploaded any images" and a
-news post cannot have a photo at all. Editors, approvers and senior leaders add,
-change and choose images and documents; the safeguarding lead changes and chooses
-them (to check tags). Deleting stays with administrators.
+Wagtail's own data gives only its "Editors" group image and document rights; the
+approvers and senior leaders who edit pages, and the safeguarding lead who checks
+tags, had none, so their image chooser said "You haven't uploaded any images".
+Deleting stays with administrators (0008_least_privilege).
 """
 
 from django.db import migrations
@@ -50,7 +50,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0008_plain_english_help"),
+        ("moderation", "0009_plain_english_help"),
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),
         ("wagtailcore", "0001_initial"),
