@@ -32,7 +32,7 @@ from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
-from .models import NewsPage
+from .models import NewsPage, NoticePage
 from .public_media import public_document_url
 from .search_text import clean_query, search_terms
 
@@ -139,9 +139,17 @@ class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     ]
 
     def get_queryset(self):
+        """News with its listing image in one query; notices urgent first.
+
+        Notices come urgent and closures first, then pinned, unless ``order`` is set:
+        a school app showing the first notice must show the snow closure, not the
+        holiday notice published a week earlier.
+        """
         queryset = super().get_queryset()
         if issubclass(queryset.model, NewsPage):
             queryset = queryset.select_related("listing_image")
+        if queryset.model is NoticePage and "order" not in self.request.GET:
+            queryset = queryset.by_priority()
         return queryset
 
 

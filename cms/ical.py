@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from .models import TermDate
 
 MAX_LINE_OCTETS = 75
@@ -49,6 +51,26 @@ def _date_value(day: datetime.date) -> str:
     return day.strftime("%Y%m%d")
 
 
+def _utc_value(day: datetime.date, time: datetime.time) -> str:
+    """A timed event's moment in UTC ("Z"): no VTIMEZONE block needed."""
+    local = timezone.make_aware(datetime.datetime.combine(day, time))
+    return local.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _when_lines(term_date: TermDate) -> list[str]:
+    if term_date.is_all_day:
+        # DTEND of an all-day event is exclusive: the day after the last day.
+        day_after = term_date.last_day + datetime.timedelta(days=1)
+        return [
+            f"DTSTART;VALUE=DATE:{_date_value(term_date.starts_on)}",
+            f"DTEND;VALUE=DATE:{_date_value(day_after)}",
+        ]
+    lines = [f"DTSTART:{_utc_value(term_date.starts_on, term_date.starts_at_time)}"]
+    if term_date.ends_at_time:
+        lines.append(f"DTEND:{_utc_value(term_date.last_day, term_date.ends_at_time)}")
+    return lines
+
+
 def term_dates_calendar(
     term_dates: Iterable[TermDate],
     *,
@@ -56,7 +78,7 @@ def term_dates_calendar(
     uid_domain: str,
     generated_at: datetime.datetime,
 ) -> str:
-    """The VCALENDAR text for ``term_dates``: one all-day VEVENT each.
+    """The VCALENDAR text for ``term_dates``: one VEVENT each (all-day or timed).
 
     Args:
         term_dates: the dates to publish.
@@ -74,14 +96,13 @@ def term_dates_calendar(
         f"X-WR-CALNAME:{escape_text(calendar_name)}",
     ]
     for term_date in term_dates:
-        # DTEND of an all-day event is exclusive: the day after the last day.
-        day_after = term_date.last_day + datetime.timedelta(days=1)
+        # An imported date keeps its calendar's UID: re-importing updates it.
+        uid = term_date.uid or f"term-date-{term_date.pk}@{uid_domain}"
         lines += [
             "BEGIN:VEVENT",
-            f"UID:term-date-{term_date.pk}@{uid_domain}",
+            f"UID:{escape_text(uid)}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_date_value(term_date.starts_on)}",
-            f"DTEND;VALUE=DATE:{_date_value(day_after)}",
+            *_when_lines(term_date),
             f"SUMMARY:{escape_text(term_date.title)}",
             f"CATEGORIES:{escape_text(term_date.get_kind_display())}",
             "TRANSP:TRANSPARENT",

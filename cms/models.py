@@ -1,13 +1,21 @@
 """Content models: news, notices, standard pages, term dates, images and documents."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.fields import RichTextField, StreamField
@@ -17,13 +25,18 @@ from wagtail.images.models import (
     Image,
     ImageQuerySet,
 )
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
+from .calendar_settings import (  # noqa: F401  (models of this app)
+    HolidayNoticeSettings,
+    MonitoringHours,
+)
+from .fingerprints import perceptual_hash_of, sha256_of
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -78,6 +91,11 @@ class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
     pass
 
 
+def school_copyright_holder() -> str:
+    """The default copyright holder of a photo or document: the school (C6)."""
+    return settings.WAGTAIL_SITE_NAME
+
+
 class ConsentTaggedMedia(models.Model):
     """Who is pictured in an image or document, and whether it may still be shown.
 
@@ -86,6 +104,8 @@ class ConsentTaggedMedia(models.Model):
     Staff pictured need their consent confirmed too (C5). ``consent_withdrawn_at`` is
     set by moderation's withdrawal cascade; rendering and the API check it (C1, C2).
     """
+
+    is_picture = False  # whether a perceptual hash can be taken of the file
 
     no_identifiable_learners = models.BooleanField(
         "no identifiable learners",
@@ -108,6 +128,29 @@ class ConsentTaggedMedia(models.Model):
         blank=True,
         editable=False,
         help_text="Set when a pictured learner's consent ends: never shown again",
+    )
+    copyright_holder = models.CharField(
+        max_length=255,
+        blank=True,  # a draft may be saved without; publication needs it (C6)
+        default=school_copyright_holder,
+        help_text="Who owns the copyright: the school, unless someone else took or "
+        "made it",
+    )
+    credit = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Shown with it, e.g. 'Photo: Mrs Jones'. Needed when the copyright "
+        "holder is not the school",
+    )
+    # Fingerprints of the file, kept so a withdrawn or tagged picture uploaded again
+    # is recognised (moderation) and so the ledger records what left the server.
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    perceptual_hash = models.CharField(max_length=16, blank=True, editable=False)
+    first_posted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was first sent to a social media account",
     )
     # Kept by moderation (moderation/consent/clearance.py) on every change of tags or
     # consent: whether its consent rules pass for the website, and the last day they
@@ -137,16 +180,45 @@ class ConsentTaggedMedia(models.Model):
             and (until is None or until >= timezone.localdate())
         )
 
+    def save(self, *args, **kwargs):
+        self.fingerprint_changed = self._file_changed()
+        if self.fingerprint_changed:
+            self._take_fingerprints()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "sha256",
+                    "perceptual_hash",
+                }
+        super().save(*args, **kwargs)
+
+    def _file_changed(self) -> bool:
+        """A new upload, a replaced file, or one never fingerprinted."""
+        if not self.file:
+            return False
+        if self.pk is None or not self.sha256:
+            return True
+        stored = type(self).objects.filter(pk=self.pk).values_list("file", flat=True)
+        return stored.first() != self.file.name
+
+    def _take_fingerprints(self) -> None:
+        try:
+            with self.open_file() as handle:
+                self.sha256 = sha256_of(handle)
+                self.perceptual_hash = (
+                    perceptual_hash_of(handle) if self.is_picture else ""
+                )
+        except OSError:
+            # The file is not readable (moved out of storage after a withdrawal):
+            # keep the fingerprints taken when it was.
+            pass
+
 
 class SchoolImage(ConsentTaggedMedia, AbstractImage):
     """An image with who is pictured (C1, C5), its copyright holder and credit (C6)."""
 
-    copyright_holder = models.CharField(max_length=255, blank=True)
-    credit = models.CharField(
-        max_length=255,
-        blank=True,
-        help_text="Shown beside the image, e.g. 'Photo: Mrs Jones'",
-    )
+    is_picture = True
     learners = models.ManyToManyField(
         "moderation.Learner",
         through="cms.SchoolImageLearner",
@@ -221,6 +293,8 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
 
     admin_form_fields = (
         *Document.admin_form_fields,
+        "copyright_holder",
+        "credit",
         "learners",
         "no_identifiable_learners",
         "staff_pictured",
@@ -257,13 +331,21 @@ class NewsCategory(models.Model):
 
 @register_snippet
 class TermDate(index.Indexed, models.Model):
-    """A date parents plan around: term start and end, holidays, INSET days, events."""
+    """A date parents plan around: terms, holidays, INSET days, closures, events.
+
+    Holidays, INSET days and closures are days nobody watches the school's accounts
+    (M1): they drive the holiday notices and ``cms.school_calendar``. ``uid`` is the
+    iCalendar UID of an imported date, so importing the same file again updates it.
+    """
 
     class Kind(models.TextChoices):
         TERM = "term", "Term"
         HOLIDAY = "holiday", "School holiday"
         INSET = "inset", "INSET day (school closed to pupils)"
+        CLOSURE = "closure", "School closed (e.g. polling day)"
         EVENT = "event", "Event"
+
+    SCHOOL_CLOSED_KINDS = (Kind.HOLIDAY, Kind.INSET, Kind.CLOSURE)
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
@@ -271,19 +353,39 @@ class TermDate(index.Indexed, models.Model):
     ends_on = models.DateField(
         blank=True, null=True, help_text="Leave empty for one day"
     )
+    starts_at_time = models.TimeField(
+        "starts at", blank=True, null=True, help_text="Leave empty for all day"
+    )
+    ends_at_time = models.TimeField(
+        "ends at", blank=True, null=True, help_text="Leave empty for all day"
+    )
     details = models.TextField(blank=True)
+    uid = models.CharField(
+        "calendar UID",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="Set when imported from a calendar file",
+    )
 
     panels = [
         FieldPanel("title"),
         FieldPanel("kind"),
-        FieldPanel("starts_on"),
-        FieldPanel("ends_on"),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("starts_at_time")]),
+        FieldRowPanel([FieldPanel("ends_on"), FieldPanel("ends_at_time")]),
         FieldPanel("details"),
     ]
     search_fields = [index.SearchField("title"), index.SearchField("details")]
 
     class Meta:
-        ordering = ["starts_on", "title"]
+        ordering = ["starts_on", "starts_at_time", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uid"],
+                condition=~models.Q(uid=""),
+                name="term_date_unique_calendar_uid",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%d %b %Y})"
@@ -292,9 +394,28 @@ class TermDate(index.Indexed, models.Model):
     def last_day(self):
         return self.ends_on or self.starts_on
 
+    @property
+    def is_all_day(self) -> bool:
+        return self.starts_at_time is None
+
+    @property
+    def closes_school(self) -> bool:
+        return self.kind in self.SCHOOL_CLOSED_KINDS
+
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date is before the start date."})
+        if self.ends_at_time and not self.starts_at_time:
+            raise ValidationError(
+                {"starts_at_time": "Give a start time too, or leave both empty."}
+            )
+        if (
+            self.starts_at_time
+            and self.ends_at_time
+            and self.last_day == self.starts_on
+            and self.ends_at_time <= self.starts_at_time
+        ):
+            raise ValidationError({"ends_at_time": "The end is before the start."})
 
 
 # The text for each social account (publishing.SocialPost, related_name "social_posts").
@@ -416,7 +537,23 @@ class NoticeQuerySet(PageQuerySet):
         )
 
     def pinned(self):
-        return self.filter(pinned=True)
+        """Shown in the band on every page: pinned, and every urgent or closure."""
+        return self.filter(
+            models.Q(pinned=True) | models.Q(kind__in=NoticePage.FIRST_KINDS)
+        )
+
+    def by_priority(self):
+        """Urgent notices and closures first, then pinned, then the rest; newest first.
+
+        A snow closure approved this morning must never sit below a holiday notice.
+        """
+        return self.annotate(
+            priority=models.Case(
+                models.When(kind__in=NoticePage.FIRST_KINDS, then=models.Value(0)),
+                models.When(pinned=True, then=models.Value(1)),
+                default=models.Value(2),
+            )
+        ).order_by("priority", "-valid_from", "-first_published_at", "-pk")
 
 
 class NoticePage(Page):
@@ -428,12 +565,24 @@ class NoticePage(Page):
         CLOSURE = "closure", "School closure"
         URGENT = "urgent", "Urgent"
 
+    # Shown first everywhere, need senior approval, go to every account, pinned.
+    FIRST_KINDS = (Kind.URGENT, Kind.CLOSURE)
+
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
     message = RichTextField(features=["bold", "italic", "link", "ul", "ol"])
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     pinned = models.BooleanField(
         default=False, help_text="Show at the top of every page while it is in force"
+    )
+    holiday = models.ForeignKey(
+        "cms.TermDate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holiday_notices",
+        editable=False,
+        help_text="The holiday this notice was drafted for",
     )
 
     objects = PageManager.from_queryset(NoticeQuerySet)()
@@ -466,10 +615,43 @@ class NoticePage(Page):
         started = self.valid_from is None or self.valid_from <= now
         return started and (self.valid_until is None or self.valid_until > now)
 
+    @property
+    def shows_first(self) -> bool:
+        return self.kind in self.FIRST_KINDS
+
+    @property
+    def wants_pin(self) -> bool:
+        """Pinned on the website and, where the network can, on the accounts (M1)."""
+        return self.pinned or self.shows_first
+
     def clean(self) -> None:
         super().clean()
+        if self.shows_first:
+            self._closure_defaults()
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
             raise ValidationError({"valid_until": "The notice ends before it starts."})
+        if self.valid_until and (self.shows_first or self.kind == self.Kind.HOLIDAY):
+            # Ends everywhere when it stops applying: the go-live and expiry job
+            # takes it off the website and its posts off the networks (M3).
+            self.expire_at = self.valid_until
+
+    def _closure_defaults(self) -> None:
+        """An urgent notice or closure is pinned and ends at the end of the day.
+
+        "End of the school day" is when the accounts stop being watched that day
+        (monitoring-hours setting); a closure announced after that runs to the end
+        of the next day's hours.
+        """
+        self.pinned = True
+        if self.valid_until is not None:
+            return
+        site = self.get_site() or Site.objects.filter(is_default_site=True).first()
+        hours = MonitoringHours.for_site(site)
+        start = (self.valid_from or timezone.now()).astimezone(hours.zone)
+        end = datetime.datetime.combine(start.date(), hours.closes_at, hours.zone)
+        if end <= start:
+            end += datetime.timedelta(days=1)
+        self.valid_until = end
 
 
 class StandardPage(Page):
@@ -477,8 +659,12 @@ class StandardPage(Page):
 
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
+    review_by = models.DateField(
+        blank=True, null=True, help_text="Its owner is reminded to check it from then"
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -497,6 +683,9 @@ class SocialMediaPage(Page):
     what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
     when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])
     raising_concerns = RichTextField(features=["bold", "italic", "link", "ul"])
+    review_by = models.DateField(
+        blank=True, null=True, help_text="Its owner is reminded to check it from then"
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -504,6 +693,7 @@ class SocialMediaPage(Page):
         FieldPanel("when_monitored"),
         FieldPanel("raising_concerns"),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("what_we_post"),

@@ -26,11 +26,11 @@ def news_for_listing(*, within: Page | None = None):
 def notices_in_force(
     *, within: Page | None = None, at: datetime.datetime | None = None
 ):
-    """Live, public notices in force at ``at`` (default now), pinned first."""
+    """Live, public notices in force at ``at``: urgent, closures, pinned, the rest."""
     notices = NoticePage.objects.live().public().current(at)
     if within is not None:
         notices = notices.descendant_of(within)
-    return notices.order_by("-pinned", "-valid_from", "-first_published_at", "-pk")
+    return notices.by_priority()
 
 
 def term_dates_from(*, day: datetime.date | None = None):

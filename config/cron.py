@@ -1,41 +1,21 @@
 """The cron table, read by `manage.py rqcron config.cron` (the Procfile's cron process).
 
-Each entry enqueues a thin job; the job calls a service. Times are in the server's zone.
+Every scheduled job (``publishing.scheduled_jobs.registry``) is woken each minute; it
+runs only when a slot of its own schedule is due and not yet done, records the run,
+and catches up a slot missed while the cron process or the worker was down. The
+"Scheduled jobs" admin report shows each one.
 """
 
 from rq import cron
 
-from cms import jobs as cms_jobs
-from moderation import jobs as moderation_jobs
 from publishing import jobs
+from publishing.scheduled_jobs.registry import SCHEDULED_JOBS
 
-cron.register(
-    jobs.publish_scheduled_pages, "default", interval=60, name="go-live-and-expiry"
-)
-cron.register(
-    jobs.sweep_deliveries, "publishing", interval=60, name="sweep-social-deliveries"
-)
-cron.register(
-    jobs.remind_access_reviews,
-    "default",
-    cron="0 7 * * *",
-    name="social-account-access-reviews",
-)
-
-# Consent expiry and leaving dates (C1): daily, five past midnight.
-cron.register(
-    moderation_jobs.consent_expiry_check,
-    "default",
-    cron="5 0 * * *",
-    name="consent-expiry-check",
-)
-
-# Public copies of media no live, public page or consent allows any more (issue 9).
-cron.register(
-    cms_jobs.public_media_check, "default", interval=600, name="public-media-check"
-)
-
-# Emails the mail server refused are sent again (cms.mail): every five minutes.
-cron.register(
-    cms_jobs.retry_failed_emails, "default", interval=300, name="retry-failed-emails"
-)
+for scheduled_job in SCHEDULED_JOBS:
+    cron.register(
+        jobs.run_scheduled_job,
+        scheduled_job.queue,
+        kwargs={"name": scheduled_job.name},
+        interval=60,
+        name=scheduled_job.name,
+    )

@@ -45,10 +45,10 @@ def navigation_pages(*, home: HomePage) -> list[Page]:
 
 
 def pinned_notices(*, home: HomePage, at: datetime | None = None) -> list[NoticePage]:
-    """Pinned notices in force at ``at`` (default now), newest first."""
+    """Notices for the band on every page: urgent and closures first, then pinned."""
     return list(
         NoticePage.objects.live().public().descendant_of(home).current(at).pinned()
-        .order_by("-valid_from", "-first_published_at")
+        .by_priority()
     )  # fmt: skip
 
 

@@ -1,12 +1,26 @@
 """Signal wiring for moderation; connected from ModerationConfig.ready()."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from .consent import clearance, guards
+from .consent import clearance, deletion, guards
+from .consent.duplicates import media_inherit_from_copies
 from .models import ConsentRecord, Learner
 from .workflow import notifications as workflow_notifications
+
+
+def inherit_from_earlier_copies(sender, instance, raw=False, **kwargs) -> None:
+    """``post_save``: a new file that matches a tagged or withdrawn item inherits it."""
+    if raw or not getattr(instance, "fingerprint_changed", False):
+        return
+    media_inherit_from_copies(item=instance)
 
 
 def register() -> None:
@@ -15,6 +29,18 @@ def register() -> None:
         guards.refuse_unconsented_publication,
         dispatch_uid="moderation.consent.refuse_unconsented_publication",
     )
+    for model in (get_image_model(), get_document_model()):
+        label = model._meta.label_lower
+        pre_delete.connect(
+            deletion.refuse_deleting_kept_media,
+            sender=model,
+            dispatch_uid=f"moderation.consent.keep_media.{label}",
+        )
+        post_save.connect(
+            inherit_from_earlier_copies,
+            sender=model,
+            dispatch_uid=f"moderation.consent.inherit_copies.{label}",
+        )
     _register_clearance()
     workflow_notifications.register()
 

@@ -1,53 +1,46 @@
-"""The social calendar screen (week or month, filtered by account and author)."""
+"""Admin views for the calendar-driven work: the scheduled-jobs report, pin tasks."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.contrib.auth import get_user_model
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
-from publishing.calendar import calendar_days, calendar_period
-from publishing.models import Delivery, SocialAccount
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+from publishing.models import Pin
+from publishing.scheduled_jobs.selectors import scheduled_jobs_status
+from publishing.services.pins import pin_mark_done_by_hand
 
 
-def social_calendar(request):
-    """Anyone who may see deliveries sees the calendar; odd filters are ignored."""
-    user = request.user
-    if not (user.is_superuser or user.has_perm("publishing.view_delivery")):
+def may_see_jobs(user) -> bool:
+    return user.is_superuser or user.has_perm("publishing.change_delivery")
+
+
+@require_GET
+def scheduled_jobs_report(request: HttpRequest) -> HttpResponse:
+    """Each scheduled job: last run, result, duration and next run."""
+    if not may_see_jobs(request.user):
         raise PermissionDenied
-    view = "month" if request.GET.get("view") == "month" else "week"
-    try:
-        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        anchor = timezone.localdate()
-    account_id = _int_or_none(request.GET.get("account"))
-    author_id = _int_or_none(request.GET.get("author"))
-    period = calendar_period(view=view, anchor=anchor)
-    authors = (
-        get_user_model()
-        .objects.filter(pk__in=Delivery.objects.values("page__owner"))
-        .order_by("first_name", "last_name", "username")
-    )
     return TemplateResponse(
         request,
-        "publishing/calendar.html",
-        {
-            "page_title": "Social calendar",
-            "period": period,
-            "days": calendar_days(
-                period=period, account_id=account_id, author_id=author_id
-            ),
-            "accounts": SocialAccount.objects.order_by("name"),
-            "authors": authors,
-            "account_id": account_id,
-            "author_id": author_id,
-            "statuses": Delivery.Status,
-        },
+        "publishing/scheduled_jobs.html",
+        {"statuses": scheduled_jobs_status(now=timezone.now())},
     )
+
+
+@require_POST
+def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager pinned the post by hand on the network."""
+    pin = get_object_or_404(Pin.objects.select_related("delivery__account"), pk=pk)
+    account = pin.delivery.account
+    is_manager = account.managers.filter(pk=request.user.pk).exists()
+    if not (is_manager or request.user.is_superuser or account.owner == request.user):
+        raise PermissionDenied
+    pin_mark_done_by_hand(pin=pin, user=request.user)
+    messages.success(
+        request, f"Thank you: “{pin.delivery.page_title}” is pinned on {account.name}."
+    )
+    return redirect("wagtailadmin_home")

@@ -285,6 +285,22 @@ class DeliveryQuerySet(models.QuerySet):
             status__in=[Delivery.Status.RETRACTED, Delivery.Status.CANCELLED]
         )
 
+    def carrying_pictures(self, *, image_ids, learner_id=None, fingerprints=()):
+        """Deliveries whose image was one of these, pictured the learner, or had
+        one of these fingerprints, as the ledger recorded them when they were sent.
+
+        The learners are a JSON list, which SQLite cannot search inside, so they are
+        compared here over the (few) deliveries that carry an image.
+        """
+        image_ids, fingerprints = set(image_ids), set(fingerprints) - {""}
+        return [
+            delivery
+            for delivery in self.filter(include_image=True)
+            if delivery.image_id in image_ids
+            or (learner_id is not None and learner_id in delivery.pictured_learner_ids)
+            or delivery.image_sha256 in fingerprints
+        ]
+
 
 class Delivery(models.Model):
     """One post of one page to one account: the outbox row (issue parts 5 and 6).
@@ -332,6 +348,26 @@ class Delivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The image the post carries, if any (retracted if consent goes)",
+    )
+    # Who was pictured and which picture, kept on the delivery itself: the image can
+    # be retagged, replaced or deleted later, and a withdrawal must still reach every
+    # post that carried the learner (C1).
+    pictured_learner_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the learners pictured in the image, as posted",
+    )
+    image_title = models.CharField(max_length=255, blank=True)
+    image_sha256 = models.CharField(
+        "image SHA-256",
+        max_length=64,
+        blank=True,
+        help_text="Fingerprint of the exact bytes sent",
+    )
+    image_perceptual_hash = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="Fingerprint of the picture that survives resizing",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED
@@ -405,3 +441,47 @@ class Delivery(models.Model):
         )
 
     live_post.short_description = "Live post"
+
+
+class Pin(models.Model):
+    """A notice's post pinned to the top of an account while it applies (M1).
+
+    Where the network can pin through its API (Facebook) the pin job does it and
+    checks it is still pinned; where it cannot (X), or it refuses, the account's
+    managers get a task on their dashboard and an email to pin it by hand.
+    """
+
+    class Status(models.TextChoices):
+        PINNED = "pinned", "Pinned"
+        PIN_BY_HAND = "pin_by_hand", "To pin by hand"
+        PINNED_BY_HAND = "pinned_by_hand", "Pinned by hand"
+        WAITING = "waiting", "Waiting (a more urgent notice is pinned)"
+        UNPINNED = "unpinned", "Unpinned"
+
+    OPEN_TASK = (Status.PIN_BY_HAND,)
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.CASCADE, related_name="pin"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reason = models.TextField(blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    unpinned_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} ({self.get_status_display()})"
+
+
+# Scheduled-job runs live beside the jobs; imported here so Django finds the model.
+from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401

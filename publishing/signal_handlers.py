@@ -5,6 +5,7 @@
 - moderation's ``consent_withdrawn``: retract every post that carried the images (C1).
 - An image deleted from the media library: retract every post that carried it.
 - A manager deactivated or removed: re-check the account's two managers (A2, A3).
+- A holiday edited or deleted in the term calendar: its notice follows (M1).
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
+from cms.models import NoticePage, TermDate
 from moderation.signals import consent_withdrawn
 from publishing.models import SocialAccount
 from publishing.services import accounts as account_services
+from publishing.services import closures as closure_services
 from publishing.services import deliveries as delivery_services
+from publishing.services import holiday_notices as holiday_notice_services
 
 DISPATCH_PREFIX = "publishing."
 
@@ -32,6 +36,12 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
     """
     if getattr(instance, "alias_of_id", None):
         return
+    if not instance.live:
+        # Wagtail sends page_published when an approved page is only *scheduled*:
+        # its posts go when it really goes live (the go-live job publishes it).
+        return
+    if isinstance(instance, NoticePage):
+        closure_services.closure_posts_fill(notice=instance)
     user = getattr(revision, "user", None) if revision is not None else None
     delivery_services.deliveries_create_for_page(
         page=instance, revision=revision, user=user
@@ -57,14 +67,33 @@ def on_page_deleted(sender, instance, **kwargs) -> None:
         )
 
 
-def on_consent_withdrawn(sender, image_ids=(), reason="", **kwargs) -> None:
-    """C1: when consent goes, every post carrying the learner's images comes down."""
-    if image_ids:
-        delivery_services.deliveries_retract_for_images(
-            image_ids=list(image_ids),
-            reason=f"Consent withdrawn: {reason}" if reason else "Consent withdrawn.",
-            now=timezone.now(),
+def on_term_date_saved(sender, instance, created=False, **kwargs) -> None:
+    """A holiday edited after its notice was drafted: the notice follows it."""
+    if not created:
+        holiday_notice_services.holiday_notices_follow(
+            holiday=instance, now=timezone.now()
         )
+
+
+def on_term_date_deleted(sender, instance, **kwargs) -> None:
+    """A holiday deleted from the term calendar: its notice is withdrawn."""
+    holiday_notice_services.holiday_notices_withdraw_for(holiday=instance)
+
+
+def on_consent_withdrawn(
+    sender, image_ids=(), learner_id=None, reason="", **kwargs
+) -> None:
+    """C1: when consent goes, every post that ever pictured the learner comes down.
+
+    Found through the ledger's record of who each post pictured, not only through
+    the images tagged today: a photo retagged or deleted since still comes down.
+    """
+    delivery_services.deliveries_retract_for_images(
+        image_ids=list(image_ids),
+        learner_id=learner_id,
+        reason=f"Consent withdrawn: {reason}" if reason else "Consent withdrawn.",
+        now=timezone.now(),
+    )
 
 
 def on_image_deleted(sender, instance, **kwargs) -> None:
@@ -96,6 +125,14 @@ def register() -> None:
         on_page_unpublished, dispatch_uid=DISPATCH_PREFIX + "unpub"
     )
     pre_delete.connect(on_page_deleted, dispatch_uid=DISPATCH_PREFIX + "page_deleted")
+    post_save.connect(
+        on_term_date_saved, sender=TermDate, dispatch_uid=DISPATCH_PREFIX + "term"
+    )
+    pre_delete.connect(
+        on_term_date_deleted,
+        sender=TermDate,
+        dispatch_uid=DISPATCH_PREFIX + "term_deleted",
+    )
     pre_delete.connect(
         on_image_deleted,
         sender=get_image_model(),

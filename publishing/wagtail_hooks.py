@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import path, re_path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from wagtail import hooks
@@ -16,10 +17,11 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from publishing import calendar_views, selectors, views
+from publishing import calendar_views, selectors, social_calendar_views, views
 from publishing.dashboard import PublishedThisWeekPanel
 from publishing.forms import SocialAccountForm
-from publishing.models import Delivery, SocialAccount
+from publishing.models import Delivery, Pin, SocialAccount
+from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.validation import length_rules
 
 
@@ -179,7 +181,7 @@ def register_publishing_urls():
         ),
         path(
             "publishing/calendar/",
-            calendar_views.social_calendar,
+            social_calendar_views.social_calendar,
             name="publishing_calendar",
         ),
         path(
@@ -191,6 +193,16 @@ def register_publishing_urls():
             "publishing/delivery/<int:pk>/<str:action>/",
             views.delivery_action,
             name="publishing_delivery_action",
+        ),
+        path(
+            "reports/scheduled-jobs/",
+            calendar_views.scheduled_jobs_report,
+            name="publishing_scheduled_jobs",
+        ),
+        path(
+            "publishing/pin/<int:pk>/done/",
+            calendar_views.pin_done,
+            name="publishing_pin_done",
         ),
     ]
 
@@ -223,6 +235,52 @@ def add_social_media_panel(request, panels):
     user = request.user
     if user.is_superuser or user.has_perm("publishing.change_delivery"):
         panels.append(SocialMediaAttentionPanel())
+
+
+class CalendarAttentionPanel(Component):
+    """Dashboard: posts to pin by hand, and scheduled jobs failed or overdue."""
+
+    name = "calendar_attention"
+    order = 105
+    template_name = "publishing/calendar_dashboard_panel.html"
+
+    def __init__(self, *, pin_tasks, jobs):
+        self.pin_tasks, self.jobs = pin_tasks, jobs
+
+    def get_context_data(self, parent_context=None):
+        return {"pin_tasks": self.pin_tasks, "jobs": self.jobs}
+
+
+@hooks.register("construct_homepage_panels")
+def add_calendar_panel(request, panels):
+    user = request.user
+    pin_tasks = Pin.objects.filter(status=Pin.Status.PIN_BY_HAND).select_related(
+        "delivery__account"
+    )
+    if not user.is_superuser:
+        pin_tasks = pin_tasks.filter(delivery__account__managers=user)
+    jobs = (
+        jobs_needing_attention(now=timezone.now())
+        if calendar_views.may_see_jobs(user)
+        else []
+    )
+    if pin_tasks or jobs:
+        panels.append(CalendarAttentionPanel(pin_tasks=list(pin_tasks), jobs=jobs))
+
+
+@hooks.register("register_reports_menu_item")
+def register_scheduled_jobs_report():
+    return ScheduledJobsMenuItem(
+        "Scheduled jobs",
+        reverse("publishing_scheduled_jobs"),
+        icon_name="time",
+        order=900,
+    )
+
+
+class ScheduledJobsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return calendar_views.may_see_jobs(request.user)
 
 
 @hooks.register("insert_editor_js")

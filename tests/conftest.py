@@ -2,6 +2,7 @@
 
 import django_rq
 import pytest
+from django.core.cache import cache
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -9,6 +10,16 @@ from tests.fakes.fixtures import (  # noqa: F401  (shared fixtures)
     facebook_emulator,
     x_emulator,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache. Wagtail caches renditions by image id,
+    and ids are reused after a test's rollback: a cached rendition of an earlier
+    test's picture must never stand in for this test's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,9 +1,15 @@
 """factory_boy / wagtail-factories factories for the whole suite."""
 
+import io
+import itertools
+import random
+
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from PIL import Image
+from wagtail.models import Collection
 
 from cms import models as cms_models
 
@@ -21,11 +27,57 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_active = True
 
 
+def distinct_picture(seed: int, *, size=(64, 48), image_format="PNG") -> bytes:
+    """A picture of its own: random blocks seeded by ``seed``.
+
+    Every test picture differs from every other, as photos do: identical pictures
+    are recognised as copies of each other (C1: a withdrawn photo cannot come back).
+    """
+    chooser = random.Random(seed)  # noqa: S311 (test pictures, not security)
+    blocks = Image.new("L", (8, 8))
+    blocks.putdata([chooser.randrange(256) for _ in range(64)])
+    picture = blocks.resize(size, Image.Resampling.NEAREST).convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+class DistinctImageField(factory.django.ImageField):
+    """factory_boy's image field (``file__width=...`` still works), each one unlike
+    every other: see ``distinct_picture``."""
+
+    seeds = itertools.count(1)
+
+    def _make_data(self, params):
+        width = params.get("width", 100)
+        return distinct_picture(
+            next(self.seeds),
+            size=(width, params.get("height", width)),
+            image_format=params.get("format", "JPEG"),
+        )
+
+
+class DistinctFileField(factory.django.FileField):
+    """factory_boy's file field (``file__data=...`` still works); by default each
+    file's bytes differ from every other's."""
+
+    numbers = itertools.count(1)
+
+    def _make_data(self, params):
+        if "data" in params:
+            return params["data"]
+        return f"Newsletter {next(self.numbers)}\n".encode()
+
+
 class ImageFactory(wagtail_factories.ImageFactory):
     """An untagged image (usable in drafts only); see ``tagged_image``."""
 
     class Meta:
         model = cms_models.SchoolImage
+
+    file = DistinctImageField()
+    # The school's one collection, where staff's image permissions are granted.
+    collection = factory.LazyFunction(Collection.get_first_root_node)
 
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
@@ -33,6 +85,9 @@ class DocumentFactory(wagtail_factories.DocumentFactory):
 
     class Meta:
         model = cms_models.SchoolDocument
+
+    file = DistinctFileField(filename="letter.txt")
+    collection = factory.LazyFunction(Collection.get_first_root_node)
 
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):

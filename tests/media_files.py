@@ -30,9 +30,15 @@ XMP = (
 )
 
 
-def photo_with_camera_metadata() -> bytes:
+def photo_with_camera_metadata(*, other_picture: bool = False) -> bytes:
+    """A phone photo with GPS and camera data. ``other_picture`` adds white stripes
+    along the top: a different picture, not a copy (the same picture uploaded twice
+    is recognised as a copy and keeps the first one's tags)."""
     picture = Image.new("RGB", (200, 100), "blue")
     picture.paste((255, 0, 0), (0, 0, 100, 100))
+    if other_picture:
+        for left in range(0, 200, 20):
+            picture.paste((255, 255, 255), (left, 0, left + 10, 50))
     exif = Image.Exif()
     exif[ORIENTATION] = 6
     exif[MAKE] = "PhoneMaker"

@@ -359,12 +359,22 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = (
     "moderation.workflow.finish.publish_approved_workflow_state"
 )
 # Page types that also need a senior leader's approval, "app.Model" or "app.Model:kind",
-# e.g. "cms.NoticePage:urgent,cms.NoticePage:closure". Unset: one approver for all.
+# Default: urgent notices and closures (shown first everywhere, sent to every account);
+# set it to "" for one approver for all.
 MODERATION_SENIOR_APPROVAL_PAGE_TYPES = env_list(
-    "MODERATION_SENIOR_APPROVAL_PAGE_TYPES"
+    "MODERATION_SENIOR_APPROVAL_PAGE_TYPES",
+    "cms.NoticePage:urgent,cms.NoticePage:closure",
 )
 # Logs decisions Wagtail's own workflow endpoints refuse (never changes a response).
 MIDDLEWARE += ["moderation.workflow.middleware.WorkflowDecisionAuditMiddleware"]
 # Making a live staff-only page public is publishing it: refused (unpublish, then
 # submit for moderation).
 MIDDLEWARE += ["moderation.workflow.privacy.PrivacyWideningGuardMiddleware"]
+
+# --- The school calendar (cms.school_calendar, holiday notices, scheduled jobs) -------
+# A term-dates .ics larger than this is refused before it is parsed.
+TERM_DATES_IMPORT_MAX_BYTES = int(
+    os.environ.get("TERM_DATES_IMPORT_MAX_BYTES", 1024 * 1024)
+)
+# The weekly content review lists pages not published again for this many days (M3).
+CONTENT_REVIEW_STALE_DAYS = int(os.environ.get("CONTENT_REVIEW_STALE_DAYS", 365))

@@ -3,3 +3,5 @@
 PUBLISH_REFUSED = "moderation.consent.publish_refused"
 WITHDRAWN = "moderation.consent.withdrawn"
 UNSCHEDULED = "moderation.consent.unscheduled"
+LOOSENED = "moderation.consent.loosened"
+MATCHED = "moderation.consent.matched"

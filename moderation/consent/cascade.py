@@ -89,7 +89,7 @@ def consent_cascade(
                 media_withdraw(item=item, reason=reason, user=user)
                 report.withdrawn_media.append(item)
         report.pages = list(
-            _pages_using([*images, *documents, learner]).order_by("title")
+            pages_using([*images, *documents, learner]).order_by("title")
         )
         for page in report.pages:
             log(instance=page, action=WITHDRAWN, user=user, data={"reason": reason})
@@ -122,7 +122,7 @@ def media_recheck(*, item, user=None) -> list[Violation]:
 
     Returns the violations that caused a withdrawal (empty: nothing changed).
     """
-    if item.is_withdrawn or not _pages_using([item]).live().exists():
+    if item.is_withdrawn or not pages_using([item]).live().exists():
         return []
     violations = media_violations(item, channel=Channel.website())
     if not violations:
@@ -170,7 +170,7 @@ def _move_out_of_public_storage(item) -> None:
     public.delete(name)
 
 
-def _pages_using(targets) -> PageQuerySet:
+def pages_using(targets) -> PageQuerySet:
     """Pages whose current content uses any of ``targets`` (media or learners)."""
     page_ids: set[int] = set()
     page_type = ReferenceIndex._get_base_content_type(Page)

@@ -9,6 +9,8 @@ external_id            yes       the learner's id in the MIS; re-importing updat
                                  the learner with this id, never duplicates them
 first_name             yes       as used in school (needed to spot full names, C3)
 last_name              yes
+known_as               no        the first name the learner goes by, if not the
+                                 legal one (e.g. "Millie"); read for full names too
 year_group             no        class or year, e.g. "Year 3" or "3B"
 consent_website        no        yes / no (blank: nothing recorded in this file)
 consent_closed_social  no        yes / no: the school's closed/private accounts
@@ -26,8 +28,9 @@ do_not_publish_reason  no        seen only by the safeguarding lead
 
 The file must be UTF-8 (Excel: "CSV UTF-8") and at most LEARNER_IMPORT_MAX_BYTES.
 Every row is checked first; one bad row means nothing is saved, and every problem is
-reported with its line number and column. A "no" that replaces a "yes", a new
-do-not-publish entry or a past leaving date runs the withdrawal cascade (C1, C2).
+reported with its line number and column. A "no" that replaces a "yes", consent whose
+expiry date has already passed, a new do-not-publish entry or a past leaving date runs
+the withdrawal cascade at once (C1, C2).
 """
 
 from __future__ import annotations
@@ -44,11 +47,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from moderation.models import ConsentRecord, ConsentUse, Learner
+from moderation.signals import consent_withdrawn
 
 from .cascade import consent_cascade
 from .rules import USE_WORDS
 from .selectors import pictured_learner_ids
-from .services import DO_NOT_PUBLISH, LEFT_SCHOOL
+from .services import DO_NOT_PUBLISH, LEFT_SCHOOL, expired_reason
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ CONSENT_COLUMNS = {
     "consent_press": ConsentUse.PRESS,
 }
 OPTIONAL = (
+    "known_as",
     "year_group",
     *CONSENT_COLUMNS,
     "consent_date",
@@ -71,7 +76,13 @@ OPTIONAL = (
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-MAX_LENGTHS = {"external_id": 64, "first_name": 100, "last_name": 100, "year_group": 50}
+MAX_LENGTHS = {
+    "external_id": 64,
+    "first_name": 100,
+    "last_name": 100,
+    "known_as": 100,
+    "year_group": 50,
+}
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -105,6 +116,7 @@ class LearnerRow:
     first_name: str
     last_name: str
     year_group: str | None
+    known_as: str | None
     consent: dict[str, bool]
     consent_date: datetime.date | None
     consent_expires_on: datetime.date | None
@@ -330,6 +342,7 @@ def _parse_row(line: int, raw: dict[str, str], errors: list[RowError]):
         first_name=values["first_name"],
         last_name=values["last_name"],
         year_group=values.get("year_group") if "year_group" in values else None,
+        known_as=values.get("known_as") if "known_as" in values else None,
         consent=consent,
         consent_date=consent_date,
         consent_expires_on=expires_on,
@@ -370,6 +383,7 @@ def _apply(
         [
             "first_name",
             "last_name",
+            "known_as",
             "year_group",
             "left_on",
             "do_not_publish",
@@ -385,6 +399,7 @@ def _apply(
     current = _current_consent()
     records: list[ConsentRecord] = []
     withdrawn: dict[str, list[str]] = {}
+    expired: dict[str, list[tuple[str, datetime.date]]] = {}
     now = timezone.now()
     for row in rows:
         learner = learners[row.external_id]
@@ -407,11 +422,17 @@ def _apply(
             )
             if not given and (previous is None or previous[0]):
                 withdrawn.setdefault(row.external_id, []).append(use)
+            elif given and row.consent_expires_on and row.consent_expires_on < today:
+                # Consent that ended before it was imported: judged as of today.
+                records[-1].lapse_handled_at = now
+                expired.setdefault(row.external_id, []).append(
+                    (use, row.consent_expires_on)
+                )
     ConsentRecord.objects.bulk_create(records, batch_size=BATCH)
     result.consent_records = len(records)
     result.cascades = _cascade(
         learners, withdrawn=withdrawn, barred=newly_barred, left=newly_left, user=user
-    )
+    ) + _cascade_expired(learners, expired=expired, user=user)
     return result
 
 
@@ -420,6 +441,8 @@ def _copy_row(row: LearnerRow, learner: Learner) -> set[str]:
     wanted = {"first_name": row.first_name, "last_name": row.last_name}
     if row.year_group is not None:
         wanted["year_group"] = row.year_group
+    if row.known_as is not None:
+        wanted["known_as"] = row.known_as
     if row.left_on is not None:
         wanted["left_on"] = row.left_on
     if row.do_not_publish:  # an import never takes anyone off the list
@@ -454,6 +477,9 @@ def _cascade(learners, *, withdrawn, barred, left, user) -> int:
     for external_id in sorted(set(withdrawn) | barred | left):
         learner = learners[external_id]
         if learner.pk not in pictured:
+            uses = set(withdrawn.get(external_id, []))
+            if external_id in barred or external_id in left or uses - {PRESS}:
+                _tell_the_ledger(learner)
             continue
         if external_id in barred or external_id in left:
             reason = DO_NOT_PUBLISH if external_id in barred else LEFT_SCHOOL
@@ -469,3 +495,44 @@ def _cascade(learners, *, withdrawn, barred, left, user) -> int:
             )
             cascades += 1
     return cascades
+
+
+def _cascade_expired(learners, *, expired, user) -> int:
+    """Withdraw uses whose imported consent had already expired, at once."""
+    pictured = pictured_learner_ids()
+    cascades = 0
+    for external_id in sorted(expired):
+        learner = learners[external_id]
+        if learner.do_not_publish:
+            continue
+        if learner.pk not in pictured:
+            if any(use != ConsentUse.PRESS for use, _ in expired[external_id]):
+                _tell_the_ledger(learner)
+            continue
+        for use, expired_on in expired[external_id]:
+            consent_cascade(
+                learner=learner,
+                use=use,
+                reason=expired_reason(use=use, expired_on=expired_on),
+                user=user,
+            )
+            cascades += 1
+    return cascades
+
+
+PRESS = ConsentUse.PRESS.value
+
+
+def _tell_the_ledger(learner: Learner) -> None:
+    """A learner no image is tagged with now may still be in posts sent earlier.
+
+    The full cascade (and its emails) is for learners pictured in the library; the
+    signal alone lets publishing take down any post its ledger says pictured them.
+    """
+    consent_withdrawn.send(
+        sender=Learner,
+        image_ids=[],
+        document_ids=[],
+        learner_id=learner.pk,
+        reason="consent ended",
+    )

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import get_text_list
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
+from wagtail.log_actions import log
 
 from cms.image_limits import image_pixels_check
 from moderation.models import Learner
 
+from .audit import LOOSENED
 from .cascade import media_recheck
+from .duplicates import media_inherit_from_copies
+from .live_media import (
+    loosening_changes,
+    media_matches,
+    media_protection,
+    refusal_message,
+)
 from .selectors import consent_summary, current_consent
 
 
@@ -45,7 +55,16 @@ class LearnerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ConsentTaggingMixin:
-    """Swaps the plain learners field for the picker; checks the declaration."""
+    """Swaps the plain learners field for the picker; checks the declaration.
+
+    Also holds the rule for live media (``live_media.py``): a change that makes an
+    item that is live, posted or a recognised copy less safe is refused unless the
+    consent officer makes it with a fresh code, and is then written to the audit log.
+    """
+
+    editing_user = None
+    step_up_fresh = False
+    loosened: list[str] = []
 
     def _setup_learner_picker(self) -> None:
         if getattr(self.instance, "is_withdrawn", False):
@@ -79,6 +98,14 @@ class ConsentTaggingMixin:
             for learner in learners
         }
         self.fields["learners"] = field
+        matches = media_matches(self.instance)
+        if matches:
+            field.help_text = (
+                "This is a copy of "
+                + get_text_list([match.description for match in matches], "and")
+                + ". It keeps the learners tagged there; only the consent officer "
+                "can remove them."
+            )
 
     def _explain_alt_text(self) -> None:
         """Name the image description for what it is: the alt text read aloud."""
@@ -93,8 +120,21 @@ class ConsentTaggingMixin:
         )
 
     def save(self, commit=True):
+        new_file = self.instance.pk is None or "file" in self.changed_data
         item = super().save(commit=commit)
+        if commit and new_file:
+            # A new file, after the form saved its learners: a copy of an earlier
+            # picture keeps that picture's learners and withdrawal whatever the form
+            # said. (Later edits are judged by the live-media rule instead.)
+            media_inherit_from_copies(item=item, user=self.editing_user)
         if commit:
+            if self.loosened:
+                log(
+                    instance=item,
+                    action=LOOSENED,
+                    user=self.editing_user,
+                    data={"changes": self.loosened, "protected": self.protection},
+                )
             # A live item whose new tags break the rules leaves publication at once.
             media_recheck(item=item, user=self.editing_user)
         return item
@@ -121,12 +161,38 @@ class ConsentTaggingMixin:
                 "Describe the photo: it shows people, and screen readers read the "
                 "description aloud in its place.",
             )
+        self._check_live_media_rule(cleaned)
         return cleaned
+
+    def _check_live_media_rule(self, cleaned) -> None:
+        self.loosened = []
+        self.protection = media_protection(self.instance)
+        if self.protection is None:
+            return
+        changes = loosening_changes(
+            self.instance,
+            learner_ids={learner.pk for learner in cleaned.get("learners") or []},
+            no_identifiable_learners=bool(cleaned.get("no_identifiable_learners")),
+            new_file="file" in self.changed_data and bool(cleaned.get("file")),
+        )
+        if not changes:
+            return
+        refusal = refusal_message(
+            item=self.instance,
+            changes=changes,
+            protection=self.protection,
+            user=self.editing_user,
+            fresh=self.step_up_fresh,
+        )
+        if refusal:
+            raise ValidationError(refusal)
+        self.loosened = changes
 
 
 class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
     def __init__(self, *args, **kwargs):
         self.editing_user = kwargs.get("user")  # Wagtail's form pops it
+        self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
         self._explain_alt_text()
@@ -141,5 +207,6 @@ class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
 class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
     def __init__(self, *args, **kwargs):
         self.editing_user = kwargs.get("user")  # Wagtail's form pops it
+        self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()

@@ -23,9 +23,10 @@ from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attr
 
 from cms.blocks import ConsentEmbedBlock
 
-# Page fields that are bookkeeping, not words a reader sees.
+# Page fields that are bookkeeping, not words a reader sees. The slug is read: it is
+# in the page's address (C3).
 NON_TEXT_FIELDS = frozenset(
-    {"slug", "url_path", "draft_title", "path", "locked_by", "content_type"}
+    {"url_path", "draft_title", "path", "locked_by", "content_type"}
 )
 
 
@@ -143,18 +144,16 @@ def _collect_block(block, value, media: PageMedia) -> None:
 TAG = re.compile(r"<[^>]*>")
 
 
-def readable_texts(texts: list[str]) -> str:
-    """All text as a reader sees it, markup removed, one field per paragraph.
+def readable_texts(texts: list[str]) -> list[str]:
+    """All text as a reader sees it, markup removed, one entry per field.
 
     Each field appears twice: with tags turned into spaces ("Amy<br>Smith") and with
     tags removed ("Am<b>y</b> Smith"), so a name split either way is still found.
-    Fields are separated by a NUL so a name is never matched across two fields.
     """
     variants = []
     for text in texts:
         if not text:
             continue
         for replacement in (" ", ""):
-            plain = html.unescape(TAG.sub(replacement, text))
-            variants.append(plain.replace("\u2019", "'"))
-    return "\n\x00\n".join(variants)
+            variants.append(html.unescape(TAG.sub(replacement, text)))
+    return variants

@@ -12,16 +12,18 @@ Contract (shared with the workflow and publishing helpers): ``Channel``,
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from moderation.models import ConsentUse, Learner
 
+from .names import name_forms, plain_text
 from .page_media import page_media, readable_texts
 from .selectors import can_view_register, current_consent
 
@@ -105,25 +107,22 @@ def page_violations(
     images = list(
         get_image_model()
         .objects.filter(pk__in=set(media.image_ids))
-        .prefetch_related("learners")
+        .prefetch_related("learners", "tags")
         .order_by("pk")
     )
     documents = list(
         get_document_model()
         .objects.filter(pk__in=set(media.document_ids))
-        .prefetch_related("learners")
+        .prefetch_related("learners", "tags")
         .order_by("pk")
     )
     items = [(f'Image "{image.title}"', image) for image in images] + [
         (f'Document "{document.title}"', document) for document in documents
     ]
-    # An image's description (or else its title) is its alt text (C3): read both
-    # with the page's words.
     text = readable_texts(
         [
             *media.texts,
-            *(item.title for _, item in items),
-            *(getattr(item, "description", "") for _, item in items),
+            *(text for _, item in items for text in published_media_texts(item)),
             channel.text,
         ]
     )
@@ -154,13 +153,41 @@ def media_violations(
     """
     learners = list(item.learners.all())
     check = _Check(
-        channel=channel, on=on or timezone.localdate(), full_names=False, text=""
+        channel=channel,
+        on=on or timezone.localdate(),
+        full_names=False,
+        text=readable_texts(published_media_texts(item)),
     )
     check.consent = current_consent(
         learner_ids={learner.pk for learner in learners}, uses=[channel.consent_use]
     )
     check.media_item(label=f'"{item.title}"', item=item, learners=learners)
     return check.violations
+
+
+def published_media_texts(item) -> list[str]:
+    """Every word an image or document carries wherever it is shown (C3).
+
+    Its title and description (the alt text), credit and copyright holder (shown
+    with it and in the API), Wagtail tags (in the API's ``meta.tags``) and the
+    uploaded file's name (in every rendition and download address).
+    """
+    texts = [
+        item.title,
+        getattr(item, "description", ""),
+        item.credit,
+        item.copyright_holder,
+        item.file.name if item.file else "",
+    ]
+    texts.extend(tag.name for tag in item.tags.all())
+    return texts
+
+
+def school_names() -> set[str]:
+    """The ways a copyright holder can name the school itself (in plain form)."""
+    names = {"school", "the school", "our school", settings.WAGTAIL_SITE_NAME}
+    names.update(Site.objects.values_list("site_name", flat=True))
+    return {plain_text([name]) for name in names if name}
 
 
 def ensure_page_publishable(
@@ -175,12 +202,14 @@ def ensure_page_publishable(
 class _Check:
     """Collects violations for one page and channel; one method per kind of media."""
 
-    def __init__(self, *, channel: Channel, on: datetime.date, full_names: bool, text):
+    def __init__(
+        self, *, channel: Channel, on: datetime.date, full_names: bool, text: list[str]
+    ):
         self.channel = channel
         self.on = on
         self.full_names = full_names
-        self.text = text
-        self.lowered = text.lower()
+        self.plain = plain_text(text)
+        self._school_names: set[str] | None = None
         self.consent: dict = {}
         self.violations: list[Violation] = []
         self._named: set[int] = set()
@@ -190,8 +219,17 @@ class _Check:
         if violation not in self.violations:
             self.violations.append(violation)
 
+    def is_the_school(self, holder: str) -> bool:
+        if self._school_names is None:
+            self._school_names = school_names()
+        return plain_text([holder]) in self._school_names
+
     def _named_in_full(self, learner: Learner) -> bool:
-        return _named_in_text(learner, self.text, self.lowered)
+        forms = name_forms(
+            first_names=[learner.first_name, learner.known_as],
+            last_name=learner.last_name,
+        )
+        return forms.found_in(self.plain)
 
     def name(self, learner: Learner) -> str:
         return learner.full_name if self.full_names else learner.initials
@@ -215,8 +253,29 @@ class _Check:
                 f"{label} shows staff ({item.staff_pictured}) whose consent is not "
                 "confirmed. Ask them, then tick 'staff consent confirmed'.",
             )
+        self.copyright(label=label, item=item)
         for learner in learners:
             self.learner(label=label, learner=learner)
+
+    def copyright(self, *, label: str, item) -> None:
+        """C6: "Have appropriate copyright in place on any images"; credit the author.
+
+        The holder is needed on every photo and document; when it is not the school,
+        so is the credit shown with it.
+        """
+        holder = item.copyright_holder.strip()
+        if not holder:
+            self.add(
+                "copyright",
+                f"{label} does not say who owns its copyright. Edit it and fill in "
+                "'Copyright holder' (the school, if it is the school's own).",
+            )
+        elif not item.credit.strip() and not self.is_the_school(holder):
+            self.add(
+                "credit",
+                f"{label} belongs to {holder}, so it needs a credit to show with it. "
+                f"Edit it and fill in 'Credit', for example 'Photo: {holder}'.",
+            )
 
     def embed(self, embed) -> None:
         label = f"Video {embed.url}"
@@ -285,22 +344,8 @@ class _Check:
             self.add(
                 "full_name",
                 f"{who} is pictured and also named in full in the text "
-                "(title, summary, body, captions, alt text or the text for "
+                "(the title, web address, summary, body, captions, alt text, the "
+                "photo's own title, credit, tags or file name, or the text for "
                 f"{self.channel.description}). Use the first name only, or remove "
                 "the photo.",
             )
-
-
-def _named_in_text(learner: Learner, text: str, lowered: str) -> bool:
-    # The substring test is a cheap filter; the pattern decides.
-    last_word = learner.last_name.replace("\u2019", "'").split()[-1:] or [""]
-    if last_word[0].lower() not in lowered:
-        return False
-    return _full_name_pattern(learner).search(text) is not None
-
-
-def _full_name_pattern(learner: Learner) -> re.Pattern:
-    """'Amy Smith', any case, any whitespace between, possessive allowed."""
-    words = f"{learner.first_name} {learner.last_name}".replace("\u2019", "'").split()
-    body = r"\s+".join(re.escape(word) for word in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)

@@ -30,6 +30,9 @@ def consent_record(
 ) -> ConsentRecord:
     """Record a parent's decision for one use; a refusal stops that use at once (C1).
 
+    Consent is judged as of now: a "yes" whose expiry date has already passed is no
+    consent, so it starts the withdrawal cascade at once too.
+
     The old records stay: the register keeps the history of who agreed to what.
     """
     with transaction.atomic():
@@ -47,6 +50,17 @@ def consent_record(
                 learner=learner,
                 use=use,
                 reason=f"consent for {USE_WORDS[ConsentUse(use)]} withdrawn",
+                user=user,
+            )
+        elif expires_on is not None and expires_on < timezone.localdate():
+            # Consent is judged as of now: an expiry already past ends it at once,
+            # not at the nightly check (which stays as the catch-up).
+            record.lapse_handled_at = timezone.now()
+            record.save(update_fields=["lapse_handled_at"])
+            consent_cascade(
+                learner=learner,
+                use=use,
+                reason=expired_reason(use=use, expired_on=expires_on),
                 user=user,
             )
     return record
@@ -79,6 +93,11 @@ def consent_withdraw_all(
         ]
         consent_cascade(learner=learner, use=None, reason=ALL_WITHDRAWN, user=user)
     return records
+
+
+def expired_reason(*, use: str, expired_on: datetime.date) -> str:
+    """The words the audit log and emails use for consent that ran out."""
+    return f"consent for {USE_WORDS[ConsentUse(use)]} expired on {expired_on:%d %B %Y}"
 
 
 def learner_set_do_not_publish(*, learner: Learner, reason: str, user=None) -> None:
@@ -130,12 +149,10 @@ def consent_expiry_sweep(*, on: datetime.date | None = None) -> int:
     current = current_consent(learner_ids={record.learner_id for record in expired})
     for record in expired:
         if current.get(record.learner_id, {}).get(record.use) == record:
-            use_words = USE_WORDS[ConsentUse(record.use)]
-            expired_on = f"{record.expires_on:%d %B %Y}"
             consent_cascade(
                 learner=record.learner,
                 use=record.use,
-                reason=f"consent for {use_words} expired on {expired_on}",
+                reason=expired_reason(use=record.use, expired_on=record.expires_on),
             )
             cascades += 1
         record.lapse_handled_at = timezone.now()

@@ -115,18 +115,20 @@ class LearnerViewSet(ModelViewSet):
     inspect_view_fields = [
         "external_id",
         "first_name",
+        "known_as",
         "last_name",
         "year_group",
         "left_on",
         "do_not_publish",
     ]
-    search_fields = ["first_name", "last_name", "external_id"]
+    search_fields = ["first_name", "known_as", "last_name", "external_id"]
     filterset_class = LearnerFilterSet
     list_per_page = 50
     panels = [
         MultiFieldPanel(
             [
                 FieldPanel("first_name"),
+                FieldPanel("known_as"),
                 FieldPanel("last_name"),
                 FieldPanel("year_group"),
                 FieldPanel("external_id"),

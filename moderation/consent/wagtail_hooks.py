@@ -10,7 +10,8 @@ from wagtail import hooks
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.log_actions import log
 
-from .audit import PUBLISH_REFUSED, UNSCHEDULED, WITHDRAWN
+from .audit import LOOSENED, MATCHED, PUBLISH_REFUSED, UNSCHEDULED, WITHDRAWN
+from .deletion import media_deletion_refusal
 from .rules import Channel, page_violations
 
 
@@ -66,6 +67,32 @@ def refuse_bulk_publish_with_message(request, action_type, objects, action_class
     return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
 
 
+@hooks.register("register_admin_urls", order=-1)
+def register_live_media_views():
+    """Ahead of Wagtail's image and document views at the same addresses."""
+    from .media_views import media_admin_urls
+
+    return media_admin_urls()
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_delete_of_kept_media(request, action_type, objects, action_class):
+    """Bulk delete goes ahead only if no chosen item must be kept (``deletion.py``)."""
+    if action_type != "delete":
+        return None
+    refusals = [
+        refusal
+        for item in objects
+        if hasattr(item, "first_posted_at")
+        and (refusal := media_deletion_refusal(item))
+    ]
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, refusal)
+    return redirect(request.GET.get("next") or "wagtailadmin_home")
+
+
 @hooks.register("register_log_actions")
 def register_consent_log_actions(actions):
     actions.register_action(
@@ -77,6 +104,18 @@ def register_consent_log_actions(actions):
         UNSCHEDULED,
         "Unscheduled (consent)",
         "Taken off the publishing schedule: the consent rules would refuse it",
+    )
+    actions.register_action(
+        LOOSENED,
+        "Tags loosened by the consent officer",
+        "The consent officer replaced the file, removed a learner or declared no "
+        "identifiable learners on an item that was live, posted or a copy",
+    )
+    actions.register_action(
+        MATCHED,
+        "Recognised as a copy",
+        "Recognised as a copy of an earlier tagged or withdrawn picture: given its "
+        "learners and withdrawal",
     )
     actions.register_action(
         WITHDRAWN,

@@ -1,6 +1,7 @@
 """Moderation's models, one module per feature."""
 
 from .consent import ConsentRecord, ConsentUse, Learner, LearnerQuerySet
+from .media import MediaMatch
 from .workflow import ApprovalTask, ApprovalTaskState, ConsentCheckTask
 
 __all__ = [
@@ -11,4 +12,5 @@ __all__ = [
     "ConsentUse",
     "Learner",
     "LearnerQuerySet",
+    "MediaMatch",
 ]

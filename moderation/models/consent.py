@@ -44,6 +44,13 @@ class Learner(models.Model):
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    known_as = models.CharField(
+        "known as",
+        max_length=100,
+        blank=True,
+        help_text="The first name the learner goes by, if not their legal one "
+        "(e.g. 'Millie' for Amelia). Read for full names in text as well",
+    )
     year_group = models.CharField("class / year", max_length=50, blank=True)
     left_on = models.DateField(
         "left school on",

@@ -238,6 +238,10 @@ class Network(abc.ABC):
         """Unpin a post; only where `supports_pin`."""
         raise PermanentRefusal(f"{self.label} has no way to pin a post.")
 
+    def pinned_state(self, *, remote_id: str) -> PinResult:
+        """Whether the post is pinned now (a person may have unpinned it by hand)."""
+        raise PermanentRefusal(f"{self.label} has no way to pin a post.")
+
     @classmethod
     def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
         """Refuse, before any request, a post the network is sure to refuse.

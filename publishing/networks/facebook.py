@@ -260,6 +260,13 @@ class FacebookPageNetwork(Network):
     def unpin(self, *, remote_id: str) -> PinResult:
         return self._set_pinned(remote_id, pinned=False)
 
+    def pinned_state(self, *, remote_id: str) -> PinResult:
+        """Read the Page post's ``is_pinned`` field (unpinned by hand on Facebook?)."""
+        answer = self._graph.request(
+            f"{self._graph.version}/{remote_id}", args={"fields": "is_pinned"}
+        )
+        return PinResult(remote_id=remote_id, pinned=bool(answer.get("is_pinned")))
+
     def post_url(self, remote_id: str) -> str:
         """Where a person reads the post (facebook.com, or the emulator's own page)."""
         return f"{facebook_web_base_url(self.base_url)}/{remote_id}"

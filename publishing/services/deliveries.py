@@ -17,6 +17,8 @@ person decides. Retraction reaches every delivery that might be live the same wa
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import random
 from dataclasses import dataclass
@@ -27,9 +29,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
+from cms.fingerprints import perceptual_hash_of
 from cms.public_media import image_for_sharing, random_file_name
 from moderation.consent.rules import Channel, page_violations
 from publishing import selectors
@@ -58,6 +62,7 @@ from publishing.reconciliation import (
     what_was_found,
 )
 from publishing.services.accounts import account_credentials, account_hold
+from publishing.services.pins import pin_after_send
 from publishing.text import link_for_delivery, page_link, post_text_for_delivery
 
 logger = logging.getLogger(__name__)
@@ -136,6 +141,7 @@ def deliveries_create_for_page(
                     link=link,
                     include_image=post.include_image,
                     image=image,
+                    **_picture_record(image),
                 )
                 # The link carries the delivery's own id: the mark that finds this
                 # post again when a send's outcome is unknown.
@@ -147,10 +153,49 @@ def deliveries_create_for_page(
         except IntegrityError:
             # A concurrent publish of the same page made it first: that one posts.
             continue
+        if image is not None and image.first_posted_at is None:
+            # From now on its tags can only be loosened by the consent officer.
+            type(image).objects.filter(pk=image.pk, first_posted_at=None).update(
+                first_posted_at=timezone.now()
+            )
         _log(delivery, "publishing.delivery.created", user=user)
         delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=0)
         created.append(delivery)
     return created
+
+
+def _picture_record(image) -> dict:
+    """What the ledger keeps of a post's picture: who is in it, and its fingerprint."""
+    if image is None:
+        return {}
+    return {
+        "pictured_learner_ids": sorted(image.learners.values_list("pk", flat=True)),
+        "image_title": image.title[:255],
+        "image_sha256": image.sha256,
+        "image_perceptual_hash": image.perceptual_hash,
+    }
+
+
+def _record_sent_picture(delivery: Delivery, images: list[ImageFile]) -> None:
+    """Fingerprint the bytes about to leave the server, and who is in them now.
+
+    Learners tagged since the delivery was written are added, never removed: the
+    ledger forgets nobody who was pictured.
+    """
+    if not images:
+        return
+    content = images[0].content
+    with io.BytesIO(content) as handle:
+        perceptual = perceptual_hash_of(handle)
+    record = _picture_record(delivery.image)
+    learners = set(delivery.pictured_learner_ids) | set(
+        record.get("pictured_learner_ids", [])
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        pictured_learner_ids=sorted(learners),
+        image_sha256=hashlib.sha256(content).hexdigest(),
+        image_perceptual_hash=perceptual,
+    )
 
 
 # --- Sending ------------------------------------------------------------------------
@@ -266,6 +311,7 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     try:
         adapter = _adapter(delivery)
         images = _images(delivery)
+        _record_sent_picture(delivery, images)
         adapter.check_post(text=delivery.text, images=images)
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
         account_hold(account=delivery.account, reason=str(error))
@@ -651,15 +697,22 @@ def deliveries_retract_for_page(
 
 
 def deliveries_retract_for_images(
-    *, image_ids: list[int], reason: str, now: datetime
+    *, image_ids: list[int], reason: str, now: datetime, learner_id: int | None = None
 ) -> list[Delivery]:
-    """Retract every live delivery that carried one of these images.
+    """Retract every live delivery that carried these images or pictured the learner.
 
-    Consent withdrawn (C1) or the image deleted: every post that carried it comes
-    down, whatever state its delivery is in.
+    Consent withdrawn (C1) or the image deleted: read from the ledger's own record of
+    each post, so a post whose image was since retagged, replaced or deleted still
+    comes down, as does one that carried another upload of the same file, whatever
+    state its delivery is in.
     """
-    deliveries = list(
-        Delivery.objects.live().filter(include_image=True, image_id__in=image_ids)
+    fingerprints = (
+        get_image_model()
+        .objects.filter(pk__in=image_ids)
+        .values_list("sha256", flat=True)
+    )
+    deliveries = Delivery.objects.live().carrying_pictures(
+        image_ids=image_ids, learner_id=learner_id, fingerprints=fingerprints
     )
     return [
         delivery_retract_request(delivery=d, reason=reason, now=now) for d in deliveries
@@ -753,7 +806,11 @@ def delivery_process(*, delivery_id: int, attempt: int) -> Delivery | None:
     if status == Status.RETRACT_DUE:
         return delivery_retract(delivery_id=delivery_id, attempt=attempt, now=now)
     if status == Status.QUEUED:
-        return delivery_send(delivery_id=delivery_id, attempt=attempt, now=now)
+        delivery = delivery_send(delivery_id=delivery_id, attempt=attempt, now=now)
+        if delivery is not None:
+            # A closure or holiday notice is pinned at once, not a minute later.
+            pin_after_send(delivery=delivery)
+        return delivery
     return None
 
 

@@ -66,9 +66,9 @@ def photo(*learners, **fields) -> SchoolImage:
     return tagged_image(*learners, **fields)
 
 
-def pdf(**fields) -> SchoolDocument:
+def pdf(content: bytes = PDF, **fields) -> SchoolDocument:
     return DocumentFactory(
-        file__from_file=ContentFile(PDF, name="autumn_letter_year3.pdf"),
+        file__from_file=ContentFile(content, name="autumn_letter_year3.pdf"),
         file__filename="autumn_letter_year3.pdf",
         **fields,
     )
@@ -174,8 +174,16 @@ def staff_client():
 def test_a_never_published_photo_and_pdf_are_at_no_public_url(client, school):
     """The issue's first failures: tagged with a do-not-publish learner, no page."""
     hidden = LearnerFactory(do_not_publish=True)
-    secret_photo = photo(hidden, title="Upload from the trip")
-    tagged_pdf = pdf(title="Trip letter")
+    # Other files than the control's below: the same file uploaded again would be
+    # recognised as a copy and keep the do-not-publish learner's tag.
+    secret_photo = photo(
+        hidden,
+        title="Upload from the trip",
+        file__from_file=ContentFile(
+            photo_with_camera_metadata(other_picture=True), name="trip.jpg"
+        ),
+    )
+    tagged_pdf = pdf(PDF + b"% the trip letter\n", title="Trip letter")
     tagged_pdf.learners.set([hidden])
     plain_pdf = untagged_document(file__filename="never_on_a_page.pdf", file__data=PDF)
     # Positive control: a consented photo and a PDF on an approved page.
@@ -434,8 +442,11 @@ def test_saving_a_live_page_without_a_revision_shows_no_unchecked_media(client, 
     consented = photo(learner_with_consent(), title="Approved")
     page = news(school.news_index, image=consented, body_image=False)
     assert len(image_urls(client.get(page.url).content.decode())) == 1  # control
-    untagged = untagged_image(
-        file__from_file=camera_file(), file__filename="unchecked.jpg"
+    untagged = untagged_image(  # another picture: a copy would inherit the tags
+        file__from_file=ContentFile(
+            photo_with_camera_metadata(other_picture=True), name="unchecked.jpg"
+        ),
+        file__filename="unchecked.jpg",
     )
 
     page = NewsPage.objects.get(pk=page.pk)

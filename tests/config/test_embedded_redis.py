@@ -4,7 +4,7 @@ import redis
 import rq
 
 from config.embedded_redis import EmbeddedRedis
-from publishing.jobs import publish_scheduled_pages  # noqa: F401  (import check)
+from publishing.jobs import run_scheduled_job  # noqa: F401  (import check)
 
 
 def square(number: int) -> int:

@@ -218,14 +218,17 @@ class FacebookEmulator(Emulator):
                 return self._answer({"success": True})
             if method == "POST":
                 return self._update_post(post, request)
-            return self._answer(
-                {
-                    "id": post.id,
-                    "message": post.text,
-                    "created_time": post.created_at,
-                    "is_pinned": post.pinned,
-                }
-            )
+            fields = {
+                "id": post.id,
+                "message": post.text,
+                "created_time": post.created_at,
+                "is_pinned": post.pinned,
+            }
+            wanted = request.param("fields")
+            if wanted:  # Graph answers the fields asked for, and always the id
+                names = {"id", *wanted.split(",")}
+                fields = {k: v for k, v in fields.items() if k in names}
+            return self._answer(fields)
         return self._error(
             f"Unknown path components: {path}", "OAuthException", 2500, status=400
         )
@@ -254,6 +257,14 @@ class FacebookEmulator(Emulator):
             )
         if failure.kind == "media_refused":
             return self._error("(#324) Requires upload file", "OAuthException", 324)
+        if failure.kind == "pin_refused":
+            # What Graph answers a token without pages_manage_posts on the Page.
+            return self._error(
+                "(#200) Requires pages_manage_posts permission to manage the object",
+                "OAuthException",
+                200,
+                status=403,
+            )
         return self._error(
             "An unexpected error has occurred. Please retry your request later.",
             "OAuthException",
@@ -509,6 +520,15 @@ class FacebookEmulator(Emulator):
                 other.pinned = False  # a Page has one pinned post
         post.pinned = is_pinned == "true"
         return self._answer({"success": True})
+
+    def unpin_by_hand(self, post_id: str) -> None:
+        """A Page admin unpins the post in Facebook itself (no API call)."""
+        with self.lock:
+            self.posts[post_id].pinned = False
+
+    def pinned_post_ids(self) -> list[str]:
+        with self.lock:
+            return [post.id for post in self.posts.values() if post.pinned]
 
     # --- Facebook Login --------------------------------------------------------------
     def _login_dialog(self, request: EmulatorRequest) -> EmulatorResponse:

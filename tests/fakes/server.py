@@ -31,6 +31,7 @@ FAILURE_KINDS = (
     "html",
     "empty_success",
     "media_refused",
+    "pin_refused",
 )
 STATUS_KINDS = {401: "unauthorized", 403: "duplicate", 429: "rate_limited"}
 

@@ -92,7 +92,10 @@ def test_the_minute_sweep_runs_after_the_database_connection_dies(
     queue = delivery_queue()
     run(LedgerWorker)  # the post goes out
     kill_the_workers_database_connection()
-    job = queue.enqueue("publishing.jobs.sweep_deliveries")
+    job = queue.enqueue(
+        "publishing.jobs.run_scheduled_job",
+        kwargs={"name": "sweep-social-deliveries"},
+    )
 
     run(LedgerWorker)
 

@@ -1,0 +1,219 @@
+"""The school's own calendar settings: when the accounts are watched, holiday notices.
+
+Site settings (Settings menu in the admin), one row per school site, so a trust with
+several schools on one install keeps each school's hours and wording apart.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+WEEKDAY_FIELDS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "%(value)s is not a time zone name, e.g. Europe/London.",
+            params={"value": value},
+        )
+
+
+@register_setting(icon="time")
+class MonitoringHours(BaseSiteSetting):
+    """When staff read and answer the school's social accounts (M1, M2).
+
+    Outside these hours, and on holidays, INSET days and closures in the term
+    calendar, nobody reads replies: ``cms.school_calendar.next_read_time`` says when
+    someone next will.
+    """
+
+    monday = models.BooleanField(default=True)
+    tuesday = models.BooleanField(default=True)
+    wednesday = models.BooleanField(default=True)
+    thursday = models.BooleanField(default=True)
+    friday = models.BooleanField(default=True)
+    saturday = models.BooleanField(default=False)
+    sunday = models.BooleanField(default=False)
+    opens_at = models.TimeField(
+        "watched from", default=datetime.time(8, 0), help_text="e.g. 08:00"
+    )
+    closes_at = models.TimeField(
+        "watched until", default=datetime.time(17, 0), help_text="e.g. 17:00"
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_time_zone],
+        help_text="The school's time zone, e.g. Europe/London",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel(day) for day in WEEKDAY_FIELDS])],
+            heading="Days the accounts are watched (not holidays or closures)",
+        ),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        FieldPanel("time_zone"),
+    ]
+
+    class Meta:
+        verbose_name = "monitoring hours"
+        verbose_name_plural = "monitoring hours"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """Watched days as ``date.weekday()`` numbers (Monday is 0)."""
+        return frozenset(
+            number for number, name in enumerate(WEEKDAY_FIELDS) if getattr(self, name)
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.weekdays:
+            raise ValidationError("Tick at least one day the accounts are watched.")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": "The accounts must be watched until after they open."}
+            )
+
+
+HOLIDAY_NOTICE_PLACEHOLDERS = {
+    "holiday": "the holiday's name, e.g. Christmas holiday",
+    "first_day_back": "the first day back, e.g. Tuesday 5 January",
+    "office_contact": "how to contact the office (below)",
+    "emergency": "what to do in an emergency (below)",
+}
+
+
+def validate_notice_template(value: str) -> None:
+    """Only the known {placeholders}, and well-formed braces."""
+    try:
+        names = {
+            name
+            for _, name, _, _ in string.Formatter().parse(value)
+            if name is not None
+        }
+    except ValueError as error:
+        raise ValidationError(
+            "A { or } is not closed. Write placeholders like {holiday}."
+        ) from error
+    unknown = sorted(names - HOLIDAY_NOTICE_PLACEHOLDERS.keys())
+    if unknown:
+        raise ValidationError(
+            "Unknown placeholder(s): %(unknown)s. Use %(known)s.",
+            params={
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(
+                    f"{{{name}}}" for name in HOLIDAY_NOTICE_PLACEHOLDERS
+                ),
+            },
+        )
+
+
+@register_setting(icon="date")
+class HolidayNoticeSettings(BaseSiteSetting):
+    """The school's holiday notice, drafted from the term calendar (M1).
+
+    A set number of days before each holiday the notice is drafted from these
+    templates and sent for approval; once approved it goes live and is pinned when
+    the holiday starts, and comes down on the first day back.
+    """
+
+    days_before = models.PositiveSmallIntegerField(
+        "draft this many days before", default=7
+    )
+    title_template = models.CharField(
+        "title",
+        max_length=200,
+        blank=True,
+        default="{holiday}: when we will reply",
+        validators=[validate_notice_template],
+    )
+    message_template = models.TextField(
+        "notice",
+        blank=True,
+        default=(
+            "The school is closed for the {holiday}. Our social media accounts and "
+            "emails are not watched until {first_day_back}, when we will reply.\n\n"
+            "To contact the school office: {office_contact}.\n\n"
+            "In an emergency: {emergency}."
+        ),
+        validators=[validate_notice_template],
+        help_text="Placeholders: "
+        + "; ".join(f"{{{k}}} {v}" for k, v in HOLIDAY_NOTICE_PLACEHOLDERS.items()),
+    )
+    social_template = models.CharField(
+        "social media post",
+        max_length=500,
+        blank=True,
+        default=(
+            "School is closed for the {holiday}. We will reply to messages from "
+            "{first_day_back}."
+        ),
+        validators=[validate_notice_template],
+        help_text="Shortened to fit where a network allows fewer characters.",
+    )
+    office_contact = models.CharField(
+        max_length=255,
+        blank=True,
+        default="email the office; we reply on the first day back",
+    )
+    emergency = models.CharField(
+        "what to do in an emergency",
+        max_length=255,
+        blank=True,
+        default="call 999; for a safeguarding concern call the local authority",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member of staff the notices are drafted for; they are told "
+        "when one is waiting for approval.",
+    )
+
+    panels = [
+        FieldPanel("days_before"),
+        FieldPanel("author"),
+        MultiFieldPanel(
+            [
+                FieldPanel("title_template"),
+                FieldPanel("message_template"),
+                FieldPanel("social_template"),
+            ],
+            heading="Template",
+        ),
+        FieldPanel("office_contact"),
+        FieldPanel("emergency"),
+    ]
+
+    class Meta:
+        verbose_name = "holiday notices"
+        verbose_name_plural = "holiday notices"
+
+    @property
+    def has_template(self) -> bool:
+        return bool(self.title_template.strip() and self.message_template.strip())

@@ -1,0 +1,162 @@
+"""A withdrawn picture cannot come back: copies inherit tags and withdrawal (C1, C2).
+
+Every image and document keeps fingerprints of its file (``cms.fingerprints``): the
+SHA-256 of the bytes and, for pictures, a perceptual hash that survives resizing and
+re-encoding. When a file is uploaded (a new item or a replaced file), it is compared
+with every earlier item that names learners or was withdrawn. On a match the new item:
+
+- gains every learner tagged on the earlier item(s), so the consent rules judge it as
+  they judged the original;
+- is withdrawn at once if any of them was withdrawn (a withdrawn photo never returns);
+- records the match (``MediaMatch``), shown on its edit form, written to the audit log
+  and emailed to the consent officer. Because the item is now a recognised copy, only
+  the consent officer may remove those learners or declare "no identifiable learners"
+  (``live_media.py``): an editor cannot dismiss the match alone.
+
+Wagtail's own duplicate warning on upload can be dismissed; this cannot.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import models, transaction
+from wagtail.log_actions import log
+
+from cms.fingerprints import same_picture
+from moderation.models import MediaMatch
+from moderation.roles import SAFEGUARDING
+
+from .audit import MATCHED
+from .cascade import media_withdraw
+
+logger = logging.getLogger(__name__)
+
+
+def media_earlier_copies(item) -> list[tuple[object, str]]:
+    """Earlier items of the same kind showing the same picture, with how they match.
+
+    Only items that say something about who is in them count: tagged with learners,
+    or withdrawn. One query for the candidates; perceptual hashes are compared in
+    Python (a school library is thousands of pictures, not millions).
+    """
+    if not item.sha256:
+        return []
+    model = type(item)
+    pictured = model.learners.through.objects.filter(
+        **{model.learners.field.m2m_field_name(): models.OuterRef("pk")}
+    )
+    candidates = (
+        model.objects.exclude(pk=item.pk)
+        .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
+        .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
+    )
+    if not item.perceptual_hash:
+        candidates = candidates.filter(sha256=item.sha256)
+    copies = []
+    for candidate in candidates:
+        if candidate.sha256 == item.sha256:
+            copies.append((candidate, MediaMatch.How.SAME_FILE))
+        elif same_picture(candidate.perceptual_hash, item.perceptual_hash):
+            copies.append((candidate, MediaMatch.How.SAME_PICTURE))
+    return copies
+
+
+def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
+    """Give ``item`` the learners and withdrawal of every earlier copy; record it.
+
+    Called after every save that brings a new file, and again after an admin form
+    has saved its learners (which would otherwise replace the inherited ones); a
+    second call records nothing twice. Returns the matches newly found.
+    """
+    content_type = ContentType.objects.get_for_model(type(item))
+    known = MediaMatch.objects.filter(content_type=content_type, item_id=item.pk)
+    originals = {match.matched_id for match in known}
+    found = []
+    with transaction.atomic():
+        for copy, how in media_earlier_copies(item):
+            if copy.pk in originals:
+                continue
+            found.append(
+                MediaMatch.objects.create(
+                    content_type=content_type,
+                    item_id=item.pk,
+                    matched_id=copy.pk,
+                    matched_title=copy.title[:255],
+                    matched_was_withdrawn=copy.is_withdrawn,
+                    how=how,
+                )
+            )
+            originals.add(copy.pk)
+        if not originals:
+            return []
+        model = type(item)
+        originals_items = list(
+            model.objects.filter(pk__in=originals).prefetch_related("learners")
+        )
+        learners = {
+            learner
+            for original in originals_items
+            for learner in original.learners.all()
+        }
+        missing = learners - set(item.learners.all())
+        if missing:
+            item.learners.add(*missing)
+        if item.no_identifiable_learners and learners:
+            item.no_identifiable_learners = False
+            item.save(update_fields=["no_identifiable_learners"])
+        withdrawn = [original for original in originals_items if original.is_withdrawn]
+        if withdrawn and not item.is_withdrawn:
+            media_withdraw(
+                item=item,
+                reason=f"it is a copy of “{withdrawn[0].title}”, which was withdrawn "
+                "because consent ended for someone in it",
+                user=user,
+            )
+        for match in found:
+            log(
+                instance=item,
+                action=MATCHED,
+                user=user,
+                data={"matched": match.description},
+            )
+        if found:
+            transaction.on_commit(lambda: _tell_consent_officer(item, found))
+    if found:
+        logger.info(
+            "%s %s recognised as a copy of %d earlier item(s)",
+            type(item).__name__,
+            item.pk,
+            len(found),
+            extra={"event": "consent.media_copy_found", "item_id": item.pk},
+        )
+    return found
+
+
+def _tell_consent_officer(item, matches: list[MediaMatch]) -> None:
+    officers = sorted(
+        {
+            user.email
+            for user in get_user_model().objects.filter(
+                groups__name=SAFEGUARDING, is_active=True
+            )
+            if user.email
+        }
+    )
+    if not officers:
+        return
+    lines = "\n".join(f"- {match.description}" for match in matches)
+    send_mail(
+        subject=f"An upload matches an earlier picture: {item.title}",
+        message=(
+            f"“{item.title}” was uploaded and matches:\n{lines}\n\n"
+            "It has been given the same learners (and withdrawn, if the earlier one "
+            "was). Only you can remove those learners or declare that no learner can "
+            "be identified."
+        ),
+        from_email=None,
+        recipient_list=officers,
+    )

@@ -1,0 +1,153 @@
+"""The scheduled jobs, what each is for, and when it runs.
+
+Each ``run`` takes ``now`` and returns a sentence saying what it did, stored on the
+``JobRun``. Every one is idempotent: it acts on what is due up to ``now`` and on
+nothing twice, so a catch-up run after downtime does the missed work once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from cms.content_review import content_review_remind
+from cms.mail import failed_emails_retry
+from cms.public_media import public_media_reconcile
+from cms.scheduled_publishing import pages_publish_scheduled
+from moderation.jobs import consent_expiry_check
+from publishing.services.accounts import account_reviews_remind
+from publishing.services.deliveries import deliveries_sweep
+from publishing.services.holiday_notices import holiday_notices_draft
+from publishing.services.pins import pins_sync
+
+from .schedules import DailyAt, EveryMinutes, Schedule
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    label: str
+    purpose: str
+    schedule: Schedule
+    run: Callable[[datetime.datetime], str]
+    queue: str = "default"
+
+
+def _go_live_and_expiry(now: datetime.datetime) -> str:
+    return pages_publish_scheduled(now=now)
+
+
+def _sweep(now: datetime.datetime) -> str:
+    report = deliveries_sweep(now=now)
+    return (
+        f"{report.enqueued} woken, {report.reconciling} being checked on the network, "
+        f"{report.retractions_resumed} deletions resumed."
+    )
+
+
+def _public_media(now: datetime.datetime) -> str:
+    return f"{public_media_reconcile(now=now)} public cop(ies) removed."
+
+
+def _retry_emails(now: datetime.datetime) -> str:
+    return f"{failed_emails_retry(now=now)} email(s) sent again."
+
+
+def _holiday_notices(now: datetime.datetime) -> str:
+    return holiday_notices_draft(now=now)
+
+
+def _pins(now: datetime.datetime) -> str:
+    return pins_sync(now=now)
+
+
+def _consent(now: datetime.datetime) -> str:
+    return f"{consent_expiry_check()} withdrawal(s) applied."
+
+
+def _content_review(now: datetime.datetime) -> str:
+    return content_review_remind(today=timezone.localdate(now))
+
+
+def _access_reviews(now: datetime.datetime) -> str:
+    reminded = account_reviews_remind(today=timezone.localdate(now))
+    return f"{len(reminded)} account review reminder(s) sent."
+
+
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
+    ScheduledJob(
+        "go-live-and-expiry",
+        "Go live and expire pages",
+        "Publishes pages at their go-live time and takes expired pages off the "
+        "website (their social posts are deleted too).",
+        EveryMinutes(1),
+        _go_live_and_expiry,
+    ),
+    ScheduledJob(
+        "pin-and-unpin",
+        "Pin and unpin notices",
+        "Pins holiday notices and closures on the social accounts while they are in "
+        "force, and unpins them when they end.",
+        EveryMinutes(1),
+        _pins,
+        queue="publishing",
+    ),
+    ScheduledJob(
+        "sweep-social-deliveries",
+        "Check social posts in flight",
+        "Sends posts whose wake-up was lost and flags posts a stopped worker left.",
+        EveryMinutes(1),
+        _sweep,
+        queue="publishing",
+    ),
+    ScheduledJob(
+        "public-media-check",
+        "Check public copies of pictures",
+        "Removes public copies of pictures and documents that no live page or "
+        "consent allows any more.",
+        EveryMinutes(10),
+        _public_media,
+    ),
+    ScheduledJob(
+        "retry-failed-emails",
+        "Send refused emails again",
+        "Sends again the emails the mail server refused.",
+        EveryMinutes(5),
+        _retry_emails,
+    ),
+    ScheduledJob(
+        "draft-holiday-notices",
+        "Draft holiday notices",
+        "Drafts the notice for each holiday from the school's template, the set number "
+        "of days before, and sends it for approval.",
+        DailyAt(datetime.time(6, 30)),
+        _holiday_notices,
+    ),
+    ScheduledJob(
+        "consent-expiry-check",
+        "Consent check",
+        "Takes down pictures whose consent has expired or whose learner has left.",
+        DailyAt(datetime.time(0, 5)),
+        _consent,
+    ),
+    ScheduledJob(
+        "social-account-access-reviews",
+        "Termly account access reviews",
+        "Reminds senior leadership when an account's termly review of who manages "
+        "it is due.",
+        DailyAt(datetime.time(7, 0)),
+        _access_reviews,
+    ),
+    ScheduledJob(
+        "weekly-content-review",
+        "Weekly content review",
+        "Emails page owners the pages past their review date or not updated for a "
+        "long time.",
+        DailyAt(datetime.time(7, 15), weekday=0),
+        _content_review,
+    ),
+)
+JOBS_BY_NAME = {job.name: job for job in SCHEDULED_JOBS}
