@@ -2,6 +2,7 @@
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -424,7 +425,7 @@ SOCIAL_POSTS_PANEL = InlinePanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
-    help_text="Sent when the page is approved; the link to this page is added (P2).",
+    help_text="Sent when the page is approved; the link to this page is added.",
 )
 
 
@@ -478,7 +479,7 @@ class NewsPage(LeanPageMixin, Page):
             heading="Listing",
         ),
         FieldPanel("body"),
-        FieldPanel("categories"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
         SOCIAL_POSTS_PANEL,
     ]
     search_fields = [

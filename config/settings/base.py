@@ -268,6 +268,11 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff screens make no calls to other sites: no Gravatar (often blocked in schools).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# One "please review" email per person: moderation's notifier includes superusers
+# itself, so Wagtail's extra "submitted" email to every superuser is switched off.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAIL_I18N_ENABLED = False
 
