@@ -7,7 +7,6 @@ fields are counted separately (``typed``) and printed beside the actions.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from tests.factories import UserFactory
 from tests.twofactor import login_verified
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "correct horse battery staple"  # noqa: S105 (a test user's password)
@@ -95,18 +93,3 @@ class Journey:
         line = f"{self.name}: {self.actions} actions, {self.typed} typed fields"
         print(line)  # noqa: T201 (the journey's figure, shown with -s)
         return line
-
-
-def serious_accessibility_problems(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, as readable lines."""
-    assert AXE.exists(), (
-        "axe-core is missing: run `make install` (it runs `npm ci` for package.json)"
-    )
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run(document)")
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + json.dumps([node["target"] for node in violation["nodes"]][:3])
-        for violation in results["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]

@@ -13,13 +13,13 @@ from cms.models import NewsPage
 from moderation import roles
 from moderation.models import ConsentRecord
 from publishing.models import SocialPost
+from tests.e2e.axe import blocking_violations
 from tests.e2e.staff_journeys import (
     DESKTOP,
     PASSWORD,
     PHONE,
     Journey,
     current_code,
-    serious_accessibility_problems,
     signed_in_context,
     staff_member,
 )
@@ -144,7 +144,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
         "heading", name="Sports day"
     ).wait_for()
     journey.screenshot("1-review-screen")
-    assert serious_accessibility_problems(page) == []
+    assert blocking_violations(page) == []
     journey.type(
         page.get_by_label("Code from your authenticator app"), current_code(approver)
     )
@@ -172,12 +172,12 @@ def test_the_consent_officer_withdraws_everything_in_four_actions(
 
     page.goto(live_server.url + reverse("wagtailadmin_home"))
     journey.click(page.get_by_role("link", name="Consent register"))
-    assert serious_accessibility_problems(page) == []
+    assert blocking_violations(page) == []
     journey.type(page.locator("#id_q"), "Nia")
     journey.press_enter(page.locator("#id_q"))
     journey.click(page.get_by_role("link", name="Nia Jones"))
     journey.screenshot("1-learner")
-    assert serious_accessibility_problems(page) == []
+    assert blocking_violations(page) == []
     journey.click(page.get_by_role("button", name="Withdraw everything"))
     page.get_by_text("All consent for Nia Jones is withdrawn").wait_for()
     journey.screenshot("2-withdrawn")
@@ -200,7 +200,7 @@ def test_the_dashboard_has_no_serious_accessibility_problems(
     page.get_by_role("link", name="Write news").wait_for()
     Journey(page, "dashboard").screenshot("phone")
 
-    assert serious_accessibility_problems(page) == []
+    assert blocking_violations(page) == []
     context.close()
 
 
@@ -213,6 +213,6 @@ def test_the_social_calendar_reads_on_a_phone(live_server, school, browser):
     page.get_by_role("heading", name="Social calendar").wait_for()
     Journey(page, "calendar").screenshot("phone")
 
-    assert serious_accessibility_problems(page) == []
+    assert blocking_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()

@@ -50,7 +50,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0011_plain_english_help"),
+        ("moderation", "0013_plain_english_help"),
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),
         ("wagtailcore", "0001_initial"),

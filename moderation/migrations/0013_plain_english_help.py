@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0010_consent_officer_edits_media'),
+        ('moderation', '0012_incident_roles'),
     ]
 
     operations = [
