@@ -41,5 +41,6 @@ format: $(STAMP) ## ruff format and autofix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(STAMP) ## Run the benchmarks under bench/ and print their figures
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+BENCH ?= *
+bench: $(STAMP) ## Run the benchmarks under bench/ (one: make bench BENCH=snow_day)
+	@for script in bench/$(BENCH).py; do echo "== $$script"; $(PY) $$script || exit 1; done

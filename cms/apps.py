@@ -8,6 +8,8 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signal_handlers, spreadsheet_exports
+        from .caching import signal_handlers as cache_signal_handlers
 
         signal_handlers.register()
+        cache_signal_handlers.register()
         spreadsheet_exports.install()

@@ -51,7 +51,7 @@ PRODUCTION_SETTINGS = "config.settings.production"
 DEMO_STAFF = (
     ("editor", "Emma", "Edwards", ("Editors",)),
     ("approver", "Aled", "Price", ("Approvers",)),
-    ("head", "Helen", "Morgan", ("Senior leadership", "Approvers")),
+    ("head", "Helen", "Morgan", ("Senior leadership", "Approvers", "Headteacher")),
     ("dsl", "Dafydd", "Lewis", ("Safeguarding",)),
 )
 DEMO_SUPERUSER = "admin"

@@ -8,7 +8,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.feedgenerator import Stylesheet
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
@@ -25,7 +28,23 @@ def _school_name(request: HttpRequest) -> str:
 
 
 class NewsFeed(Feed):
-    """RSS 2.0 feed of the latest live, public news."""
+    """RSS 2.0 feed of the latest live, public news.
+
+    An XSL stylesheet makes it a readable page when a parent opens the link in a
+    browser (instead of a screen of code); feed readers ignore it.
+    """
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/rss+xml as raw text (or download it) and apply
+        # the stylesheet only to XML; readers still get application/rss+xml.
+        if "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def stylesheets(self, request: HttpRequest) -> list[Stylesheet]:
+        return [Stylesheet(static("cms/feed.xsl"), mimetype="text/xsl")]
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> HttpRequest:
         # The "object" is the request: the feed's title and links follow the site.
@@ -41,7 +60,7 @@ class NewsFeed(Feed):
         return f"The latest news from {_school_name(request)}."
 
     def items(self, request: HttpRequest):
-        return news_for_listing()[:NEWS_FEED_ITEMS]
+        return news_for_listing(with_categories=True)[:NEWS_FEED_ITEMS]
 
     def item_title(self, item: NewsPage) -> str:
         return item.title

@@ -21,6 +21,13 @@ logger = logging.getLogger(__name__)
 DELETE_VIEWS = {
     "wagtailimages:delete": ("wagtailimages.delete_image", "wagtailimages:index"),
     "wagtaildocs:delete": ("wagtaildocs.delete_document", "wagtaildocs:index"),
+    # The same views at the same addresses, with the consent rules in front
+    # (moderation/consent/media_views.py).
+    "consent_media:image_delete": ("wagtailimages.delete_image", "wagtailimages:index"),
+    "consent_media:document_delete": (
+        "wagtaildocs.delete_document",
+        "wagtaildocs:index",
+    ),
 }
 #: The image and document models' names in bulk-action URLs.
 BULK_MODELS = {

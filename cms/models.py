@@ -2,6 +2,7 @@
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +37,7 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
     MonitoringHours,
 )
 from .fingerprints import perceptual_hash_of, sha256_of
+from .lean_pages import LeanPageMixin
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -423,11 +425,11 @@ SOCIAL_POSTS_PANEL = InlinePanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
-    help_text="Sent when the page is approved; the link to this page is added (P2).",
+    help_text="Sent when the page is approved; the link to this page is added.",
 )
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(LeanPageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -435,6 +437,9 @@ class NewsIndexPage(Page):
     subpage_types = ["cms.NewsPage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def routable_children(self):
+        return NewsPage.objects.child_of(self).select_related("listing_image")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import news_for_listing  # selectors import this module
@@ -448,10 +453,11 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(LeanPageMixin, Page):
     search_label = "News"  # what search results call it
 
-    date = models.DateField("Post date", default=timezone.localdate)
+    # Indexed: every listing reads the newest posts first (thousands of them).
+    date = models.DateField("Post date", default=timezone.localdate, db_index=True)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and search"
     )
@@ -473,7 +479,7 @@ class NewsPage(Page):
             heading="Listing",
         ),
         FieldPanel("body"),
-        FieldPanel("categories"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
         SOCIAL_POSTS_PANEL,
     ]
     search_fields = [
@@ -509,7 +515,7 @@ class NewsPage(Page):
         ordering = ["-date", "-first_published_at"]
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(LeanPageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -517,6 +523,9 @@ class NoticeIndexPage(Page):
     subpage_types = ["cms.NoticePage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    def routable_children(self):
+        return NoticePage.objects.child_of(self)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import notices_in_force  # selectors import this module
@@ -555,7 +564,7 @@ class NoticeQuerySet(PageQuerySet):
         ).order_by("priority", "-valid_from", "-first_published_at", "-pk")
 
 
-class NoticePage(Page):
+class NoticePage(LeanPageMixin, Page):
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -653,7 +662,7 @@ class NoticePage(Page):
         self.valid_until = end
 
 
-class StandardPage(Page):
+class StandardPage(LeanPageMixin, Page):
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -674,7 +683,7 @@ class StandardPage(Page):
     api_fields = [APIField("intro"), APIField("body")]
 
 
-class SocialMediaPage(Page):
+class SocialMediaPage(LeanPageMixin, Page):
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

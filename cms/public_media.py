@@ -198,8 +198,8 @@ def _source_key(item) -> str:
 
 def _copy_image(image) -> dict:
     files = {}
-    for filter_spec in PUBLIC_IMAGE_FILTERS:
-        rendition = image.get_rendition(filter_spec)
+    renditions = image.get_renditions(*PUBLIC_IMAGE_FILTERS)  # opens the file once
+    for filter_spec, rendition in renditions.items():
         with rendition.file.open("rb") as handle:
             clean = image_clean(handle.read())
         name = _storage().save(

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from .caching.view_restrictions import public_only
 from .models import NewsPage, NoticePage, TermDate
 
 
-def news_for_listing(*, within: Page | None = None):
-    """Live, public news, newest first, with the listing image and categories loaded."""
-    news = NewsPage.objects.live().public()
+def news_for_listing(*, within: Page | None = None, with_categories: bool = False):
+    """Live, public news, newest first, with the listing image (its public copies).
+
+    Categories only where they are shown (the feed, the API): each is a query.
+    """
+    news = public_only(NewsPage.objects.live())
     if within is not None:
         news = news.descendant_of(within)
-    return (
-        news.select_related("listing_image")
-        .prefetch_related("categories")
-        .order_by("-date", "-first_published_at", "-pk")
-    )
+    news = news.select_related("listing_image")
+    if with_categories:
+        news = news.prefetch_related("categories")
+    return news.order_by("-date", "-first_published_at", "-pk")
 
 
 def notices_in_force(
     *, within: Page | None = None, at: datetime.datetime | None = None
 ):
     """Live, public notices in force at ``at``: urgent, closures, pinned, the rest."""
-    notices = NoticePage.objects.live().public().current(at)
+    notices = public_only(NoticePage.objects.live()).current(at)
     if within is not None:
         notices = notices.descendant_of(within)
     return notices.by_priority()
@@ -48,3 +51,26 @@ def term_dates_for_calendar(*, day: datetime.date | None = None):
     return TermDate.objects.filter(
         Q(ends_on__gte=since) | Q(ends_on__isnull=True, starts_on__gte=since)
     ).order_by("starts_on", "title")
+
+
+def next_scheduled_content_change(
+    *, after: datetime.datetime
+) -> datetime.datetime | None:
+    """When the public pages next change with no one publishing anything.
+
+    A notice comes into or goes out of force at its own times, and "coming up" term
+    dates and "this notice is not in force" read the date: cached pages built before
+    such a moment must not be served after it (``caching.generation``).
+    """
+    local = timezone.localtime(after)
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(
+            local.date() + datetime.timedelta(days=1), datetime.time.min
+        )
+    )
+    notices = NoticePage.objects.live()
+    bounds = notices.filter(valid_from__gt=after).aggregate(at=Min("valid_from"))
+    ends = notices.filter(valid_until__gt=after).aggregate(at=Min("valid_until"))
+    return min(
+        moment for moment in (midnight, bounds["at"], ends["at"]) if moment is not None
+    )

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from .caching.view_restrictions import public_only
 from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
 from .pagination import paginate
 from .search_text import clean_query, search_terms
@@ -36,7 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if terms:
         pages = (
-            Page.objects.live().public()
+            public_only(Page.objects.live(), request=request)
             .type(NewsPage, NoticePage, StandardPage, SocialMediaPage)
             .specific()
         )  # fmt: skip

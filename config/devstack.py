@@ -4,14 +4,20 @@ Starts the embedded Redis when REDIS_URL is unset, the loopback X and Facebook
 emulators (with the demo accounts connected to them) unless SOCIAL_X_API_BASE_URL is
 set, then the Procfile's web, worker and cron processes under honcho, each kept
 running by `config.keep_running` (honcho alone stops everything when one process
-exits). Ctrl-C stops everything this started, Redis last.
+exits). It migrates quietly and prints the address once the site answers, so the
+address is the last thing on the screen, not lost above the start-up logs. Ctrl-C,
+SIGTERM and SIGHUP (a closed terminal) stop everything this started, Redis last, and
+Ctrl-C ends with status 0: stopping the demo is not an error.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from config.embedded_redis import EmbeddedRedis
@@ -22,6 +28,15 @@ DEMO_PASSWORD = "school-demo-2026"  # noqa: S105
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PROCESSES = ("web", "worker", "cron")
+START_TIMEOUT_SECONDS = 120
+
+
+class StopRequested(Exception):
+    """SIGTERM or SIGHUP arrived: stop everything, as Ctrl-C does."""
+
+
+def _stop_requested(signum, frame):
+    raise StopRequested(signal.Signals(signum).name)
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -29,6 +44,32 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True
     )
+
+
+def wait_until_serving(url: str, process: subprocess.Popen) -> bool:
+    """Poll ``url`` until it answers; False if the processes stopped first."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=10):  # noqa: S310 (our own site)
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    """Ask honcho (and so its children) to stop; insist after 20 seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
@@ -83,26 +124,27 @@ def main() -> int:
     var_dir = Path(env.get("VAR_DIR", BASE_DIR / "var"))
     var_dir.mkdir(parents=True, exist_ok=True)
 
+    signal.signal(signal.SIGTERM, _stop_requested)
+    signal.signal(signal.SIGHUP, _stop_requested)
     redis_server = None
-    if not env.get("REDIS_URL"):
-        redis_server = EmbeddedRedis(var_dir / "redis").start()
-        env["REDIS_URL"] = redis_server.url
-    emulators = start_social_emulators(env)
+    emulators = None
+    honcho = None
     try:
-        manage("migrate", "--noinput", env=env)
+        if not env.get("REDIS_URL"):
+            redis_server = EmbeddedRedis(var_dir / "redis").start()
+            env["REDIS_URL"] = redis_server.url
+        emulators = start_social_emulators(env)
+        sys.stdout.write("Preparing the database...\n")
+        sys.stdout.flush()
+        manage("migrate", "--noinput", "--verbosity", "0", env=env)
+        sys.stdout.write("Database ready.\n")
+        sys.stdout.flush()
         manage("load_demo_school", "--if-empty", env=env)
+        manage("load_demo_learners", env=env)
         if emulators is not None:
             manage("connect_demo_social_accounts", env=env)
-        site = f"http://{env['HOST']}:{env['PORT']}/"
-        sys.stdout.write(
-            f"\n  The school website: {site}\n"
-            f"  Staff admin:        {site}admin/\n"
-            "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
-            f"  Demo password:      {DEMO_PASSWORD}\n"
-            "  Press Ctrl-C to stop.\n\n"
-        )
-        sys.stdout.flush()
-        return subprocess.call(  # noqa: S603 (honcho from our own virtualenv)
+        manage("load_demo_publishing", env=env)
+        honcho = subprocess.Popen(  # noqa: S603 (honcho from our own virtualenv)
             # web first, with --port: honcho gives the first process exactly PORT
             # (and each later one PORT + 100), so the site is where we said it is.
             [
@@ -119,9 +161,24 @@ def main() -> int:
             cwd=BASE_DIR,
             env=env,
         )
-    except KeyboardInterrupt:
+        site = f"http://{env['HOST']}:{env['PORT']}/"
+        if wait_until_serving(site, honcho):
+            sys.stdout.write(
+                f"\n  The school website: {site}\n"
+                f"  Staff admin:        {site}admin/\n"
+                "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
+                f"  Demo password:      {DEMO_PASSWORD}\n"
+                "  Press Ctrl-C to stop.\n\n"
+            )
+            sys.stdout.flush()
+        return honcho.wait()
+    except (KeyboardInterrupt, StopRequested):
         return 0
     finally:
+        # Ignore further signals while stopping, so nothing is left half-stopped.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        stop(honcho)
         if emulators is not None:
             emulators.terminate()
             emulators.wait(timeout=10)

@@ -1,8 +1,10 @@
 """URL map: the staff admin, the headless API, feeds, and the public site (last)."""
 
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -31,13 +33,18 @@ urlpatterns = [
     path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
+    from django.views.static import serve
 
-    # Only the public copies, as nginx serves them in production; never MEDIA_ROOT.
-    urlpatterns += static(
-        settings.PUBLIC_MEDIA_URL, document_root=settings.PUBLIC_MEDIA_ROOT
-    )
+    # `make run` only (settings/dev.py): the public copies, as nginx serves them in
+    # production; never MEDIA_ROOT (private originals go through the admin).
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.PUBLIC_MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.PUBLIC_MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -1,7 +1,11 @@
 """rq jobs for moderation: thin wrappers that call a service."""
 
+import datetime
+
 from moderation.consent.clearance import media_clearance_refresh_all
 from moderation.consent.services import consent_expiry_sweep
+from moderation.incidents.blocking import block_reviews_remind
+from moderation.incidents.retention import incidents_retention_sweep
 
 
 def consent_expiry_check() -> int:
@@ -12,3 +16,13 @@ def consent_expiry_check() -> int:
     withdrawn = consent_expiry_sweep()
     media_clearance_refresh_all()
     return withdrawn
+
+
+def incident_retention_check(*, now: datetime.datetime | None = None) -> int:
+    """Daily: delete closed incidents whose retention period ended (GDPR)."""
+    return incidents_retention_sweep(now=now)
+
+
+def block_review_reminders(*, on: datetime.date | None = None) -> int:
+    """Daily: remind senior leadership of blocked accounts due for review (I3)."""
+    return block_reviews_remind(on=on)

@@ -4,5 +4,6 @@ EDITORS = "Editors"
 APPROVERS = "Approvers"
 SENIOR_LEADERSHIP = "Senior leadership"
 SAFEGUARDING = "Safeguarding"  # the designated safeguarding lead and consent officer
+HEADTEACHER = "Headteacher"  # sees safeguarding incidents with the DSL
 
-ALL_ROLES = (EDITORS, APPROVERS, SENIOR_LEADERSHIP, SAFEGUARDING)
+ALL_ROLES = (EDITORS, APPROVERS, SENIOR_LEADERSHIP, SAFEGUARDING, HEADTEACHER)

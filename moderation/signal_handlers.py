@@ -10,9 +10,12 @@ from django.db.models.signals import (
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from cms.caching.generation import content_changed
+
 from .consent import clearance, deletion, guards
 from .consent.duplicates import media_inherit_from_copies
 from .models import ConsentRecord, Learner
+from .signals import consent_withdrawn
 from .workflow import notifications as workflow_notifications
 
 
@@ -21,6 +24,16 @@ def inherit_from_earlier_copies(sender, instance, raw=False, **kwargs) -> None:
     if raw or not getattr(instance, "fingerprint_changed", False):
         return
     media_inherit_from_copies(item=instance)
+
+
+def on_consent_withdrawn(sender, learner_id=None, **kwargs) -> None:
+    """C1: no cached page may keep showing a withdrawn photo or video."""
+    content_changed(reason=f"consent withdrawn (learner {learner_id})")
+
+
+def on_consent_register_changed(sender, instance, **kwargs) -> None:
+    """Videos ask the register on every render: a change there changes pages."""
+    content_changed(reason=f"{sender.__name__} {instance.pk} changed")
 
 
 def register() -> None:
@@ -43,6 +56,16 @@ def register() -> None:
         )
     _register_clearance()
     workflow_notifications.register()
+    consent_withdrawn.connect(
+        on_consent_withdrawn, dispatch_uid="moderation.consent.page_cache"
+    )
+    for model in (Learner, ConsentRecord):
+        for signal, action in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(
+                on_consent_register_changed,
+                sender=model,
+                dispatch_uid=f"moderation.page_cache.{model.__name__}.{action}",
+            )
 
 
 def _register_clearance() -> None:

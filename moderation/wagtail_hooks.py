@@ -1,4 +1,5 @@
 """Moderation's admin hooks, one module per feature, imported here for Wagtail."""
 
 from .consent import wagtail_hooks as consent_hooks  # noqa: F401
+from .incidents import wagtail_hooks as incident_hooks  # noqa: F401
 from .workflow import wagtail_hooks as workflow_hooks  # noqa: F401

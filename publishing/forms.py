@@ -25,6 +25,10 @@ BUSINESS_CASE_FIELDS = [
 ]
 
 
+def _staff_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 class SocialAccountForm(WagtailAdminModelForm):
     """The business case (A1) with owner and managers (A2); no secrets here."""
 
@@ -34,15 +38,25 @@ class SocialAccountForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = get_user_model().objects.filter(is_active=True).order_by("username")
+        staff = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
         self.fields["owner"].queryset = staff
         self.fields["managers"].queryset = staff
+        # People choose colleagues by name, not by username.
+        self.fields["owner"].label_from_instance = _staff_name
+        self.fields["managers"].label_from_instance = _staff_name
+        self.fields["managers"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["managers"].choices
+        )
 
     def clean_managers(self):
         managers = self.cleaned_data["managers"]
         if len([user for user in managers if user.is_active]) < 2:
             raise forms.ValidationError(
-                "Choose at least two members of staff to manage the account (A2)."
+                "Choose at least two members of staff to manage the account."
             )
         return managers
 

@@ -79,10 +79,10 @@ class SocialAccount(models.Model):
         help_text="Where it is accessed from (school devices, which rooms...)"
     )
     monitoring_plan = models.TextField(
-        help_text="Who watches it, when, and how replies are handled (M2)"
+        help_text="Who watches it, when, and how replies are handled"
     )
     escalation_procedure = models.TextField(
-        help_text="What staff do when something goes wrong (I2)"
+        help_text="What staff do when something goes wrong"
     )
     # Who runs it (A2).
     owner = models.ForeignKey(
@@ -143,6 +143,12 @@ class SocialAccount(models.Model):
         return f"{self.name} ({self.get_network_display()})"
 
     @property
+    def owner_name(self) -> str:
+        """The owner as staff know them: their name, not their username."""
+        owner = self.owner
+        return (owner.get_full_name() or owner.get_username()) if owner else ""
+
+    @property
     def is_closed(self) -> bool:
         """Closed or private accounts may carry images of learners (C4)."""
         return self.visibility != self.Visibility.OPEN
@@ -185,8 +191,10 @@ class SocialPost(Orderable):
         help_text="A link back to this page on the website is added if you leave it out"
     )
     include_image = models.BooleanField(
-        default=False,
-        help_text="Attach the page's listing image where consent allows (C1-C4)",
+        default=True,
+        help_text="Post the page's listing image with this text. If the parents of "
+        "someone pictured have not agreed to this account, the page is sent back "
+        "to you saying who and why, before anyone reviews it.",
     )
 
     panels = [FieldPanel("account"), FieldPanel("text"), FieldPanel("include_image")]

@@ -17,13 +17,13 @@ REVIEW_FALLBACK_DAYS = 120
 def account_governance_problem(*, account: SocialAccount) -> str | None:
     """Why the account may not be connected or posted to (A1, A2), or None."""
     if account.status == SocialAccount.Status.PROPOSED:
-        return "The account has not been approved by senior leadership yet (A1)."
+        return "The account has not been approved by senior leadership yet."
     if account.status == SocialAccount.Status.REJECTED:
-        return "Senior leadership rejected this account (A1)."
+        return "Senior leadership rejected this account."
     if account.status == SocialAccount.Status.SUSPENDED:
         return f"The account is suspended: {account.suspended_reason}"
     if account.active_managers().count() < 2:
-        return "The account has fewer than two active managers (A2)."
+        return "The account has fewer than two active managers."
     return None
 
 

@@ -4,6 +4,7 @@
 - ``page_unpublished`` (unpublish, expiry, takedown) and page deletion: retract.
 - moderation's ``consent_withdrawn``: retract every post that carried the images (C1).
 - An image deleted from the media library: retract every post that carried it.
+- moderation's ``content_taken_down``: retract the posts a takedown request names (I4).
 - A manager deactivated or removed: re-check the account's two managers (A2, A3).
 - A holiday edited or deleted in the term calendar: its notice follows (M1).
 """
@@ -18,7 +19,11 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from cms.models import NoticePage, TermDate
-from moderation.signals import consent_withdrawn
+from moderation.signals import (
+    TakedownRetraction,
+    consent_withdrawn,
+    content_taken_down,
+)
 from publishing.models import SocialAccount
 from publishing.services import accounts as account_services
 from publishing.services import closures as closure_services
@@ -106,6 +111,22 @@ def on_image_deleted(sender, instance, **kwargs) -> None:
         )
 
 
+def on_content_taken_down(
+    sender, page_ids=(), image_ids=(), post_urls=(), reason="", **kwargs
+) -> TakedownRetraction:
+    """I4: a takedown deletes the page's posts, the image's posts and named posts."""
+    retracted = delivery_services.deliveries_retract_for_takedown(
+        page_ids=list(page_ids),
+        image_ids=list(image_ids),
+        post_urls=list(post_urls),
+        reason=reason,
+        now=timezone.now(),
+    )
+    return TakedownRetraction(
+        posts=len(retracted.deliveries), unknown_urls=retracted.unknown_urls
+    )
+
+
 def on_user_saved(sender, instance, created=False, **kwargs) -> None:
     """A3: a member of staff who leaves (deactivated) stops counting as a manager."""
     if not created and not instance.is_active:
@@ -140,6 +161,9 @@ def register() -> None:
     )
     consent_withdrawn.connect(
         on_consent_withdrawn, dispatch_uid=DISPATCH_PREFIX + "consent_withdrawn"
+    )
+    content_taken_down.connect(
+        on_content_taken_down, dispatch_uid=DISPATCH_PREFIX + "content_taken_down"
     )
     post_save.connect(
         on_user_saved, sender=get_user_model(), dispatch_uid=DISPATCH_PREFIX + "user"

@@ -25,18 +25,30 @@ def post_length(*, network: str, text: str, link: str) -> tuple[int, int]:
     return count(composed), network_class(network).max_length
 
 
+# A network whose limit is beyond this (Facebook's 63,206) has no limit a writer
+# needs to watch: the counter shows the length only, not "/ 63206".
+COUNTER_SHOWS_LIMITS_UP_TO = 5_000
+
+
 def length_rules() -> dict[str, dict]:
-    """For the editor's counter: each account's network, limit and link weight."""
+    """For the editor's counter: each account's network, limit and link weight.
+
+    ``max`` is None where the limit is too large to matter to a writer.
+    """
     return {
         str(account.pk): {
             "network": account.get_network_display(),
-            "max": network_class(account.network).max_length,
+            "max": _limit_for_counter(network_class(account.network).max_length),
             "link": LINK_WEIGHTS.get(account.network),
         }
         for account in SocialAccount.objects.exclude(
             status__in=[SocialAccount.Status.REJECTED]
         )
     }
+
+
+def _limit_for_counter(max_length: int) -> int | None:
+    return max_length if max_length <= COUNTER_SHOWS_LIMITS_UP_TO else None
 
 
 def _page_link(page) -> str:

@@ -41,11 +41,16 @@ def _is_senior_leader(user) -> bool:
 
 
 def _can_connect(user, account: SocialAccount) -> bool:
-    """Its owner, its managers and administrators connect an account (A2, A3)."""
+    """Its owner, its managers, senior leaders and administrators connect it (A2, A3).
+
+    Senior leaders approve accounts and are then told to press Connect, so the
+    button is theirs too.
+    """
     return (
         user.is_superuser
         or account.owner_id == user.pk
         or account.managers.filter(pk=user.pk).exists()
+        or _is_senior_leader(user)
     )
 
 
@@ -106,7 +111,11 @@ def account_decide(request, pk: int, decision: str):
             account_services.account_approve(
                 account=account, by=request.user, note=note
             )
-            messages.success(request, f"{account.name} is approved.")
+            messages.success(
+                request,
+                f"{account.name} is approved. Press Connect below to link it to "
+                "the school's account on the network.",
+            )
         else:
             account_services.account_reject(account=account, by=request.user, note=note)
             messages.success(request, f"{account.name} is rejected.")

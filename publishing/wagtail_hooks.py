@@ -17,7 +17,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from publishing import calendar_views, selectors, views
+from publishing import calendar_views, selectors, social_calendar_views, views
+from publishing.dashboard import PublishedThisWeekPanel
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
@@ -39,7 +40,13 @@ class SocialAccountViewSet(ModelViewSet):
     url_prefix = "publishing/accounts"
     name = "publishing_accounts"
     copy_view_enabled = False
-    list_display = ["name", "network", "status", "connection", "owner"]
+    list_display = [
+        "name",
+        "network",
+        "status",
+        "connection",
+        Column("owner", label="Owner", accessor="owner_name"),
+    ]
     list_filter = ["network", "status", "connection"]
     search_fields = ["name", "handle"]
 
@@ -118,6 +125,22 @@ class SocialMediaGroup(ModelViewSetGroup):
     items = (SocialAccountViewSet, DeliveryViewSet)
 
 
+class CalendarMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or user.has_perm("publishing.view_delivery")
+
+
+@hooks.register("register_admin_menu_item")
+def register_social_calendar_menu_item():
+    return CalendarMenuItem(
+        "Social calendar",
+        reverse("publishing_calendar"),
+        icon_name="date",
+        order=850,
+    )
+
+
 @hooks.register("register_admin_viewset")
 def register_social_media_viewsets():
     return SocialMediaGroup()
@@ -155,6 +178,11 @@ def register_publishing_urls():
             "publishing/connected/<str:network>/",
             views.account_connect_callback,
             name="publishing_connect_callback",
+        ),
+        path(
+            "publishing/calendar/",
+            social_calendar_views.social_calendar,
+            name="publishing_calendar",
         ),
         path(
             "publishing/delivery/<int:pk>/",
@@ -195,6 +223,11 @@ class SocialMediaAttentionPanel(Component):
             "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
         }
+
+
+@hooks.register("construct_homepage_panels")
+def add_published_this_week_panel(request, panels):
+    panels.append(PublishedThisWeekPanel())
 
 
 @hooks.register("construct_homepage_panels")

@@ -2,7 +2,7 @@
 
 import django_rq
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -13,13 +13,15 @@ from tests.fakes.fixtures import (  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache. Wagtail caches renditions by image id,
-    and ids are reused after a test's rollback: a cached rendition of an earlier
-    test's picture must never stand in for this test's."""
-    cache.clear()
-    yield
-    cache.clear()
+def migrated_data_restored(django_db_serialized_rollback):
+    """Transactional tests start from what the migrations made, whatever ran before.
+
+    A transactional test (threads, worker processes, browser journeys) ends by
+    emptying every table. With serialized rollback the next one reloads the migrated
+    rows (default site, root page, role groups, workflow); mixing tests with and
+    without it would reload content types over recreated ones. So every test asks for
+    it; tests that run inside a transaction are not affected.
+    """
 
 
 @pytest.fixture
@@ -35,3 +37,15 @@ def redis_connection():
     connection.flushdb()
     yield connection
     connection.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches (pages, chrome, renditions, generation).
+
+    The database is rolled back after every test; the local-memory caches are not,
+    and a page or rendition cached by one test (ids come round again) must not be
+    served to the next.
+    """
+    for cache in caches.all():
+        cache.clear()

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached anonymous page is answered before anything else runs.
+    "cms.caching.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,6 +147,30 @@ RQ_QUEUES = {
     for name in RQ_QUEUE_NAMES
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
+
+# --- Caches (cms/caching) -------------------------------------------------------------
+# Shared by every web process: the page cache, the site chrome and the content
+# generation. Renditions stay in each process's memory: rendering an image then costs
+# no Redis round trip (a rendition row changes only by being deleted with its image).
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+CACHES = {
+    "default": (
+        {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# How long a cached page may be served within one content generation.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# s-maxage for nginx and CDNs: how long a change may take to reach every parent.
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "1"))
 
 # --- Passwords and sessions (P4) ------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"
@@ -242,6 +268,11 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff screens make no calls to other sites: no Gravatar (often blocked in schools).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# One "please review" email per person: moderation's notifier includes superusers
+# itself, so Wagtail's extra "submitted" email to every superuser is switched off.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAIL_I18N_ENABLED = False
 
@@ -347,6 +378,24 @@ LEARNER_IMPORT_MAX_BYTES = int(
 )
 # cms's video block asks this whether the learners a video shows may still be shown.
 CONSENT_LEARNERS_MAY_BE_SHOWN = "moderation.consent.selectors.learners_may_be_shown"
+
+# --- Incidents, takedown requests, blocked accounts (moderation.incidents) ---------
+# Evidence lives on disk outside MEDIA_ROOT in a storage that has no URLs (I1).
+STORAGES["incident_evidence"] = {
+    "BACKEND": "moderation.incidents.storage.PrivateEvidenceStorage",
+    "OPTIONS": {
+        "location": Path(
+            os.environ.get("INCIDENT_EVIDENCE_ROOT", VAR_DIR / "incident-evidence")
+        ),
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+INCIDENT_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("INCIDENT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+)
+# Closed incidents and their evidence are deleted this many days after closing.
+INCIDENT_RETENTION_DAYS = int(os.environ.get("INCIDENT_RETENTION_DAYS", 6 * 365))
 
 # --- Two-person moderation (moderation.workflow) --------------------------------------
 # A workflow run publishes only if a person approved it (P1): see moderation/workflow/.

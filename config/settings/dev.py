@@ -2,7 +2,11 @@
 
 from .base import *  # noqa: F403
 
-DEBUG = True
+# Off by default, so `make run` shows the school's own 404 and 500 pages (as parents
+# would see them), not Django's debug page with the URL map; DEBUG=1 turns it on.
+DEBUG = env_bool("DEBUG")
+# Without DEBUG, Django serves uploads only when told to: here, for the demo.
+SERVE_MEDIA_FROM_DJANGO = True
 # A fixed, clearly non-secret key for local use only; production.py demands its own.
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-key-never-use-in-production")  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")

@@ -8,7 +8,10 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# Wagtail caches renditions by image id, and ids come round again after each test's
+# rollback: without this a test could be shown another test's picture.
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 STORAGES["staticfiles"] = {
@@ -34,6 +37,10 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["withdrawn_media"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "test-withdrawn-media"},
+}
+STORAGES["incident_evidence"] = {
+    "BACKEND": "moderation.incidents.storage.PrivateEvidenceStorage",
+    "OPTIONS": {"location": VAR_DIR / "test-incident-evidence"},
 }
 
 # Backup codes are hashed with PBKDF2 (moderation.two_factor.backup_codes); few

@@ -30,10 +30,17 @@ from .live_media import (
 from .selectors import consent_summary, current_consent
 
 
-class LearnerPickerWidget(forms.SelectMultiple):
-    """A multiple select with a type-to-filter box: a register has hundreds of names."""
+class LearnerPickerWidget(forms.CheckboxSelectMultiple):
+    """Tick boxes under a type-to-filter box: a register has hundreds of names.
+
+    Tick boxes work with a thumb on a phone, where a multiple select needs Ctrl-click.
+    """
 
     template_name = "moderation/consent/widgets/learner_picker.html"
+
+    class Media:
+        js = ["moderation/js/learner_picker.js"]
+        css = {"all": ["moderation/css/staff.css"]}
 
 
 class LearnerChoiceField(forms.ModelMultipleChoiceField):
@@ -80,7 +87,7 @@ class ConsentTaggingMixin:
             required=False,
             label="Learners pictured",
             help_text=old.help_text,
-            widget=LearnerPickerWidget(attrs={"size": 12}),
+            widget=LearnerPickerWidget(),
         )
         learners = list(field.queryset)
         consent = current_consent(learner_ids=[learner.pk for learner in learners])
@@ -99,6 +106,18 @@ class ConsentTaggingMixin:
                 + ". It keeps the learners tagged there; only the consent officer "
                 "can remove them."
             )
+
+    def _explain_alt_text(self) -> None:
+        """Name the image description for what it is: the alt text read aloud."""
+        description = self.fields.get("description")
+        if description is None:
+            return
+        description.label = "Description (alt text)"
+        description.help_text = (
+            "What the photo shows, for people who cannot see it: screen readers "
+            "read this aloud. Needed for every photo of people. Use first names "
+            "only, never a learner's full name."
+        )
 
     def save(self, commit=True):
         new_file = self.instance.pk is None or "file" in self.changed_data
@@ -127,6 +146,20 @@ class ConsentTaggingMixin:
             raise ValidationError(
                 "Either choose the learners pictured or tick 'no identifiable "
                 "learners', not both."
+            )
+        pictures_people = bool(learners) or bool(
+            (cleaned.get("staff_pictured") or "").strip()
+        )
+        if (
+            "description" in self.fields
+            and pictures_people
+            and not getattr(self.instance, "is_withdrawn", False)
+            and not (cleaned.get("description") or "").strip()
+        ):
+            self.add_error(
+                "description",
+                "Describe the photo: it shows people, and screen readers read the "
+                "description aloud in its place.",
             )
         self._check_live_media_rule(cleaned)
         return cleaned
@@ -162,6 +195,7 @@ class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
+        self._explain_alt_text()
 
     def clean_file(self):
         file = self.cleaned_data.get("file")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import include, path
 from wagtail.documents.views import documents as document_views
 from wagtail.images.views import images as image_views
 
@@ -55,7 +55,14 @@ class DocumentDeleteView(KeptMediaDeleteMixin, document_views.DeleteView):
 
 
 def media_admin_urls() -> list:
-    """The same addresses as Wagtail's views, matched first (see wagtail_hooks)."""
+    """The same addresses as Wagtail's views, matched first (see wagtail_hooks).
+
+    Named ``consent_media:*``; ``cms.media_deletion`` guards these delete views too.
+    """
+    return [path("", include((_patterns(), "consent_media")))]
+
+
+def _patterns() -> list:
     return [
         path("images/<int:image_id>/", ImageEditView.as_view(), name="image_edit"),
         path(

@@ -13,6 +13,7 @@ from .cascade import consent_cascade, scheduled_revisions_recheck
 from .rules import USE_WORDS
 from .selectors import current_consent, pictured_learner_ids
 
+ALL_WITHDRAWN = "all consent withdrawn"
 DO_NOT_PUBLISH = "put on the do-not-publish list"
 LEFT_SCHOOL = "left the school"
 
@@ -63,6 +64,35 @@ def consent_record(
                 user=user,
             )
     return record
+
+
+def consent_withdraw_all(
+    *,
+    learner: Learner,
+    recorded_by: str,
+    user=None,
+    on: datetime.date | None = None,
+) -> list[ConsentRecord]:
+    """Withdraw every use at once, as a parent asking "take my child off everything".
+
+    One withdrawal record per use (the history shows each), then one cascade for all
+    uses, so every photo leaves the website, the API and social media together (C1).
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        records = [
+            ConsentRecord.objects.create(
+                learner=learner,
+                use=use,
+                given=False,
+                given_on=on,
+                recorded_by=recorded_by,
+                recorded_by_user=user,
+            )
+            for use in ConsentUse.values
+        ]
+        consent_cascade(learner=learner, use=None, reason=ALL_WITHDRAWN, user=user)
+    return records
 
 
 def expired_reason(*, use: str, expired_on: datetime.date) -> str:

@@ -5,12 +5,16 @@ only Safeguarding may change anything or see do-not-publish reasons (C1, C2).
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -23,8 +27,9 @@ from wagtail.admin.widgets.button import HeaderButton
 from moderation.models import ConsentRecord, ConsentUse, Learner
 
 from .csv_import import ImportRefused, learners_import, size_error
+from .filters import LearnerFilterSet
 from .selectors import can_view_register, consent_summary, current_consent
-from .services import consent_record, learner_changes_cascade
+from .services import consent_record, consent_withdraw_all, learner_changes_cascade
 
 DSL_ONLY = "moderation.view_do_not_publish_reason"
 
@@ -117,7 +122,7 @@ class LearnerViewSet(ModelViewSet):
         "do_not_publish",
     ]
     search_fields = ["first_name", "known_as", "last_name", "external_id"]
-    list_filter = ["year_group", "do_not_publish"]
+    filterset_class = LearnerFilterSet
     list_per_page = 50
     panels = [
         MultiFieldPanel(
@@ -136,14 +141,22 @@ class LearnerViewSet(ModelViewSet):
                 FieldPanel("do_not_publish"),
                 FieldPanel("do_not_publish_reason", permission=DSL_ONLY),
             ],
-            heading="Do-not-publish list (C2)",
+            heading="Do-not-publish list",
         ),
     ]
 
     @property
     def list_display(self):
         return [
-            "__str__",
+            TitleColumn(
+                "full_name",
+                label="Learner",
+                accessor="full_name",
+                get_url=lambda learner: reverse(
+                    "learners:record_consent", args=[learner.pk]
+                ),
+            ),
+            "year_group",
             "external_id",
             ConsentColumn(
                 "consent",
@@ -226,12 +239,55 @@ class RecordConsentForm(forms.ModelForm):
         }
 
 
+@dataclass(frozen=True)
+class UseRow:
+    """One use on a learner's screen: its current state and what may be done."""
+
+    use: str
+    label: str
+    state: str
+    in_force: bool
+    expires_on: datetime.date | None
+
+
+def _use_rows(learner: Learner, *, on: datetime.date) -> list[UseRow]:
+    current = current_consent(learner_ids=[learner.pk]).get(learner.pk, {})
+    rows = []
+    for use in ConsentUse:
+        record = current.get(use.value)
+        if record is None:
+            state = "Not asked yet: no consent"
+        elif not record.given:
+            state = f"Refused or withdrawn on {record.given_on:%d %b %Y}"
+        elif not record.is_in_force(on):
+            state = f"Expired on {record.expires_on:%d %b %Y}"
+        elif record.expires_on:
+            state = f"Given until {record.expires_on:%d %b %Y}"
+        else:
+            state = "Given"
+        rows.append(
+            UseRow(
+                use=use.value,
+                label=use.label,
+                state=state,
+                in_force=record is not None and record.is_in_force(on),
+                expires_on=record.expires_on if record else None,
+            )
+        )
+    return rows
+
+
 class RecordConsentView(WagtailAdminTemplateMixin, FormView):
-    """A learner's consent history (register readers) and a form (Safeguarding)."""
+    """One screen per learner: every use as a row, withdraw everything, history.
+
+    Register readers (senior leadership) see it; Safeguarding may change it. Each
+    button records a decision dated today by the signed-in officer; the full form
+    below records one with another date or recorder (a paper form from last week).
+    """
 
     template_name = "moderation/consent/record_consent.html"
     form_class = RecordConsentForm
-    header_icon = "tick"
+    header_icon = "group"
 
     def dispatch(self, request, *args, **kwargs):
         if not can_view_register(request.user):
@@ -243,14 +299,88 @@ class RecordConsentView(WagtailAdminTemplateMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return f"Consent for {self.learner}"
+        return self.learner.full_name
+
+    def get_page_subtitle(self):
+        return "Consent"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("learners:index"), "label": "Consent register"},
+            {"url": "", "label": self.learner.full_name},
+        ]
+
+    def get_initial(self):
+        return {
+            "given_on": timezone.localdate(),
+            "recorded_by": self._officer_name(),
+        }
+
+    def _officer_name(self) -> str:
+        user = self.request.user
+        return user.get_full_name() or user.get_username()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
         context["learner"] = self.learner
+        context["rows"] = _use_rows(self.learner, on=today)
+        context["left"] = self.learner.has_left(today)
         context["history"] = self.learner.consent_records.latest_first()
         context["can_record"] = self.can_record
+        context["edit_url"] = reverse("learners:edit", args=[self.learner.pk])
         return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "withdraw_all":
+            consent_withdraw_all(
+                learner=self.learner,
+                recorded_by=self._officer_name(),
+                user=request.user,
+            )
+            messages.success(
+                request,
+                f"All consent for {self.learner.full_name} is withdrawn. Their photos "
+                "have been taken off the website and social media.",
+            )
+            return redirect(self._url())
+        if action in {"give", "withdraw"}:
+            return self._record_row(action)
+        return super().post(request, *args, **kwargs)
+
+    def _record_row(self, action: str):
+        use = self.request.POST.get("use", "")
+        if use not in ConsentUse.values:
+            messages.error(self.request, "Choose which use the decision is about.")
+            return redirect(self._url())
+        expires_on = None
+        if action == "give":
+            field = forms.DateField(required=False)
+            try:
+                expires_on = field.clean(self.request.POST.get("expires_on", ""))
+            except forms.ValidationError:
+                messages.error(
+                    self.request, "The expiry date is not a date; nothing was changed."
+                )
+                return redirect(self._url())
+        consent_record(
+            learner=self.learner,
+            use=use,
+            given=action == "give",
+            given_on=timezone.localdate(),
+            expires_on=expires_on,
+            recorded_by=self._officer_name(),
+            user=self.request.user,
+        )
+        verb = "given" if action == "give" else "withdrawn"
+        messages.success(
+            self.request, f"Consent for {ConsentUse(use).label.lower()} {verb}."
+        )
+        return redirect(self._url())
+
+    def _url(self) -> str:
+        return reverse("learners:record_consent", args=[self.learner.pk])
 
     def form_valid(self, form):
         decision = form.cleaned_data
@@ -268,4 +398,4 @@ class RecordConsentView(WagtailAdminTemplateMixin, FormView):
             self.request,
             f"Consent for {ConsentUse(decision['use']).label.lower()} {verb}.",
         )
-        return redirect(reverse("learners:record_consent", args=[self.learner.pk]))
+        return redirect(self._url())

@@ -1,16 +1,38 @@
 """Moderation's models, one module per feature."""
 
 from .consent import ConsentRecord, ConsentUse, Learner, LearnerQuerySet
+from .incidents import (
+    BlockedAccount,
+    EvidenceItem,
+    Incident,
+    IncidentCategory,
+    IncidentDeletionRecord,
+    IncidentEvent,
+    Platform,
+    Referral,
+    Severity,
+    TakedownRequest,
+)
 from .media import MediaMatch
 from .workflow import ApprovalTask, ApprovalTaskState, ConsentCheckTask
 
 __all__ = [
     "ApprovalTask",
+    "BlockedAccount",
     "ApprovalTaskState",
     "ConsentCheckTask",
     "ConsentRecord",
     "ConsentUse",
+    "EvidenceItem",
+    "Incident",
+    "IncidentCategory",
+    "IncidentDeletionRecord",
+    "IncidentEvent",
     "Learner",
     "LearnerQuerySet",
     "MediaMatch",
+    "Platform",
+    "Referral",
+    "Severity",
+    "TakedownRequest",
 ]

@@ -61,7 +61,7 @@ class Learner(models.Model):
     do_not_publish = models.BooleanField(
         "on the do-not-publish list",
         default=False,
-        help_text="Never shown anywhere, whatever consent says (C2)",
+        help_text="Never shown anywhere, whatever consent says",
     )
     do_not_publish_reason = models.TextField(
         blank=True, help_text="Seen only by the designated safeguarding lead"

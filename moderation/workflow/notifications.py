@@ -2,15 +2,22 @@
 
 Wagtail already emails the submitter when a page is approved (with the live link) or
 sent back (with the reviewer's comment). Two gaps are filled here: the "awaiting your
-review" email for our approval steps, sent only to reviewers who may decide (P1); and
-the consent check's rejection, which Wagtail does not send because the submitter
-triggered it themselves by pressing "Submit".
+review" email for our approval steps, sent once to each reviewer who may decide (P1)
+and linking to the review screen itself; and the consent check's rejection, which
+Wagtail does not send because the submitter triggered it themselves by pressing
+"Submit".
+
+``WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS`` is off (settings/base.py), which
+silences Wagtail's second "a page was submitted" email to every superuser; the
+notifier below adds superusers back as reviewers, so each person gets one email.
 """
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.urls import reverse
 from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier, send_mail
 from wagtail.models import TaskState
 from wagtail.signals import task_rejected, task_submitted
@@ -28,17 +35,28 @@ class ReviewerSubmissionEmailNotifier(GroupApprovalTaskStateSubmissionEmailNotif
     own notifier (connected for plain ``TaskState``) does not hear.
     """
 
+    template_directory = "moderation/workflow/notifications/"
+
     def get_template_base_prefix(self, instance, **kwargs):
         return "task_state_"
+
+    def get_context(self, task_state, **kwargs):
+        context = super().get_context(task_state, **kwargs)
+        context["task_state"] = task_state
+        context["review_url"] = settings.WAGTAILADMIN_BASE_URL + reverse(
+            "moderation_workflow:review", args=(task_state.pk,)
+        )
+        return context
 
     def get_recipient_users(self, task_state, **kwargs):
         involved = rules.involved_user_ids(
             task_state.workflow_state.content_object,
             workflow_state=task_state.workflow_state,
         )
-        return (
-            super().get_recipient_users(task_state, **kwargs).exclude(pk__in=involved)
-        )
+        reviewers = super().get_recipient_users(
+            task_state, **kwargs
+        ) | get_user_model().objects.filter(is_superuser=True)
+        return reviewers.exclude(pk__in=involved).distinct()
 
 
 reviewer_submission_email_notifier = ReviewerSubmissionEmailNotifier()

@@ -1,15 +1,15 @@
-"""Dashboard panel: what waits for each approver, and where each author's pages are."""
+"""Dashboard panel: what waits for me, and where each of my drafts stands."""
 
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import TaskState, WorkflowState
 
 from moderation.workflow import selectors
 
 
 class ModerationPanel(Component):
     name = "moderation_two_person"
-    order = 90
+    order = 20
     template_name = "moderation/workflow/panel.html"
 
     def __init__(self, user):
@@ -20,7 +20,7 @@ class ModerationPanel(Component):
             {
                 "title": task_state.revision.object_str,
                 "task": task_state.task.name,
-                "submitted_by": task_state.workflow_state.requested_by,
+                "submitted_by": _name(task_state.workflow_state.requested_by),
                 "since": task_state.started_at,
                 "review_url": reverse(
                     "moderation_workflow:review", args=(task_state.pk,)
@@ -28,22 +28,42 @@ class ModerationPanel(Component):
             }
             for task_state in selectors.task_states_awaiting(self.user)
         ]
-        mine = [
-            {
-                "title": workflow_state.content_object.get_admin_display_title()
-                if isinstance(workflow_state.content_object, Page)
-                else str(workflow_state.content_object),
-                "status": _status_for_author(workflow_state),
-                "comment": workflow_state.current_task_state.comment
-                if workflow_state.current_task_state
-                else "",
-            }
-            for workflow_state in selectors.workflow_states_of_author(self.user)
+        in_workflow = {
+            int(state.object_id): state
+            for state in selectors.workflow_states_of_author(self.user)
+        }
+        drafts = selectors.drafts_of_author(self.user)
+        seen = {page.pk for page in drafts}
+        mine = [_draft_row(page, in_workflow.get(page.pk)) for page in drafts] + [
+            _draft_row(state.content_object, state)
+            for page_id, state in in_workflow.items()
+            if page_id not in seen
         ]
         return {"awaiting": awaiting, "mine": mine}
 
 
-def _status_for_author(workflow_state: WorkflowState) -> str:
+def _name(user) -> str:
+    if user is None:
+        return "(unknown)"
+    return user.get_full_name() or user.get_username()
+
+
+def _draft_row(page, workflow_state: WorkflowState | None) -> dict:
+    return {
+        "title": page.get_admin_display_title(),
+        "edit_url": reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        "status": _status_for_author(workflow_state),
+        "sent_back": workflow_state is not None
+        and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES,
+        "comment": workflow_state.current_task_state.comment
+        if workflow_state and workflow_state.current_task_state
+        else "",
+    }
+
+
+def _status_for_author(workflow_state: WorkflowState | None) -> str:
+    if workflow_state is None:
+        return "Draft: not sent for approval yet"
     task_state = workflow_state.current_task_state
     if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         return "Sent back for changes"

@@ -1,6 +1,7 @@
 """Reads for the moderation dashboard."""
 
-from wagtail.models import TaskState, WorkflowState
+from django.db.models import Q
+from wagtail.models import Page, TaskState, WorkflowState
 
 from moderation.models import ApprovalTask, ApprovalTaskState
 
@@ -26,4 +27,15 @@ def workflow_states_of_author(user) -> list[WorkflowState]:
         .filter(requested_by=user)
         .select_related("current_task_state__task")
         .order_by("-created_at")
+    )
+
+
+def drafts_of_author(user, *, limit: int = 20) -> list[Page]:
+    """Pages ``user`` owns or last edited whose latest changes are not live yet."""
+    return list(
+        Page.objects.filter(has_unpublished_changes=True)
+        .filter(Q(owner=user) | Q(latest_revision__user=user))
+        .exclude(depth__lte=1)
+        .select_related("latest_revision")
+        .order_by("-latest_revision_created_at")[:limit]
     )

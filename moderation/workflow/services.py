@@ -79,7 +79,7 @@ def _check_may_decide(task_state: ApprovalTaskState, user, *, action: str) -> No
         raise ReviewerInvolved(
             "You cannot decide on this page: you wrote, edited or submitted it, or "
             "already approved it, or you are not one of its reviewers. Another "
-            "member of staff must check it (P1)."
+            "member of staff must check it."
         )
 
 

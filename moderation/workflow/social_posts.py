@@ -13,12 +13,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SocialPostPreview:
-    """One post as it will go out: account, exact text, image (P2, C4)."""
+    """One post as it will go out: account, exact text, image (P2, C4).
+
+    ``network`` ("x", "facebook") and ``handle`` let the review screen draw the post
+    the way that network shows it.
+    """
 
     account: str
     closed: bool
     text: str
     image: object | None
+    network: str = ""
+    handle: str = ""
+    include_image: bool = False
 
 
 def social_posts_for_review(page) -> list[SocialPostPreview]:
@@ -32,6 +39,9 @@ def social_posts_for_review(page) -> list[SocialPostPreview]:
             closed=post.account.is_closed,
             text=post.text_as_posted(page=page),
             image=post.image_as_posted(page=page),
+            network=getattr(post.account, "network", ""),
+            handle=getattr(post.account, "handle", ""),
+            include_image=bool(getattr(post, "include_image", False)),
         )
         for post in posts.all()
     ]

@@ -1,8 +1,13 @@
 from django.urls import path
 
-from moderation.workflow.views import ReviewView
+from moderation.workflow.views import ReviewPreviewView, ReviewView
 
 app_name = "moderation_workflow"
 urlpatterns = [
     path("review/<int:task_state_id>/", ReviewView.as_view(), name="review"),
+    path(
+        "review/<int:task_state_id>/preview/",
+        ReviewPreviewView.as_view(),
+        name="review_preview",
+    ),
 ]

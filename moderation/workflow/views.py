@@ -2,25 +2,34 @@
 
 Approving here approves exactly what is published: the page revision shown and the
 per-account posts listed with it (P1, P2). Approving needs a fresh one-time code (P4);
-a reviewer without one is sent to enter a code and comes back here.
+the code box sits on this screen, so an approver types it and approves in one step
+(a reviewer whose code is still fresh needs none).
 """
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 from wagtail.models import TaskState
+from wagtail.utils.decorators import xframe_options_sameorigin_override
 
 from moderation.models import ApprovalTaskState
-from moderation.workflow import rules, services, social_posts, step_up
+from moderation.two_factor import audit as two_factor_audit
+from moderation.two_factor.forms import OneTimeCodeForm
+from moderation.two_factor.services import second_factor_accept
+from moderation.workflow import review, rules, services, social_posts, step_up
 
 
 class ApproveForm(forms.Form):
     revision_id = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Comment"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Comment for the author (optional)",
     )
 
 
@@ -32,10 +41,8 @@ class RequestChangesForm(forms.Form):
     )
 
 
-class ReviewView(View):
-    """GET: what will be published; POST ``action=approve|reject``: the decision."""
-
-    template_name = "moderation/workflow/review.html"
+class TaskStateMixin:
+    """Loads the approval step named in the URL, its page and the revision in it."""
 
     def setup(self, request, *args, task_state_id: int, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -47,20 +54,52 @@ class ReviewView(View):
         self.page = self.task_state.workflow_state.content_object.specific
         self.revision = self.task_state.revision
 
-    def review_url(self) -> str:
-        return reverse("moderation_workflow:review", args=(self.task_state.pk,))
-
     def may_decide(self) -> bool:
         return (
             self.task_state.status == TaskState.STATUS_IN_PROGRESS
             and self.task.user_may_decide(self.page, self.request.user)
         )
 
-    def get(self, request, *args, **kwargs):
-        return self.render(
-            approve_form=ApproveForm(initial={"revision_id": self.revision.pk}),
-            changes_form=RequestChangesForm(),
+    def may_preview(self) -> bool:
+        """Reviewers of the step, the submitter, and staff who may edit the page."""
+        user = self.request.user
+        return (
+            self.task.user_may_decide(self.page, user)
+            or self.task_state.workflow_state.requested_by_id == user.pk
+            or self.page.permissions_for_user(user).can_edit()
         )
+
+
+@method_decorator(xframe_options_sameorigin_override, name="get")
+class ReviewPreviewView(TaskStateMixin, View):
+    """The revision under review, drawn as the public page, for the screen's frame.
+
+    The one admin response that may be framed, and only by this site (SAMEORIGIN; in
+    production the Content-Security-Policy's ``frame-ancestors 'self'`` agrees), in
+    every settings module: the rest of the admin keeps ``DENY``.
+    """
+
+    def get(self, request, *args, **kwargs):
+        if not self.may_preview():
+            raise PermissionDenied
+        revision_page = self.revision.as_object()
+        return revision_page.make_preview_request(
+            request,
+            revision_page.default_preview_mode,
+            extra_request_attrs={"revision_id": self.revision.pk},
+        )
+
+
+class ReviewView(TaskStateMixin, View):
+    """GET: what will be published; POST ``action=approve|reject``: the decision."""
+
+    template_name = "moderation/workflow/review.html"
+
+    def review_url(self) -> str:
+        return reverse("moderation_workflow:review", args=(self.task_state.pk,))
+
+    def get(self, request, *args, **kwargs):
+        return self.render()
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
@@ -71,6 +110,13 @@ class ReviewView(View):
         messages.error(request, "Choose Approve or Request changes.")
         return redirect(self.review_url())
 
+    def code_form(self, data=None) -> OneTimeCodeForm:
+        form = OneTimeCodeForm(self.request.user, self.request, data=data)
+        form.fields["otp_token"].widget.attrs.pop("autofocus", None)
+        form.fields["otp_token"].label = "Code from your authenticator app"
+        form.fields["otp_token"].widget.attrs["inputmode"] = "numeric"
+        return form
+
     def approve(self):
         form = ApproveForm(self.request.POST)
         if not form.is_valid():
@@ -78,11 +124,26 @@ class ReviewView(View):
             return redirect(self.review_url())
         evidence = step_up.step_up_evidence(self.request)
         if evidence is None and self.may_decide():
-            messages.info(
-                self.request,
-                "Enter a code from your authenticator app to approve this page.",
+            if not self.request.POST.get("otp_token", "").strip():
+                code_form = self.code_form(data={"otp_token": ""})
+                code_form.is_valid()
+                return self.render(approve_form=form, code_form=code_form, status=400)
+            code_form = self.code_form(data=self.request.POST)
+            if not code_form.is_valid():
+                two_factor_audit.two_factor_log(
+                    action=two_factor_audit.CODE_FAILED,
+                    subject=self.request.user,
+                    request=self.request,
+                    reason=code_form.failure_reason or "invalid",
+                    stage="review",
+                )
+                return self.render(approve_form=form, code_form=code_form, status=400)
+            second_factor_accept(
+                request=self.request,
+                device=code_form.get_user().otp_device,
+                action=two_factor_audit.STEP_UP,
             )
-            return step_up.redirect_to_step_up(self.request)
+            evidence = step_up.step_up_evidence(self.request)
         try:
             services.approval_approve(
                 task_state_id=self.task_state.pk,
@@ -94,17 +155,17 @@ class ReviewView(View):
         except services.ApprovalRefused as refusal:
             messages.error(self.request, str(refusal))
             return redirect(self.review_url())
-        messages.success(self.request, f"'{self.page.title}' is approved.")
+        messages.success(
+            self.request,
+            f"'{self.page.title}' is approved: it is on the website now and its "
+            "social media posts are on their way.",
+        )
         return redirect("wagtailadmin_home")
 
     def request_changes(self):
         form = RequestChangesForm(self.request.POST)
         if not form.is_valid():
-            return self.render(
-                approve_form=ApproveForm(initial={"revision_id": self.revision.pk}),
-                changes_form=form,
-                status=400,
-            )
+            return self.render(changes_form=form, status=400)
         try:
             services.approval_reject(
                 task_state_id=self.task_state.pk,
@@ -119,25 +180,49 @@ class ReviewView(View):
         )
         return redirect("wagtailadmin_home")
 
-    def render(self, *, approve_form, changes_form, status=200):
+    def render(
+        self, *, approve_form=None, changes_form=None, code_form=None, status=200
+    ):
         revision_page = self.revision.as_object()
         may_decide = self.may_decide()
+        posts = social_posts.social_posts_for_review(revision_page)
+        step_up_fresh = step_up.step_up_evidence(self.request) is not None
         context = {
             "task_state": self.task_state,
             "page": self.page,
             "revision": self.revision,
             "revision_page": revision_page,
-            "social_posts": social_posts.social_posts_for_review(revision_page),
+            "social_posts": posts,
+            "page_url": _public_url(self.page, revision_page),
+            "changes": review.changes_since_live(
+                page=self.page, revision_page=revision_page, request=self.request
+            ),
+            "photos": review.photos_for_review(
+                revision_page=revision_page,
+                channels=review.review_channels(posts),
+                viewer=self.request.user,
+            ),
             "may_decide": may_decide,
+            "may_preview": self.may_preview(),
             "is_sensitive": rules.is_sensitive(revision_page),
-            "step_up_fresh": step_up.step_up_evidence(self.request) is not None,
-            "approve_form": approve_form,
-            "changes_form": changes_form,
+            "step_up_fresh": step_up_fresh,
+            "approve_form": approve_form
+            or ApproveForm(initial={"revision_id": self.revision.pk}),
+            "changes_form": changes_form or RequestChangesForm(),
+            "code_form": code_form or self.code_form(),
             "preview_url": reverse(
-                "wagtailadmin_pages:workflow_preview",
-                args=(self.page.pk, self.task.pk),
+                "moderation_workflow:review_preview", args=(self.task_state.pk,)
             ),
         }
         return TemplateResponse(
             self.request, self.template_name, context, status=status
         )
+
+
+def _public_url(page, revision_page) -> str:
+    """Where the page will be on the website once approved (for the link cards)."""
+    parent = page.get_parent()
+    if page.live or parent is None:
+        return page.full_url or ""
+    base = parent.specific.full_url or ""
+    return f"{base.rstrip('/')}/{revision_page.slug}/"

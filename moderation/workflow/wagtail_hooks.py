@@ -1,14 +1,16 @@
 """Wagtail admin wiring for two-person moderation; imported by moderation/wagtail_hooks.
 
 Registered here: the review screen's URLs, the editor's action menu (no "Publish";
-"Review and approve" opens the review screen), the guards on every direct publish, the
+"Submit for approval" is the main button; "Review and approve" opens the review
+screen), the guards on every direct publish, the
 workflow restart when a page is edited while awaiting approval, and the dashboard panel.
 """
 
 from django.contrib import messages
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
+from wagtail.models import WorkflowState
 
 from moderation.models import ApprovalTask, ConsentCheckTask
 from moderation.workflow import guards, panels, urls
@@ -30,6 +32,23 @@ class ReviewMenuItem(ActionMenuItem):
         return self.url
 
 
+class SubmitForApprovalMenuItem(SubmitForModerationMenuItem):
+    """Wagtail's submit button, named for what it does, as the editor's main button."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        workflow_state = page.current_workflow_state if page else None
+        needs_changes = (
+            workflow_state is not None
+            and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+        )
+        context["label"] = (
+            "Resubmit for approval" if needs_changes else "Submit for approval"
+        )
+        return context
+
+
 @hooks.register("register_admin_urls")
 def register_review_urls():
     return [path("moderation/", include(urls, namespace="moderation_workflow"))]
@@ -46,6 +65,20 @@ def route_approval_through_review(menu_items, request, context):
             menu_items[index] = ReviewMenuItem(
                 reverse("moderation_workflow:review", args=(task_state.pk,))
             )
+
+
+@hooks.register("construct_page_action_menu")
+def submit_for_approval_first(menu_items, request, context):
+    """The editor's one big button is "Submit for approval"; "Save draft" is beside it.
+
+    Wagtail makes the first item the main button and hides the rest under an arrow.
+    """
+    for index, item in enumerate(menu_items):
+        if item.name == "action-submit":
+            submit = SubmitForApprovalMenuItem(order=item.order)
+            del menu_items[index]
+            menu_items.insert(0, submit)
+            return
 
 
 hooks.register("before_publish_page", guards.refuse_direct_publish)

@@ -17,7 +17,11 @@ from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
-from moderation.jobs import consent_expiry_check
+from moderation.jobs import (
+    block_review_reminders,
+    consent_expiry_check,
+    incident_retention_check,
+)
 from publishing.services.accounts import account_reviews_remind
 from publishing.services.deliveries import deliveries_sweep
 from publishing.services.holiday_notices import holiday_notices_draft
@@ -75,6 +79,16 @@ def _content_review(now: datetime.datetime) -> str:
 def _access_reviews(now: datetime.datetime) -> str:
     reminded = account_reviews_remind(today=timezone.localdate(now))
     return f"{len(reminded)} account review reminder(s) sent."
+
+
+def _incident_retention(now: datetime.datetime) -> str:
+    deleted = incident_retention_check(now=now)
+    return f"{deleted} closed incident(s) deleted at the end of their retention period."
+
+
+def _block_reviews(now: datetime.datetime) -> str:
+    reminded = block_review_reminders(on=timezone.localdate(now))
+    return f"{reminded} blocked account review reminder(s) sent."
 
 
 SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
@@ -148,6 +162,22 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "long time.",
         DailyAt(datetime.time(7, 15), weekday=0),
         _content_review,
+    ),
+    ScheduledJob(
+        "incident-retention",
+        "Incident retention",
+        "Deletes closed incidents and their evidence when their retention period "
+        "ends, unless on legal hold, and keeps a record that they were.",
+        DailyAt(datetime.time(0, 20)),
+        _incident_retention,
+    ),
+    ScheduledJob(
+        "blocked-account-reviews",
+        "Blocked account reviews",
+        "Reminds senior leadership and whoever decided when a blocked account's "
+        "review date comes.",
+        DailyAt(datetime.time(7, 5)),
+        _block_reviews,
     ),
 )
 JOBS_BY_NAME = {job.name: job for job in SCHEDULED_JOBS}

@@ -35,7 +35,7 @@ def _admin_url(account: SocialAccount) -> str:
 
 
 def account_propose(*, proposed_by, managers, **fields) -> SocialAccount:
-    """Record a proposed account with its business case (A1) and managers (A2).
+    """Record a proposed account with its business case (A1) and managers.
 
     Args:
         proposed_by: the member of staff proposing it; they cannot approve it.
@@ -45,7 +45,7 @@ def account_propose(*, proposed_by, managers, **fields) -> SocialAccount:
     active = [user for user in managers if user.is_active]
     if len(active) < MIN_MANAGERS:
         raise GovernanceError(
-            "An account needs at least two active members of staff as managers (A2)."
+            "An account needs at least two active members of staff as managers."
         )
     with transaction.atomic():
         account = SocialAccount.objects.create(proposed_by=proposed_by, **fields)
@@ -185,7 +185,7 @@ def account_check_managers(*, account: SocialAccount) -> SocialAccount:
     names = ", ".join(user.get_full_name() or user.username for user in remaining)
     reason = (
         f"Only {len(remaining)} active manager(s) remain ({names or 'none'}); "
-        "every account needs two (A2). Add a manager, then approve it again."
+        "every account needs two. Add a manager, then approve it again."
     )
     with transaction.atomic():
         account.status = SocialAccount.Status.SUSPENDED
@@ -332,7 +332,7 @@ def account_reviews_remind(*, today: date) -> list[SocialAccount]:
             subject=f"Termly access review due: {account.name}",
             body=(
                 f"Please review who manages {account} and record the review "
-                f"(A3: admin roles are reviewed regularly).\n\n{_admin_url(account)}\n"
+                f"(admin roles are reviewed regularly).\n\n{_admin_url(account)}\n"
             ),
         )
         account.review_reminder_sent_on = today

@@ -719,6 +719,53 @@ def deliveries_retract_for_images(
     ]
 
 
+@dataclass(frozen=True)
+class TakedownRetractions:
+    deliveries: list[Delivery]
+    unknown_urls: list[str]
+
+
+def _same_post(url: str) -> str:
+    return url.strip().rstrip("/")
+
+
+def deliveries_retract_for_takedown(
+    *,
+    page_ids: list[int],
+    image_ids: list[int],
+    post_urls: list[str],
+    reason: str,
+    now: datetime,
+) -> TakedownRetractions:
+    """Retract what a takedown request names (I4): a page's posts, the posts that
+    carried an image, and posts named by their address on the network.
+
+    An address that matches no post the school made is returned, so that the
+    approver is told to remove it by hand (it may be someone else's post).
+    """
+    wanted = {_same_post(url): url for url in post_urls if url.strip()}
+    live = Delivery.objects.live()
+    spellings = [*wanted, *(f"{key}/" for key in wanted)]
+    by_url = list(live.filter(remote_url__in=spellings))
+    matched = {_same_post(delivery.remote_url) for delivery in by_url}
+    chosen = {
+        delivery.pk: delivery
+        for delivery in [
+            *live.filter(page_id__in=page_ids),
+            *live.filter(include_image=True, image_id__in=image_ids),
+            *by_url,
+        ]
+    }
+    retracted = [
+        delivery_retract_request(delivery=d, reason=reason, now=now)
+        for d in chosen.values()
+    ]
+    return TakedownRetractions(
+        deliveries=retracted,
+        unknown_urls=[url for key, url in wanted.items() if key not in matched],
+    )
+
+
 def delivery_retract(
     *, delivery_id: int, attempt: int, now: datetime
 ) -> Delivery | None:

@@ -27,7 +27,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 ROLES = {
     "editor": {"Editors"},
     "approver": {"Approvers"},
-    "head": {"Senior leadership", "Approvers"},
+    "head": {"Senior leadership", "Approvers", "Headteacher"},
     "dsl": {"Safeguarding"},
 }
 

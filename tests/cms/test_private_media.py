@@ -13,7 +13,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
@@ -23,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from cms.caching.generation import content_generation
 from cms.jobs import public_media_check
 from cms.models import NewsPage, SchoolDocument, SchoolImage
 from cms.public_media import (
@@ -134,12 +134,7 @@ def admin_rendition_urls(image: SchoolImage) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def public_storage(settings, tmp_path):
-    """A fresh public-copies folder per test, as nginx would serve it.
-
-    Wagtail caches renditions by image id, and ids come round again after each
-    test's rollback: the cache is emptied so no test sees another's picture.
-    """
-    caches["default"].clear()
+    """A fresh public-copies folder per test, as nginx would serve it."""
     settings.STORAGES = {
         **settings.STORAGES,
         "public_media": {
@@ -535,6 +530,9 @@ def test_a_consent_end_date_hides_the_picture_on_the_day_without_any_job(
     # The stored end date has passed (the clock moved on; no job has run yet).
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     SchoolImage.objects.filter(pk=image.pk).update(consent_cleared_until=yesterday)
+    # The day the page caches were built for has ended too (midnight is a boundary
+    # of the content generation: cms/caching/generation.py).
+    content_generation(now=timezone.now() + datetime.timedelta(days=1))
 
     assert not image_urls(client.get(page.url).content.decode())
     assert api(client, "/api/v2/images/")["items"] == []
@@ -585,3 +583,28 @@ def test_the_check_deletes_public_files_that_no_item_records(school):
     assert public_media_reconcile(now=later) == 1
     assert not storage.exists(stray)
     assert all(storage.exists(name) for name in recorded)  # the control
+
+
+def test_a_document_linked_from_rich_text_is_published_at_its_public_copy(
+    client, school
+):
+    letter = pdf(title="Trip letter", no_identifiable_learners=True)
+    never_linked = pdf(title="Draft letter", no_identifiable_learners=True)
+    page = NewsPageFactory(
+        parent=school.news_index,
+        live=False,
+        body=[
+            (
+                "paragraph",
+                f'<p>Read <a linktype="document" id="{letter.pk}">the letter</a>.</p>',
+            )
+        ],
+    )
+    page.save_revision().publish()
+
+    html = client.get(page.url).content.decode()
+    public_name = reload(letter).public_files["files"]["document"]["name"]
+    assert f'href="/media/public/{public_name}"' in html  # the control
+    assert letter.url not in html and "autumn_letter" not in html
+    assert fetch_anonymously(f"/media/public/{public_name}") == (200, PDF)
+    assert fetch_anonymously(never_linked.url)[0] == 404

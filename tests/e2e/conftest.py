@@ -38,16 +38,6 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def migrated_data_restored(django_db_serialized_rollback):
-    """Each journey starts from the migrated site (root page, default Site, groups).
-
-    Journeys run against the live server in transactional tests, whose teardown empties
-    every table; serialized rollback puts back what the migrations made, so the next
-    journey, and every later test, finds the default site again.
-    """
-
-
-@pytest.fixture(autouse=True)
 def allow_orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

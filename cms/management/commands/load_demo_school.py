@@ -1,11 +1,17 @@
-"""`manage.py load_demo_school [--if-empty]`: the fictional Meadowbank Primary School.
+"""`manage.py load_demo_school [--if-empty] [--scale N]`: Meadowbank Primary School.
+
+``--scale N`` then adds N news posts, N/10 pictures and 2N/5 learners in bulk, for
+measuring (``make bench``); see cms/demo_scale.py.
 
 Content is published directly, bypassing the moderation workflow: it is seed data for
 an empty install (see cms/demo_school.py). Refuses to run with production settings.
 """
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.demo_scale import demo_school_scale
 from cms.demo_school import (
     DEMO_PASSWORD,
     DEMO_STAFF,
@@ -13,6 +19,7 @@ from cms.demo_school import (
     DemoRefused,
     demo_school_load,
 )
+from cms.models import NewsIndexPage
 
 
 class Command(BaseCommand):
@@ -24,8 +31,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing if any news page exists already.",
         )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N news posts, N/10 pictures and 2N/5 learners in bulk.",
+        )
 
-    def handle(self, *args, if_empty: bool = False, **options):
+    def handle(self, *args, if_empty: bool = False, scale: int = 0, **options):
+        if scale < 0:
+            raise CommandError("--scale must be a positive number of news posts.")
         try:
             summary = demo_school_load(if_empty=if_empty)
         except DemoRefused as error:
@@ -33,6 +49,8 @@ class Command(BaseCommand):
         if summary.skipped:
             self.stdout.write("News exists already: the demo school was not loaded.")
             return
+        if scale:
+            self._scale(scale)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo school loaded: {len(summary.created_pages)} pages, "
@@ -42,3 +60,13 @@ class Command(BaseCommand):
         )
         usernames = ", ".join([*(row[0] for row in DEMO_STAFF), DEMO_SUPERUSER])
         self.stdout.write(f"Staff sign-ins: {usernames}; password: {DEMO_PASSWORD}")
+
+    def _scale(self, news: int) -> None:
+        started = time.monotonic()
+        added = demo_school_scale(
+            index=NewsIndexPage.objects.get(slug="news"), news=news
+        )
+        self.stdout.write(
+            f"Scaled up in {time.monotonic() - started:.0f} s: {added.news} news "
+            f"posts, {added.images} pictures, {added.learners} learners added."
+        )

@@ -25,8 +25,8 @@ DEMO_CASE = {
     "audience": "Parents and carers, and the local community.",
     "promotion_plan": "The newsletter, the website's social media page, open evenings.",
     "access_locations": "School-owned laptops in the office; never personal phones.",
-    "monitoring_plan": "The office checks it at 8:30 and 15:30 on school days (M2).",
-    "escalation_procedure": "Concerns to the head; safeguarding to the DSL (I2).",
+    "monitoring_plan": "The office checks it at 8:30 and 15:30 on school days.",
+    "escalation_procedure": "Concerns to the head; safeguarding to the DSL.",
 }
 
 
@@ -98,7 +98,7 @@ class Command(BaseCommand):
         chosen += [user for user in users.order_by("pk") if user not in chosen]
         if len(chosen) < 2:
             raise CommandError(
-                "The demo accounts need at least two staff (A2: two managers): "
+                "The demo accounts need at least two staff (two managers): "
                 "load the demo school first."
             )
         owner, second = chosen[0], chosen[1]

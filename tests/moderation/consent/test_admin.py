@@ -163,7 +163,7 @@ def test_an_editor_tagging_a_photo_sees_names_and_status_only(client, learner):
     assert "Tom Jones (Year 3) — consent: website ✓, closed social ✗" in content
     assert "Amy Smith (Year 3) — do not publish" in content
     assert "Court order" not in content
-    assert "Type part of a name to filter the list" in content
+    assert "Type part of a name or class" in content
 
 
 def test_a_pictured_learner_cannot_be_deleted_in_the_admin(client):
@@ -196,6 +196,7 @@ def test_the_image_form_saves_tags_and_refuses_a_contradiction(client):
     assert "not both" in response.content.decode()
 
     del form["no_identifiable_learners"]
+    form["description"] = "Amy reading in the library"
     form["staff_pictured"] = "Mr Jones"
     form["staff_consent_confirmed"] = "on"
     assert client.post(url, form).status_code == 302

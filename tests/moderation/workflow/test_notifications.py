@@ -66,3 +66,21 @@ def test_an_approver_who_edited_is_not_asked_to_review(
 
     assert approver.email in recipients()
     assert second_approver.email not in recipients()
+
+
+def test_each_reviewer_gets_one_email_linking_to_the_review_screen(
+    draft, author, approver, superuser
+):
+    mail.outbox.clear()
+
+    submit(draft, author)
+
+    review = "http://testserver" + reverse(
+        "moderation_workflow:review", args=(draft.current_workflow_task_state.pk,)
+    )
+    to_admin = [m for m in mail.outbox if superuser.email in m.to]
+    to_approver = [m for m in mail.outbox if approver.email in m.to]
+    assert len(to_admin) == 1
+    assert len(to_approver) == 1
+    assert review in to_approver[0].body
+    assert "workflow/preview" not in to_approver[0].body

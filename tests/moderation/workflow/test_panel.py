@@ -17,7 +17,7 @@ def test_approver_sees_the_page_waiting_with_a_link_to_review(draft, author, app
 
     page = dashboard(approver)
 
-    assert "Waiting for you to review" in page
+    assert "data-awaiting" in page
     assert review in page
     assert draft.title in page
 
@@ -30,7 +30,7 @@ def test_author_sees_where_their_page_stands_and_no_review_link(
     page = dashboard(author)
 
     assert "Waiting for Approval by an approver" in page
-    assert "Waiting for you to review" not in page
+    assert "data-awaiting" not in page
 
 
 def test_an_approver_is_not_asked_to_review_their_own_page(draft, approver):
@@ -38,5 +38,5 @@ def test_an_approver_is_not_asked_to_review_their_own_page(draft, approver):
 
     page = dashboard(approver)
 
-    assert "Waiting for you to review" not in page
+    assert "data-awaiting" not in page
     assert "Waiting for Approval by an approver" in page

@@ -6,7 +6,7 @@
   if (!rulesElement) return;
   var rules = JSON.parse(rulesElement.textContent);
   var URL_PATTERN = /(?:https?:\/\/|www\.)[^\s<>"]+/gi;
-  var LINK_ALLOWANCE = 2 + 23; // the link back to the website (P2) on its own line
+  var LINK_ALLOWANCE = 2 + 23; // the link back to the website, on its own line
 
   function count(text, rule) {
     if (!rule.link) return Array.from(text).length + LINK_ALLOWANCE;
@@ -35,6 +35,13 @@
       return;
     }
     var used = count(textarea.value, rule);
+    if (!rule.max) {
+      output.textContent = used + " characters on " + rule.network +
+        " (including the link to the website). Long posts are folded behind " +
+        "\u201cSee more\u201d, so put the news first.";
+      output.style.color = "";
+      return;
+    }
     output.textContent = used + " / " + rule.max + " characters on " + rule.network +
       " (including the link to the website)";
     output.style.color = used > rule.max ? "#cd4444" : "";

@@ -1,0 +1,110 @@
+"""The demo's publishing scenes: a post awaiting approval, a failed delivery, and a
+proposed account, so a newcomer sees every screen with something on it.
+
+For `make run` only (refuses production settings); run after the demo school, its
+learners and the connected demo accounts. Each scene is loaded once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from cms.demo_school import DemoRefused, ensure_not_production
+from cms.models import NewsIndexPage, NewsPage, SchoolImage
+from publishing.management.commands.connect_demo_social_accounts import DEMO_CASE
+from publishing.models import Delivery, Network, SocialAccount, SocialPost
+
+WAITING_TITLE = "Year 4 sing at the town hall"
+PROPOSED_NAME = "Meadowbank sports X account"
+
+
+class Command(BaseCommand):
+    help = "Load the demo's post awaiting approval, failed delivery, proposed account."
+
+    def handle(self, *args, **options):
+        try:
+            ensure_not_production()
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
+        staff = {user.username: user for user in get_user_model().objects.all()}
+        if not {"editor", "head"} <= staff.keys():
+            raise CommandError("Load the demo school first (no demo staff).")
+        self._proposed_account(staff)
+        self._failed_delivery()
+        self._waiting_post(staff["editor"])
+
+    def _proposed_account(self, staff) -> None:
+        if SocialAccount.objects.filter(name=PROPOSED_NAME).exists():
+            return
+        account = SocialAccount.objects.create(
+            name=PROPOSED_NAME,
+            network=Network.X,
+            visibility=SocialAccount.Visibility.OPEN,
+            handle="@MeadowbankSport",
+            owner=staff["head"],
+            proposed_by=staff["editor"],
+            status=SocialAccount.Status.PROPOSED,
+            **DEMO_CASE,
+        )
+        account.managers.set([staff["editor"], staff["head"]])
+        self.stdout.write(f"Proposed account: {account.name} (for the head to decide).")
+
+    def _failed_delivery(self) -> None:
+        if Delivery.objects.filter(status=Delivery.Status.FAILED).exists():
+            return
+        account = SocialAccount.objects.filter(network=Network.X).approved().first()
+        page = NewsPage.objects.live().order_by("-first_published_at").first()
+        if account is None or page is None:
+            return
+        now = timezone.now()
+        Delivery.objects.create(
+            page=page,
+            page_title=page.title,
+            revision=page.live_revision,
+            account=account,
+            text=f"{page.title}\n\n{page.full_url}",
+            link=page.full_url or "",
+            status=Delivery.Status.FAILED,
+            reason="X did not answer three times (503 Service Unavailable). "
+            "Press Try again when X is back.",
+            attempts=3,
+            first_due_at=now - datetime.timedelta(hours=2),
+            next_attempt_at=now - datetime.timedelta(hours=2),
+        )
+        self.stdout.write(f"Failed delivery: {page.title} to {account.name}.")
+
+    def _waiting_post(self, editor) -> None:
+        if NewsPage.objects.filter(title=WAITING_TITLE).exists():
+            return
+        news_index = NewsIndexPage.objects.first()
+        photo = SchoolImage.objects.filter(title="Year 4 choir rehearsal").first()
+        closed = SocialAccount.objects.filter(
+            visibility=SocialAccount.Visibility.CLOSED
+        ).approved()
+        if news_index is None:
+            return
+        with transaction.atomic():
+            page = NewsPage(
+                title=WAITING_TITLE,
+                summary="Our Year 4 choir sang carols for the mayor.",
+                listing_image=photo,
+                owner=editor,
+                live=False,
+            )
+            news_index.add_child(instance=page)
+            for account in closed:
+                page.social_posts.add(
+                    SocialPost(
+                        account=account,
+                        text="Year 4 sang beautifully at the town hall!",
+                        include_image=True,
+                    )
+                )
+            page.save_revision(user=editor)
+            page.get_workflow().start(page, editor)
+        self.stdout.write(f"Waiting for approval: {WAITING_TITLE}.")

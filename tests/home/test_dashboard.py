@@ -1,0 +1,136 @@
+"""The dashboard per role: quick actions, what waits for me, my drafts, this week."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation import roles
+from publishing.models import Delivery
+from tests.factories import (
+    NewsIndexPageFactory,
+    NewsPageFactory,
+    NoticeIndexPageFactory,
+    SocialAccountFactory,
+    UserFactory,
+)
+from tests.moderation.workflow.conftest import signed_in, submit
+
+
+@pytest.fixture
+def sections(home_page):
+    return (
+        NewsIndexPageFactory(parent=home_page, title="News"),
+        NoticeIndexPageFactory(parent=home_page, title="Notices"),
+    )
+
+
+def staff_member(username, role):
+    user = UserFactory(username=username, first_name="Jo", last_name="Davies")
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def dashboard(user) -> str:
+    return signed_in(user).get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_an_editor_gets_one_click_to_news_a_notice_and_a_closure(sections):
+    news, notices = sections
+    editor = staff_member("editor", roles.EDITORS)
+
+    html = dashboard(editor)
+
+    add_news = reverse("wagtailadmin_pages:add", args=("cms", "newspage", news.pk))
+    add_notice = reverse(
+        "wagtailadmin_pages:add", args=("cms", "noticepage", notices.pk)
+    )
+    assert f'href="{add_news}"' in html
+    assert "Write news" in html
+    assert f'href="{add_notice}"' in html
+    assert f'href="{add_notice}?kind=closure&amp;pinned=1"' in html
+    assert "Urgent closure" in html
+
+
+def test_the_quick_links_open_the_right_form(sections):
+    news, _ = sections
+    editor = staff_member("editor", roles.EDITORS)
+    client = signed_in(editor)
+
+    form = client.get(
+        reverse("wagtailadmin_pages:add", args=("cms", "newspage", news.pk))
+    )
+
+    assert form.status_code == 200
+    assert "Submit for approval" in form.content.decode()
+
+
+def test_staff_who_may_not_write_pages_get_no_quick_links(sections):
+    officer = staff_member("officer", roles.SAFEGUARDING)
+
+    html = dashboard(officer)
+
+    assert "Write news" not in html
+
+
+def test_my_drafts_say_where_each_one_is(sections):
+    news, _ = sections
+    editor = staff_member("editor", roles.EDITORS)
+    waiting = NewsPageFactory(parent=news, title="Harvest", live=False, owner=editor)
+    submit(waiting, editor)
+    unsent = NewsPageFactory(parent=news, title="Book week", live=False, owner=editor)
+    unsent.save_revision(user=editor)
+
+    html = dashboard(editor)
+
+    assert "My drafts and where they are" in html
+    assert "Harvest" in html
+    assert "Waiting for Approval by an approver" in html
+    assert "Book week" in html
+    assert "Draft: not sent for approval yet" in html
+    assert reverse("wagtailadmin_pages:edit", args=(unsent.pk,)) in html
+
+
+def test_published_this_week_shows_the_website_and_each_account(sections):
+    news, _ = sections
+    page = NewsPageFactory(parent=news, title="Sports day", live=True)
+    page.last_published_at = timezone.now()
+    page.save()
+    x = SocialAccountFactory(name="School X")
+    facebook = SocialAccountFactory(name="School Facebook", network="facebook")
+    Delivery.objects.create(
+        page=page,
+        page_title=page.title,
+        account=x,
+        text="Sports day!",
+        link=page.full_url,
+        status=Delivery.Status.SENT,
+        remote_id="1",
+        remote_url="https://x.example/status/1",
+    )
+    Delivery.objects.create(
+        page=page,
+        page_title=page.title,
+        account=facebook,
+        text="Sports day!",
+        link=page.full_url,
+        status=Delivery.Status.FAILED,
+        reason="The network refused the post: token expired.",
+    )
+    editor = staff_member("editor", roles.EDITORS)
+
+    html = dashboard(editor)
+
+    assert "Published this week and where it went" in html
+    assert page.full_url in html
+    assert "https://x.example/status/1" in html
+    assert "token expired" in html
+    assert 'class="is-failed"' in html
+
+
+def test_the_dashboard_hides_wagtails_own_approval_lists(sections):
+    superuser = UserFactory(is_superuser=True)
+    html = dashboard(superuser)
+
+    assert "Awaiting your review" not in html
+    assert "Waiting for me" in html

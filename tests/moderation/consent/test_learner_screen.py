@@ -1,0 +1,144 @@
+"""One screen per learner: every use as a row, withdraw everything, the history;
+and the register list filtered by class, consent and expiry."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation.models import ConsentRecord
+from moderation.roles import SAFEGUARDING, SENIOR_LEADERSHIP
+from tests.factories import (
+    ConsentRecordFactory,
+    LearnerFactory,
+    UserFactory,
+    learner_with_consent,
+    tagged_image,
+)
+from tests.twofactor import login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, role, **fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    login_verified(client, user)
+    return client
+
+
+def screen_url(learner) -> str:
+    return reverse("learners:record_consent", args=[learner.pk])
+
+
+def test_the_screen_is_headed_with_the_learners_name_and_a_row_per_use(client):
+    nia = learner_with_consent(
+        "website", first_name="Nia", last_name="Jones", year_group="Year 4"
+    )
+    signed_in(client, SAFEGUARDING)
+
+    html = client.get(screen_url(nia)).content.decode()
+
+    assert "<title>Nia Jones" in html
+    assert html.count("data-use=") == 4
+    assert "Website" in html and "Given" in html
+    assert "Closed social accounts" in html
+    assert "Not asked yet: no consent" in html
+    assert "Withdraw everything" in html
+
+
+def test_withdraw_everything_ends_every_use_and_takes_the_photos_down(client):
+    nia = learner_with_consent(first_name="Nia", last_name="Jones")
+    photo = tagged_image(nia)
+    signed_in(client, SAFEGUARDING, first_name="Sam", last_name="Officer")
+
+    response = client.post(screen_url(nia), {"action": "withdraw_all"}, follow=True)
+
+    html = response.content.decode()
+    assert "All consent for Nia Jones is withdrawn" in html
+    assert html.count("Refused or withdrawn on") == 4
+    assert type(photo).objects.get(pk=photo.pk).is_withdrawn
+    newest = ConsentRecord.objects.filter(learner=nia).latest_first()[:4]
+    assert {record.given for record in newest} == {False}
+    assert {record.recorded_by for record in newest} == {"Sam Officer"}
+
+
+def test_one_row_gives_consent_until_a_date(client):
+    nia = LearnerFactory(first_name="Nia", last_name="Jones")
+    signed_in(client, SAFEGUARDING)
+    until = timezone.localdate() + datetime.timedelta(days=200)
+
+    client.post(
+        screen_url(nia),
+        {"action": "give", "use": "website", "expires_on": until.isoformat()},
+    )
+
+    record = ConsentRecord.objects.get(learner=nia)
+    assert record.given and record.use == "website" and record.expires_on == until
+    html = client.get(screen_url(nia)).content.decode()
+    assert f"Given until {until:%d %b %Y}" in html
+
+
+def test_a_nonsense_row_changes_nothing_and_says_why(client):
+    nia = LearnerFactory()
+    signed_in(client, SAFEGUARDING)
+
+    bad_use = client.post(screen_url(nia), {"action": "give", "use": "tv"}, follow=True)
+    bad_date = client.post(
+        screen_url(nia),
+        {"action": "give", "use": "website", "expires_on": "soon"},
+        follow=True,
+    )
+
+    assert "Choose which use" in bad_use.content.decode()
+    assert "not a date" in bad_date.content.decode()
+    assert not ConsentRecord.objects.filter(learner=nia).exists()
+
+
+def test_senior_leaders_read_but_cannot_withdraw(client):
+    nia = learner_with_consent()
+    signed_in(client, SENIOR_LEADERSHIP)
+
+    page = client.get(screen_url(nia)).content.decode()
+    refused = client.post(screen_url(nia), {"action": "withdraw_all"})
+
+    assert page.count("data-use=") == 4  # they can read every use
+    assert "Withdraw everything" not in page
+    assert refused.status_code in (302, 403)
+    assert not ConsentRecord.objects.filter(learner=nia, given=False).exists()
+
+
+def test_the_register_filters_by_class_status_and_expiry(client):
+    today = timezone.localdate()
+    full = learner_with_consent(first_name="Full", last_name="Consent", year_group="3")
+    web = learner_with_consent(
+        "website", first_name="Web", last_name="Only", year_group="4"
+    )
+    LearnerFactory(first_name="No", last_name="Consent", year_group="4")
+    soon = LearnerFactory(first_name="Soon", last_name="Expiring", year_group="4")
+    ConsentRecordFactory(
+        learner=soon, use="website", expires_on=today + datetime.timedelta(days=10)
+    )
+    signed_in(client, SAFEGUARDING)
+    index = reverse("learners:index")
+
+    def names(**query) -> str:
+        return client.get(index, query).content.decode()
+
+    by_class = names(year_group="4")
+    website_only = names(status="website_only")
+    nothing = names(status="none")
+    everything = names(status="full")
+    expiring = names(expiring="soon")
+
+    assert "Web Only" in by_class and "Full Consent" not in by_class
+    assert "Web Only" in website_only and "Full Consent" not in website_only
+    assert "No Consent" in nothing and "Web Only" not in nothing
+    assert "Full Consent" in everything and "Web Only" not in everything
+    assert "Soon Expiring" in expiring and "Full Consent" not in expiring
+    # Each name links to that learner's consent screen.
+    assert screen_url(full) in names()
+    assert screen_url(web) in names()
