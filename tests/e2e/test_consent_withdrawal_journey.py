@@ -2,20 +2,17 @@
 
 Before: the photo IS on the public page, in /api/v2/pages/ and /api/v2/images/, at
 its public copies' URLs, and on the Facebook and X posts the real worker sent. The
-consent officer signs in (password, then code) and records the withdrawal through
-the consent register's screens. Within a minute: the page shows no photo, the API
-lists none, every public copy and rendition URL answers 404 to a visitor, and the
+consent officer signs in (password, then code) and withdraws everything through the
+consent register's screens. Within a minute: the page shows no photo, the API lists
+none, every public copy and rendition URL answers 404 to a visitor, and the
 worker has deleted both posts that carried it from the emulators.
 """
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.files.storage import storages
 from django.db import transaction
-from django.utils import timezone
 from wagtail.models import Site
 
 from moderation.roles import SAFEGUARDING
@@ -121,24 +118,14 @@ def test_withdrawn_consent_takes_the_photo_off_the_site_api_and_both_networks(
     [facebook_post] = facebook_emulator.state()["posts"]
     assert tweet["media"] and facebook_post["media"]
 
-    # The consent officer records the withdrawal for every use, in the browser.
+    # The parent phones: the consent officer withdraws everything, in the browser.
     office = browser.new_context(**DESKTOP).new_page()
     sign_in(office, live_server, officer)
     office.get_by_role("link", name="Consent register").first.click()
-    amelia_row = office.get_by_role("row").filter(has_text="Amelia Jones")
-    amelia_row.get_by_role("link", name=re.compile("website")).click()
-    office.wait_for_url("**/consent/**")
-    office.get_by_role("heading", name=re.compile("Amelia Jones")).first.wait_for()
+    office.get_by_role("link", name="Amelia Jones").click()
     shot(office, "withdrawal-1-learner")
-    for use in ("Website", "Closed social accounts", "Public social accounts"):
-        office.get_by_label("Use").select_option(label=use)
-        office.get_by_label("Given").select_option(label="Withdrawn")
-        office.get_by_label("Date of the decision").fill(
-            timezone.localdate().isoformat()
-        )
-        office.get_by_label("Recorded by").fill("Dee Lane, phone call from mum")
-        office.get_by_role("button", name="Record").click()
-        office.wait_for_load_state("networkidle")
+    office.get_by_role("button", name="Withdraw everything").click()
+    office.get_by_text("All consent for Amelia Jones is withdrawn").wait_for()
     shot(office, "withdrawal-2-recorded")
 
     # Within a minute: gone from the page, the API, every URL and both networks.
