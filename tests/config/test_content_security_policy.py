@@ -33,7 +33,8 @@ def test_production_settings_send_the_policy():
     result = run_manage(
         "shell",
         "-c",
-        "from django.conf import settings; print(settings.MIDDLEWARE[1]); "
+        "from django.conf import settings; m = settings.MIDDLEWARE; "
+        "print(m[m.index('django.middleware.security.SecurityMiddleware') + 1]); "
         "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'])",
         env_overrides=REQUIRED,
     )
