@@ -66,8 +66,10 @@ TRACKING_PARAMETER = re.compile(
 )
 STORED_HEADERS_EXCLUDED = {"set-cookie", "date", "vary", CACHE_STATUS_HEADER.lower()}
 UNVARYING = {"cookie", "accept-encoding"}
-# The API negotiates JSON or its browsable HTML on Accept: that choice is in its key.
-API_UNVARYING = UNVARYING | {"accept"}
+# The API (JSON or its browsable HTML) and the feeds (a browser gets XML it can style)
+# negotiate on Accept between two answers: which one is in their key.
+ACCEPT_NEGOTIATED_PREFIXES = (API_PATH_PREFIX, "/feeds/")
+NEGOTIATED_UNVARYING = UNVARYING | {"accept"}
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def _vary_headers(response: HttpResponse) -> set[str]:
     return {item.strip().lower() for item in cc_delim_re.split(response["Vary"])}
 
 
-def response_is_cacheable(response: HttpResponse, *, api: bool = False) -> bool:
+def response_is_cacheable(response: HttpResponse, *, negotiated: bool = False) -> bool:
     """A 200 for everyone: no cookie set, not private, varies on nothing we key on."""
     cache_control = response.get("Cache-Control", "").lower()
     return (
@@ -163,7 +165,8 @@ def response_is_cacheable(response: HttpResponse, *, api: bool = False) -> bool:
         and not response.cookies
         and not any(word in cache_control for word in ("private", "no-store"))
         and "no-cache" not in cache_control
-        and _vary_headers(response) <= (API_UNVARYING if api else UNVARYING)
+        and _vary_headers(response)
+        <= (NEGOTIATED_UNVARYING if negotiated else UNVARYING)
     )
 
 
@@ -194,7 +197,7 @@ def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:
     except DisallowedHost:
         return None  # Django answers 400 on its own; nothing to store
     address = f"{request.scheme}://{host}{request.path}?{query}"
-    if request.path.startswith(API_PATH_PREFIX):
+    if request.path.startswith(ACCEPT_NEGOTIATED_PREFIXES):
         wants_html = "text/html" in request.headers.get("Accept", "")
         address += " html" if wants_html else " json"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
@@ -318,8 +321,8 @@ class AnonymousPageCacheMiddleware:
                 request, _from_entry(lookup.entry), entry=lookup.entry, status="hit"
             )
         response = self.get_response(request)
-        api = request.path.startswith(API_PATH_PREFIX)
-        if not response_is_cacheable(response, api=api):
+        negotiated = request.path.startswith(ACCEPT_NEGOTIATED_PREFIXES)
+        if not response_is_cacheable(response, negotiated=negotiated):
             return response
         try:
             entry = _store(lookup, response)

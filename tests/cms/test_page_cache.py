@@ -301,6 +301,19 @@ def test_notices_and_feeds_are_cached_too(client, school):
         assert client.get(url)[CACHE] == "hit", url
 
 
+def test_a_browser_and_a_feed_reader_each_get_their_own_stored_feed(client, school):
+    """The feed answers a browser with styleable XML and a reader with RSS."""
+    browser = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+    reader = {"HTTP_ACCEPT": "application/rss+xml"}
+    assert client.get("/feeds/news.xml", **browser)[CACHE] == "miss"
+    assert client.get("/feeds/news.xml", **reader)[CACHE] == "miss"
+    from_browser = client.get("/feeds/news.xml", **browser)
+    from_reader = client.get("/feeds/news.xml", **reader)
+    assert from_browser[CACHE] == from_reader[CACHE] == "hit"
+    assert from_browser["Content-Type"].startswith("application/xml")
+    assert from_reader["Content-Type"].startswith("application/rss+xml")
+
+
 def test_gunicorn_is_answered_from_the_cache_before_django_runs(
     client, school, django_assert_num_queries
 ):
