@@ -42,7 +42,9 @@ def staff(role):
 def live(news_index):
     amy = learner_with_consent(first_name="Amy", last_name="Hughes")
     ben = learner_with_consent(first_name="Ben", last_name="Owen")
-    photo = tagged_image(amy, ben, title="Sports day")
+    photo = tagged_image(
+        amy, ben, title="Sports day", description="Children racing on sports day"
+    )
     page = NewsPageFactory(
         parent=news_index,
         live=False,

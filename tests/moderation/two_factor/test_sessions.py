@@ -151,7 +151,8 @@ def test_senior_leader_resets_a_second_factor(editor, senior_leader):
     login_verified(head_browser, senior_leader)
     url = reverse("two_factor:reset", args=(editor.pk,))
 
-    assert editor.get_username() in head_browser.get(url).content.decode()
+    shown_as = editor.get_full_name() or editor.get_username()
+    assert shown_as in head_browser.get(url).content.decode()
     response = head_browser.post(url)
 
     assert response["Location"] == reverse("two_factor:staff")
