@@ -1,4 +1,4 @@
-"""What the staff journeys share: signing in for real, public copies, screenshots.
+"""What the staff journeys share: signing in, counting actions, public copies, shots.
 
 ``sign_in`` goes through Wagtail's sign-in screen and the second-factor screen with
 the code the person's authenticator app would show now (from the device's secret),
@@ -18,10 +18,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.storage import storages
+from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
+from tests.twofactor import login_verified
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "journeys"
 PHONE = {
@@ -101,3 +103,57 @@ def wait_for(condition, *, seconds: float = 60.0):
     while not (result := condition()) and time.monotonic() < deadline:
         time.sleep(0.5)
     return result
+
+
+def signed_in_context(browser, live_server, user, *, code_age_seconds=0, **options):
+    """A browser already signed in as ``user`` (their code checked that long ago)."""
+    client = Client()
+    login_verified(client, user, verified_at=time.time() - code_age_seconds)
+    context = browser.new_context(**options)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
+
+
+class Journey:
+    """Drives one page and counts the actions and typed fields a person needs."""
+
+    def __init__(self, page, name: str):
+        self.page = page
+        self.name = name
+        self.actions = 0
+        self.typed = 0
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def click(self, locator) -> None:
+        locator.click()
+        self.actions += 1
+
+    def choose(self, locator, label: str) -> None:
+        locator.select_option(label=label)
+        self.actions += 1
+
+    def type(self, locator, text: str) -> None:
+        locator.fill(text)
+        self.typed += 1
+
+    def press_enter(self, locator) -> None:
+        locator.press("Enter")
+        self.actions += 1
+
+    def screenshot(self, step: str) -> Path:
+        path = ARTIFACTS / f"{self.name}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def report(self) -> str:
+        line = f"{self.name}: {self.actions} actions, {self.typed} typed fields"
+        print(line)  # noqa: T201 (the journey's figure, shown with -s)
+        return line

@@ -4,21 +4,12 @@ A page published with posts for X and Facebook is on the website at once, and th
 worker process (not the test) sends each post to its emulator exactly once.
 """
 
-import time
-
 from django.db import transaction
 from wagtail.models import Site
 
 from publishing.models import Delivery, SocialPost
+from tests.e2e.journey_kit import wait_for
 from tests.factories import NewsIndexPageFactory, NewsPageFactory
-
-
-def wait_for(condition, *, seconds: float = 60.0):
-    """Poll until ``condition()`` is truthy; the worker runs in another process."""
-    deadline = time.monotonic() + seconds
-    while not (result := condition()) and time.monotonic() < deadline:
-        time.sleep(0.25)
-    return result
 
 
 def test_an_approved_post_reaches_each_network_once_through_the_worker(

@@ -14,12 +14,12 @@ from moderation import roles
 from moderation.models import ConsentRecord
 from publishing.models import SocialPost
 from tests.e2e.axe import blocking_violations
-from tests.e2e.staff_journeys import (
+from tests.e2e.journey_kit import (
     DESKTOP,
     PASSWORD,
     PHONE,
     Journey,
-    current_code,
+    code_now,
     signed_in_context,
     staff_member,
 )
@@ -64,14 +64,14 @@ def test_an_editor_submits_news_with_a_photo_and_two_posts_in_twelve_actions(
     live_server, school, browser
 ):
     editor = staff_member("editor", roles.EDITORS, first_name="Eve", last_name="Ward")
-    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = browser.new_page(**PHONE)
     journey = Journey(page, "editor")
 
     page.goto(live_server.url + reverse("wagtailadmin_login"))
     journey.type(page.get_by_label("Username"), "editor")
     journey.type(page.get_by_label("Password"), PASSWORD)
     journey.click(page.get_by_role("button", name="Sign in"))
-    journey.type(page.get_by_label("Code"), current_code(editor))
+    journey.type(page.get_by_label("Code"), code_now(editor))
     journey.click(page.get_by_role("button", name="Sign in"))
     journey.screenshot("1-dashboard")
     journey.click(page.get_by_role("link", name="Write news"))
@@ -131,9 +131,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
         live_server,
         approver,
         code_age_seconds=20 * 60,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
+        **PHONE,
     )
     page = context.new_page()
     journey = Journey(page, "approver")
@@ -146,7 +144,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
     journey.screenshot("1-review-screen")
     assert blocking_violations(page) == []
     journey.type(
-        page.get_by_label("Code from your authenticator app"), current_code(approver)
+        page.get_by_label("Code from your authenticator app"), code_now(approver)
     )
     journey.click(page.get_by_role("button", name="Approve and publish"))
     page.get_by_text("is approved").wait_for()
@@ -158,7 +156,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
     assert journey.actions <= 4, journey.report()
     # The preview was visible on the phone, not "refused to connect".
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"]
+    assert width <= PHONE["viewport"]["width"]
     context.close()
 
 
@@ -166,7 +164,7 @@ def test_the_consent_officer_withdraws_everything_in_four_actions(
     live_server, school, browser
 ):
     officer = staff_member("officer", roles.SAFEGUARDING, first_name="Sam")
-    context = signed_in_context(browser, live_server, officer, viewport=DESKTOP)
+    context = signed_in_context(browser, live_server, officer, **DESKTOP)
     page = context.new_page()
     journey = Journey(page, "consent-officer")
 
@@ -193,7 +191,7 @@ def test_the_dashboard_has_no_serious_accessibility_problems(
     live_server, school, browser
 ):
     editor = staff_member("editor", roles.EDITORS)
-    context = signed_in_context(browser, live_server, editor, viewport=PHONE)
+    context = signed_in_context(browser, live_server, editor, **PHONE)
     page = context.new_page()
 
     page.goto(live_server.url + reverse("wagtailadmin_home"))
@@ -206,7 +204,7 @@ def test_the_dashboard_has_no_serious_accessibility_problems(
 
 def test_the_social_calendar_reads_on_a_phone(live_server, school, browser):
     editor = staff_member("editor", roles.EDITORS)
-    context = signed_in_context(browser, live_server, editor, viewport=PHONE)
+    context = signed_in_context(browser, live_server, editor, **PHONE)
     page = context.new_page()
 
     page.goto(live_server.url + reverse("publishing_calendar"))
@@ -214,5 +212,8 @@ def test_the_social_calendar_reads_on_a_phone(live_server, school, browser):
     Journey(page, "calendar").screenshot("phone")
 
     assert blocking_violations(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert (
+        page.evaluate("document.documentElement.scrollWidth")
+        <= PHONE["viewport"]["width"]
+    )
     context.close()
