@@ -80,6 +80,29 @@ def test_a_parent_finds_term_dates_search_and_the_schools_accounts(
     context.close()
 
 
+def test_on_a_phone_the_latest_news_starts_on_the_first_screen_under_two_notices(
+    live_server, school_online, browser
+):
+    pinned_notice(
+        school_online.notices,
+        "Christmas holiday: the office reopens on 5 January",
+        kind="holiday",
+        message="<p>" + "The school is closed for the holiday. " * 12 + "</p>",
+    )
+    page = browser.new_page(**PHONE)
+    page.goto(live_server.url + "/")
+    band = page.get_by_role("region", name="Important notices")
+    assert band.get_by_text("Snow: the school is closed today", exact=True).is_visible()
+    assert band.get_by_text(
+        "Christmas holiday: the office reopens on 5 January", exact=True
+    ).is_visible()
+    latest = page.get_by_role("link", name="Library reopens")
+    box = latest.bounding_box()
+    shot(page, "phone-home-two-notices")
+    assert box["y"] + box["height"] <= page.viewport_size["height"]
+    page.close()
+
+
 def test_a_news_post_prints_without_the_sites_navigation(
     live_server, school_online, browser
 ):
