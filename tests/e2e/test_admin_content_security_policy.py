@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from csp.utils import build_policy, default_config
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 from wagtail.models import Site
 
 from config.settings import csp as csp_settings
@@ -45,11 +46,16 @@ def test_the_page_editor_runs_with_no_policy_violation(live_server, browser, set
     public = policy_of(csp_settings.CONTENT_SECURITY_POLICY)
 
     def with_policy(route):
-        response = route.fetch()
-        path = urlsplit(route.request.url).path
-        policy = admin if path.startswith("/admin/") else public
-        headers = {**response.headers, "content-security-policy": policy}
-        route.fulfill(response=response, headers=headers)
+        try:
+            response = route.fetch()
+            path = urlsplit(route.request.url).path
+            policy = admin if path.startswith("/admin/") else public
+            headers = {**response.headers, "content-security-policy": policy}
+            route.fulfill(response=response, headers=headers)
+        except PlaywrightError as error:
+            # The tab moved on while this request was in flight: nothing to answer.
+            if "disposed" not in str(error):
+                raise
 
     context.route(f"{live_server.url}/**", with_policy)
     tab = context.new_page()
@@ -66,6 +72,7 @@ def test_the_page_editor_runs_with_no_policy_violation(live_server, browser, set
     tab.goto(f"{live_server.url}/admin/pages/{page.pk}/edit/")
     # Wagtail's JavaScript ran: the editor's stream field offers its add button.
     tab.wait_for_selector("button[title='Insert a block'], .c-sf-add-button")
+    tab.wait_for_load_state("networkidle")
     tab.goto(f"{live_server.url}/admin/")
     tab.wait_for_load_state("networkidle")
     # The public site under its own, strict policy (no script at all).
