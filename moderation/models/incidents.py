@@ -128,7 +128,7 @@ class Incident(models.Model):
         related_name="incidents_owned",
     )
     response_due_at = models.DateTimeField(
-        help_text="24 hours after it was reported, or the next working day (M2)"
+        help_text="24 hours after it was reported, or the next working day"
     )
     escalated_to_senior_at = models.DateTimeField(null=True, blank=True)
     escalated_to_dsl_at = models.DateTimeField(null=True, blank=True)
@@ -419,7 +419,7 @@ class BlockedAccount(models.Model):
     grounds_detail = models.TextField("details of the grounds", blank=True)
     message_sent = models.TextField(
         "the exact words sent to them",
-        help_text="The message that told them they were blocked and why (I3)",
+        help_text="The message that told them they were blocked and why",
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
