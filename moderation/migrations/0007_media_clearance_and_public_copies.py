@@ -17,11 +17,16 @@ def clear_and_publish(apps, schema_editor):
 
     media_clearance_refresh_all()
     page_type = ReferenceIndex._get_base_content_type(Page)
-    using_media = ReferenceIndex.objects.filter(
-        base_content_type=page_type,
-        to_content_type__app_label="cms",
-        to_content_type__model__in=["schoolimage", "schooldocument"],
-    ).values("object_id")
+    # object_id is text (it serves every model): compare as numbers, not in SQL,
+    # where PostgreSQL refuses integer = varchar.
+    using_media = {
+        int(object_id)
+        for object_id in ReferenceIndex.objects.filter(
+            base_content_type=page_type,
+            to_content_type__app_label="cms",
+            to_content_type__model__in=["schoolimage", "schooldocument"],
+        ).values_list("object_id", flat=True)
+    }
     for page in Page.objects.live().filter(pk__in=using_media).specific():
         page_media_sync(page=page)
 
