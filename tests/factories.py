@@ -7,6 +7,7 @@ import random
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from PIL import Image
 from wagtail.models import Collection
@@ -67,6 +68,13 @@ class DistinctFileField(factory.django.FileField):
         if "data" in params:
             return params["data"]
         return f"Newsletter {next(self.numbers)}\n".encode()
+
+
+def staff(username: str, *groups: str, **fields):
+    """A member of staff in the named role groups (``fields`` as for UserFactory)."""
+    user = UserFactory(username=username, **fields)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
 
 
 class ImageFactory(wagtail_factories.ImageFactory):

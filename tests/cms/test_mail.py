@@ -8,7 +8,6 @@ listens for a mail server that is down.
 import socket
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from tests.factories import (
     NewsPageFactory,
     SocialAccountFactory,
     UserFactory,
+    staff,
     tagged_image,
 )
 from tests.twofactor import login_verified
@@ -55,12 +55,6 @@ def mail_server_down(production_mail):
     production_mail.EMAIL_PORT = _closed_port()
     production_mail.EMAIL_TIMEOUT = 2
     return production_mail
-
-
-def staff(username: str, *groups: str, **fields):
-    user = UserFactory(username=username, **fields)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
 
 
 def test_the_subject_helper_flattens_line_breaks_and_runs_of_space():

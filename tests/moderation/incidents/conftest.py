@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -15,7 +14,7 @@ from PIL import Image
 from moderation import roles
 from moderation.incidents.services import evidence_add, incident_report
 from moderation.models import IncidentCategory, Platform, Severity
-from tests.factories import UserFactory
+from tests.factories import staff
 from tests.publishing.conftest import (  # noqa: F401  (the ledger's fixtures)
     facebook_account,
     facebook_settings,
@@ -26,12 +25,6 @@ from tests.publishing.conftest import (  # noqa: F401  (the ledger's fixtures)
     x_settings,
 )
 from tests.twofactor import login_verified
-
-
-def staff(username: str, *groups: str, **extra):
-    user = UserFactory(username=username, **extra)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
 
 
 @pytest.fixture

@@ -1,19 +1,12 @@
 """Staff in their role groups and a news page in the site's default workflow."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from moderation import roles
-from tests.factories import NewsIndexPageFactory, NewsPageFactory, UserFactory
+from tests.factories import NewsIndexPageFactory, NewsPageFactory, staff
 from tests.twofactor import login_verified
-
-
-def staff(username: str, *groups: str, **extra):
-    user = UserFactory(username=username, **extra)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
 
 
 @pytest.fixture
