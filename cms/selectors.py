@@ -23,7 +23,7 @@ def news_for_listing(*, within: Page | None = None, with_categories: bool = Fals
     news = news.select_related("listing_image")
     if with_categories:
         news = news.prefetch_related("categories")
-    return news.order_by("-date", "-first_published_at", "-pk")
+    return news.order_by(*NewsPage._meta.ordering)
 
 
 def notices_in_force(

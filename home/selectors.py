@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
-from cms.caching.generation import ContentGeneration, content_generation
+from cms.caching.generation_memo import GenerationMemo
 from cms.models import NoticePage, SocialMediaPage
 
 from .models import HomePage
 
-CHROME_CACHE_SECONDS = 60 * 60  # a new content generation retires it sooner
+_chrome = GenerationMemo(size=4)  # one per site
 
 
 @dataclass(frozen=True)
@@ -61,26 +60,19 @@ def social_media_page(*, home: HomePage) -> SocialMediaPage | None:
     return SocialMediaPage.objects.live().public().descendant_of(home).first()
 
 
-def site_chrome_cache_key(*, site: Site | None, generation: ContentGeneration) -> str:
-    return f"site-chrome:{generation.token}:{site.pk if site else 0}"
-
-
 def site_chrome(*, request: HttpRequest | None, default_name: str) -> SiteChrome:
-    """The header, band and footer, built once per content generation and site.
+    """The header, band and footer, built once per content generation, site and process.
 
     Every page shows them; rebuilding them took half of a page's queries. Any
     content change (a notice pinned, a page published or moved) starts a new
     generation, so the cached chrome is never older than the content.
     """
     site = Site.find_for_request(request) if request is not None else None
-    key = site_chrome_cache_key(
-        site=site, generation=content_generation(request=request)
+    return _chrome.get(
+        site.pk if site else None,
+        lambda: site_chrome_uncached(request=request, default_name=default_name),
+        request=request,
     )
-    chrome = cache.get(key)
-    if chrome is None:
-        chrome = site_chrome_uncached(request=request, default_name=default_name)
-        cache.set(key, chrome, CHROME_CACHE_SECONDS)
-    return chrome
 
 
 def site_chrome_uncached(

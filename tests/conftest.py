@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import caches
 from wagtail.models import Site
 
+from cms.caching.generation import forget_local_copy
 from home.models import HomePage
 from tests.fakes.fixtures import (  # noqa: F401  (shared fixtures)
     facebook_emulator,
@@ -45,7 +46,9 @@ def _empty_caches():
 
     The database is rolled back after every test; the local-memory caches are not,
     and a page or rendition cached by one test (ids come round again) must not be
-    served to the next.
+    served to the next. What processes keep per content generation (sites, chrome,
+    restrictions) goes with the generation: the next one is new.
     """
     for cache in caches.all():
         cache.clear()
+    forget_local_copy()

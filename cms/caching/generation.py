@@ -10,9 +10,11 @@ read, then expire). It changes:
 - when the clock passes a scheduled boundary (a notice coming into or going out of
   force, midnight for "coming up" dates), which no signal announces.
 
-Each process keeps the generation it last read for ``LOCAL_SECONDS`` (a quarter of a
+Each process keeps the generation it last read for ``LOCAL_SECONDS`` (a tenth of a
 second), so a cached page costs no Redis round trip for it; a change made in another
-process is therefore seen here at most that much later.
+process is therefore seen here at most that much later. Short, because nginx may
+refresh its micro-cache from a worker in that window and keep what it got for its
+own second: the two add up to the delay before an urgent notice shows.
 
 ``changed_at`` (whole seconds, strictly increasing) is the pages' ``Last-Modified``:
 two generations never share a second, so an ``If-Modified-Since`` from an older page
@@ -37,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_CACHE_KEY = "site-content:generation"
 REQUEST_ATTRIBUTE = "_content_generation"
-LOCAL_SECONDS = 0.25
+LOCAL_SECONDS = 0.1
 
 # (generation, monotonic time it was read) for this process; replaced whole.
 _local: tuple[ContentGeneration, float] | None = None
@@ -114,6 +116,12 @@ def content_generation(
     if request is not None:
         setattr(request, REQUEST_ATTRIBUTE, generation)
     return generation
+
+
+def forget_local_copy() -> None:
+    """Read the generation from the shared cache next time: it was just emptied."""
+    global _local  # noqa: PLW0603 (one per process, replaced atomically)
+    _local = None
 
 
 def _replace_on_commit() -> None:

@@ -13,31 +13,27 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from wagtail.models import Page, PageViewRestriction
 
-from .generation import content_generation
+from .generation_memo import GenerationMemo
 
 
 @dataclass(frozen=True)
 class RestrictionsSnapshot:
-    token: str
     restrictions: tuple[PageViewRestriction, ...]
     any_aliases: bool  # aliases take their source's restrictions: Wagtail's own lookup
 
 
-_snapshot: RestrictionsSnapshot | None = None
+_memo = GenerationMemo(size=1)
+
+
+def _read_snapshot() -> RestrictionsSnapshot:
+    return RestrictionsSnapshot(
+        restrictions=tuple(PageViewRestriction.objects.select_related("page")),
+        any_aliases=Page.objects.filter(alias_of__isnull=False).exists(),
+    )
 
 
 def _restrictions_snapshot(*, request: HttpRequest | None) -> RestrictionsSnapshot:
-    global _snapshot  # noqa: PLW0603 (one snapshot per process and generation)
-    token = content_generation(request=request).token
-    snapshot = _snapshot
-    if snapshot is None or snapshot.token != token:
-        snapshot = RestrictionsSnapshot(
-            token=token,
-            restrictions=tuple(PageViewRestriction.objects.select_related("page")),
-            any_aliases=Page.objects.filter(alias_of__isnull=False).exists(),
-        )
-        _snapshot = snapshot
-    return snapshot
+    return _memo.get("snapshot", _read_snapshot, request=request)
 
 
 def view_restrictions(

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a cached anonymous page is answered before anything else runs.
     "cms.caching.page_cache.AnonymousPageCacheMiddleware",
+    # Which site a request is for, without reading the sites table each time.
+    "cms.caching.sites.SiteLookupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
