@@ -154,10 +154,23 @@ RQ = {"COMMIT_MODE": "on_db_commit"}
 # Shared by every web process: the page cache, the site chrome and the content
 # generation. Renditions stay in each process's memory: rendering an image then costs
 # no Redis round trip (a rendition row changes only by being deleted with its image).
-_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+# With Redis down or unanswering the website goes on without the cache (every read a
+# miss, every write dropped, after half a second at most): slower pages, never an
+# error page. One warning a minute says so in the log.
+REDIS_CACHE = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    },
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache_unavailable"
 CACHES = {
     "default": (
-        {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL}
+        REDIS_CACHE
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
@@ -284,9 +297,14 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {
+        "once_a_minute": {"()": "config.log_filters.OncePerInterval", "seconds": 60}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Redis down: every cache call fails alike; one line a minute says so.
+        "config.cache_unavailable": {"filters": ["once_a_minute"]},
         "rq.worker": {"level": "INFO"},
         # One line per background index update drowns the useful lines out.
         "django_tasks": {"level": "WARNING"},
