@@ -388,8 +388,9 @@ class PageCacheApplication:
                 name in environ for name in CONDITIONAL_REQUEST_HEADERS
             ):
                 # Most of a snow-day burst: the stored page as it is, no 304 to weigh.
+                # A copy of the headers: a WSGI server may add to the list it is given.
                 status = f"{entry.status} {HTTPStatus(entry.status).phrase}"
-                start_response(status, entry.plain_hit_headers)
+                start_response(status, list(entry.plain_hit_headers))
                 return [entry.content]
             else:
                 response = _finish(

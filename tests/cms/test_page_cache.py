@@ -346,11 +346,20 @@ def test_gunicorn_is_answered_from_the_cache_before_django_runs(
     with django_assert_num_queries(0):
         second, second_body = wsgi_get(HTTP_COOKIE="_ga=GA1.2.3")
         revalidated, empty = wsgi_get(HTTP_IF_NONE_MATCH=second["headers"]["ETag"])
+        head, head_body = wsgi_get(REQUEST_METHOD="HEAD")
 
     assert first["headers"][CACHE] == "miss"
     assert second["status"] == "200 OK" and second["headers"][CACHE] == "hit"
     assert second_body == first_body and b"Meadowbank" in second_body
+    # The hit carries the very headers the miss did (but the cache's own marker).
+    assert {k: v for k, v in second["headers"].items() if k != CACHE} == {
+        k: v for k, v in first["headers"].items() if k != CACHE
+    }
+    assert "Vary" not in second["headers"]
+    assert second["headers"]["Content-Length"] == str(len(first_body))
     assert revalidated["status"].startswith("304") and empty == b""
+    assert head["status"] == "200 OK" and head_body == b""
+    assert head["headers"]["Content-Length"] == str(len(first_body))
     login_verified(client, UserFactory(is_staff=True))
     staff = client.get(school.home.url)
     assert CACHE not in staff  # a session cookie is never answered from the cache
