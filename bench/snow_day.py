@@ -164,11 +164,14 @@ def wrk(
         value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if errors:
+        raise RuntimeError(f"{url} did not answer every request well:\n{output}")
     return {
         "rps": round(rate, 1),
         "median_ms": round(percentile("50"), 2),
         "p99_ms": round(percentile("99"), 2),
-        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+        "errors": errors,
     }
 
 
@@ -419,15 +422,17 @@ def approval_to_visible(stack: SnowDayStack, *, ports: dict[str, int]) -> dict:
                     seen[layer] = time.time()
             time.sleep(0.02)
 
-    reader = threading.Thread(target=keep_reading)
+    reader = threading.Thread(target=keep_reading, daemon=True)
     reader.start()
-    time.sleep(3)  # the draft is saved; the readers get the old home page
-    process.stdin.write("\n")
-    process.stdin.flush()
-    approved_at = float(process.stdout.readline())
-    reader.join(timeout=30)
-    stop.set()
-    process.wait(timeout=30)
+    try:
+        time.sleep(3)  # the draft is saved; the readers get the old home page
+        process.stdin.write("\n")
+        process.stdin.flush()
+        approved_at = float(process.stdout.readline())
+        reader.join(timeout=30)
+    finally:
+        stop.set()
+        process.wait(timeout=30)
     return {
         layer: round(seen[layer] - approved_at, 2) if layer in seen else float("inf")
         for layer in ports

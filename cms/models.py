@@ -32,6 +32,7 @@ from wagtail.snippets.models import register_snippet
 
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
+from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
 from .calendar_settings import (  # noqa: F401  (models of this app)
     HolidayNoticeSettings,
     MonitoringHours,

@@ -16,6 +16,12 @@ process is therefore seen here at most that much later. Short, because nginx may
 refresh its micro-cache from a worker in that window and keep what it got for its
 own second: the two add up to the delay before an urgent notice shows.
 
+A write to the shared cache can be lost (Redis unreachable for a moment) while the
+change commits; so ``content_changed`` also records the change in the database, in
+the same transaction (``content_changes``), and every ``CONTENT_CHANGE_CHECK_SECONDS``
+each process checks the generation against the newest record and starts a new one
+when it is behind.
+
 ``changed_at`` (whole seconds, strictly increasing) is the pages' ``Last-Modified``:
 two generations never share a second, so an ``If-Modified-Since`` from an older page
 never matches a newer one.
@@ -30,6 +36,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
@@ -43,6 +50,8 @@ LOCAL_SECONDS = 0.1
 
 # (generation, monotonic time it was read) for this process; replaced whole.
 _local: tuple[ContentGeneration, float] | None = None
+# When this process last compared its generation with the database (monotonic).
+_checked_at = 0.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class ContentGeneration:
     token: str
     changed_at: int  # Unix seconds; Last-Modified of everything built from it
     fresh_until: float | None  # Unix time of the next scheduled change, if any
+    content_change: int = 0  # the newest PublicContentChange when it was made
 
     def is_current(self, *, now: datetime) -> bool:
         return self.fresh_until is None or now.timestamp() < self.fresh_until
@@ -68,6 +78,8 @@ def _next_generation(
 ) -> ContentGeneration:
     from cms.selectors import next_scheduled_content_change  # selectors import models
 
+    from .content_changes import latest_content_change  # a model: after app loading
+
     boundary = next_scheduled_content_change(after=now)
     changed_at = math.ceil(now.timestamp())
     if previous is not None:
@@ -76,6 +88,7 @@ def _next_generation(
         token=secrets.token_hex(8),
         changed_at=changed_at,
         fresh_until=boundary.timestamp() if boundary else None,
+        content_change=latest_content_change(),
     )
 
 
@@ -86,11 +99,26 @@ def _remember(generation: ContentGeneration) -> ContentGeneration:
 
 
 def _replace(*, now: datetime | None = None) -> ContentGeneration:
-    generation = _next_generation(
-        previous=cache.get(GENERATION_CACHE_KEY), now=now or timezone.now()
-    )
+    global _checked_at  # noqa: PLW0603 (one per process)
+    # Redis unreachable reads as None: this process's own copy keeps the Last-Modified
+    # dates rising all the same.
+    previous = cache.get(GENERATION_CACHE_KEY) or (_local[0] if _local else None)
+    generation = _next_generation(previous=previous, now=now or timezone.now())
     cache.set(GENERATION_CACHE_KEY, generation, timeout=None)
+    _checked_at = time.monotonic()
     return _remember(generation)
+
+
+def _behind_the_database(generation: ContentGeneration) -> bool:
+    """Every so often: has a change committed that this generation does not know?"""
+    global _checked_at  # noqa: PLW0603 (one per process)
+    interval = getattr(settings, "CONTENT_CHANGE_CHECK_SECONDS", 1.0)
+    if time.monotonic() - _checked_at < interval:
+        return False
+    _checked_at = time.monotonic()
+    from .content_changes import latest_content_change  # a model: after app loading
+
+    return latest_content_change() > generation.content_change
 
 
 def content_generation(
@@ -109,7 +137,11 @@ def content_generation(
         generation = local[0]
     else:
         generation = cache.get(GENERATION_CACHE_KEY)
-        if generation is None or not generation.is_current(now=now):
+        if (
+            generation is None
+            or not generation.is_current(now=now)
+            or _behind_the_database(generation)
+        ):
             generation = _replace(now=now)
         else:
             _remember(generation)
@@ -120,8 +152,8 @@ def content_generation(
 
 def forget_local_copy() -> None:
     """Read the generation from the shared cache next time: it was just emptied."""
-    global _local  # noqa: PLW0603 (one per process, replaced atomically)
-    _local = None
+    global _local, _checked_at  # noqa: PLW0603 (one per process, replaced atomically)
+    _local, _checked_at = None, 0.0
 
 
 def _replace_on_commit() -> None:
@@ -129,11 +161,15 @@ def _replace_on_commit() -> None:
 
 
 def content_changed(*, reason: str) -> None:
-    """Start a new generation now and again on commit: every cached page is stale.
+    """Record the change in the database, in the change's own transaction; start a
+    new generation now and again on commit: every cached page is stale.
 
     One commit-time replacement per transaction is enough however many objects it
     saved (a consent withdrawal saves every image picturing the learner).
     """
+    from .content_changes import record_content_change  # a model: after app loading
+
+    record_content_change(reason=reason)
     _replace()
     connection = transaction.get_connection()
     queued = connection.in_atomic_block and any(

@@ -8,6 +8,7 @@ process memory and handed to Wagtail on the request, where it looks for them fir
 
 from __future__ import annotations
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.models import Site
@@ -15,7 +16,7 @@ from wagtail.models.sites import get_site_for_hostname
 
 from .generation_memo import GenerationMemo
 
-_sites = GenerationMemo(size=16)  # bounded: the Host header is the reader's to choose
+_sites = GenerationMemo(size=16)  # the school's host names and ports
 _root_paths = GenerationMemo(size=1)
 
 
@@ -27,9 +28,17 @@ def _site_for_host(hostname: str, port: int) -> Site | None:
 
 
 def site_for_request(request: HttpRequest) -> Site | None:
-    """The site Wagtail would find for ``request`` (its own rules), without a query."""
+    """The site Wagtail would find for ``request`` (its own rules), without a query.
+
+    Only host names in ALLOWED_HOSTS are kept (Django answers the others with a 400),
+    so made-up Host headers cannot crowd the school's own out of the memo.
+    """
     hostname = split_domain_port(request._get_raw_host())[0]  # as Wagtail reads it
     port = request.get_port()
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return _site_for_host(hostname, port)
     return _sites.get(
         (hostname, port), lambda: _site_for_host(hostname, port), request=request
     )

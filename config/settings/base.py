@@ -71,10 +71,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a cached anonymous page is answered before anything else runs.
     "cms.caching.page_cache.AnonymousPageCacheMiddleware",
-    # Which site a request is for, without reading the sites table each time.
-    "cms.caching.sites.SiteLookupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which site a request is for, without reading the sites table each time.
+    "cms.caching.sites.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,6 +182,9 @@ CACHES = {
     },
 }
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# How often each process checks the cached pages' generation against the database's
+# record of content changes (a change whose cache write was lost shows this late).
+CONTENT_CHANGE_CHECK_SECONDS = 1.0
 # How long a cached page may be served within one content generation.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # s-maxage for nginx and CDNs: how long a change may take to reach every parent.

@@ -78,3 +78,14 @@ def test_a_value_is_built_once_until_the_content_changes(db):
     assert memo.get("chrome", build) == 1
     content_changed(reason="a notice was pinned")
     assert memo.get("chrome", build) == 2
+
+
+def test_a_host_name_the_school_does_not_use_is_refused(client, school, settings):
+    settings.ALLOWED_HOSTS = ["school.example"]
+
+    for number in range(40):
+        assert client.get("/", HTTP_HOST=f"x{number}.example").status_code == 400
+    response = client.get(school.news_index.url, HTTP_HOST="school.example")
+
+    assert response.status_code == 200
+    assert school.news_index.title in response.content.decode()

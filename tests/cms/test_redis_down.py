@@ -15,16 +15,22 @@ from tests.factories import NewsPageFactory, NoticePageFactory, UserFactory
 from tests.school_site import pinned_notice
 from tests.twofactor import login_verified
 
+CACHE = "X-Page-Cache"
 
-@pytest.fixture
-def redis_down(settings):
+
+def _unreachable_redis(settings) -> dict:
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
-    settings.CACHES = {
+    return {
         **settings.CACHES,
         "default": {**settings.REDIS_CACHE, "LOCATION": f"redis://127.0.0.1:{port}/0"},
     }
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = _unreachable_redis(settings)
     forget_local_copy()
     yield
     forget_local_copy()
@@ -72,3 +78,21 @@ def test_staff_still_work_in_the_admin(client, school, redis_down):
 
     for url in ("/admin/", f"/admin/pages/{school.news_index.pk}/", "/admin/images/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_change_made_while_redis_was_unreachable_still_reaches_parents(
+    client, school, settings
+):
+    """The cache write is lost, the change commits; when the cache answers again with
+    the generation from before, the database's record of the change retires it."""
+    settings.CONTENT_CHANGE_CHECK_SECONDS = 0
+    working_caches = settings.CACHES
+    assert "Hall closed" not in client.get(school.home.url).content.decode()
+    assert client.get(school.home.url)[CACHE] == "hit"
+
+    settings.CACHES = _unreachable_redis(settings)
+    NewsPageFactory(parent=school.news_index, title="Hall closed")
+    settings.CACHES = working_caches  # back, holding the page from before the change
+    forget_local_copy()
+
+    assert "Hall closed" in client.get(school.home.url).content.decode()
