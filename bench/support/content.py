@@ -32,11 +32,11 @@ def bench_news_page_add(
 ) -> NewsPage:
     """A draft story under ``parent``; ``save_revision().publish()`` publishes it."""
     number = next(_seeds)
+    fields.setdefault("summary", "What our pupils did this week.")
+    fields.setdefault("date", timezone.localdate())
     page = NewsPage(
         title=title or f"Class news {number}",
         slug=f"class-news-{number}",
-        summary="What our pupils did this week.",
-        date=timezone.localdate(),
         live=False,
         **fields,
     )
