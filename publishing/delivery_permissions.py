@@ -60,6 +60,15 @@ def deliveries_may_see(*, user) -> bool:
     )
 
 
+def deliveries_acted_on_by(queryset: QuerySet, *, user) -> QuerySet:
+    """The deliveries of ``queryset`` that ``user`` may act on (their dashboard)."""
+    if _acts_for_every_account(user):
+        return queryset
+    return queryset.filter(
+        Q(account__owner_id=user.pk) | Q(account__managers=user)
+    ).distinct()
+
+
 def deliveries_with_may_act(queryset: QuerySet, *, user) -> QuerySet:
     """``queryset`` with ``may_act`` on each row, in the same query (list buttons)."""
     if _acts_for_every_account(user):

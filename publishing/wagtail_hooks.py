@@ -20,6 +20,7 @@ from wagtail.permissions import register_permission_policy
 from publishing import calendar_views, selectors, social_calendar_views, views
 from publishing.dashboard import PublishedThisWeekPanel
 from publishing.delivery_permissions import (
+    deliveries_acted_on_by,
     deliveries_may_act_on_any,
     deliveries_with_may_act,
 )
@@ -225,11 +226,18 @@ class SocialMediaAttentionPanel(Component):
     order = 110
     template_name = "publishing/dashboard_panel.html"
 
+    def __init__(self, *, user):
+        self.user = user
+
     def get_context_data(self, parent_context=None):
         overdue = selectors.deliveries_overdue().exists()
+        # Those who run some accounts see theirs; senior leadership sees them all.
+        deliveries = deliveries_acted_on_by(
+            selectors.deliveries_needing_attention(), user=self.user
+        )
         return {
-            "deliveries": selectors.deliveries_needing_attention()[:10],
-            "delivery_count": selectors.deliveries_needing_attention().count(),
+            "deliveries": deliveries[:10],
+            "delivery_count": deliveries.count(),
             "overdue_cause": selectors.delivery_backlog_cause() if overdue else "",
             "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
@@ -245,7 +253,7 @@ def add_published_this_week_panel(request, panels):
 def add_social_media_panel(request, panels):
     user = request.user
     if deliveries_may_act_on_any(user=user):
-        panels.append(SocialMediaAttentionPanel())
+        panels.append(SocialMediaAttentionPanel(user=user))
 
 
 class CalendarAttentionPanel(Component):

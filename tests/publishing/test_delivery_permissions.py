@@ -187,3 +187,29 @@ def test_the_roles_hold_the_right_to_act_on_every_delivery_only_in_leadership(
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert "view_delivery" in codenames
     assert ("change_delivery" in codenames) is may_act
+
+
+def test_the_dashboard_lists_the_posts_of_the_accounts_a_person_runs(
+    client, x_account, news_index
+):
+    office = staff("office", EDITORS)
+    x_account.managers.add(office)
+    pta = factories.SocialAccountFactory(name="PTA Facebook", network="facebook")
+    ours = delivery_in(Delivery.Status.FAILED, account=x_account, news_index=news_index)
+    theirs = delivery_in(Delivery.Status.FAILED, account=pta, news_index=news_index)
+    Delivery.objects.filter(pk=ours.pk).update(page_title="Book week")
+    Delivery.objects.filter(pk=theirs.pk).update(page_title="PTA quiz night")
+
+    login_verified(client, office)
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Social media needing attention" in dashboard
+    assert "Book week" in dashboard
+    assert "PTA quiz night" not in dashboard
+
+    login_verified(client, staff("deputy", SENIOR_LEADERSHIP))
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Book week" in dashboard and "PTA quiz night" in dashboard
+
+    login_verified(client, staff("teacher", EDITORS))
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Social media needing attention" not in dashboard
