@@ -73,7 +73,7 @@ SHELL_LANGUAGES = {None, "", "sh", "bash", "shell", "console"}
 SYSTEM_VARIABLES = {"PATH"}
 FENCE = re.compile(r"^(```|~~~)(.*)$")
 INLINE_CODE = re.compile(r"(`+)(.+?)\1")
-LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)|<img\b[^>]*\bsrc=\"([^\"]+)\"")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -454,11 +454,16 @@ def heading_anchors(path: Path) -> set[str]:
     return anchors
 
 
+def _link_targets(text: str) -> list[str]:
+    """Where Markdown links and images, and HTML images, point."""
+    return [link or image for link, image in LINK.findall(text)]
+
+
 def test_every_relative_link_points_to_a_file_and_heading_that_exist():
     problems = []
     for path in documentation_pages():
         for mention in page_read(path).prose:
-            for target in LINK.findall(mention.text):
+            for target in _link_targets(mention.text):
                 if re.match(r"^[a-z]+:", target):
                     continue
                 file_part, _, anchor = target.partition("#")
@@ -501,7 +506,7 @@ def test_the_readme_is_short_and_links_every_page_in_docs():
     linked = {
         (README.parent / target.partition("#")[0]).resolve()
         for mention in page_read(README).prose
-        for target in LINK.findall(mention.text)
+        for target in _link_targets(mention.text)
     }
     unlinked = [
         str(page.relative_to(ROOT))
