@@ -1,9 +1,11 @@
 """A withdrawn picture cannot come back: copies inherit tags and withdrawal (C1, C2).
 
 Every image and document keeps fingerprints of its file (``cms.fingerprints``): the
-SHA-256 of the bytes and, for pictures, a perceptual hash that survives resizing and
-re-encoding. When a file is uploaded (a new item or a replaced file), it is compared
-with every earlier item that names learners or was withdrawn. On a match the new item:
+SHA-256 of the bytes and, for pictures, a perceptual hash that survives resizing,
+re-encoding, a frame (borders are trimmed first) and mirroring or turning (the new
+picture's hash in all 8 orientations is compared). When a file is uploaded (a new item
+or a replaced file), it is compared with every earlier item that names learners or was
+withdrawn. On a match the new item:
 
 - gains every learner tagged on the earlier item(s), so the consent rules judge it as
   they judged the original;
@@ -14,6 +16,12 @@ with every earlier item that names learners or was withdrawn. On a match the new
   (``live_media.py``): an editor cannot dismiss the match alone.
 
 Wagtail's own duplicate warning on upload can be dismissed; this cannot.
+
+A picture only a little further from a *withdrawn* one than "the same picture" (a
+heavier crop or edit) is not decided here: it is recorded as a look-alike, the
+consent officer is emailed and decides on the "Look-alike pictures" screen
+(``lookalikes.py``). Look-alikes of pictures that are only tagged are not shown: the
+editor tags those anyway, and the officer's list stays short enough to read.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from wagtail.log_actions import log
 
-from cms.fingerprints import same_picture
+from cms.fingerprints import Likeness, picture_likeness
 from moderation.models import MediaMatch
 from moderation.roles import SAFEGUARDING
 
@@ -41,7 +49,8 @@ def media_earlier_copies(item) -> list[tuple[object, str]]:
 
     Only items that say something about who is in them count: tagged with learners,
     or withdrawn. One query for the candidates; perceptual hashes are compared in
-    Python (a school library is thousands of pictures, not millions).
+    Python (a school library is thousands of pictures, not millions). Look-alikes of
+    withdrawn pictures come back as ``MediaMatch.How.LOOKS_LIKE``.
     """
     if not item.sha256:
         return []
@@ -54,14 +63,19 @@ def media_earlier_copies(item) -> list[tuple[object, str]]:
         .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
         .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
     )
-    if not item.perceptual_hash:
+    hashes = item.perceptual_hashes
+    if not hashes:
         candidates = candidates.filter(sha256=item.sha256)
     copies = []
     for candidate in candidates:
         if candidate.sha256 == item.sha256:
             copies.append((candidate, MediaMatch.How.SAME_FILE))
-        elif same_picture(candidate.perceptual_hash, item.perceptual_hash):
+            continue
+        likeness = picture_likeness(hashes, candidate.perceptual_hash)
+        if likeness is Likeness.SAME:
             copies.append((candidate, MediaMatch.How.SAME_PICTURE))
+        elif likeness is Likeness.LOOKALIKE and candidate.is_withdrawn:
+            copies.append((candidate, MediaMatch.How.LOOKS_LIKE))
     return copies
 
 
@@ -70,15 +84,16 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
 
     Called after every save that brings a new file, and again after an admin form
     has saved its learners (which would otherwise replace the inherited ones); a
-    second call records nothing twice. Returns the matches newly found.
+    second call records nothing twice. Look-alikes are recorded, not inherited.
+    Returns the matches newly found.
     """
     content_type = ContentType.objects.get_for_model(type(item))
-    known = MediaMatch.objects.filter(content_type=content_type, item_id=item.pk)
-    originals = {match.matched_id for match in known}
+    known = list(MediaMatch.objects.filter(content_type=content_type, item_id=item.pk))
+    recorded = {match.matched_id for match in known}
     found = []
     with transaction.atomic():
         for copy, how in media_earlier_copies(item):
-            if copy.pk in originals:
+            if copy.pk in recorded:
                 continue
             found.append(
                 MediaMatch.objects.create(
@@ -90,32 +105,9 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
                     how=how,
                 )
             )
-            originals.add(copy.pk)
-        if not originals:
-            return []
-        model = type(item)
-        originals_items = list(
-            model.objects.filter(pk__in=originals).prefetch_related("learners")
-        )
-        learners = {
-            learner
-            for original in originals_items
-            for learner in original.learners.all()
-        }
-        missing = learners - set(item.learners.all())
-        if missing:
-            item.learners.add(*missing)
-        if item.no_identifiable_learners and learners:
-            item.no_identifiable_learners = False
-            item.save(update_fields=["no_identifiable_learners"])
-        withdrawn = [original for original in originals_items if original.is_withdrawn]
-        if withdrawn and not item.is_withdrawn:
-            media_withdraw(
-                item=item,
-                reason=f"it is a copy of “{withdrawn[0].title}”, which was withdrawn "
-                "because consent ended for someone in it",
-                user=user,
-            )
+            recorded.add(copy.pk)
+        originals = {match.matched_id for match in [*known, *found] if match.is_copy}
+        media_copy_inherit(item=item, original_ids=originals, user=user)
         for match in found:
             log(
                 instance=item,
@@ -127,13 +119,46 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
             transaction.on_commit(lambda: _tell_consent_officer(item, found))
     if found:
         logger.info(
-            "%s %s recognised as a copy of %d earlier item(s)",
+            "%s %s recognised as a copy or look-alike of %d earlier item(s)",
             type(item).__name__,
             item.pk,
             len(found),
             extra={"event": "consent.media_copy_found", "item_id": item.pk},
         )
     return found
+
+
+def media_copy_inherit(*, item, original_ids: set[int], user=None) -> None:
+    """Give ``item`` the learners of the originals, and their withdrawal (C1).
+
+    Args:
+        item: the copy.
+        original_ids: the earlier items of the same kind it is a copy of.
+        user: who uploaded it, or the consent officer who said it is a copy.
+    """
+    if not original_ids:
+        return
+    model = type(item)
+    originals = list(
+        model.objects.filter(pk__in=original_ids).prefetch_related("learners")
+    )
+    learners = {
+        learner for original in originals for learner in original.learners.all()
+    }
+    missing = learners - set(item.learners.all())
+    if missing:
+        item.learners.add(*missing)
+    if item.no_identifiable_learners and learners:
+        item.no_identifiable_learners = False
+        item.save(update_fields=["no_identifiable_learners"])
+    withdrawn = [original for original in originals if original.is_withdrawn]
+    if withdrawn and not item.is_withdrawn:
+        media_withdraw(
+            item=item,
+            reason=f"it is a copy of “{withdrawn[0].title}”, which was withdrawn "
+            "because consent ended for someone in it",
+            user=user,
+        )
 
 
 def _tell_consent_officer(item, matches: list[MediaMatch]) -> None:
@@ -148,15 +173,27 @@ def _tell_consent_officer(item, matches: list[MediaMatch]) -> None:
     )
     if not officers:
         return
-    lines = "\n".join(f"- {match.description}" for match in matches)
+    copies = [match for match in matches if match.is_copy]
+    lookalikes = [match for match in matches if not match.is_copy]
+    paragraphs = []
+    if copies:
+        lines = "\n".join(f"- {match.description}" for match in copies)
+        paragraphs.append(
+            f"It matches:\n{lines}\n\nIt has been given the same learners (and "
+            "withdrawn, if the earlier one was). Only you can remove those learners "
+            "or declare that no learner can be identified."
+        )
+    if lookalikes:
+        lines = "\n".join(f"- “{match.matched_title}”" for match in lookalikes)
+        paragraphs.append(
+            f"It looks like these withdrawn pictures, but not closely enough to be "
+            f"sure it is the same one:\n{lines}\n\nPlease look at both in the "
+            "admin (Consent register → Look-alike pictures) and say whether it is "
+            "the same picture."
+        )
     send_mail(
         subject=f"An upload matches an earlier picture: {item.title}",
-        message=(
-            f"“{item.title}” was uploaded and matches:\n{lines}\n\n"
-            "It has been given the same learners (and withdrawn, if the earlier one "
-            "was). Only you can remove those learners or declare that no learner can "
-            "be identified."
-        ),
+        message=f"“{item.title}” was uploaded.\n\n" + "\n\n".join(paragraphs),
         from_email=None,
         recipient_list=officers,
     )
