@@ -7,7 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signal_handlers, spreadsheet_exports
+        from . import checks, signal_handlers, spreadsheet_exports  # noqa: F401
         from .caching import signal_handlers as cache_signal_handlers
 
         signal_handlers.register()
