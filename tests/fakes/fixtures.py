@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from .cdn import CdnPurgeEmulator
 from .facebook import FacebookEmulator
 from .x import XEmulator
 
@@ -24,4 +25,11 @@ def x_emulator() -> Iterator[XEmulator]:
 def facebook_emulator() -> Iterator[FacebookEmulator]:
     """A running Facebook Graph emulator with the school's Page and its page token."""
     with FacebookEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def cdn_emulator() -> Iterator[CdnPurgeEmulator]:
+    """A running stand-in for a CDN's purge API; what it was told is `.purged`."""
+    with CdnPurgeEmulator() as emulator:
         yield emulator
