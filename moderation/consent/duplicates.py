@@ -27,11 +27,13 @@ editor tags those anyway, and the officer's list stays short enough to read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
 from cms.fingerprints import Likeness, picture_likeness
@@ -48,27 +50,56 @@ def media_earlier_copies(item) -> list[tuple[object, str]]:
     """Earlier items of the same kind showing the same picture, with how they match.
 
     Only items that say something about who is in them count: tagged with learners,
-    or withdrawn. One query for the candidates; perceptual hashes are compared in
-    Python (a school library is thousands of pictures, not millions). Look-alikes of
-    withdrawn pictures come back as ``MediaMatch.How.LOOKS_LIKE``.
+    or withdrawn. Look-alikes of withdrawn pictures come back as
+    ``MediaMatch.How.LOOKS_LIKE``.
     """
     if not item.sha256:
         return []
-    model = type(item)
+    return _tagged_or_withdrawn_matching(
+        type(item),
+        sha256=item.sha256,
+        hashes=item.perceptual_hashes,
+        exclude_pk=item.pk,
+    )
+
+
+def pictures_matching(
+    *, hashes: Sequence[str], sha256: str = ""
+) -> list[tuple[object, str]]:
+    """Tagged or withdrawn images showing the picture with these fingerprints.
+
+    For pictures that are not images of their own, e.g. one placed inside a PDF:
+    ``hashes`` is ``cms.fingerprints.perceptual_hashes_of_picture`` of it (every
+    orientation), ``sha256`` its bytes' digest if it is a whole image file.
+
+    Returns:
+        (image, how) pairs, ``how`` a ``MediaMatch.How``.
+    """
+    return _tagged_or_withdrawn_matching(
+        get_image_model(), sha256=sha256, hashes=tuple(hashes), exclude_pk=None
+    )
+
+
+def _tagged_or_withdrawn_matching(
+    model, *, sha256: str, hashes: Sequence[str], exclude_pk
+) -> list[tuple[object, str]]:
+    """One query for the candidates; perceptual hashes are compared in Python (a
+    school library is thousands of pictures, not millions)."""
     pictured = model.learners.through.objects.filter(
         **{model.learners.field.m2m_field_name(): models.OuterRef("pk")}
     )
     candidates = (
-        model.objects.exclude(pk=item.pk)
+        model.objects.exclude(pk=exclude_pk)
         .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
         .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
     )
-    hashes = item.perceptual_hashes
     if not hashes:
-        candidates = candidates.filter(sha256=item.sha256)
+        if not sha256:
+            return []
+        candidates = candidates.filter(sha256=sha256)
     copies = []
     for candidate in candidates:
-        if candidate.sha256 == item.sha256:
+        if sha256 and candidate.sha256 == sha256:
             copies.append((candidate, MediaMatch.How.SAME_FILE))
             continue
         likeness = picture_likeness(hashes, candidate.perceptual_hash)

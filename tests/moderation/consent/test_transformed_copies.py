@@ -25,9 +25,11 @@ from cms.fingerprints import (
     closest_distance,
     perceptual_hash_of,
     perceptual_hashes_of,
+    perceptual_hashes_of_picture,
     picture_likeness,
     trim_uniform_borders,
 )
+from moderation.consent.duplicates import pictures_matching
 from moderation.consent.services import consent_record
 from moderation.models import MediaMatch
 from moderation.roles import EDITORS, SAFEGUARDING
@@ -224,9 +226,16 @@ def test_pictures_fingerprinted_before_this_release_are_fingerprinted_again(
     assert copy.is_withdrawn
 
 
-def test_the_hashing_functions_other_callers_use():
-    """For pictures taken out of documents: one picture's hashes against another's."""
+def test_the_hashing_and_matching_functions_other_callers_use(withdrawn):
+    """For pictures taken out of documents: one picture's hashes against another's,
+    and against every tagged or withdrawn image."""
     picture = photo()
+    inside_a_pdf = framed(ImageOps.mirror(picture), 20, "white")
+    [(image, how)] = pictures_matching(
+        hashes=perceptual_hashes_of_picture(inside_a_pdf)
+    )
+    assert (image, how) == (withdrawn["original"], MediaMatch.How.SAME_PICTURE)
+    assert pictures_matching(hashes=perceptual_hashes_of_picture(photo(SEED + 9))) == []
     hashes = perceptual_hashes_of(io.BytesIO(jpeg(ImageOps.mirror(picture))))
     assert len(hashes) == 8
     upright = perceptual_hash_of(io.BytesIO(jpeg(picture)))
