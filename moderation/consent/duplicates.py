@@ -18,10 +18,11 @@ withdrawn. On a match the new item:
 Wagtail's own duplicate warning on upload can be dismissed; this cannot.
 
 A picture only a little further from a *withdrawn* one than "the same picture" (a
-heavier crop or edit) is not decided here: it is recorded as a look-alike, the
-consent officer is emailed and decides on the "Look-alike pictures" screen
-(``lookalikes.py``). Look-alikes of pictures that are only tagged are not shown: the
-editor tags those anyway, and the officer's list stays short enough to read.
+heavier crop or edit) is not decided here: it is recorded as a look-alike, held back
+from publication (``rules.py``), the consent officer is emailed and decides on the
+"Look-alike pictures" screen (``lookalikes.py``). Look-alikes of pictures that are
+only tagged are not shown: the editor tags those anyway, and the officer's list stays
+short enough to read.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from moderation.roles import SAFEGUARDING
 
 from .audit import MATCHED
 from .cascade import media_withdraw
+from .clearance import media_clearance_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,8 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
             recorded.add(copy.pk)
         originals = {match.matched_id for match in [*known, *found] if match.is_copy}
         media_copy_inherit(item=item, original_ids=originals, user=user)
+        if any(not match.is_copy for match in found):
+            media_clearance_refresh(item=item)  # held back until the officer answers
         for match in found:
             log(
                 instance=item,

@@ -13,10 +13,10 @@ Now the withdrawal runs at the moment itself:
   (``Queue.enqueue_at``; the worker's scheduler, ``--with-scheduler``, looks every
   second). Its id is the moment, so scheduling it again changes nothing;
 - it is scheduled when a consent record with an expiry date or a learner's leaving
-  date is saved, and each run schedules the next moment;
+  date is saved (and after a register import), and each run schedules the next;
 - every minute the ``consent-lapse-catch-up`` job applies whatever is due that the
-  scheduled job missed (Redis emptied, no worker at midnight, a bulk import that sent
-  no signals) and schedules the next moment: a minute late at worst, not five.
+  scheduled job missed (Redis emptied, no worker at midnight) and schedules the next
+  moment: a minute late at worst, not five.
 
 Why not one job per learner: a consent changed or renewed before its end would leave
 a stale job behind to find and cancel; one job per moment that applies what is due

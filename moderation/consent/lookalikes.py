@@ -7,7 +7,10 @@ consent officer on the consent register's "Look-alike pictures" screen. They ans
 
 - **the same picture**: the upload becomes a recognised copy, inherits the learners
   and the withdrawal (its public copies go, its social posts are deleted);
-- **a different picture**: the question is closed; nothing changes.
+- **a different picture**: the question is closed; it may be published.
+
+Until they answer, the upload cannot be published (``rules.py``): holding back a
+picture that may be a withdrawn one is the safe side of not being sure.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from moderation.models import MediaMatch
 from moderation.signals import consent_withdrawn
 
 from .audit import MATCHED
+from .clearance import media_clearance_refresh
 from .duplicates import media_copy_inherit
 
 
@@ -96,8 +100,11 @@ def lookalike_confirm(*, match: MediaMatch, user) -> None:
 
 
 def lookalike_dismiss(*, match: MediaMatch, user) -> None:
-    """The consent officer says it is a different picture: close the question."""
-    _close(match, user=user, how=MediaMatch.How.LOOKS_LIKE)
+    """The consent officer says it is a different picture: it may be published."""
+    item = match.content_type.get_object_for_this_type(pk=match.item_id)
+    with transaction.atomic():
+        _close(match, user=user, how=MediaMatch.How.LOOKS_LIKE)
+        media_clearance_refresh(item=item)
 
 
 def _close(match: MediaMatch, *, user, how: str) -> None:

@@ -15,13 +15,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from moderation.models import ConsentUse, Learner
+from moderation.models import ConsentUse, Learner, MediaMatch
 
 from .names import name_forms, plain_text
 from .page_media import page_media, readable_texts
@@ -199,6 +200,18 @@ def ensure_page_publishable(
         raise ConsentViolation(violations)
 
 
+def _looks_like_a_withdrawn_picture(item) -> bool:
+    """C1: a look-alike is held back until the consent officer has answered."""
+    if item.pk is None:
+        return False
+    return MediaMatch.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(item)),
+        item_id=item.pk,
+        how=MediaMatch.How.LOOKS_LIKE,
+        reviewed_at__isnull=True,
+    ).exists()
+
+
 class _Check:
     """Collects violations for one page and channel; one method per kind of media."""
 
@@ -240,6 +253,13 @@ class _Check:
                 "withdrawn",
                 f"{label} was withdrawn because consent ended for someone in it. "
                 "Remove it from the page.",
+            )
+        elif _looks_like_a_withdrawn_picture(item):
+            self.add(
+                "lookalike",
+                f"{label} looks like a picture that was withdrawn because consent "
+                "ended for someone in it. The consent officer must first say whether "
+                "it is the same picture (Consent register → Look-alike pictures).",
             )
         if not learners and not item.no_identifiable_learners:
             self.add(

@@ -30,6 +30,7 @@ from cms.fingerprints import (
     trim_uniform_borders,
 )
 from moderation.consent.duplicates import pictures_matching
+from moderation.consent.rules import Channel, media_violations
 from moderation.consent.services import consent_record
 from moderation.models import MediaMatch
 from moderation.roles import EDITORS, SAFEGUARDING
@@ -145,9 +146,11 @@ def test_a_look_alike_is_put_before_the_consent_officer_who_decides(
     login_verified(client, staff(EDITORS))
     with django_capture_on_commit_callbacks(execute=True):
         lookalike = upload(client, turned, name="IMG_3.jpg", title="Race start")
-    # Not decided by the code: neither withdrawn nor tagged ...
+    # Not decided by the code: neither withdrawn nor tagged, only held back ...
     assert not lookalike.is_withdrawn
     assert not lookalike.learners.exists()
+    held = media_violations(lookalike, channel=Channel.website())
+    assert any("looks like a picture that was withdrawn" in v.message for v in held)
     edit = client.get(reverse("wagtailimages:edit", args=[lookalike.pk]))
     assert "This looks like “Sports day”, withdrawn because consent" in (
         edit.content.decode()
@@ -180,8 +183,13 @@ def test_the_consent_officer_can_say_a_look_alike_is_a_different_picture(
 ):
     login_verified(client, staff(EDITORS))
     lookalike = upload(
-        client, jpeg(photo().rotate(6)), name="IMG_4.jpg", title="Race start"
+        client,
+        jpeg(photo().rotate(6)),
+        name="IMG_4.jpg",
+        title="Race start",
+        no_identifiable_learners="on",
     )
+    assert not get_image_model().objects.get(pk=lookalike.pk).consent_cleared
     match = MediaMatch.objects.get(how=MediaMatch.How.LOOKS_LIKE)
     # An editor cannot answer for the officer (Wagtail sends them to the dashboard).
     client.post(
@@ -194,7 +202,9 @@ def test_the_consent_officer_can_say_a_look_alike_is_a_different_picture(
     client.post(
         reverse("learners:lookalikes"), {"match": match.pk, "answer": "different"}
     )
-    assert not get_image_model().objects.get(pk=lookalike.pk).is_withdrawn
+    lookalike = get_image_model().objects.get(pk=lookalike.pk)
+    assert not lookalike.is_withdrawn
+    assert lookalike.consent_cleared  # the officer said so: it may be published
     screen = client.get(reverse("learners:lookalikes")).content.decode()
     assert "No pictures are waiting for you." in screen
     # Answered twice (a second tab) or forged: a clear 404, never a 500.
