@@ -7,9 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import checks, signal_handlers, spreadsheet_exports  # noqa: F401
+        from . import checks, signal_handlers  # noqa: F401  (checks registers)
         from .caching import signal_handlers as cache_signal_handlers
 
         signal_handlers.register()
         cache_signal_handlers.register()
-        spreadsheet_exports.install()

@@ -1,6 +1,6 @@
 """Where a CDN is configured, a withdrawal purges it at once (issue 20, class 4).
 
-The CDN is a real loopback HTTP endpoint (``tests/fakes/cdn.py``) that Wagtail's
+The CDN is a real loopback HTTP endpoint (``emulators/cdn.py``) that Wagtail's
 generic HTTP backend sends its ``PURGE`` requests to; a real rq worker runs the job.
 """
 
