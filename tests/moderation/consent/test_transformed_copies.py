@@ -8,12 +8,14 @@ what is only a look-alike goes before the consent officer, who decides on a scre
 
 from __future__ import annotations
 
-import importlib
 import io
 
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from PIL import Image, ImageFilter, ImageOps
 from wagtail.images import get_image_model
@@ -220,13 +222,21 @@ def test_the_consent_officer_can_say_a_look_alike_is_a_different_picture(
 def test_pictures_fingerprinted_before_this_release_are_fingerprinted_again(
     client, withdrawn
 ):
-    """The data migration: a mirrored copy of a photo withdrawn earlier is caught."""
+    """The upgrade across cms 0013: a mirrored copy of a photo withdrawn earlier is
+    caught once ``migrate`` has run (its ``post_migrate`` catch-up)."""
     original = withdrawn["original"]
     get_image_model().objects.filter(pk=original.pk).update(
         perceptual_hash="ffffffffffffffff", perceptual_hash_variants=""
     )
-    migration = importlib.import_module("cms.migrations.0013_refingerprint_pictures")
-    migration.refingerprint(apps, schema_editor=None)
+    marker = MigrationLoader(connection).get_migration(
+        "cms", "0013_refingerprint_pictures"
+    )
+    for plan in ([], None, [(marker, True)]):  # a later migrate, a flush, backwards
+        emit_post_migrate_signal(0, False, "default", plan=plan, apps=apps)
+    assert get_image_model().objects.get(pk=original.pk).perceptual_hash == (
+        "ffffffffffffffff"
+    )
+    emit_post_migrate_signal(0, False, "default", plan=[(marker, False)], apps=apps)
     original = get_image_model().objects.get(pk=original.pk)
     assert original.perceptual_hash == perceptual_hash_of(io.BytesIO(jpeg(photo())))
     login_verified(client, staff(EDITORS))
