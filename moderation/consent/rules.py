@@ -23,7 +23,7 @@ from wagtail.models import Site
 
 from moderation.models import ConsentUse, Learner
 
-from .names import name_forms, plain_text
+from .names import PublishedWords, learner_name, plain_words
 from .page_media import page_media, readable_texts
 from .selectors import can_view_register, current_consent
 
@@ -36,14 +36,21 @@ class Channel:
     name: str
     closed: bool
     text: str = ""
+    #: Pictures the post carries besides the page's own (the image a queued post
+    #: was written with, if the page has changed since): checked like the page's.
+    image_ids: tuple[int, ...] = ()
 
     @classmethod
     def website(cls) -> Channel:
         return cls(kind="website", name="the website", closed=False)
 
     @classmethod
-    def social(cls, name: str, closed: bool, text: str) -> Channel:
-        return cls(kind="social", name=name, closed=closed, text=text)
+    def social(
+        cls, name: str, closed: bool, text: str, image_ids: tuple[int, ...] = ()
+    ) -> Channel:
+        return cls(
+            kind="social", name=name, closed=closed, text=text, image_ids=image_ids
+        )
 
     @property
     def consent_use(self) -> ConsentUse:
@@ -106,7 +113,7 @@ def page_violations(
     media = page_media(page)
     images = list(
         get_image_model()
-        .objects.filter(pk__in=set(media.image_ids))
+        .objects.filter(pk__in={*media.image_ids, *channel.image_ids})
         .prefetch_related("learners", "tags")
         .order_by("pk")
     )
@@ -187,7 +194,7 @@ def school_names() -> set[str]:
     """The ways a copyright holder can name the school itself (in plain form)."""
     names = {"school", "the school", "our school", settings.WAGTAIL_SITE_NAME}
     names.update(Site.objects.values_list("site_name", flat=True))
-    return {plain_text([name]) for name in names if name}
+    return {plain_words(name) for name in names if name}
 
 
 def ensure_page_publishable(
@@ -208,7 +215,7 @@ class _Check:
         self.channel = channel
         self.on = on
         self.full_names = full_names
-        self.plain = plain_text(text)
+        self.words = PublishedWords(text)
         self._school_names: set[str] | None = None
         self.consent: dict = {}
         self.violations: list[Violation] = []
@@ -222,14 +229,14 @@ class _Check:
     def is_the_school(self, holder: str) -> bool:
         if self._school_names is None:
             self._school_names = school_names()
-        return plain_text([holder]) in self._school_names
+        return plain_words(holder) in self._school_names
 
     def _named_in_full(self, learner: Learner) -> bool:
-        forms = name_forms(
+        name = learner_name(
             first_names=[learner.first_name, learner.known_as],
             last_name=learner.last_name,
         )
-        return forms.found_in(self.plain)
+        return self.words.names_in_full(name)
 
     def name(self, learner: Learner) -> str:
         return learner.full_name if self.full_names else learner.initials
@@ -343,9 +350,11 @@ class _Check:
             self._named.add(learner.pk)
             self.add(
                 "full_name",
-                f"{who} is pictured and also named in full in the text "
-                "(the title, web address, summary, body, captions, alt text, the "
-                "photo's own title, credit, tags or file name, or the text for "
-                f"{self.channel.description}). Use the first name only, or remove "
-                "the photo.",
+                f"{who} is pictured, and the text gives their first name and "
+                "surname together: in one sentence or a few words apart, in either "
+                "order, with other names between them, or run together as in a "
+                "hashtag. Look in the title, web address, summary, body, "
+                "captions, alt text, the photo's own title, credit, tags and file "
+                f"name, and the text for {self.channel.description}. Use the first "
+                "name only, or remove the photo.",
             )
