@@ -153,6 +153,8 @@ class LearnerName:
     first_names: tuple[tuple[str, ...], ...]  # legal and known-as, each as words
     surname: tuple[str, ...]
     run_together: frozenset[str]  # "ameliajones", "jonesamelia"
+    surname_key: str  # the surname's first word: without it, no full name
+    joined_surname: str  # a surname of several words as one ("lloyddavies")
 
 
 def learner_name(*, first_names: Iterable[str], last_name: str) -> LearnerName:
@@ -187,6 +189,8 @@ def _learner_name(first_names: tuple[str, ...], last_name: str) -> LearnerName:
         first_names=firsts if surname else (),
         surname=surname,
         run_together=run_together if surname else frozenset(),
+        surname_key=surname[0] if surname else "\x00",
+        joined_surname=joined_surname if len(surname) > 1 else "\x00",
     )
 
 
@@ -222,10 +226,12 @@ class PublishedWords:
 
     def names_in_full(self, name: LearnerName) -> bool:
         """Whether ``name``'s first name (any) and surname appear close together."""
-        if not name.surname:
-            return False
-        if any(form in self._at for form in name.run_together):
-            return True
+        at = self._at
+        for form in name.run_together:
+            if form in at:
+                return True
+        if name.surname_key not in at and name.joined_surname not in at:
+            return False  # most learners: their surname is nowhere in the text
         surnames = self._spans(name.surname)
         if not surnames:
             return False
