@@ -149,15 +149,25 @@ def page_violations(
 
 
 def _media(model, ids: set[int]) -> list:
-    """Images or documents by id, each with ``pictured_ids`` and ``tag_names`` set.
-
-    Three queries whatever the number of items and learners (items, who is pictured
-    in them, their tags), instead of model instances per learner (issue 22).
-    """
+    """Images or documents by id, each with who is pictured and its tags."""
     if not ids:
         return []
-    items = list(model.objects.filter(pk__in=ids).order_by("pk"))
-    pictured: dict[int, list[int]] = {item.pk: [] for item in items}
+    return _with_pictured_and_tags(
+        list(model.objects.filter(pk__in=ids).order_by("pk"))
+    )
+
+
+def _with_pictured_and_tags(items: list) -> list:
+    """Set ``pictured_ids`` and ``tag_names`` on each item (all of one model).
+
+    Two queries whatever the number of items and learners, instead of a model
+    instance per learner pictured (issue 22).
+    """
+    if not items:
+        return items
+    model = items[0]._meta.concrete_model
+    ids = [item.pk for item in items]
+    pictured: dict[int, list[int]] = {pk: [] for pk in ids}
     through = model.learners.through
     owner = next(
         field.attname
@@ -170,7 +180,7 @@ def _media(model, ids: set[int]) -> list:
         .values_list(owner, "learner_id")
     ):
         pictured[item_id].append(learner_id)
-    tags: dict[int, list[str]] = {item.pk: [] for item in items}
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
     tagged = model._meta.get_field("tags").through
     for item_id, name in tagged.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=ids
@@ -191,7 +201,7 @@ def media_violations(
     used when an item's tags change while it is already live (C1, C2). Learners
     appear by initials: the result goes to the audit log and to editors.
     """
-    [item] = _media(type(item), {item.pk})
+    _with_pictured_and_tags([item])
     check = _Check(
         channel=channel,
         on=on or timezone.localdate(),
@@ -206,7 +216,7 @@ def media_violations(
 
 
 def published_media_texts(item) -> list[str]:
-    """Every word an image or document (as ``_media`` reads it) carries (C3).
+    """Every word an image or document carries wherever it is shown (C3).
 
     Its title and description (the alt text), credit and copyright holder (shown
     with it and in the API), Wagtail tags (in the API's ``meta.tags``) and the
@@ -219,7 +229,7 @@ def published_media_texts(item) -> list[str]:
         item.copyright_holder,
         item.file.name if item.file else "",
     ]
-    texts.extend(item.tag_names)  # read with the item by ``_media``
+    texts.extend(item.tag_names)  # set by ``_with_pictured_and_tags``
     return texts
 
 
