@@ -4,8 +4,9 @@ Two pages: 3 learners per image (a typical page), and 40 per image, so that ever
 of the 2,000 learners is pictured and the full-name rule (every name form, legal and
 known-as, over every published text) runs for all of them. Target: well under 100 ms
 per check, with the same number of queries in both cases (issue 22); CPU time is
-printed beside wall time, the steadier figure on a shared machine. Runs standalone on a throwaway SQLite database under
-var/ (never the real one): `.venv/bin/python bench/consent_check.py`.
+printed beside wall time, the steadier figure on a shared machine. Runs standalone
+on a throwaway SQLite database under var/ (never the real one):
+`.venv/bin/python bench/consent_check.py`.
 """
 
 import os
