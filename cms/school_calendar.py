@@ -143,6 +143,23 @@ def next_read_time(
     return school_calendar_from(at, site=site).next_read_time(at)
 
 
+def school_day_end(at: datetime.datetime, *, site: Site | None = None):
+    """When the school day a notice given at ``at`` applies to is over.
+
+    The end of today's watched hours if today is a school day not yet over;
+    otherwise the end of the next school day. A closure announced on Sunday
+    ("closed on Monday") ends on Monday evening, not on Sunday at 17:00; one
+    announced on the last evening of a holiday ends at the end of the first day
+    back.
+
+    Raises:
+        NoMonitoredHours: the settings leave no watched hour in the coming year.
+    """
+    calendar = school_calendar_from(at, site=site)
+    read = calendar.next_read_time(at)
+    return calendar.window(read.date())[1]
+
+
 def first_school_day_after(
     day: datetime.date, *, site: Site | None = None
 ) -> datetime.date:

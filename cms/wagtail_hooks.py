@@ -17,6 +17,8 @@ from wagtail.models import Page
 
 from .admin_input import admin_bad_request
 from .admin_views import (
+    TERM_DATE_PERMISSIONS,
+    ImportTermDatesPreviewView,
     ImportTermDatesView,
     NoticeReopenedView,
     RescheduleToMonitoredHoursView,
@@ -25,6 +27,7 @@ from .models import NoticePage
 from .out_of_hours import out_of_hours
 from .public_media import public_document_url
 from .staff_view import staff_view
+from .term_dates_import import LOG_ACTIONS as TERM_DATES_LOG_ACTIONS
 
 
 class PublicDocumentLinkHandler(DocumentLinkHandler):
@@ -103,6 +106,11 @@ def register_term_dates_urls():
             name="cms_import_term_dates",
         ),
         path(
+            "term-dates/import/<int:pk>/",
+            ImportTermDatesPreviewView.as_view(),
+            name="cms_import_term_dates_preview",
+        ),
+        path(
             "pages/<int:pk>/watched-hours/",
             RescheduleToMonitoredHoursView.as_view(),
             name="cms_reschedule_to_monitored_hours",
@@ -149,7 +157,7 @@ def register_import_term_dates_menu_item():
         reverse("cms_import_term_dates"),
         icon_name="date",
         order=310,
-        perms=("cms.add_termdate", "cms.change_termdate"),
+        perms=TERM_DATE_PERMISSIONS,
     )
 
 
@@ -172,3 +180,9 @@ def warn_when_going_live_out_of_hours(request, page):
             )
         ],
     )
+
+
+@hooks.register("register_log_actions")
+def register_term_dates_log_actions(actions):
+    for action, (label, message) in TERM_DATES_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
