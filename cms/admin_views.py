@@ -173,7 +173,11 @@ class ImportTermDatesPreviewView(
         term_dates_plan_apply(plan=plan, user=request.user)
         self.upload.delete()
         messages.success(request, f"Term dates imported: {plan.summary()}")
-        for line in [*plan.notice_effects, *plan.skipped, *plan.notes]:
+        for line in [
+            *(e.done for e in plan.notice_effects),
+            *plan.skipped,
+            *plan.notes,
+        ]:
             messages.warning(request, line)
         return redirect("wagtailsnippets_cms_termdate:list")
 

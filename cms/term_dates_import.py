@@ -95,6 +95,14 @@ class PlannedRemoval:
     reason: str
 
 
+@dataclass(frozen=True)
+class NoticeEffect:
+    """What an import does to one holiday notice: before (preview) and after."""
+
+    planned: str
+    done: str
+
+
 @dataclass
 class ImportPlan:
     """What importing a file would do, in words for the member of staff, and how."""
@@ -111,7 +119,7 @@ class ImportPlan:
     hand_typed: set[int] = field(default_factory=set)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    notice_effects: list[str] = field(default_factory=list)
+    notice_effects: list[NoticeEffect] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
@@ -304,18 +312,29 @@ def _notice_effects(plan: ImportPlan, *, today: datetime.date) -> None:
             continue
         for notice in NoticePage.objects.filter(holiday=term_date):
             state = _notice_state(notice)
+            named = f"The holiday notice “{notice.title}”"
             if effect == "withdraw":
                 plan.notice_effects.append(
-                    f"The holiday notice “{notice.title}” ({state}) will be "
-                    f"withdrawn with “{term_date.title}”: it is taken off the website "
-                    "and the social accounts and will not go live."
+                    NoticeEffect(
+                        planned=f"{named} ({state}) will be withdrawn with "
+                        f"“{term_date.title}”: it is taken off the website and the "
+                        "social accounts and will not go live.",
+                        done=f"{named} was withdrawn with “{term_date.title}”: it "
+                        "is off the website and the social accounts and will not go "
+                        "live.",
+                    )
                 )
             else:
                 plan.notice_effects.append(
-                    f"The holiday notice “{notice.title}” ({state}) moves with "
-                    f"“{term_date.title}” to its new dates; if its words change (the "
-                    "holiday's name or the first day back), it is taken down and "
-                    "sent for approval again."
+                    NoticeEffect(
+                        planned=f"{named} ({state}) moves with “{term_date.title}” "
+                        "to its new dates; if its words change (the holiday's name "
+                        "or the first day back), it is taken down and sent for "
+                        "approval again.",
+                        done=f"{named} moved with “{term_date.title}” to its new "
+                        "dates; if its words changed, it was taken down and sent "
+                        "for approval again (the approvers were emailed).",
+                    )
                 )
 
 

@@ -101,5 +101,7 @@ class Command(BaseCommand):
             )
         for removal in plan.removals:
             self.stdout.write(f"Removed: {removal.term_date}: {removal.reason}")
-        for line in [*plan.notice_effects, *plan.skipped, *plan.notes]:
+        for effect in plan.notice_effects:
+            self.stdout.write(self.style.WARNING(effect.planned))
+        for line in [*plan.skipped, *plan.notes]:
             self.stdout.write(self.style.WARNING(line))
