@@ -217,12 +217,10 @@ def _source_for(
     return None, name
 
 
-def _of_series(uids) -> Q:
-    """Dates of these events: the event itself or any date of its series."""
-    query = Q(pk__in=[])
-    for uid in uids:
-        query |= Q(uid=uid) | Q(uid__startswith=f"{uid}/")
-    return query
+def _of_series(term_date: TermDate, uids: frozenset[str]) -> bool:
+    """True when ``term_date`` is the event with one of ``uids`` or one date of its
+    series (keyed ``UID/start``)."""
+    return term_date.uid in uids or term_date.uid.rpartition("/")[0] in uids
 
 
 def _removals(
@@ -243,11 +241,14 @@ def _removals(
     if plan.source is not None:
         ours |= Q(source=plan.source)
     not_over = Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
-    moved = (
-        TermDate.objects.filter(ours, _of_series(calendar_file.uids), not_over)
+    # Compared here, not in SQL: a file may hold hundreds of UIDs.
+    candidates = (
+        TermDate.objects.filter(ours, not_over)
+        .exclude(uid="")
         .exclude(pk__in=gone)
         .order_by("starts_on")
     )
+    moved = [item for item in candidates if _of_series(item, calendar_file.uids)]
     for term_date in moved:
         plan.removals.append(
             PlannedRemoval(term_date, "the event is now on other dates in the file")
