@@ -332,7 +332,6 @@ class NewsCategory(models.Model):
         return self.name
 
 
-@register_snippet
 class TermDate(index.Indexed, models.Model):
     """A date parents plan around: terms, holidays, INSET days, closures, events.
 
@@ -376,7 +375,7 @@ class TermDate(index.Indexed, models.Model):
         "cms.CalendarSource",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,  # its dates stay (keeping their calendar UIDs)
         editable=False,
         related_name="term_dates",
         help_text="The calendar it was imported from; empty when typed in by hand",
@@ -415,6 +414,13 @@ class TermDate(index.Indexed, models.Model):
     @property
     def closes_school(self) -> bool:
         return self.kind in self.SCHOOL_CLOSED_KINDS
+
+    @property
+    def calendar_label(self) -> str:
+        """Where it came from, in the admin list: an import only removes its own."""
+        if self.source_id is not None:
+            return self.source.name
+        return "Imported earlier" if self.uid else "Typed in here"
 
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:

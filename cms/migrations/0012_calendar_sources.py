@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='termdate',
             name='source',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The calendar it was imported from; empty when typed in by hand', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='term_dates', to='cms.calendarsource'),
+            field=models.ForeignKey(blank=True, editable=False, help_text='The calendar it was imported from; empty when typed in by hand', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='term_dates', to='cms.calendarsource'),
         ),
         migrations.CreateModel(
             name='TermDatesUpload',

@@ -268,6 +268,10 @@ def test_the_admin_shows_the_changes_first_and_applies_them_when_confirmed(
     assert days("INSET day") == [datetime.date(2027, 1, 5)]
     assert days("Summer fair") == [datetime.date(2027, 7, 3)]
     assert not TermDatesUpload.objects.exists()
+    TermDate.objects.create(title="Sports day", starts_on=datetime.date(2027, 6, 18))
+    listing = office_client.get("/admin/snippets/cms/termdate/").content.decode()
+    assert listing.count("Council term dates") == 2  # where each date came from
+    assert "Typed in here" in listing
     entry = ModelLogEntry.objects.filter(action="cms.term_dates_imported").latest("pk")
     assert entry.user_id is not None
     assert entry.data["summary"] == "1 added, 1 updated, 1 removed, 0 unchanged."
