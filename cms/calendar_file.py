@@ -246,11 +246,11 @@ def _key(component, *, recurring: bool, start) -> str:
 
 
 _WHAT = {
-    "DTSTART": "start",
-    "DTEND": "end",
-    "DURATION": "length",
-    "SEQUENCE": "version number",
-    "RRULE": "repeat rule",
+    "DTSTART": "a start",
+    "DTEND": "an end",
+    "DURATION": "a length",
+    "SEQUENCE": "a version number",
+    "RRULE": "a repeat rule",
 }
 
 
@@ -260,10 +260,18 @@ def _readable(component, name: str, *, title: str):
     if isinstance(value, vBroken):
         shown = str(value)[:40]
         raise _UnreadableEvent(
-            f"“{title}” has a {_WHAT.get(name, name.lower())} that cannot be read "
-            f"(“{shown}”)"
+            f"“{title}” has {_WHAT.get(name, 'a ' + name.lower())} that cannot be "
+            f"read (“{shown}”)"
         )
     return value
+
+
+def _moment(value, *, what: str, title: str):
+    """A date or date-time; anything else (a length, a period, a bare time) is not
+    a day the school can put in its calendar."""
+    if isinstance(value, datetime.date):  # a datetime is a date too
+        return value
+    raise _UnreadableEvent(f"“{title}” has {what} that is not a date")
 
 
 def _sequence(component, *, title: str) -> int:
@@ -282,11 +290,13 @@ def _occurrence(component, *, order: int, zone, recurring: bool) -> CalendarOccu
     start_prop = _readable(component, "DTSTART", title=title)
     if start_prop is None:
         raise _UnreadableEvent(f"“{title}” has no start date")
-    start = start_prop.dt
+    start = _moment(start_prop.dt, what="a start", title=title)
     end_prop = _readable(component, "DTEND", title=title)
-    end = end_prop.dt if end_prop is not None else None
+    end = _moment(end_prop.dt, what="an end", title=title) if end_prop else None
     duration = _readable(component, "DURATION", title=title)
     if end is None and duration is not None:
+        if not isinstance(duration.dt, datetime.timedelta):
+            raise _UnreadableEvent(f"“{title}” has a length that cannot be read")
         end = start + duration.dt
     timed = isinstance(start, datetime.datetime)
     if timed:
@@ -305,14 +315,16 @@ def _occurrence(component, *, order: int, zone, recurring: bool) -> CalendarOccu
                 ends_on = local_end.date()
     else:
         starts_on, starts_at, ends_at = start, None, None
-        # DTEND of an all-day event is exclusive (RFC 5545): the last day is before.
-        last = (end - datetime.timedelta(days=1)) if end is not None else start
-        if isinstance(last, datetime.datetime):
-            last = _local(last, zone).date()
-        if end is not None and last < start:
+        end_day = end
+        if isinstance(end, datetime.datetime):
+            end_day = _local(end, zone).date()
+        if end_day is not None and end_day < start:
             raise _UnreadableEvent(
                 f"“{title}” ends before it starts ({start:%d %b %Y})"
             )
+        # DTEND of an all-day event is exclusive (RFC 5545): the last day is before;
+        # an end on the start day itself (some programs write that) is that one day.
+        last = max(end_day - datetime.timedelta(days=1), start) if end_day else start
         ends_on = last if last > start else None
     return CalendarOccurrence(
         key=_key(component, recurring=recurring, start=start),

@@ -415,6 +415,40 @@ def test_an_event_with_unreadable_values_is_skipped_and_named_in_words():
     ]
 
 
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["DTSTART:P1D"], "has a start that is not a date"),
+        (["DTSTART:20270101T090000/PT1H"], "has a start that is not a date"),
+        (["DTSTART;VALUE=DATE:20270101", "DTEND:P1D"], "has an end that is not a date"),
+        (["DTSTART:T090000"], "has a start that cannot be read (“T090000”)"),
+        (
+            ["DTSTART;VALUE=DATE:20270101", "DTEND:zz"],
+            "has an end that cannot be read (“zz”)",
+        ),
+    ],
+)
+def test_dates_that_are_not_dates_are_skipped_in_words(lines, reason):
+    report = run(ics(event("odd@x", "Odd day", *lines)))
+    assert not TermDate.objects.exists()
+    assert report.skipped == [f"“Odd day” {reason}: skipped."]
+
+
+def test_an_all_day_event_ending_on_its_start_day_is_that_one_day():
+    run(
+        ics(
+            event(
+                "d@x",
+                "INSET day",
+                "DTSTART;VALUE=DATE:20270104",
+                "DTEND;VALUE=DATE:20270104",
+            )
+        )
+    )
+    inset = TermDate.objects.get()
+    assert (inset.starts_on, inset.ends_on) == (datetime.date(2027, 1, 4), None)
+
+
 def test_the_admin_shows_a_truncated_file_in_words(client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
