@@ -672,8 +672,8 @@ class NoticePage(LeanPageMixin, Page):
 
         "The school day" is the one it applies to: today's, while today is a school
         day whose watched hours (monitoring-hours setting) are not over, else the
-        next school day's, skipping weekends, holidays and INSET days in the term
-        calendar. A closure announced on Sunday for Monday ends on Monday evening.
+        next school day's, skipping weekends and holidays in the term calendar. A
+        closure announced on Sunday for Monday ends on Monday evening.
         """
         from .school_calendar import NoMonitoredHours, school_day_end  # imports us
 

@@ -139,12 +139,15 @@ def test_a_closure_given_on_a_day_off_ends_with_the_school_day_it_applies_to(sch
         starts_on=datetime.date(2027, 2, 15),
         ends_on=datetime.date(2027, 2, 19),
     )
+    assert _default_end(london(2027, 2, 21, 20, 0)) == london(2027, 2, 22, 17, 0)
+    # A closure about a day the calendar already marks closed (polling day) ends
+    # with that day, not the day after.
     TermDate.objects.create(
-        title="INSET day",
-        kind=TermDate.Kind.INSET,
-        starts_on=datetime.date(2027, 2, 22),
+        title="Polling day: school closed",
+        kind=TermDate.Kind.CLOSURE,
+        starts_on=datetime.date(2027, 5, 6),
     )
-    assert _default_end(london(2027, 2, 21, 20, 0)) == london(2027, 2, 23, 17, 0)
+    assert _default_end(london(2027, 5, 5, 18, 0)) == london(2027, 5, 6, 17, 0)
     # The school's own hours, and a school day not yet over, end that same day.
     hours = MonitoringHours.for_site(school.home.get_site())
     hours.closes_at = datetime.time(15, 30)
