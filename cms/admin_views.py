@@ -69,6 +69,23 @@ class TermDatesFileForm(forms.Form):
             (NEW_SOURCE, "A calendar not imported before"),
         ]
 
+    new_name = forms.CharField(
+        label="Name for a new calendar",
+        required=False,
+        max_length=200,
+        help_text="Optional. Without one, a new calendar is called by the name the "
+        "file gives itself.",
+    )
+
+    def clean_new_name(self) -> str:
+        name = self.cleaned_data["new_name"].strip()
+        if name and self.cleaned_data.get("calendar") not in (RECOGNISE, NEW_SOURCE):
+            raise forms.ValidationError(
+                "A name is for a new calendar: choose “A calendar not imported "
+                "before”, or leave the name empty."
+            )
+        return name
+
 
 class TermDatesPermissionMixin:
     def dispatch(self, request, *args, **kwargs):
@@ -104,6 +121,7 @@ class ImportTermDatesView(
                 uid_domain=_uid_domain(),
                 source=source,
                 new_source=choice == NEW_SOURCE,
+                new_source_name=form.cleaned_data["new_name"],
                 file_name=upload.name,
             )
         except TermDatesFileRefused as refused:
@@ -116,6 +134,7 @@ class ImportTermDatesView(
             site=self.site,
             source=source,
             new_source=choice == NEW_SOURCE,
+            new_source_name=form.cleaned_data["new_name"],
             file_name=upload.name[:255],
             content=content,
             uploaded_by=self.request.user,
@@ -150,6 +169,7 @@ class ImportTermDatesPreviewView(
             uid_domain=_uid_domain(),
             source=self.upload.source,
             new_source=self.upload.new_source,
+            new_source_name=self.upload.new_source_name,
             file_name=self.upload.file_name,
         )
 

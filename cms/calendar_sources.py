@@ -63,6 +63,9 @@ class TermDatesUpload(models.Model):
     new_source = models.BooleanField(
         default=False, help_text="Staff asked for a new calendar source"
     )
+    new_source_name = models.CharField(
+        max_length=200, blank=True, help_text="What staff called a new source"
+    )
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     uploaded_by = models.ForeignKey(

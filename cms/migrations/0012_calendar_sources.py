@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('new_source', models.BooleanField(default=False, help_text='Staff asked for a new calendar source')),
+                ('new_source_name', models.CharField(blank=True, help_text='What staff called a new source', max_length=200)),
                 ('file_name', models.CharField(max_length=255)),
                 ('content', models.BinaryField()),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),

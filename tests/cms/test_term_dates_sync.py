@@ -313,6 +313,15 @@ def test_staff_choose_a_new_calendar_so_nothing_of_the_known_one_is_removed(
     separate = upload(office_client, new_year, calendar="new").content.decode()
     assert "becomes a new calendar, “<strong>Council term dates (2)" in separate
     assert "0 removed" in separate
+    named = upload(
+        office_client, new_year, calendar="new", new_name="Council 2027-28"
+    ).content.decode()
+    assert "becomes a new calendar, “<strong>Council 2027-28" in named
+    known = CalendarSource.objects.get()
+    refused = upload(
+        office_client, new_year, calendar=str(known.pk), new_name="Council 2027-28"
+    ).content.decode()
+    assert "A name is for a new calendar" in refused
 
 
 def test_another_members_upload_cannot_be_seen_or_applied(client, office_client):
