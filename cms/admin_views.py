@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -54,6 +55,14 @@ class TermDatesFileForm(forms.Form):
         "dates no longer in it are removed. Dates typed in by hand are never removed.",
     )
 
+    new_name = forms.CharField(
+        label="Name for a new calendar",
+        required=False,
+        max_length=200,
+        help_text="Optional. Without one, a new calendar is called by the name the "
+        "file gives itself.",
+    )
+
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)
         self.sources = {
@@ -69,14 +78,6 @@ class TermDatesFileForm(forms.Form):
             (NEW_SOURCE, "A calendar not imported before"),
         ]
 
-    new_name = forms.CharField(
-        label="Name for a new calendar",
-        required=False,
-        max_length=200,
-        help_text="Optional. Without one, a new calendar is called by the name the "
-        "file gives itself.",
-    )
-
     def clean_new_name(self) -> str:
         name = self.cleaned_data["new_name"].strip()
         if name and self.cleaned_data.get("calendar") not in (RECOGNISE, NEW_SOURCE):
@@ -85,6 +86,16 @@ class TermDatesFileForm(forms.Form):
                 "before”, or leave the name empty."
             )
         return name
+
+
+def _upload_gone(request):
+    messages.info(
+        request,
+        "That calendar file has already been imported, or its preview has expired "
+        "(previews are kept for a day). Nothing was changed; choose the file again "
+        "to see what it would do now.",
+    )
+    return redirect("cms_import_term_dates")
 
 
 class TermDatesPermissionMixin:
@@ -155,9 +166,11 @@ class ImportTermDatesPreviewView(
     def dispatch(self, request, *args, pk: int, **kwargs):
         if not request.user.is_authenticated:
             raise PermissionDenied
-        self.upload = get_object_or_404(
-            TermDatesUpload, pk=pk, uploaded_by=request.user
-        )
+        self.upload = TermDatesUpload.objects.filter(
+            pk=pk, uploaded_by=request.user
+        ).first()
+        if self.upload is None:
+            return _upload_gone(request)
         return super().dispatch(request, *args, **kwargs)
 
     def _plan(self) -> ImportPlan:
@@ -181,17 +194,23 @@ class ImportTermDatesPreviewView(
         }
 
     def post(self, request, *args, **kwargs):
-        plan = self._plan()
-        if request.POST.get("plan") != plan.fingerprint():
-            messages.warning(
-                request,
-                "The term dates changed since you looked (someone else imported or "
-                "edited them, or a day has passed). Nothing was changed: check what "
-                "the file does now.",
-            )
-            return self.render_to_response(self.get_context_data(plan=plan))
-        term_dates_plan_apply(plan=plan, user=request.user)
-        self.upload.delete()
+        with transaction.atomic():
+            # One Apply at a time: a second press waits, then finds it done.
+            if not TermDatesUpload.objects.select_for_update().filter(
+                pk=self.upload.pk
+            ):
+                return _upload_gone(request)
+            plan = self._plan()
+            if request.POST.get("plan") != plan.fingerprint():
+                messages.warning(
+                    request,
+                    "The term dates changed since you looked (someone else imported "
+                    "or edited them, or a day has passed). Nothing was changed: "
+                    "check what the file does now.",
+                )
+                return self.render_to_response(self.get_context_data(plan=plan))
+            term_dates_plan_apply(plan=plan, user=request.user)
+            self.upload.delete()
         messages.success(request, f"Term dates imported: {plan.summary()}")
         for line in [
             *(e.done for e in plan.notice_effects),

@@ -268,6 +268,9 @@ def test_the_admin_shows_the_changes_first_and_applies_them_when_confirmed(
     assert days("INSET day") == [datetime.date(2027, 1, 5)]
     assert days("Summer fair") == [datetime.date(2027, 7, 3)]
     assert not TermDatesUpload.objects.exists()
+    twice = office_client.post(url, {"plan": fingerprint(html)}, follow=True)
+    assert "has already been imported" in twice.content.decode()  # a second press
+    assert days("Summer fair") == [datetime.date(2027, 7, 3)]
     TermDate.objects.create(title="Sports day", starts_on=datetime.date(2027, 6, 18))
     listing = office_client.get("/admin/snippets/cms/termdate/").content.decode()
     assert listing.count("Council term dates") == 2  # where each date came from
@@ -331,7 +334,15 @@ def test_another_members_upload_cannot_be_seen_or_applied(client, office_client)
     )
     [staged] = TermDatesUpload.objects.all()
     login_verified(client, UserFactory(is_superuser=True, is_staff=True))
-    assert client.get(f"/admin/term-dates/import/{staged.pk}/").status_code == 404
+    for response in (
+        client.get(f"/admin/term-dates/import/{staged.pk}/", follow=True),
+        client.post(
+            f"/admin/term-dates/import/{staged.pk}/", {"plan": "x"}, follow=True
+        ),
+    ):
+        html = response.content.decode()
+        assert "Tue 5 Jan 2027" not in html
+        assert "That calendar file has already been imported" in html
     assert TermDate.objects.count() == 0
 
 
