@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Site
@@ -206,9 +206,13 @@ def _source_for(
         return chosen, chosen.name
     base_name = new_source_name or calendar_name or file_name or "Imported calendar"
     if not new_source and calendar_name:
-        known = CalendarSource.objects.filter(
-            site=site, calendar_name=calendar_name
-        ).first()
+        # Two sources may share the file's name (a new year's file kept apart):
+        # the one imported last is the one being updated.
+        known = (
+            CalendarSource.objects.filter(site=site, calendar_name=calendar_name)
+            .order_by(F("last_imported_at").desc(nulls_last=True), "-pk")
+            .first()
+        )
         if known is not None:
             return known, known.name
     name, number = base_name[:240], 2

@@ -351,3 +351,27 @@ def test_sources_belong_to_one_school(office_client):
     [source] = CalendarSource.objects.all()
     assert source.site == Site.objects.get(is_default_site=True)
     assert source.name == "Council term dates"
+
+
+def test_of_two_calendars_with_the_files_name_the_one_imported_last_is_updated(
+    office_client,
+):
+    run(council(event("poll@council", "Polling day", "DTSTART;VALUE=DATE:20270506")))
+    upload(
+        office_client,
+        council(event("inset27@council", "INSET day", "DTSTART;VALUE=DATE:20270901")),
+        calendar="new",
+        new_name="Council 2027-28",
+    )
+    [staged] = TermDatesUpload.objects.all()
+    preview = office_client.get(f"/admin/term-dates/import/{staged.pk}/")
+    office_client.post(
+        f"/admin/term-dates/import/{staged.pk}/",
+        {"plan": fingerprint(preview.content.decode())},
+    )
+    again = upload(
+        office_client,
+        council(event("inset27@council", "INSET day", "DTSTART;VALUE=DATE:20270902")),
+    ).content.decode()
+    assert "imported again into the calendar “<strong>Council 2027-28" in again
+    assert "0 removed" in again  # the polling day of the other calendar stays
