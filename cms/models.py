@@ -38,6 +38,7 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
     HolidayNoticeSettings,
     MonitoringHours,
 )
+from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (models)
 from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
 from .pagination import paginate
@@ -345,13 +346,14 @@ class NewsCategory(models.Model):
         return self.name
 
 
-@register_snippet
 class TermDate(index.Indexed, models.Model):
     """A date parents plan around: terms, holidays, INSET days, closures, events.
 
     Holidays, INSET days and closures are days nobody watches the school's accounts
     (M1): they drive the holiday notices and ``cms.school_calendar``. ``uid`` is the
-    iCalendar UID of an imported date, so importing the same file again updates it.
+    iCalendar UID of an imported date and ``source`` the calendar it came from:
+    importing from that source again updates, moves or removes it. A date typed in
+    by hand has neither, and no import removes it.
     """
 
     class Kind(models.TextChoices):
@@ -382,6 +384,15 @@ class TermDate(index.Indexed, models.Model):
         blank=True,
         editable=False,
         help_text="Set when imported from a calendar file",
+    )
+    source = models.ForeignKey(
+        "cms.CalendarSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # its dates stay (keeping their calendar UIDs)
+        editable=False,
+        related_name="term_dates",
+        help_text="The calendar it was imported from; empty when typed in by hand",
     )
 
     panels = [
@@ -417,6 +428,13 @@ class TermDate(index.Indexed, models.Model):
     @property
     def closes_school(self) -> bool:
         return self.kind in self.SCHOOL_CLOSED_KINDS
+
+    @property
+    def calendar_label(self) -> str:
+        """Where it came from, in the admin list: an import only removes its own."""
+        if self.source_id is not None:
+            return self.source.name
+        return "Imported earlier" if self.uid else "Typed in here"
 
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:
@@ -667,22 +685,31 @@ class NoticePage(LeanPageMixin, Page):
             self.expire_at = self.valid_until
 
     def _closure_defaults(self) -> None:
-        """An urgent notice or closure is pinned and ends at the end of the day.
+        """An urgent notice or closure is pinned and ends with the school day.
 
-        "End of the school day" is when the accounts stop being watched that day
-        (monitoring-hours setting); a closure announced after that runs to the end
-        of the next day's hours.
+        "The school day" is the one it applies to: today's, while today is a school
+        day whose watched hours (monitoring-hours setting) are not over, else the
+        next school day's, skipping weekends and holidays in the term calendar. A
+        closure announced on Sunday for Monday ends on Monday evening.
         """
+        from .school_calendar import NoMonitoredHours, school_day_end  # imports us
+
         self.pinned = True
         if self.valid_until is not None:
             return
         site = self.get_site() or Site.objects.filter(is_default_site=True).first()
-        hours = MonitoringHours.for_site(site)
-        start = (self.valid_from or timezone.now()).astimezone(hours.zone)
-        end = datetime.datetime.combine(start.date(), hours.closes_at, hours.zone)
-        if end <= start:
-            end += datetime.timedelta(days=1)
-        self.valid_until = end
+        start = self.valid_from or timezone.now()
+        try:
+            self.valid_until = school_day_end(start, site=site)
+        except NoMonitoredHours:
+            # No watched day in a year (a settings mistake, shown elsewhere): the
+            # end of the watched hours on the day it starts, or the day after.
+            hours = MonitoringHours.for_site(site)
+            local = start.astimezone(hours.zone)
+            end = datetime.datetime.combine(local.date(), hours.closes_at, hours.zone)
+            if end <= local:
+                end += datetime.timedelta(days=1)
+            self.valid_until = end
 
 
 class StandardPage(LeanPageMixin, Page):
