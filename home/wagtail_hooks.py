@@ -6,9 +6,11 @@ The title, crest and dashboard heading are template overrides beside this app
 """
 
 from django.templatetags.static import static
+from django.urls import path
 from django.utils.html import format_html
 from wagtail import hooks
 
+from home.closure_shortcut import NewClosureView
 from home.dashboard import QuickActionsPanel
 
 
@@ -37,8 +39,12 @@ def school_dashboard_panels(request, panels):
     panels.append(QuickActionsPanel(request))
 
 
-@hooks.register("insert_editor_js")
-def prefill_from_dashboard_js():
-    return format_html(
-        '<script src="{}" defer></script>', static("site/admin_prefill.js")
-    )
+@hooks.register("register_admin_urls")
+def register_closure_shortcut_url():
+    return [
+        path(
+            "notices/<int:parent_page_id>/new-closure/",
+            NewClosureView.as_view(),
+            name="school_new_closure",
+        )
+    ]
