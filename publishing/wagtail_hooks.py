@@ -17,11 +17,14 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.models import NoticePage
+from moderation.workflow.social_posts import ADDED_ON_APPROVAL_HOOK
 from publishing import calendar_views, selectors, social_calendar_views, views
 from publishing.dashboard import PublishedThisWeekPanel
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
+from publishing.services.closures import closure_posts_planned
 from publishing.validation import length_rules
 
 
@@ -223,6 +226,14 @@ class SocialMediaAttentionPanel(Component):
             "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
         }
+
+
+@hooks.register(ADDED_ON_APPROVAL_HOOK)
+def closure_posts_for_review(page):
+    """The review screen shows the posts a closure gets for every account (M1, P1)."""
+    if isinstance(page, NoticePage):
+        return closure_posts_planned(notice=page)
+    return []
 
 
 @hooks.register("construct_homepage_panels")
