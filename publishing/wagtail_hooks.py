@@ -18,6 +18,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.models import NoticePage
+from moderation.consent.withdrawal import POSTS_TO_REMOVE_HOOK, PostToRemove
 from moderation.workflow.social_posts import ADDED_ON_APPROVAL_HOOK
 from publishing import calendar_views, selectors, social_calendar_views, views
 from publishing.dashboard import PublishedThisWeekPanel
@@ -234,6 +235,22 @@ def closure_posts_for_review(page):
     if isinstance(page, NoticePage):
         return closure_posts_planned(notice=page)
     return []
+
+
+@hooks.register(POSTS_TO_REMOVE_HOOK)
+def posts_removed_with_consent(learner, image_ids):
+    """The consent officer sees every post a withdrawal will delete, first (C1)."""
+    return [
+        PostToRemove(
+            account=str(delivery.account),
+            page_title=delivery.page_title,
+            url=delivery.remote_url,
+            sent=delivery.might_be_live,
+        )
+        for delivery in selectors.deliveries_carrying(
+            image_ids=image_ids, learner_id=learner.pk
+        )
+    ]
 
 
 @hooks.register("construct_homepage_panels")
