@@ -19,6 +19,19 @@ def hide_wagtail_help_menu(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.name != "help"]
 
 
+#: Wagtail's settings the school never changes from the menu. The approval workflow
+#: is made by a migration and set by ``MODERATION_SENIOR_APPROVAL_PAGE_TYPES``;
+#: editing its steps could let a page go live without a second person (P1).
+#: Collections would split the one consent-tagged media library into folders with
+#: their own permissions, which no school screen or rule reads.
+HIDDEN_SETTINGS = frozenset({"workflows", "workflow-tasks", "collections"})
+
+
+@hooks.register("construct_settings_menu")
+def hide_settings_the_school_does_not_change(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_SETTINGS]
+
+
 @hooks.register("insert_global_admin_css")
 def school_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("site/admin.css"))

@@ -1,8 +1,12 @@
-"""Dashboard panel: what was published this week and where it went.
+"""Dashboard: what was published this week and where it went; accounts to decide.
 
 For each page that went live in the last seven days: the website link, then every
 social account it was sent to, with the link to the post or the reason it failed,
 so a failure is seen on the day, not when a parent asks.
+
+For senior leadership, "Waiting for me" (``moderation.awaiting``) lists each account
+proposal or suspension they may decide (A1, not their own proposal) and each
+account whose termly access review is due (A3).
 """
 
 from __future__ import annotations
@@ -10,11 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
-from publishing.models import Delivery
+from moderation.awaiting import AwaitingDecision
+from moderation.roles import SENIOR_LEADERSHIP
+from publishing import selectors
+from publishing.models import Delivery, SocialAccount
 
 
 @dataclass
@@ -62,3 +70,53 @@ class PublishedThisWeekPanel(Component):
             "failed": Delivery.Status.FAILED,
             "sent": Delivery.Status.SENT,
         }
+
+
+def _is_senior_leader(user) -> bool:
+    return user.is_active and user.groups.filter(name=SENIOR_LEADERSHIP).exists()
+
+
+def accounts_to_decide(user) -> list[AwaitingDecision]:
+    """Account proposals and suspensions ``user`` may decide; reviews now due."""
+    if not _is_senior_leader(user):
+        return []
+    deciding = (
+        SocialAccount.objects.filter(
+            status__in=[SocialAccount.Status.PROPOSED, SocialAccount.Status.SUSPENDED]
+        )
+        .exclude(proposed_by=user)
+        .select_related("proposed_by")
+        .order_by("proposed_at")
+    )
+    decisions = [
+        AwaitingDecision(
+            action=(
+                f"Approve or reject the social account “{account.name}”"
+                if account.status == SocialAccount.Status.PROPOSED
+                else f"Reinstate the suspended account “{account.name}”"
+            ),
+            url=reverse("publishing_account_detail", args=[account.pk]),
+            detail=(
+                f"proposed by {_name(account.proposed_by)}"
+                if account.status == SocialAccount.Status.PROPOSED
+                else account.suspended_reason
+            ),
+            since=account.proposed_at
+            if account.status == SocialAccount.Status.PROPOSED
+            else None,
+        )
+        for account in deciding
+    ]
+    decisions += [
+        AwaitingDecision(
+            action=f"Review who manages “{account.name}”",
+            url=reverse("publishing_account_detail", args=[account.pk]),
+            detail="Termly access review due",
+        )
+        for account in selectors.accounts_due_review(today=timezone.localdate())
+    ]
+    return decisions
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "(unknown)"

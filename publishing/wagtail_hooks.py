@@ -18,10 +18,11 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.models import NoticePage
+from moderation.awaiting import AWAITING_HOOK
 from moderation.consent.withdrawal import POSTS_TO_REMOVE_HOOK, PostToRemove
 from moderation.workflow.social_posts import ADDED_ON_APPROVAL_HOOK
 from publishing import calendar_views, selectors, social_calendar_views, views
-from publishing.dashboard import PublishedThisWeekPanel
+from publishing.dashboard import PublishedThisWeekPanel, accounts_to_decide
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
@@ -235,6 +236,9 @@ def closure_posts_for_review(page):
     if isinstance(page, NoticePage):
         return closure_posts_planned(notice=page)
     return []
+
+
+hooks.register(AWAITING_HOOK, accounts_to_decide)
 
 
 @hooks.register(POSTS_TO_REMOVE_HOOK)

@@ -30,7 +30,7 @@ from .csv_import import ImportRefused, learners_import, size_error
 from .filters import LearnerFilterSet
 from .selectors import can_view_register, consent_summary, current_consent
 from .services import consent_record, learner_changes_cascade
-from .withdrawal_views import WithdrawEverythingView
+from .withdrawal_views import WithdrawEverythingView, WithdrawFindView
 
 DSL_ONLY = "moderation.view_do_not_publish_reason"
 
@@ -178,6 +178,7 @@ class LearnerViewSet(ModelViewSet):
             path(
                 "<int:pk>/consent/", RecordConsentView.as_view(), name="record_consent"
             ),
+            path("withdraw/", WithdrawFindView.as_view(), name="withdraw_find"),
             path(
                 "<int:pk>/withdraw-everything/",
                 WithdrawEverythingView.as_view(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -65,3 +66,51 @@ class WithdrawEverythingView(WagtailAdminTemplateMixin, TemplateView):
             "being deleted.",
         )
         return redirect(self._learner_url())
+
+
+class WithdrawFindView(WagtailAdminTemplateMixin, TemplateView):
+    """The dashboard's "Withdraw consent for": the learners whose name matches.
+
+    Each match offers "withdraw everything" (the confirmation above) or their
+    consent screen, where one use at a time can be withdrawn.
+    """
+
+    template_name = "moderation/consent/withdraw_find.html"
+    header_icon = "group"
+    page_title = "Withdraw consent"
+    MAX_MATCHES = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("moderation.add_consentrecord"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:200]
+        matches = learners_matching(query)[: self.MAX_MATCHES] if query else []
+        context["query"] = query
+        context["matches"] = [
+            {
+                "learner": learner,
+                "withdraw_url": reverse(
+                    "learners:withdraw_everything", args=[learner.pk]
+                ),
+                "screen_url": reverse("learners:record_consent", args=[learner.pk]),
+            }
+            for learner in matches
+        ]
+        return context
+
+
+def learners_matching(query: str):
+    """Learners every word of ``query`` matches (a name, the known-as name, MIS id)."""
+    learners = Learner.objects.order_by("last_name", "first_name")
+    for word in query.split():
+        learners = learners.filter(
+            Q(first_name__icontains=word)
+            | Q(known_as__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(external_id__iexact=word)
+        )
+    return learners
