@@ -61,3 +61,11 @@ def register_closure_shortcut_url():
             name="school_new_closure",
         )
     ]
+
+
+@hooks.register("insert_global_admin_js")
+def name_admin_dialogs_js():
+    """Names each chooser dialog by its heading (accessibility; no behaviour)."""
+    return format_html(
+        '<script src="{}" defer></script>', static("site/admin_dialogs.js")
+    )

@@ -5,6 +5,8 @@ anyone adding posts; the form must say both, and its social media panel must not
 suggest that each account has to be added by hand.
 """
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
@@ -63,3 +65,18 @@ def test_other_notices_still_add_a_post_per_account(school, editor, kind):
     assert "Add Post to an account" in text
     # The kind's help still tells them what choosing a closure would do.
     assert "goes to every school social media account by itself" in text
+
+
+@pytest.mark.parametrize("field", ["message"])
+def test_the_rich_text_box_is_named_by_its_fields_label(school, editor, field):
+    """Draftail's editable area takes the label's id (axe: every input labelled)."""
+    response = signed_in(editor).get(
+        reverse("school_new_closure", args=(school.notices.pk,))
+    )
+    soup = BeautifulSoup(response.content, "html.parser")
+
+    hidden = soup.find("input", attrs={"name": field})
+    options = json.loads(hidden["data-w-init-detail-value"])
+    label = soup.find(id=options["ariaLabelledBy"])
+    assert label is not None and label.name == "label"
+    assert label.get_text(strip=True).startswith("Message")
