@@ -13,7 +13,13 @@ from moderation import roles
 from publishing.models import Delivery, Pin
 from publishing.scheduled_jobs.models import JobRun
 from tests import factories
-from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.publishing.calendar_steps import (
+    Clock,
+    approve,
+    london,
+    posts_on_review_screen,
+    run_job,
+)
 from tests.twofactor import login_verified
 
 
@@ -352,3 +358,27 @@ def test_the_worker_down_when_the_holiday_starts_catches_up(
     assert "Christmas holiday" in band(client)
     [post] = facebook_emulator.snapshot()["posts"]
     assert post["pinned"] is True
+
+
+def test_the_approver_sees_the_post_for_every_account_before_approving(
+    clock,
+    notices,
+    template,
+    christmas,
+    author,
+    approver,
+    x_account,
+    facebook_account,
+    django_capture_on_commit_callbacks,
+):
+    """Issue 22: a holiday notice's review screen shows each post as it is sent."""
+    clock.to(london(2026, 12, 12, 6, 30))
+    run_job("draft-holiday-notices", clock, django_capture_on_commit_callbacks)
+    notice = NoticePage.objects.get()
+
+    shown = posts_on_review_screen(approver, notice)
+
+    assert set(shown) == {str(x_account), str(facebook_account)}
+    for text in shown.values():
+        assert "Tuesday 5 January" in text
+        assert text.rstrip().endswith(notice.full_url)

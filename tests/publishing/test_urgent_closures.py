@@ -1,17 +1,21 @@
 """Urgent notices and closures: first everywhere, senior approval, every account."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.test import Client, override_settings
-from django.urls import reverse
+from django.test import override_settings
 
 from cms.models import NoticePage
 from moderation import roles
 from publishing.models import Delivery, Pin, SocialPost
 from tests import factories
-from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.publishing.calendar_steps import (
+    Clock,
+    approve,
+    london,
+    posts_on_review_screen,
+    run_job,
+)
 from tests.school_site import build_school_site, pinned_notice
 from tests.twofactor import login_verified
 
@@ -223,26 +227,6 @@ def test_closures_need_a_senior_leader_by_default(school):
     general = factories.NoticePageFactory(parent=school.notices, kind="general")
     assert is_sensitive(closure) and is_sensitive(urgent)
     assert not is_sensitive(general)
-
-
-def posts_on_review_screen(user, notice) -> dict[str, str]:
-    """Each social post on the review screen, by account: the text as drawn."""
-    notice.refresh_from_db()
-    client = Client()
-    login_verified(client, user)
-    screen = client.get(
-        reverse(
-            "moderation_workflow:review",
-            args=(notice.current_workflow_task_state.pk,),
-        )
-    )
-    cards = BeautifulSoup(screen.content, "html.parser").select("[data-social-post]")
-    return {
-        card.select_one(".social-card__account strong").get_text(): card.select_one(
-            "[data-post-text]"
-        ).get_text()
-        for card in cards
-    }
 
 
 @pytest.mark.parametrize("kind", ["closure", "urgent"])
