@@ -20,9 +20,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from moderation.awaiting import AwaitingDecision
-from moderation.roles import SENIOR_LEADERSHIP
 from publishing import selectors
 from publishing.models import Delivery, SocialAccount
+from publishing.services.accounts import is_senior_leader
 
 
 @dataclass
@@ -72,13 +72,9 @@ class PublishedThisWeekPanel(Component):
         }
 
 
-def _is_senior_leader(user) -> bool:
-    return user.is_active and user.groups.filter(name=SENIOR_LEADERSHIP).exists()
-
-
 def accounts_to_decide(user) -> list[AwaitingDecision]:
     """Account proposals and suspensions ``user`` may decide; reviews now due."""
-    if not _is_senior_leader(user):
+    if not is_senior_leader(user):
         return []
     deciding = (
         SocialAccount.objects.filter(
