@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Collection
+from wagtail.models import Collection, Page
 
 from moderation import roles
 from publishing.models import Delivery
@@ -25,6 +25,7 @@ from tests.e2e.journey_kit import (
 )
 from tests.factories import (
     NewsPageFactory,
+    NoticePageFactory,
     SocialAccountFactory,
     learner_with_consent,
     tagged_image,
@@ -121,9 +122,17 @@ def test_the_dsls_dashboard_and_withdraw_screens_pass_axe(
     assert blocking_violations(page) == []
     page.get_by_role("searchbox", name="Withdraw consent for").fill("Nia")
     page.get_by_role("searchbox", name="Withdraw consent for").press("Enter")
+    page.get_by_role("link", name="Withdraw one use for Nia Jones").wait_for()
+    journey.screenshot("2-found")
+    assert blocking_violations(page) == []
+    page.get_by_role("link", name="Withdraw one use for Nia Jones").click()
+    page.get_by_role("link", name="Withdraw everything").wait_for()
+    journey.screenshot("3-learner")
+    assert blocking_violations(page) == []
+    page.go_back()
     page.get_by_role("link", name="Withdraw everything for Nia Jones").click()
     page.get_by_role("heading", name="Withdraw all consent for Nia Jones?").wait_for()
-    journey.screenshot("2-confirm")
+    journey.screenshot("4-confirm")
     assert blocking_violations(page) == []
     assert (
         page.evaluate("document.documentElement.scrollWidth")
@@ -162,5 +171,35 @@ def test_the_social_calendars_month_keeps_contrast_outside_the_month(
     outside.get_by_text("Choir").wait_for()
     Journey(page, f"a11y-calendar-month-{size}").screenshot("month")
 
+    assert blocking_violations(page) == []
+    context.close()
+
+
+@SIZES
+def test_a_closures_review_screen_shows_every_post_and_passes_axe(
+    live_server, school, browser, size
+):
+    office = staff_member("office", roles.EDITORS)
+    approver = staff_member("approver", roles.APPROVERS)
+    SocialAccountFactory(name="School Facebook", network="facebook")
+    notice = NoticePageFactory(
+        parent=school["site"].notices,
+        title="School closed today: snow",
+        kind="closure",
+        live=False,
+    )
+    notice.save_revision(user=office)
+    notice.get_workflow().start(notice, office)
+    task_state = Page.objects.get(pk=notice.pk).current_workflow_task_state
+    context, page = open_as(browser, live_server, approver, size)
+
+    page.goto(
+        live_server.url + reverse("moderation_workflow:review", args=(task_state.pk,))
+    )
+    posts = page.locator("[data-social-post]")
+    posts.first.wait_for()
+    Journey(page, f"a11y-closure-review-{size}").screenshot("review")
+
+    assert posts.count() == 2  # both approved accounts, though nobody wrote a post
     assert blocking_violations(page) == []
     context.close()
