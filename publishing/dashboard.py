@@ -84,25 +84,7 @@ def accounts_to_decide(user) -> list[AwaitingDecision]:
         .select_related("proposed_by")
         .order_by("proposed_at")
     )
-    decisions = [
-        AwaitingDecision(
-            action=(
-                f"Approve or reject the social account “{account.name}”"
-                if account.status == SocialAccount.Status.PROPOSED
-                else f"Reinstate the suspended account “{account.name}”"
-            ),
-            url=reverse("publishing_account_detail", args=[account.pk]),
-            detail=(
-                f"proposed by {_name(account.proposed_by)}"
-                if account.status == SocialAccount.Status.PROPOSED
-                else account.suspended_reason
-            ),
-            since=account.proposed_at
-            if account.status == SocialAccount.Status.PROPOSED
-            else None,
-        )
-        for account in deciding
-    ]
+    decisions = [_account_decision(account) for account in deciding]
     decisions += [
         AwaitingDecision(
             action=f"Review who manages “{account.name}”",
@@ -112,6 +94,22 @@ def accounts_to_decide(user) -> list[AwaitingDecision]:
         for account in selectors.accounts_due_review(today=timezone.localdate())
     ]
     return decisions
+
+
+def _account_decision(account: SocialAccount) -> AwaitingDecision:
+    url = reverse("publishing_account_detail", args=[account.pk])
+    if account.status == SocialAccount.Status.PROPOSED:
+        return AwaitingDecision(
+            action=f"Approve or reject the social account “{account.name}”",
+            url=url,
+            detail=f"proposed by {_name(account.proposed_by)}",
+            since=account.proposed_at,
+        )
+    return AwaitingDecision(
+        action=f"Reinstate the suspended account “{account.name}”",
+        url=url,
+        detail=account.suspended_reason,
+    )
 
 
 def _name(user) -> str:
