@@ -244,6 +244,11 @@ def test_the_heads_waiting_for_me_lists_every_kind_of_decision(sections):
     submit(NewsPageFactory(parent=news, title="Harvest", live=False), author)
     SocialAccountFactory(name="PTA Facebook", status="proposed", proposed_by=author)
     SocialAccountFactory(name="Head's own idea", status="proposed", proposed_by=head)
+    SocialAccountFactory(
+        name="Choir page",
+        status="suspended",
+        suspended_reason="Fewer than two managers: one left the school.",
+    )
     takedown_request_record(
         reported_by=author,
         requester="parent",
@@ -266,6 +271,7 @@ def test_the_heads_waiting_for_me_lists_every_kind_of_decision(sections):
     assert "Review “Harvest”" in listed
     assert "Approve or reject the social account “PTA Facebook”" in listed
     assert "Head's own idea" not in listed  # nobody approves their own proposal
+    assert "Reinstate the suspended account “Choir page”" in listed
     assert "Decide on takedown request" in listed
     assert "Review the block on Angry Parent 123" in listed
     assert waiting_for_me(author) == ""
