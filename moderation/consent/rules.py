@@ -110,12 +110,7 @@ def page_violations(
         .prefetch_related("learners", "tags")
         .order_by("pk")
     )
-    documents = list(
-        get_document_model()
-        .objects.filter(pk__in=set(media.document_ids))
-        .prefetch_related("learners", "tags")
-        .order_by("pk")
-    )
+    documents = _documents_read(set(media.document_ids))
     items = [(f'Image "{image.title}"', image) for image in images] + [
         (f'Document "{document.title}"', document) for document in documents
     ]
@@ -151,6 +146,9 @@ def media_violations(
     used when an item's tags change while it is already live (C1, C2). Learners
     appear by initials: the result goes to the audit log and to editors.
     """
+    if getattr(item, "contents_read", True) is False:
+        item.contents_refresh()  # a document uploaded before documents were read
+        item.refresh_from_db()
     learners = list(item.learners.all())
     check = _Check(
         channel=channel,
@@ -165,12 +163,28 @@ def media_violations(
     return check.violations
 
 
+def _documents_read(ids: set[int]) -> list:
+    """The documents with these ids, each with its file's contents read.
+
+    A document uploaded before documents were read is read now, so its hidden
+    properties and pictures are judged before it is published (issue 20).
+    """
+    model = get_document_model()
+    documents = model.objects.filter(pk__in=ids).order_by("pk")
+    unread = [document for document in documents if not document.contents_read]
+    for document in unread:
+        document.contents_refresh()
+    return list(documents.all().prefetch_related("learners", "tags"))
+
+
 def published_media_texts(item) -> list[str]:
     """Every word an image or document carries wherever it is shown (C3).
 
     Its title and description (the alt text), credit and copyright holder (shown
-    with it and in the API), Wagtail tags (in the API's ``meta.tags``) and the
-    uploaded file's name (in every rendition and download address).
+    with it and in the API), Wagtail tags (in the API's ``meta.tags``), the
+    uploaded file's name (in every rendition and download address) and a
+    document's hidden properties (author, title, subject, custom fields: removed
+    from the public copy, but read here so the editor is told; issue 20).
     """
     texts = [
         item.title,
@@ -180,6 +194,7 @@ def published_media_texts(item) -> list[str]:
         item.file.name if item.file else "",
     ]
     texts.extend(tag.name for tag in item.tags.all())
+    texts.extend(getattr(item, "hidden_properties", None) or [])
     return texts
 
 
@@ -241,11 +256,19 @@ class _Check:
                 f"{label} was withdrawn because consent ended for someone in it. "
                 "Remove it from the page.",
             )
+        if getattr(item, "file_problem", ""):
+            self.add(
+                "document_not_cleanable",
+                f"{label} cannot be published as it is. {item.file_problem}",
+            )
         if not learners and not item.no_identifiable_learners:
+            pictures = len(getattr(item, "embedded_pictures", None) or [])
+            inside = f" It has {pictures} pictures inside it." if pictures > 1 else ""
+            inside = " It has a picture inside it." if pictures == 1 else inside
             self.add(
                 "untagged",
-                f"{label} is not tagged. Edit it and choose the learners pictured, "
-                "or tick 'no identifiable learners'.",
+                f"{label} is not tagged.{inside} Edit it and choose the learners "
+                "pictured, or tick 'no identifiable learners'.",
             )
         if item.staff_pictured.strip() and not item.staff_consent_confirmed:
             self.add(
@@ -345,7 +368,8 @@ class _Check:
                 "full_name",
                 f"{who} is pictured and also named in full in the text "
                 "(the title, web address, summary, body, captions, alt text, the "
-                "photo's own title, credit, tags or file name, or the text for "
+                "photo's own title, credit, tags or file name, a document's hidden "
+                "properties such as its author or subject, or the text for "
                 f"{self.channel.description}). Use the first name only, or remove "
                 "the photo.",
             )
