@@ -32,6 +32,7 @@ from cms.public_media import (
 )
 from moderation.consent.rules import ConsentViolation
 from moderation.consent.services import consent_record
+from tests.documents import pdf_document, pdf_shows
 from tests.factories import (
     DocumentFactory,
     ImageFactory,
@@ -43,7 +44,6 @@ from tests.factories import (
     untagged_document,
     untagged_image,
 )
-from tests.documents import pdf_document, pdf_shows
 from tests.media_files import (
     assert_clean_and_upright,
     fetch_anonymously,
