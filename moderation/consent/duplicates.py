@@ -39,6 +39,7 @@ from moderation.roles import SAFEGUARDING
 
 from .audit import MATCHED
 from .cascade import media_withdraw
+from .pictures_inside import documents_containing, is_picture_inside
 
 logger = logging.getLogger(__name__)
 
@@ -83,16 +84,25 @@ def _photos_inside(item) -> list[tuple[object, str]]:
     inside = getattr(item, "embedded_pictures", None) or []
     if not inside:
         return []
-    hashes = {picture["sha256"] for picture in inside}
     return [
         (image, MediaMatch.How.PICTURE_INSIDE)
         for image in _pictured_or_withdrawn(get_image_model())
-        if image.sha256 in hashes
-        or any(
-            same_picture(image.perceptual_hash, picture["perceptual_hash"])
-            for picture in inside
-        )
+        if is_picture_inside(image, inside)
     ]
+
+
+def media_pass_on_to_documents(*, image, user=None) -> None:
+    """Documents uploaded earlier with ``image`` inside take its learners now.
+
+    The other direction of ``media_inherit_from_copies``: a newsletter uploaded
+    before the photo in it was uploaded and tagged is recognised once it is.
+    """
+    if not image.learners.exists() and not image.is_withdrawn:
+        return
+    for document in documents_containing(image):
+        media_inherit_from_copies(
+            item=type(document).objects.get(pk=document.pk), user=user
+        )
 
 
 def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:

@@ -20,7 +20,7 @@ from moderation.models import Learner
 
 from .audit import LOOSENED
 from .cascade import media_recheck
-from .duplicates import media_inherit_from_copies
+from .duplicates import media_inherit_from_copies, media_pass_on_to_documents
 from .live_media import (
     loosening_changes,
     media_matches,
@@ -127,6 +127,9 @@ class ConsentTaggingMixin:
             # picture keeps that picture's learners and withdrawal whatever the form
             # said. (Later edits are judged by the live-media rule instead.)
             media_inherit_from_copies(item=item, user=self.editing_user)
+        if commit and getattr(item, "is_picture", False):
+            # Tags added to a photo reach the documents it was placed in.
+            media_pass_on_to_documents(image=item, user=self.editing_user)
         if commit:
             if self.loosened:
                 log(

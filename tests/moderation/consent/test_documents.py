@@ -20,8 +20,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from moderation.consent.cascade import media_withdraw
 from moderation.consent.rules import Channel, ConsentViolation, page_violations
 from moderation.consent.services import consent_record
 from moderation.roles import EDITORS
@@ -419,3 +421,49 @@ def test_a_document_uploaded_before_documents_were_read_is_read_when_checked(
     )
     violations = page_violations(letter_page(news_index, letter), channel=WEBSITE)
     assert codes(violations) == ["full_name"]
+
+
+def upload_photo(client, data: bytes, *, title: str, learners) -> object:
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": title,
+            "file": SimpleUploadedFile("photo.jpg", data),
+            "collection": Collection.get_first_root_node().pk,
+            "tags": "",
+            "description": "Children on the field",
+            "copyright_holder": "Our School",
+            "credit": "",
+            "staff_pictured": "",
+            "learners": [learner.pk for learner in learners],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return get_image_model().objects.get(title=title)
+
+
+def test_a_photo_tagged_or_withdrawn_after_the_document_reaches_the_document(
+    client, news_index, django_capture_on_commit_callbacks
+):
+    """The newsletter came first, ticked 'no identifiable learners'; then the photo
+    in it was uploaded and tagged, then taken down."""
+    amy = learner_with_consent(first_name="Amy", last_name="Hughes")
+    login_verified(client, staff(EDITORS))
+    letter = upload_document(
+        client,
+        pdf_document(pictures=(photo_bytes(),)),
+        name="newsletter.pdf",
+        title="Newsletter",
+    )
+    assert not letter.learners.exists()  # nothing known yet
+
+    photo = upload_photo(client, photo_bytes(), title="Sports day", learners=[amy])
+    letter = get_document_model().objects.get(pk=letter.pk)
+    assert list(letter.learners.all()) == [amy]
+    assert not letter.no_identifiable_learners
+
+    media_withdraw(item=photo, reason="a parent asked for it to be taken down")
+    letter = get_document_model().objects.get(pk=letter.pk)
+    assert letter.is_withdrawn
+    page = letter_page(news_index, letter)
+    assert "was withdrawn" in page_violations(page, channel=WEBSITE)[0].message
