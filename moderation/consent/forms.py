@@ -213,3 +213,27 @@ class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
+        self._explain_file_contents()
+
+    def _explain_file_contents(self) -> None:
+        """What reading the file found (issue 20): said where the file is chosen."""
+        document = self.instance
+        file_field = self.fields.get("file")
+        if file_field is None or document.pk is None or not document.contents_read:
+            return
+        notes = []
+        if document.file_problem:
+            notes.append(f"This file cannot be published: {document.file_problem}")
+        pictures = len(document.embedded_pictures)
+        if pictures:
+            notes.append(
+                f"It has {pictures} picture{'s' if pictures > 1 else ''} inside: "
+                "choose the learners pictured, as for a photo."
+            )
+        if document.hidden_properties:
+            notes.append(
+                "Its hidden properties (such as author and title) are removed from "
+                "the copy on the website."
+            )
+        if notes:
+            file_field.help_text = " ".join([*notes, str(file_field.help_text)])

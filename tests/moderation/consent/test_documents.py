@@ -467,3 +467,28 @@ def test_a_photo_tagged_or_withdrawn_after_the_document_reaches_the_document(
     assert letter.is_withdrawn
     page = letter_page(news_index, letter)
     assert "was withdrawn" in page_violations(page, channel=WEBSITE)[0].message
+
+
+def test_the_edit_form_says_what_reading_the_file_found(client):
+    login_verified(client, staff(EDITORS))
+    letter = upload_document(
+        client,
+        office_document("docx", author=NAME, tracked_change_by=NAME),
+        name="letter.docx",
+        title="Letter",
+    )
+    edit = client.get(reverse("wagtaildocs:edit", args=[letter.pk])).content.decode()
+    assert "This file cannot be published: It has comments or tracked changes" in edit
+
+    newsletter = upload_document(
+        client,
+        pdf_document(info={"Author": NAME}, pictures=(photo_bytes(SEED + 11),)),
+        name="newsletter.pdf",
+        title="Newsletter",
+    )
+    edit = client.get(
+        reverse("wagtaildocs:edit", args=[newsletter.pk])
+    ).content.decode()
+    assert "It has 1 picture inside: choose the learners pictured" in edit
+    assert "hidden properties (such as author and title) are removed" in edit
+    assert "cannot be published" not in edit
