@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from lxml import etree
@@ -80,6 +81,22 @@ _DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
+DAMAGED = (
+    "It could not be opened: it may be damaged or protected by a password. "
+    + SAVE_AS_PDF
+)
+#: What reading a damaged or unusual zip entry raises (bad CRC, bad deflate data,
+#: a compression method or zip version Python does not read, an encrypted entry).
+_ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    ValueError,
+)
+
 COMMENTS_REFUSED = (
     "It has comments or tracked changes, which show the names of the people who "
     "made them. Accept or reject every change, delete the comments, save it and "
@@ -91,15 +108,20 @@ def _open(content: bytes) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(BytesIO(content))
         infos = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise DocumentNotCleanable(
-            f"It could not be opened: it may be damaged. {SAVE_AS_PDF}"
-        ) from error
+    except _ZIP_READ_ERRORS as error:
+        raise DocumentNotCleanable(DAMAGED) from error
     if sum(info.file_size for info in infos) > LARGEST_UNPACKED:
         raise DocumentNotCleanable(
             f"It is too large once unpacked for the website to check. {SAVE_AS_PDF}"
         )
     return package
+
+
+def _read(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return package.read(info)
+    except _ZIP_READ_ERRORS as error:
+        raise DocumentNotCleanable(DAMAGED) from error
 
 
 def _xml(data: bytes, name: str):
@@ -135,7 +157,7 @@ def _check_refusals(package: zipfile.ZipFile) -> None:
         if (
             name.endswith(".xml")
             and name not in EMPTY_PROPERTIES
-            and _names_a_person(_xml(package.read(info), name))
+            and _names_a_person(_xml(_read(package, info), name))
         ):
             raise DocumentNotCleanable(COMMENTS_REFUSED)
 
@@ -148,7 +170,7 @@ def package_contents_read(content: bytes) -> DocumentContents:
         for info in package.infolist():
             name = info.filename
             if name in EMPTY_PROPERTIES:
-                root = _xml(package.read(info), name)
+                root = _xml(_read(package, info), name)
                 contents.hidden_properties.extend(
                     text.strip() for text in root.itertext() if text.strip()
                 )
@@ -159,7 +181,7 @@ def package_contents_read(content: bytes) -> DocumentContents:
                     if value.strip()
                 )
             elif PICTURE_PARTS.search(name) and not name.endswith("/"):
-                fingerprint = picture_fingerprint(package.read(info))
+                fingerprint = picture_fingerprint(_read(package, info))
                 if fingerprint is not None:
                     contents.pictures.append(fingerprint)
     return contents
@@ -171,11 +193,15 @@ def package_clean(content: bytes) -> bytes:
     with _open(content) as package, zipfile.ZipFile(output, "w") as cleaned:
         _check_refusals(package)
         for info in package.infolist():
-            data = EMPTY_PROPERTIES.get(info.filename) or package.read(info)
+            data = EMPTY_PROPERTIES.get(info.filename) or _read(package, info)
             # A fresh entry: the original's date, comment and extra fields (which
             # can hold file owners' ids) stay behind. OpenDocument's "mimetype"
             # stays first and uncompressed, as the format requires.
             entry = zipfile.ZipInfo(info.filename)
-            entry.compress_type = info.compress_type
+            entry.compress_type = (
+                zipfile.ZIP_STORED
+                if info.compress_type == zipfile.ZIP_STORED
+                else zipfile.ZIP_DEFLATED
+            )
             cleaned.writestr(entry, data)
     return output.getvalue()

@@ -38,6 +38,19 @@ METADATA_KEYS = ("/Metadata", "/PieceInfo")
 #: name for a form field, which is kept).
 ANNOTATION_AUTHOR = "/T"
 
+#: What pikepdf raises for a picture it cannot decode (an unusual colour space or
+#: compression, a missing decoder such as JBIG2, damaged data).
+_PICTURE_ERRORS = (
+    pikepdf.PdfError,
+    pikepdf.UnsupportedImageTypeError,
+    pikepdf.HifiPrintImageNotTranscodableError,
+    pikepdf.InvalidPdfImageError,
+    pikepdf.DependencyError,
+    pikepdf.DataDecodingError,
+    NotImplementedError,
+    ValueError,
+)
+
 _SAFE_XML = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, recover=True
 )
@@ -133,7 +146,7 @@ def _image_fingerprint(image: pikepdf.Stream) -> dict | None:
         if picture.filters == ["/DCTDecode"]:
             return picture_fingerprint(raw)  # a whole JPEG file, as uploaded
         return picture_fingerprint(raw, picture.as_pil_image())
-    except (pikepdf.PdfError, NotImplementedError, ValueError) as error:
+    except _PICTURE_ERRORS as error:
         raise DocumentNotCleanable(
             f"It contains a picture in a form the website cannot check. {SAVE_AS_PDF}"
         ) from error
