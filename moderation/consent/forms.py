@@ -16,7 +16,7 @@ from wagtail.images.forms import BaseImageForm
 from wagtail.log_actions import log
 
 from cms.image_limits import image_pixels_check
-from moderation.models import Learner
+from moderation.models import Learner, MediaMatch
 
 from .audit import LOOSENED
 from .cascade import media_recheck
@@ -100,8 +100,15 @@ class ConsentTaggingMixin:
         self.fields["learners"] = field
         matches = media_matches(self.instance)
         if matches:
+            inside = any(
+                match.how == MediaMatch.How.PICTURE_INSIDE for match in matches
+            )
             field.help_text = (
-                "This is a copy of "
+                (
+                    "This document contains a copy of "
+                    if inside
+                    else "This is a copy of "
+                )
                 + get_text_list([match.description for match in matches], "and")
                 + ". It keeps the learners tagged there; only the consent officer "
                 "can remove them."

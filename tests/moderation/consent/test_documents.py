@@ -275,8 +275,10 @@ def test_a_withdrawn_photo_inside_a_document_withdraws_it(
     assert list(letter.learners.all()) == [amy_photo["amy"]]
     assert not letter.no_identifiable_learners
     edit = client.get(reverse("wagtaildocs:edit", args=[letter.pk])).content.decode()
-    assert "This is a copy of “Sports day” (withdrawn because consent ended" in edit
-    assert "a picture inside it is the same photo" in edit
+    assert (
+        "This document contains a copy of “Sports day” (withdrawn because consent "
+        "ended for someone in it): a picture inside it is the same photo"
+    ) in edit
     page = letter_page(news_index, letter)
     assert "was withdrawn" in page_violations(page, channel=WEBSITE)[0].message
     with pytest.raises(ConsentViolation):
