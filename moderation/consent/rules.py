@@ -169,12 +169,17 @@ def _documents_read(ids: set[int]) -> list:
     A document uploaded before documents were read is read now, so its hidden
     properties and pictures are judged before it is published (issue 20).
     """
-    model = get_document_model()
-    documents = model.objects.filter(pk__in=ids).order_by("pk")
-    unread = [document for document in documents if not document.contents_read]
+    documents = (
+        get_document_model()
+        .objects.filter(pk__in=ids)
+        .prefetch_related("learners", "tags")
+        .order_by("pk")
+    )
+    read = list(documents)
+    unread = [document for document in read if not document.contents_read]
     for document in unread:
-        document.contents_refresh()
-    return list(documents.all().prefetch_related("learners", "tags"))
+        document.contents_refresh()  # may tag or withdraw it: read it again
+    return list(documents.all()) if unread else read
 
 
 def published_media_texts(item) -> list[str]:
@@ -263,8 +268,9 @@ class _Check:
             )
         if not learners and not item.no_identifiable_learners:
             pictures = len(getattr(item, "embedded_pictures", None) or [])
-            inside = f" It has {pictures} pictures inside it." if pictures > 1 else ""
-            inside = " It has a picture inside it." if pictures == 1 else inside
+            inside = {0: "", 1: " It has a picture inside it."}.get(
+                pictures, f" It has {pictures} pictures inside it."
+            )
             self.add(
                 "untagged",
                 f"{label} is not tagged.{inside} Edit it and choose the learners "
