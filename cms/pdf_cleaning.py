@@ -10,9 +10,9 @@ Where a PDF keeps words nobody sees on its pages:
 
 The public copy is rewritten by qpdf without any of them, so earlier saved
 versions inside the file (incremental updates) are gone too. Pictures are every
-image object in the file, including those inside drawings and form fields;
-a soft mask (transparency) is not a picture of its own. Pictures drawn inline in
-a page's content (a rare, tiny form) are not read.
+image object in the file, including those inside drawings and form fields, and
+pictures drawn inline in a page's or drawing's content; a soft mask (transparency)
+is not a picture of its own.
 
 Refused, with the reason: a file that is not a readable PDF, one that needs a
 password, and one with files attached inside it (each could be anything).
@@ -121,7 +121,10 @@ def pdf_contents_read(content: bytes) -> DocumentContents:
         )
         masks = set()
         images = []
+        drawings = [page.obj for page in pdf.pages]
         for obj in _dictionaries(pdf):
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form":
+                drawings.append(obj)
             metadata = obj.get("/Metadata")
             if isinstance(metadata, pikepdf.Stream):
                 contents.hidden_properties.extend(_xmp_words(metadata))
@@ -130,13 +133,40 @@ def pdf_contents_read(content: bytes) -> DocumentContents:
                 mask = obj.get("/SMask")
                 if mask is not None:
                     masks.add(mask.objgen)
-        for image in images:
-            if image.objgen in masks:
-                continue
-            fingerprint = _image_fingerprint(image)
-            if fingerprint is not None:
-                contents.pictures.append(fingerprint)
+        fingerprints = [
+            _image_fingerprint(image) for image in images if image.objgen not in masks
+        ]
+        fingerprints.extend(
+            _inline_fingerprint(inline)
+            for drawing in drawings
+            for inline in _inline_pictures(drawing)
+        )
+        contents.pictures = [found for found in fingerprints if found is not None]
     return contents
+
+
+def _inline_pictures(drawing) -> list[pikepdf.PdfInlineImage]:
+    """Pictures written inside a page's or drawing's content stream (BI … EI)."""
+    try:
+        instructions = pikepdf.parse_content_stream(drawing, "BI ID EI")
+    except pikepdf.PdfError as error:
+        raise DocumentNotCleanable(
+            f"A page of it could not be read: it may be damaged. {SAVE_AS_PDF}"
+        ) from error
+    return [
+        operands[0]
+        for operands, _ in instructions
+        if operands and isinstance(operands[0], pikepdf.PdfInlineImage)
+    ]
+
+
+def _inline_fingerprint(inline: pikepdf.PdfInlineImage) -> dict | None:
+    try:
+        return picture_fingerprint(inline.unparse(), inline.as_pil_image())
+    except _PICTURE_ERRORS as error:
+        raise DocumentNotCleanable(
+            f"It contains a picture in a form the website cannot check. {SAVE_AS_PDF}"
+        ) from error
 
 
 def _image_fingerprint(image: pikepdf.Stream) -> dict | None:

@@ -50,10 +50,12 @@ def pdf_document(
     xmp_creator: str = "",
     comment_author: str = "",
     pictures: tuple[bytes, ...] = (),
+    inline_picture: bytes = b"",
     text: str = "Class 3 newsletter",
 ) -> bytes:
     """A one-page PDF. ``info`` keys are document information keys without the
-    slash ("Title", "Author", or a custom one such as "Pupil")."""
+    slash ("Title", "Author", or a custom one such as "Pupil"); ``inline_picture``
+    is drawn inside the page's own content (BI … ID … EI), not as an image object."""
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595, 842))
     page = pdf.pages[0]
@@ -63,6 +65,15 @@ def pdf_document(
         xobjects[f"/Im{number}"] = _picture_stream(pdf, picture)
         drawing.append(
             f"q 200 0 0 150 72 {550 - 170 * number} cm /Im{number} Do Q".encode()
+        )
+    if inline_picture:
+        with Image.open(io.BytesIO(inline_picture)) as image:
+            pixels = image.convert("RGB")
+        drawing.append(
+            f"q {pixels.width} 0 0 {pixels.height} 300 300 cm BI /W {pixels.width} "
+            f"/H {pixels.height} /CS /RGB /BPC 8 ID ".encode()
+            + pixels.tobytes()
+            + b" EI Q"
         )
     font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont="/Helvetica"

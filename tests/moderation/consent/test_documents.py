@@ -239,6 +239,10 @@ PLACED = {
         "pdf",
         lambda: pdf_document(pictures=(re_encoded(photo_bytes()),)),
     ),
+    "drawn inline in a PDF page": (
+        "pdf",
+        lambda: pdf_document(inline_picture=re_encoded(photo_bytes())),
+    ),
     "in a Word document": (
         "docx",
         lambda: office_document("docx", pictures=(photo_bytes(),)),
