@@ -15,7 +15,8 @@ pictures drawn inline in a page's or drawing's content; a soft mask (transparenc
 is not a picture of its own.
 
 Refused, with the reason: a file that is not a readable PDF, one that needs a
-password, and one with files attached inside it (each could be anything).
+password, and one with files, video or sound attached inside it (each could be
+anything).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ METADATA_KEYS = ("/Metadata", "/PieceInfo")
 #: name for a form field, which is kept).
 ANNOTATION_AUTHOR = "/T"
 
+#: Annotations that carry a file, a video or a sound of their own.
+ATTACHING_ANNOTATIONS = frozenset(
+    {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
+)
 #: What pikepdf raises for a picture it cannot decode (an unusual colour space or
 #: compression, a missing decoder such as JBIG2, damaged data).
 _PICTURE_ERRORS = (
@@ -68,11 +73,15 @@ def _open(content: bytes) -> pikepdf.Pdf:
         raise DocumentNotCleanable(
             f"It could not be read as a PDF: it may be damaged. {SAVE_AS_PDF}"
         ) from error
-    if len(pdf.attachments):
+    attached = len(pdf.attachments) or any(
+        annotation.get("/Subtype") in ATTACHING_ANNOTATIONS
+        for annotation in _annotations(pdf)
+    )
+    if attached:
         pdf.close()
         raise DocumentNotCleanable(
-            "It has other files attached inside it, which the website cannot check. "
-            "Save a copy without the attachments and upload that instead."
+            "It has other files, video or sound attached inside it, which the "
+            "website cannot check. Save a copy without them and upload that instead."
         )
     return pdf
 

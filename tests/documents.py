@@ -236,3 +236,20 @@ def pdf_shows(content: bytes) -> str:
     """What the first page draws (its content stream): the letter is intact."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         return pdf.pages[0].Contents.read_bytes().decode("latin-1")
+
+
+def pdf_with_attachment() -> bytes:
+    """A letter with a photo attached inside it as a file (not shown on a page)."""
+    with pikepdf.open(io.BytesIO(pdf_document())) as pdf:
+        pdf.attachments["photo.jpg"] = pikepdf.AttachedFileSpec(pdf, b"a photo")
+        output = io.BytesIO()
+        pdf.save(output)
+    return output.getvalue()
+
+
+def pdf_with_password() -> bytes:
+    """A letter that opens only with a password."""
+    with pikepdf.open(io.BytesIO(pdf_document())) as pdf:
+        output = io.BytesIO()
+        pdf.save(output, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    return output.getvalue()

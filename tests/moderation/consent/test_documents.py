@@ -34,6 +34,8 @@ from tests.documents import (
     pdf_hidden_words,
     pdf_pictures,
     pdf_shows,
+    pdf_with_attachment,
+    pdf_with_password,
 )
 from tests.factories import (
     DocumentFactory,
@@ -395,6 +397,8 @@ REFUSED = {
     ),
     "rich text": ("rtf", lambda: b"{\\rtf1{\\info{\\author Tom}}Hello}", ".rtf"),
     "a damaged PDF": ("pdf", lambda: b"%PDF-1.4 not really", "could not be read"),
+    "a PDF with a file attached": ("pdf", pdf_with_attachment, "attached inside it"),
+    "a PDF with a password": ("pdf", pdf_with_password, "protected by a password"),
     "a damaged Word file": ("docx", lambda: b"PK not a zip", "could not be opened"),
 }
 
