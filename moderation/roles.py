@@ -1,4 +1,8 @@
-"""The staff roles, as Wagtail groups. Every permission check names one of these."""
+"""The staff roles, as Wagtail groups. Every permission check names one of these.
+
+Roles are the trust's, not one school's: the same groups serve every site (the one
+deliberate exception to "everything belongs to a school", ARCHITECTURE.md).
+"""
 
 EDITORS = "Editors"
 APPROVERS = "Approvers"
@@ -7,3 +11,14 @@ SAFEGUARDING = "Safeguarding"  # the designated safeguarding lead and consent of
 HEADTEACHER = "Headteacher"  # sees safeguarding incidents with the DSL
 
 ALL_ROLES = (EDITORS, APPROVERS, SENIOR_LEADERSHIP, SAFEGUARDING, HEADTEACHER)
+
+#: Roles whose membership opens safeguarding information (incidents, the consent
+#: register's restricted list) or approves publication: joining or leaving one is a
+#: sensitive change (audited by name, a fresh code, the DSL and head told at once,
+#: and never granted to oneself without a second person). Incident access and
+#: approval go by these names, so the groups themselves cannot be renamed or deleted.
+SENSITIVE_ROLES = (HEADTEACHER, SAFEGUARDING, SENIOR_LEADERSHIP, APPROVERS)
+
+#: Who confirms someone's request to join a sensitive role, and is told of every
+#: change: the designated safeguarding lead and the headteacher.
+ROLE_GUARDIANS = (SAFEGUARDING, HEADTEACHER)
