@@ -39,10 +39,8 @@ PROCESSES = ("web", "worker", "cron")
 #: open without a request, and honcho kills what has not stopped 5 s after the first
 #: process stops; SIGINT is gunicorn's "stop now", as Ctrl-C on gunicorn itself.
 STOP_WITH = {"web": "INT"}
-START_TIMEOUT_SECONDS = 120
-
-
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+START_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 20
 
 
