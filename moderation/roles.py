@@ -22,3 +22,8 @@ SENSITIVE_ROLES = (HEADTEACHER, SAFEGUARDING, SENIOR_LEADERSHIP, APPROVERS)
 #: Who confirms someone's request to join a sensitive role, and is told of every
 #: change: the designated safeguarding lead and the headteacher.
 ROLE_GUARDIANS = (SAFEGUARDING, HEADTEACHER)
+
+#: Models whose permissions open safeguarding information: the consent register (who
+#: may not be photographed, and why). Only the sensitive roles may hold them, so that
+#: reaching that information always means joining one of those roles.
+SAFEGUARDING_MODELS = ("moderation.learner", "moderation.consentrecord")

@@ -13,7 +13,7 @@ from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 
 from moderation.models import RoleGrant
-from moderation.roles import SENSITIVE_ROLES
+from moderation.roles import SAFEGUARDING_MODELS, SENSITIVE_ROLES
 
 from .code import role_code_ask, role_code_is_ready
 from .selectors import (
@@ -104,6 +104,33 @@ class RoleGroupForm(GroupForm):
                 "safeguarding information or approve what the school publishes."
             )
         return name
+
+    def clean(self):
+        """Rights over the consent register stay with the sensitive roles.
+
+        A form-wide error, so that Wagtail shows it at the top of the page (the
+        permission tables show no errors of their own).
+        """
+        cleaned = super().clean()
+        permissions = cleaned.get("permissions")
+        if permissions is None or self.instance.name in SENSITIVE_ROLES:
+            return cleaned
+        before = set(self.instance.permissions.all()) if self.instance.pk else set()
+        opening = sorted(
+            permission.name
+            for permission in permissions
+            if permission not in before
+            and f"{permission.content_type.app_label}.{permission.content_type.model}"
+            in SAFEGUARDING_MODELS
+        )
+        if opening:
+            raise ValidationError(
+                f"{'; '.join(opening)}: these open the consent register's "
+                "safeguarding information, which only the "
+                f"{', '.join(SENSITIVE_ROLES)} roles hold. Add the person to one of "
+                "those roles instead (the DSL and the headteacher are told)."
+            )
+        return cleaned
 
 
 class RoleGroupDeleteView(wagtail_groups.DeleteView):

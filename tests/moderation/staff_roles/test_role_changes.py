@@ -293,6 +293,33 @@ def test_a_sensitive_role_cannot_be_renamed_or_deleted(superuser, role):
     assert "cannot be deleted" in deleted.content.decode()
 
 
+@pytest.mark.parametrize("codename", ["view_do_not_publish_reason", "view_learner"])
+def test_a_group_cannot_be_given_the_consent_registers_safeguarding_rights(
+    superuser, codename
+):
+    from django.contrib.auth.models import Permission
+
+    editors = group(roles.EDITORS)
+    right = Permission.objects.get(content_type__model="learner", codename=codename)
+    client = signed_in(superuser)
+    url = reverse("wagtailusers_groups:edit", args=[editors.pk])
+    shown = client.get(url).context
+    # The form as the page shows it: the ticked boxes, and each permission table's
+    # own form set, with the consent register's box ticked too.
+    offered = shown["form"].fields["permissions"].queryset
+    ticked = [p for p in shown["form"].initial["permissions"] if p in offered]
+    data = {"name": roles.EDITORS, "permissions": [str(p.pk) for p in [*ticked, right]]}
+    for panel in shown["permission_panels"]:
+        if hasattr(panel, "management_form"):
+            data[f"{panel.prefix}-TOTAL_FORMS"] = "0"
+            data[f"{panel.prefix}-INITIAL_FORMS"] = "0"
+
+    response = client.post(url, data)
+
+    assert right not in editors.permissions.all()
+    assert "open the consent register" in response.content.decode()
+
+
 def test_djangos_own_admin_does_not_offer_users_or_groups(superuser):
     client = signed_in(superuser)
 
