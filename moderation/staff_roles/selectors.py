@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
@@ -26,14 +26,15 @@ def sensitive_groups() -> QuerySet[Group]:
 class RoleChange:
     """What a form does to sensitive roles, in the school's words.
 
-    ``held`` are roles the actor asked for themself: they wait for a second person
-    and are not given by the form.
+    ``added`` and ``removed`` name the roles given and taken away; ``held`` are roles
+    the actor asked for themself, which wait for a second person; ``keep_groups`` is
+    every group the form may save (what was asked for, less ``held``).
     """
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     held: tuple[Group, ...] = ()
-    keep_groups: tuple[Group, ...] = field(default=())
+    keep_groups: tuple[Group, ...] = ()
 
     @property
     def is_sensitive(self) -> bool:
