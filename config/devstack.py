@@ -17,7 +17,6 @@ interrupted recipe as a failure however cleanly everything stopped.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -27,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 from config.embedded_redis import EmbeddedRedis
+from config.terminal import OutputRelay, say, terminal_foreground
 
 # The documented demo password (README; cms/demo_school.py sets it), not a secret.
 DEMO_PASSWORD = "school-demo-2026"  # noqa: S105
@@ -53,43 +53,6 @@ def _stop_requested(signum, frame):
     for each in STOP_SIGNALS:
         signal.signal(each, signal.SIG_IGN)
     raise StopRequested(signal.Signals(signum).name)
-
-
-@contextlib.contextmanager
-def terminal_foreground():
-    """Make this process's own group the terminal's foreground group while it runs.
-
-    A terminal sends Ctrl-C to its whole foreground group: ``make`` as well as this
-    launcher. ``make`` ends itself with the signal once its recipe returns, so
-    ``make run`` failed after every clean stop. In a group of its own (honcho and
-    the processes start in theirs), Ctrl-C reaches this launcher only; the
-    terminal is handed back on the way out. Does nothing without a terminal, or when
-    started in the background.
-    """
-    try:
-        tty = os.open("/dev/tty", os.O_RDWR)
-    except OSError:
-        yield
-        return
-    previous = None
-    # A background group changing the foreground would be stopped by SIGTTOU.
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTTOU})
-    try:
-        if os.tcgetpgrp(tty) == os.getpgrp():
-            previous = os.getpgrp()
-            if os.getpid() != previous:
-                os.setpgid(0, 0)
-            os.tcsetpgrp(tty, os.getpgrp())
-    except OSError:
-        previous = None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            with contextlib.suppress(OSError):  # make has gone: nothing to give back
-                os.tcsetpgrp(tty, previous)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTTOU})
-        os.close(tty)
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -127,8 +90,9 @@ def stop(process: subprocess.Popen | None, *, name: str) -> bool:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        sys.stderr.write(
-            f"{name} did not stop within {STOP_TIMEOUT_SECONDS} s and was killed.\n"
+        say(
+            f"{name} did not stop within {STOP_TIMEOUT_SECONDS} s and was killed.\n",
+            stream=sys.stderr,
         )
         return False
     return True
@@ -210,16 +174,15 @@ def run_stack() -> int:
     redis_server = None
     emulators = None
     honcho = None
+    relay = None
     try:
         if not env.get("REDIS_URL"):
             redis_server = EmbeddedRedis(var_dir / "redis").start()
             env["REDIS_URL"] = redis_server.url
         emulators = start_social_emulators(env)
-        sys.stdout.write("Preparing the database...\n")
-        sys.stdout.flush()
+        say("Preparing the database...\n")
         manage("migrate", "--noinput", "--verbosity", "0", env=env)
-        sys.stdout.write("Database ready.\n")
-        sys.stdout.flush()
+        say("Database ready.\n")
         manage("load_demo_school", "--if-empty", env=env)
         manage("load_demo_learners", env=env)
         if emulators is not None:
@@ -243,19 +206,24 @@ def run_stack() -> int:
             env=env,
             # Its own group: signals reach it from this launcher only, once.
             process_group=0,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
+        relay = OutputRelay(honcho.stdout)
         site = f"http://{env['HOST']}:{env['PORT']}/"
         if wait_until_serving(site, honcho):
-            sys.stdout.write(
+            relay.wait_until_quiet()
+            say(
                 f"\n  The school website: {site}\n"
                 f"  Staff admin:        {site}admin/\n"
                 "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
                 f"  Demo password:      {DEMO_PASSWORD}\n"
                 "  Press Ctrl-C to stop.\n\n"
             )
-            sys.stdout.flush()
         code = honcho.wait()
-        sys.stderr.write(f"The processes stopped by themselves (status {code}).\n")
+        say(
+            f"The processes stopped by themselves (status {code}).\n", stream=sys.stderr
+        )
         status = code or 1
     except StopRequested:
         status = 0
@@ -263,6 +231,8 @@ def run_stack() -> int:
         for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
         honcho_stopped = stop(honcho, name="honcho")
+        if relay is not None:
+            relay.finish()
         emulators_stopped = stop(emulators, name="The emulators")
         if redis_server is not None:
             redis_server.stop()

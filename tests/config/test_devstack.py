@@ -142,7 +142,9 @@ def run_stack_once(tmp_path: Path, run: int, how: str = "ctrl-c") -> str:
     ``how``: "ctrl-c" sends SIGINT to its process group (started in the background,
     so with SIGINT ignored as a shell leaves it); "terminate" sends SIGTERM to the
     launcher only, as a service manager does; "make-terminal" runs `make run` on a
-    pseudo-terminal and types Ctrl-C.
+    pseudo-terminal and types Ctrl-C; "close-terminal" closes that terminal, as
+    closing the window does (nothing can be read after that, nor an exit status:
+    only that everything stopped by itself).
     """
     port = free_port()
     env = {
@@ -155,7 +157,8 @@ def run_stack_once(tmp_path: Path, run: int, how: str = "ctrl-c") -> str:
     log_path = tmp_path / f"make-run-{run}.log"
     log = log_path.open("w+")
     terminal = None
-    if how == "make-terminal":
+    on_terminal = how in ("make-terminal", "close-terminal")
+    if on_terminal:
         master, slave = os.openpty()
         # -o: the virtualenv is already installed (the test runs in it).
         process = subprocess.Popen(  # noqa: S603
@@ -205,17 +208,27 @@ def run_stack_once(tmp_path: Path, run: int, how: str = "ctrl-c") -> str:
             process.send_signal(signal.SIGTERM)  # the launcher only, as a service
         elif how == "make-terminal":
             os.write(master, b"\x03")  # Ctrl-C typed in the terminal
+        elif how == "close-terminal":
+            os.close(master)  # the window closes: the terminal hangs up
         else:
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
         exit_status = process.wait(timeout=60)
         for connection in connections:
             connection.close()
-    if terminal is not None:
+    if how == "make-terminal":
         terminal.join(timeout=30)
         os.close(master)
 
     log.seek(0)
     output = log.read()
+    if how == "close-terminal":
+        deadline = time.monotonic() + 60
+        while still_running(started) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(started) >= 10, started
+        assert still_running(started) == [], output
+        assert not socket_path.exists(), "the embedded Redis was left running"
+        return output
     assert exit_status == 0, output  # stopping the demo is not an error
     assert "make: ***" not in output, output  # no "Error 130", no "Interrupt"
     # Everything it started has stopped by itself: nothing left, nothing killed.
@@ -241,6 +254,7 @@ def test_make_run_serves_the_demo_school_and_stops_everything(tmp_path):
     first = run_stack_once(tmp_path, 1)
     second = run_stack_once(tmp_path, 2, how="terminate")
     run_stack_once(tmp_path, 3, how="make-terminal")
+    run_stack_once(tmp_path, 4, how="close-terminal")
 
     assert "Demo school loaded" in first
     assert "News exists already: the demo school was not loaded." in second
