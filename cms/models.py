@@ -13,7 +13,6 @@ from rest_framework import serializers
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
 )
 from wagtail.api import APIField
@@ -30,6 +29,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import notice_panels
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
@@ -42,6 +42,7 @@ from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (mo
 from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hash_of, sha256_of
 from .lean_pages import LeanPageMixin
+from .notice_panels import SocialPostsPanel
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -498,11 +499,17 @@ class TermDate(index.Indexed, models.Model):
 
 # The text for each social account (publishing.SocialPost, related_name "social_posts").
 # Named by relation only: cms never imports publishing (see ARCHITECTURE.md).
-SOCIAL_POSTS_PANEL = InlinePanel(
+SOCIAL_POSTS_PANEL = SocialPostsPanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
     help_text="Sent when the page is approved; the link to this page is added.",
+)
+NOTICE_SOCIAL_POSTS_PANEL = SocialPostsPanel(
+    "social_posts",
+    heading="Social media",
+    label="Post to an account",
+    help_text=notice_panels.POSTS_HELP,
 )
 
 
@@ -682,13 +689,17 @@ class NoticePage(LeanPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
+        FieldPanel("kind", help_text=notice_panels.KIND_HELP),
         FieldPanel("message"),
         MultiFieldPanel(
-            [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
+            [
+                FieldPanel("valid_from"),
+                FieldPanel("valid_until", help_text=notice_panels.ENDS_HELP),
+                FieldPanel("pinned"),
+            ],
             heading="When it applies",
         ),
-        SOCIAL_POSTS_PANEL,
+        NOTICE_SOCIAL_POSTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("message")]
     parent_page_types = ["cms.NoticeIndexPage"]
