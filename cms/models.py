@@ -13,7 +13,6 @@ from rest_framework import serializers
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
 )
 from wagtail.api import APIField
@@ -30,6 +29,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import notice_panels
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
@@ -39,8 +39,10 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
     MonitoringHours,
 )
 from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (models)
+from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
+from .notice_panels import SocialPostsPanel
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -110,6 +112,8 @@ class ConsentTaggedMedia(models.Model):
     """
 
     is_picture = False  # whether a perceptual hash can be taken of the file
+    #: Fields ``_take_fingerprints`` sets, saved with any save that reads the file.
+    fingerprint_fields = ("sha256", "perceptual_hash", "perceptual_hash_variants")
 
     no_identifiable_learners = models.BooleanField(
         "no identifiable learners",
@@ -202,12 +206,7 @@ class ConsentTaggedMedia(models.Model):
             self._take_fingerprints()
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
-                kwargs["update_fields"] = {
-                    *update_fields,
-                    "sha256",
-                    "perceptual_hash",
-                    "perceptual_hash_variants",
-                }
+                kwargs["update_fields"] = {*update_fields, *self.fingerprint_fields}
         super().save(*args, **kwargs)
 
     def _file_changed(self) -> bool:
@@ -306,6 +305,38 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
         help_text="Every learner who can be recognised in the document's photos",
     )
 
+    # What the file carries besides its visible text (cms/document_cleaning.py),
+    # read when it is uploaded: moderation's rules read these, and the public copy
+    # has none of the hidden properties.
+    hidden_properties = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The words in the file's hidden properties (author, title, "
+        "subject, custom fields): checked for learners' full names",
+    )
+    embedded_pictures = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fingerprints of each picture inside the file",
+    )
+    file_problem = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why the file cannot be published, in plain words; blank if it can",
+    )
+    contents_read = models.BooleanField(default=False, editable=False)
+
+    fingerprint_fields = (
+        *ConsentTaggedMedia.fingerprint_fields,
+        "hidden_properties",
+        "embedded_pictures",
+        "file_problem",
+        "contents_read",
+    )
+
     objects = SchoolDocumentQuerySet.as_manager()
 
     admin_form_fields = (
@@ -317,6 +348,32 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
         "staff_pictured",
         "staff_consent_confirmed",
     )
+
+    def _file_changed(self) -> bool:
+        """Also a document uploaded before its contents were read (issue 20)."""
+        return super()._file_changed() or (bool(self.file) and not self.contents_read)
+
+    def _take_fingerprints(self) -> None:
+        super()._take_fingerprints()
+        try:
+            with self.open_file() as handle:
+                content = handle.read()
+        except OSError:
+            return  # as for the fingerprints: keep what was read when it was
+        contents = document_contents_read(content, extension=self.file_extension)
+        self.hidden_properties = contents.hidden_properties
+        self.embedded_pictures = contents.pictures
+        self.file_problem = contents.problem
+        self.contents_read = True
+
+    def contents_refresh(self) -> None:
+        """Read the file of a document uploaded before documents were read.
+
+        Saved like a new upload, so a withdrawn or tagged photo inside it is
+        recognised (moderation listens for new files).
+        """
+        if not self.contents_read:
+            self.save(update_fields=["contents_read"])
 
 
 class SchoolDocumentLearner(models.Model):
@@ -454,11 +511,17 @@ class TermDate(index.Indexed, models.Model):
 
 # The text for each social account (publishing.SocialPost, related_name "social_posts").
 # Named by relation only: cms never imports publishing (see ARCHITECTURE.md).
-SOCIAL_POSTS_PANEL = InlinePanel(
+SOCIAL_POSTS_PANEL = SocialPostsPanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
     help_text="Sent when the page is approved; the link to this page is added.",
+)
+NOTICE_SOCIAL_POSTS_PANEL = SocialPostsPanel(
+    "social_posts",
+    heading="Social media",
+    label="Post to an account",
+    help_text=notice_panels.POSTS_HELP,
 )
 
 
@@ -638,13 +701,17 @@ class NoticePage(LeanPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
+        FieldPanel("kind", help_text=notice_panels.KIND_HELP),
         FieldPanel("message"),
         MultiFieldPanel(
-            [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
+            [
+                FieldPanel("valid_from"),
+                FieldPanel("valid_until", help_text=notice_panels.ENDS_HELP),
+                FieldPanel("pinned"),
+            ],
             heading="When it applies",
         ),
-        SOCIAL_POSTS_PANEL,
+        NOTICE_SOCIAL_POSTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("message")]
     parent_page_types = ["cms.NoticeIndexPage"]

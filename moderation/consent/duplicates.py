@@ -15,6 +15,12 @@ withdrawn. On a match the new item:
   the consent officer may remove those learners or declare "no identifiable learners"
   (``live_media.py``): an editor cannot dismiss the match alone.
 
+A document is also compared picture by picture (issue 20): each picture inside it
+(``embedded_pictures``, fingerprinted on upload by ``cms.document_cleaning``) is
+matched against every withdrawn or tagged image by the same fingerprints, so a
+withdrawn photo placed in a newsletter withdraws the newsletter, and a tagged one
+gives it that photo's learners, whatever the editor declared.
+
 Wagtail's own duplicate warning on upload can be dismissed; this cannot.
 
 A picture only a little further from a *withdrawn* one than "the same picture" (a
@@ -44,25 +50,41 @@ from moderation.roles import SAFEGUARDING
 from .audit import MATCHED
 from .cascade import media_withdraw
 from .clearance import media_clearance_refresh
+from .pictures_inside import documents_containing, is_picture_inside
 
 logger = logging.getLogger(__name__)
 
 
+def _pictured_or_withdrawn(model, *, exclude_pk=None):
+    """Items of ``model`` that say who is in them: learners tagged, or withdrawn."""
+    pictured = model.learners.through.objects.filter(
+        **{model.learners.field.m2m_field_name(): models.OuterRef("pk")}
+    )
+    return (
+        model.objects.exclude(pk=exclude_pk)
+        .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
+        .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
+    )
+
+
 def media_earlier_copies(item) -> list[tuple[object, str]]:
-    """Earlier items of the same kind showing the same picture, with how they match.
+    """Earlier items showing the same picture as ``item``, with how they match.
 
     Only items that say something about who is in them count: tagged with learners,
-    or withdrawn. Look-alikes of withdrawn pictures come back as
-    ``MediaMatch.How.LOOKS_LIKE``.
+    or withdrawn. Images and documents are compared with their own kind by the whole
+    file; a document's pictures are compared with images too. Look-alikes of
+    withdrawn pictures come back as ``MediaMatch.How.LOOKS_LIKE``.
     """
     if not item.sha256:
         return []
-    return _tagged_or_withdrawn_matching(
+    copies = _tagged_or_withdrawn_matching(
         type(item),
         sha256=item.sha256,
         hashes=item.perceptual_hashes,
         exclude_pk=item.pk,
     )
+    copies.extend(_photos_inside(item))
+    return copies
 
 
 def pictures_matching(
@@ -85,16 +107,9 @@ def pictures_matching(
 def _tagged_or_withdrawn_matching(
     model, *, sha256: str, hashes: Sequence[str], exclude_pk
 ) -> list[tuple[object, str]]:
-    """One query for the candidates; perceptual hashes are compared in Python (a
-    school library is thousands of pictures, not millions)."""
-    pictured = model.learners.through.objects.filter(
-        **{model.learners.field.m2m_field_name(): models.OuterRef("pk")}
-    )
-    candidates = (
-        model.objects.exclude(pk=exclude_pk)
-        .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
-        .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
-    )
+    """Perceptual hashes are compared in Python (a school library is thousands of
+    pictures, not millions)."""
+    candidates = _pictured_or_withdrawn(model, exclude_pk=exclude_pk)
     if not hashes:
         if not sha256:
             return []
@@ -112,6 +127,32 @@ def _tagged_or_withdrawn_matching(
     return copies
 
 
+def _photos_inside(item) -> list[tuple[object, str]]:
+    """Withdrawn or tagged images that are a picture inside the document ``item``."""
+    inside = getattr(item, "embedded_pictures", None) or []
+    if not inside:
+        return []
+    return [
+        (image, MediaMatch.How.PICTURE_INSIDE)
+        for image in _pictured_or_withdrawn(get_image_model())
+        if is_picture_inside(image, inside)
+    ]
+
+
+def media_pass_on_to_documents(*, image, user=None) -> None:
+    """Documents uploaded earlier with ``image`` inside take its learners now.
+
+    The other direction of ``media_inherit_from_copies``: a newsletter uploaded
+    before the photo in it was uploaded and tagged is recognised once it is.
+    """
+    if not image.learners.exists() and not image.is_withdrawn:
+        return
+    for document in documents_containing(image):
+        media_inherit_from_copies(
+            item=type(document).objects.get(pk=document.pk), user=user
+        )
+
+
 def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
     """Give ``item`` the learners and withdrawal of every earlier copy; record it.
 
@@ -121,26 +162,34 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
     Returns the matches newly found.
     """
     content_type = ContentType.objects.get_for_model(type(item))
-    known = list(MediaMatch.objects.filter(content_type=content_type, item_id=item.pk))
-    recorded = {match.matched_id for match in known}
+    known = MediaMatch.objects.filter(content_type=content_type, item_id=item.pk)
+    originals = {
+        (match.matched_content_type_id, match.matched_id): match.how for match in known
+    }
     found = []
     with transaction.atomic():
         for copy, how in media_earlier_copies(item):
-            if copy.pk in recorded:
+            key = (ContentType.objects.get_for_model(type(copy)).pk, copy.pk)
+            if key in originals:
                 continue
             found.append(
                 MediaMatch.objects.create(
                     content_type=content_type,
                     item_id=item.pk,
+                    matched_content_type_id=key[0],
                     matched_id=copy.pk,
                     matched_title=copy.title[:255],
                     matched_was_withdrawn=copy.is_withdrawn,
                     how=how,
                 )
             )
-            recorded.add(copy.pk)
-        originals = {match.matched_id for match in [*known, *found] if match.is_copy}
-        media_copy_inherit(item=item, original_ids=originals, user=user)
+            originals[key] = how
+        copies = {
+            key: how
+            for key, how in originals.items()
+            if how != MediaMatch.How.LOOKS_LIKE
+        }
+        media_copy_inherit(item=item, originals=copies, user=user)
         if any(not match.is_copy for match in found):
             media_clearance_refresh(item=item)  # held back until the officer answers
         for match in found:
@@ -163,22 +212,27 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
     return found
 
 
-def media_copy_inherit(*, item, original_ids: set[int], user=None) -> None:
+def media_copy_inherit(*, item, originals: dict[tuple[int, int], str], user=None):
     """Give ``item`` the learners of the originals, and their withdrawal (C1).
 
     Args:
         item: the copy.
-        original_ids: the earlier items of the same kind it is a copy of.
+        originals: (content type id, id) of each earlier item it is a copy of, to how
+            it matches (``MediaMatch.How``).
         user: who uploaded it, or the consent officer who said it is a copy.
     """
-    if not original_ids:
+    if not originals:
         return
-    model = type(item)
-    originals = list(
-        model.objects.filter(pk__in=original_ids).prefetch_related("learners")
-    )
+    originals_items = [
+        original
+        for type_id, ids in _group(originals).items()
+        for original in ContentType.objects.get_for_id(type_id)
+        .model_class()
+        .objects.filter(pk__in=ids)
+        .prefetch_related("learners")
+    ]
     learners = {
-        learner for original in originals for learner in original.learners.all()
+        learner for original in originals_items for learner in original.learners.all()
     }
     missing = learners - set(item.learners.all())
     if missing:
@@ -186,14 +240,27 @@ def media_copy_inherit(*, item, original_ids: set[int], user=None) -> None:
     if item.no_identifiable_learners and learners:
         item.no_identifiable_learners = False
         item.save(update_fields=["no_identifiable_learners"])
-    withdrawn = [original for original in originals if original.is_withdrawn]
+    withdrawn = [original for original in originals_items if original.is_withdrawn]
     if withdrawn and not item.is_withdrawn:
+        first = withdrawn[0]
+        inside = (
+            originals[(ContentType.objects.get_for_model(type(first)).pk, first.pk)]
+            == MediaMatch.How.PICTURE_INSIDE
+        )
         media_withdraw(
             item=item,
-            reason=f"it is a copy of “{withdrawn[0].title}”, which was withdrawn "
-            "because consent ended for someone in it",
+            reason=f"{'a picture inside it' if inside else 'it'} is a copy of "
+            f"“{first.title}”, which was withdrawn because consent ended for "
+            "someone in it",
             user=user,
         )
+
+
+def _group(keys) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for type_id, pk in keys:
+        grouped.setdefault(type_id, set()).add(pk)
+    return grouped
 
 
 def _tell_consent_officer(item, matches: list[MediaMatch]) -> None:

@@ -49,9 +49,8 @@ def lookalikes_pending() -> list[Lookalike]:
     )
     wanted: dict[int, set[int]] = {}
     for match in matches:
-        wanted.setdefault(match.content_type_id, set()).update(
-            {match.item_id, match.matched_id}
-        )
+        wanted.setdefault(match.content_type_id, set()).add(match.item_id)
+        wanted.setdefault(match.matched_content_type_id, set()).add(match.matched_id)
     loaded = {
         (content_type_id, item.pk): item
         for content_type_id, ids in wanted.items()
@@ -63,7 +62,7 @@ def lookalikes_pending() -> list[Lookalike]:
         Lookalike(
             match=match,
             item=loaded[(match.content_type_id, match.item_id)],
-            original=loaded.get((match.content_type_id, match.matched_id)),
+            original=loaded.get((match.matched_content_type_id, match.matched_id)),
         )
         for match in matches
         if (match.content_type_id, match.item_id) in loaded
@@ -80,7 +79,13 @@ def lookalike_confirm(*, match: MediaMatch, user) -> None:
     with transaction.atomic():
         _close(match, user=user, how=MediaMatch.How.SAME_PICTURE)
         was_withdrawn = item.is_withdrawn
-        media_copy_inherit(item=item, original_ids={match.matched_id}, user=user)
+        media_copy_inherit(
+            item=item,
+            originals={
+                (match.matched_content_type_id, match.matched_id): match.how,
+            },
+            user=user,
+        )
         log(
             instance=item,
             action=MATCHED,

@@ -5,6 +5,9 @@ upload's fingerprint matches an earlier item, a ``MediaMatch`` records it: the n
 item inherits the earlier one's learners and withdrawal, the editor sees the match on
 the edit form, and only the consent officer may loosen the new item's tags.
 
+A document matches a photo when a picture inside it is that photo (issue 20): the
+matched item is then an image, so each match names the kind of item it matched.
+
 A picture a little further from an earlier withdrawn one than "the same picture" is
 recorded as a look-alike: nothing is inherited, and the consent officer decides on
 the "Look-alike pictures" screen whether it is a copy.
@@ -27,12 +30,19 @@ class MediaMatch(models.Model):
             "same_picture",
             "the same picture (resized, re-saved, mirrored or framed)",
         )
+        PICTURE_INSIDE = "picture_inside", "a picture inside it is the same photo"
         LOOKS_LIKE = "looks_like", "looks like it (the consent officer decides)"
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, related_name="+"
     )
     item_id = models.PositiveBigIntegerField(help_text="The new upload")
+    matched_content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The kind of the earlier item: a document can match a photo",
+    )
     matched_id = models.PositiveBigIntegerField(help_text="The earlier item it matches")
     matched_title = models.CharField(max_length=255)
     matched_was_withdrawn = models.BooleanField(default=False)
@@ -54,7 +64,12 @@ class MediaMatch(models.Model):
         indexes = [models.Index(fields=["content_type", "item_id"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "item_id", "matched_id"],
+                fields=[
+                    "content_type",
+                    "item_id",
+                    "matched_content_type",
+                    "matched_id",
+                ],
                 name="moderation_one_match_per_pair",
             )
         ]

@@ -1,9 +1,14 @@
-"""Dashboard panel: what waits for me, and where each of my drafts stands."""
+"""Dashboard panel: what waits for me, and where each of my drafts stands.
+
+"Waiting for me" lists every kind of decision (``moderation.awaiting``); this module
+contributes the pages to approve.
+"""
 
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState, WorkflowState
 
+from moderation.awaiting import AwaitingDecision, decisions_awaiting
 from moderation.workflow import selectors
 
 
@@ -16,18 +21,7 @@ class ModerationPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        awaiting = [
-            {
-                "title": task_state.revision.object_str,
-                "task": task_state.task.name,
-                "submitted_by": _name(task_state.workflow_state.requested_by),
-                "since": task_state.started_at,
-                "review_url": reverse(
-                    "moderation_workflow:review", args=(task_state.pk,)
-                ),
-            }
-            for task_state in selectors.task_states_awaiting(self.user)
-        ]
+        awaiting = decisions_awaiting(self.user)
         in_workflow = {
             int(state.object_id): state
             for state in selectors.workflow_states_of_author(self.user)
@@ -40,6 +34,20 @@ class ModerationPanel(Component):
             if page_id not in seen
         ]
         return {"awaiting": awaiting, "mine": mine}
+
+
+def pages_to_approve(user) -> list[AwaitingDecision]:
+    """Approval steps ``user`` may decide (registered for "Waiting for me")."""
+    return [
+        AwaitingDecision(
+            action=f"Review “{task_state.revision.object_str}”",
+            url=reverse("moderation_workflow:review", args=(task_state.pk,)),
+            detail=f"{task_state.task.name} · from "
+            f"{_name(task_state.workflow_state.requested_by)}",
+            since=task_state.started_at,
+        )
+        for task_state in selectors.task_states_awaiting(user)
+    ]
 
 
 def _name(user) -> str:

@@ -12,6 +12,7 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
 from wagtail.models import WorkflowState
 
+from moderation.awaiting import AWAITING_HOOK
 from moderation.models import ApprovalTask, ConsentCheckTask
 from moderation.workflow import guards, panels, urls
 from moderation.workflow.services import workflow_restart_if_edited
@@ -115,6 +116,9 @@ def _report_consent_rejection(request, page) -> None:
     task_state = workflow_state.current_task_state
     if task_state and isinstance(task_state.task.specific, ConsentCheckTask):
         messages.error(request, task_state.comment)
+
+
+hooks.register(AWAITING_HOOK, panels.pages_to_approve)
 
 
 @hooks.register("construct_homepage_panels")
