@@ -23,6 +23,7 @@ from wagtail.models import Site
 
 from cms.models import SchoolDocument, SchoolImage
 from moderation.consent.services import consent_record
+from tests.documents import pdf_document
 from tests.factories import (
     DocumentFactory,
     NewsPageFactory,
@@ -34,7 +35,6 @@ from tests.nginx_front import BASE_DIR, SHIPPED, get, shipped_nginx
 from tests.school_site import build_school_site
 
 PROMISE_SECONDS = 5
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def longest_kept(headers) -> float:
@@ -83,7 +83,7 @@ def school_behind_nginx(transactional_db, live_server):
     letter = DocumentFactory(
         title="Sports day letter",
         no_identifiable_learners=True,
-        file__from_file=ContentFile(PDF, name="letter.pdf"),
+        file__from_file=ContentFile(pdf_document(), name="letter.pdf"),
         file__filename="letter.pdf",
     )
     post = NewsPageFactory(
