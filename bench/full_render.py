@@ -1,0 +1,282 @@
+"""A page rendered in full: the CPU time and queries of one render (issue 22).
+
+Every content change retires every cached page, so on a snow morning each approval
+is followed by a burst of full renders. This renders the home page and a news page
+in full, in process, the way a reader who carries a session cookie gets them (the
+page cache steps aside for a session cookie), with production settings, and prints
+the median CPU time (``time.process_time``: the machine is shared and wall time is
+noisy) and the queries of one render. Target: the home page under 8 ms.
+
+Then, unless BENCH_DIP=0, the throughput dip after an approval: gunicorn with the
+production settings and page cache, wrk-like readers (threads in this process) on the
+home page, and a notice published by approval half-way through; requests a second
+in each half-second before and after it.
+
+The demo school (``load_demo_school --scale``) is built once into
+var/bench-full-render/ and reused (BENCH_REBUILD=1 builds it again).
+
+    .venv/bin/python bench/full_render.py
+
+Environment: BENCH_SCALE (news posts, 5000), BENCH_RENDERS (per page, 200),
+BENCH_DIP (1), BENCH_DIP_SECONDS (readers' run either side of the approval, 4),
+BENCH_READERS (concurrent readers, 16).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+SCALE = int(os.environ.get("BENCH_SCALE", "5000"))
+RENDERS = int(os.environ.get("BENCH_RENDERS", "200"))
+DIP = os.environ.get("BENCH_DIP", "1") != "0"
+DIP_SECONDS = float(os.environ.get("BENCH_DIP_SECONDS", "4"))
+READERS = int(os.environ.get("BENCH_READERS", "16"))
+DIRECTORY = BASE_DIR / "var" / "bench-full-render"
+DATABASE = DIRECTORY / f"db-{SCALE}.sqlite3"
+HOST = "127.0.0.1"
+SESSION_COOKIE = "sessionid=bench-reader-with-a-session"
+
+
+def environment(redis_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "VAR_DIR": str(DIRECTORY),
+        "MEDIA_ROOT": str(DIRECTORY / "media"),
+        "PUBLIC_MEDIA_ROOT": str(DIRECTORY / "public-media"),
+        "DATABASE_URL": f"sqlite:///{DATABASE}",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "full-render-bench-only",
+        "ALLOWED_HOSTS": HOST,
+        "SOCIAL_CREDENTIALS_KEY": "c25vdy1kYXktYmVuY2gtb25seS1jcmVkZW50aWFscyE=",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "WEB_ACCESS_LOG": "",
+        "WEB_MAX_REQUESTS": "0",
+    }
+
+
+def manage(env: dict[str, str], *args: str, settings: str) -> str:
+    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": settings},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def build(env: dict[str, str]) -> None:
+    """The demo school at ``SCALE``, once; the file is reused by later runs."""
+    manage(env, "collectstatic", "--noinput", "-v0", settings="config.settings.production")
+    if DATABASE.exists() and os.environ.get("BENCH_REBUILD") != "1":
+        return
+    if DIRECTORY.exists():
+        shutil.rmtree(DIRECTORY)
+    DIRECTORY.mkdir(parents=True)
+    manage(env, "migrate", "--noinput", settings="config.settings.production")
+    # The demo loader refuses production settings (its sign-ins are public).
+    print(
+        manage(env, "load_demo_school", "--scale", str(SCALE), settings="config.settings.dev")
+        .splitlines()[0]
+    )  # fmt: skip
+
+
+def news_page_path() -> str:
+    """A story with a listing photo and a photo in its body, as most stories have."""
+    from cms.models import NewsPage
+
+    for page in NewsPage.objects.live().public().exclude(listing_image=None)[:200]:
+        if any(block.block_type == "image" for block in page.body):
+            return page.url
+    return NewsPage.objects.live().public().first().url
+
+
+def measure(client, path: str) -> dict:
+    """Median CPU ms and queries of one full render of ``path``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(10):  # templates compiled, renditions read, chrome built
+        assert client.get(path).status_code == 200, path  # noqa: S101
+    cpu, queries = [], []
+    for _ in range(RENDERS):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.process_time()
+            response = client.get(path)
+            cpu.append(time.process_time() - started)
+        assert response.status_code == 200, path  # noqa: S101
+        assert "X-Page-Cache" not in response, "the page cache answered"  # noqa: S101
+        queries.append(len(captured))
+    return {
+        "cpu_ms": round(1000 * statistics.median(cpu), 2),
+        "cpu_ms_p90": round(1000 * statistics.quantiles(cpu, n=10)[-1], 2),
+        "queries": statistics.median(queries),
+    }
+
+
+def full_renders(env: dict[str, str]) -> dict[str, dict]:
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST, HTTP_COOKIE=SESSION_COOKIE)
+    paths = {"home": "/", "news page": news_page_path()}
+    return {name: {"path": path, **measure(client, path)} for name, path in paths.items()}
+
+
+# --- The dip after an approval -----------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production", "PORT": str(port)},
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            fetch(port, "/")
+            return port, process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def fetch(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    connection.request("GET", path)
+    return connection.getresponse().read()
+
+
+def approve_notice(env: dict[str, str], *, title: str) -> float:
+    """Publish an urgent notice as approval does; the Unix time its publish began."""
+    script = f"""
+import django, time
+django.setup()
+from cms.models import NoticeIndexPage, NoticePage
+index = NoticeIndexPage.objects.get(slug="notices")
+page = NoticePage(title={title!r}, slug="bench-{time.time_ns()}", kind="urgent",
+                  pinned=True, message="<p>Closed today.</p>", live=False)
+index.add_child(instance=page)
+revision = page.save_revision()
+approved_at = time.time()
+revision.publish()
+print(approved_at, flush=True)
+"""
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(output.split()[-1])
+
+
+def throughput_dip(env: dict[str, str]) -> dict:
+    """Home-page requests a second in half-second bins around an approval."""
+    port, process = start_gunicorn(env)
+    done: list[float] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def reader() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        while not stop.is_set():
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            with lock:
+                done.append(time.time())
+
+    try:
+        for _ in range(50):
+            fetch(port, "/")  # every worker warm
+        threads = [threading.Thread(target=reader, daemon=True) for _ in range(READERS)]
+        for thread in threads:
+            thread.start()
+        time.sleep(DIP_SECONDS)
+        title = f"Snow: closed {time.time():.0f}"
+        approved_at = approve_notice(env, title=title)
+        time.sleep(DIP_SECONDS)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+    width = 0.5
+    bins: dict[float, int] = {}
+    for moment in done:
+        offset = (moment - approved_at) // width * width
+        if -DIP_SECONDS + width <= offset < DIP_SECONDS - width:
+            bins[offset] = bins.get(offset, 0) + 1
+    rates = {offset: count / width for offset, count in sorted(bins.items())}
+    before = [rate for offset, rate in rates.items() if offset < -width]
+    return {
+        "rates": rates,
+        "before_rps": statistics.median(before) if before else 0.0,
+        "lowest_after_rps": min(
+            (rate for offset, rate in rates.items() if offset >= 0), default=0.0
+        ),
+    }
+
+
+def main() -> int:
+    from config.embedded_redis import EmbeddedRedis
+
+    redis = EmbeddedRedis(DIRECTORY.parent / "bench-full-render-redis").start()
+    try:
+        env = environment(redis.url)
+        build(env)
+        results = full_renders(env)
+        print(f"{'page':<10} | {'CPU ms (median)':>15} | {'p90':>6} | {'queries':>7}")
+        for name, row in results.items():
+            print(
+                f"{name:<10} | {row['cpu_ms']:>15.2f} | {row['cpu_ms_p90']:>6.2f} | "
+                f"{row['queries']:>7}   {row['path']}"
+            )
+        print("target: the home page under 8 ms of CPU per full render")
+        if DIP:
+            dip = throughput_dip(env)
+            print(f"\nhome page, {READERS} readers, requests/s around an approval:")
+            for offset, rate in dip["rates"].items():
+                marker = "  <- approved" if 0 <= offset < 0.5 else ""
+                print(f"  {offset:+5.1f} s  {rate:7.0f}{marker}")
+            print(
+                f"before: {dip['before_rps']:.0f} req/s; lowest after: "
+                f"{dip['lowest_after_rps']:.0f} req/s"
+            )
+    finally:
+        redis.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
