@@ -79,7 +79,9 @@ def manage(env: dict[str, str], *args: str, settings: str) -> str:
 
 def build(env: dict[str, str]) -> None:
     """The demo school at ``SCALE``, once; the file is reused by later runs."""
-    manage(env, "collectstatic", "--noinput", "-v0", settings="config.settings.production")
+    manage(
+        env, "collectstatic", "--noinput", "-v0", settings="config.settings.production"
+    )
     if DATABASE.exists() and os.environ.get("BENCH_REBUILD") != "1":
         return
     if DIRECTORY.exists():
@@ -87,10 +89,10 @@ def build(env: dict[str, str]) -> None:
     DIRECTORY.mkdir(parents=True)
     manage(env, "migrate", "--noinput", settings="config.settings.production")
     # The demo loader refuses production settings (its sign-ins are public).
-    print(
-        manage(env, "load_demo_school", "--scale", str(SCALE), settings="config.settings.dev")
-        .splitlines()[0]
-    )  # fmt: skip
+    loaded = manage(
+        env, "load_demo_school", "--scale", str(SCALE), settings="config.settings.dev"
+    )
+    print(loaded.splitlines()[0])
 
 
 def news_page_path() -> str:
@@ -136,7 +138,9 @@ def full_renders(env: dict[str, str]) -> dict[str, dict]:
 
     client = Client(HTTP_HOST=HOST, HTTP_COOKIE=SESSION_COOKIE)
     paths = {"home": "/", "news page": news_page_path()}
-    return {name: {"path": path, **measure(client, path)} for name, path in paths.items()}
+    return {
+        name: {"path": path, **measure(client, path)} for name, path in paths.items()
+    }
 
 
 # --- The dip after an approval -----------------------------------------------------
@@ -152,12 +156,17 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
     port = free_port()
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-c", "gunicorn.conf.py"],
+        [gunicorn, "config.wsgi", "-c", "gunicorn.conf.py"],
         cwd=BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production", "PORT": str(port)},
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "PORT": str(port),
+        },
         start_new_session=True,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
