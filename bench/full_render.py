@@ -62,6 +62,7 @@ def environment(redis_url: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
         "WEB_ACCESS_LOG": "",
+        "GUNICORN_CMD_ARGS": "--log-level warning",
         "WEB_MAX_REQUESTS": "0",
     }
 
@@ -183,56 +184,69 @@ def fetch(port: int, path: str) -> bytes:
     return connection.getresponse().read()
 
 
-def approve_notice(env: dict[str, str], *, title: str) -> float:
-    """Publish an urgent notice as approval does; the Unix time its publish began."""
+def prepared_notice(env: dict[str, str], *, title: str) -> subprocess.Popen:
+    """A process holding an urgent notice's draft, saved before the readers start;
+    a line on its stdin publishes it as approval does, and it prints when that began
+    and how long it took.
+    """
     script = f"""
-import django, time
+import django, sys, time
 django.setup()
 from cms.models import NoticeIndexPage, NoticePage
 index = NoticeIndexPage.objects.get(slug="notices")
 page = NoticePage(title={title!r}, slug="bench-{time.time_ns()}", kind="urgent",
                   pinned=True, message="<p>Closed today.</p>", live=False)
-index.add_child(instance=page)
+index.add_child(instance=page)  # a draft: never live before the publish below
 revision = page.save_revision()
+print("ready", flush=True)
+sys.stdin.readline()
 approved_at = time.time()
 revision.publish()
-print(approved_at, flush=True)
+print(approved_at, time.time() - approved_at, flush=True)
 """
-    output = subprocess.run(  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-c", script],
         cwd=BASE_DIR,
         env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
-        check=True,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
-    ).stdout
-    return float(output.split()[-1])
+    )
+    assert process.stdout.readline().strip() == "ready"  # noqa: S101
+    return process
 
 
 def throughput_dip(env: dict[str, str]) -> dict:
     """Home-page requests a second in half-second bins around an approval."""
     port, process = start_gunicorn(env)
     done: list[float] = []
+    waits: list[tuple[float, float]] = []  # (answered at, seconds waited)
     lock = threading.Lock()
     stop = threading.Event()
 
     def reader() -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
         while not stop.is_set():
+            asked = time.time()
             connection.request("GET", "/")
             connection.getresponse().read()
+            answered = time.time()
             with lock:
-                done.append(time.time())
+                done.append(answered)
+                waits.append((answered, answered - asked))
 
+    approval = prepared_notice(env, title=f"Snow: closed {time.time():.0f}")
     try:
         for _ in range(50):
-            fetch(port, "/")  # every worker warm
+            fetch(port, "/")  # every worker warm, the draft's generation cached
         threads = [threading.Thread(target=reader, daemon=True) for _ in range(READERS)]
         for thread in threads:
             thread.start()
         time.sleep(DIP_SECONDS)
-        title = f"Snow: closed {time.time():.0f}"
-        approved_at = approve_notice(env, title=title)
+        approval.stdin.write("\n")
+        approval.stdin.flush()
+        approved_at, publish_seconds = map(float, approval.stdout.readline().split())
+        approval.wait(timeout=30)
         time.sleep(DIP_SECONDS)
         stop.set()
         for thread in threads:
@@ -240,17 +254,29 @@ def throughput_dip(env: dict[str, str]) -> dict:
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
-    width = 0.5
-    bins: dict[float, int] = {}
+    width = 0.25
+    bins = {
+        step * width: 0
+        for step in range(int(-DIP_SECONDS / width) + 1, int(DIP_SECONDS / width) - 1)
+    }
     for moment in done:
         offset = (moment - approved_at) // width * width
-        if -DIP_SECONDS + width <= offset < DIP_SECONDS - width:
-            bins[offset] = bins.get(offset, 0) + 1
-    rates = {offset: count / width for offset, count in sorted(bins.items())}
+        if offset in bins:
+            bins[offset] += 1
+    rates = {offset: count / width for offset, count in bins.items()}
     before = [rate for offset, rate in rates.items() if offset < -width]
+    before_rps = statistics.median(before) if before else 0.0
     return {
         "rates": rates,
-        "before_rps": statistics.median(before) if before else 0.0,
+        "publish_s": publish_seconds,
+        "longest_wait_after_s": max(
+            (wait for answered, wait in waits if answered >= approved_at), default=0.0
+        ),
+        "before_rps": before_rps,
+        "below_half_s": width
+        * sum(
+            1 for offset, rate in rates.items() if offset >= 0 and rate < before_rps / 2
+        ),
         "lowest_after_rps": min(
             (rate for offset, rate in rates.items() if offset >= 0), default=0.0
         ),
@@ -276,11 +302,14 @@ def main() -> int:
             dip = throughput_dip(env)
             print(f"\nhome page, {READERS} readers, requests/s around an approval:")
             for offset, rate in dip["rates"].items():
-                marker = "  <- approved" if 0 <= offset < 0.5 else ""
+                marker = "  <- approved" if offset == 0 else ""
                 print(f"  {offset:+5.1f} s  {rate:7.0f}{marker}")
             print(
                 f"before: {dip['before_rps']:.0f} req/s; lowest after: "
-                f"{dip['lowest_after_rps']:.0f} req/s"
+                f"{dip['lowest_after_rps']:.0f} req/s; under half for "
+                f"{dip['below_half_s']:.2f} s; longest wait after it "
+                f"{dip['longest_wait_after_s']:.2f} s; the publish itself took "
+                f"{dip['publish_s']:.2f} s"
             )
     finally:
         redis.stop()
