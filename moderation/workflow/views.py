@@ -21,7 +21,14 @@ from moderation.models import ApprovalTaskState
 from moderation.two_factor import audit as two_factor_audit
 from moderation.two_factor.forms import OneTimeCodeForm
 from moderation.two_factor.services import second_factor_accept
-from moderation.workflow import review, rules, services, social_posts, step_up
+from moderation.workflow import (
+    outcomes,
+    review,
+    rules,
+    services,
+    social_posts,
+    step_up,
+)
 
 
 class ApproveForm(forms.Form):
@@ -156,9 +163,7 @@ class ReviewView(TaskStateMixin, View):
             messages.error(self.request, str(refusal))
             return redirect(self.review_url())
         messages.success(
-            self.request,
-            f"'{self.page.title}' is approved: it is on the website now and its "
-            "social media posts are on their way.",
+            self.request, outcomes.approval_outcome(task_state=self.task_state)
         )
         return redirect("wagtailadmin_home")
 
@@ -176,7 +181,7 @@ class ReviewView(TaskStateMixin, View):
             messages.error(self.request, str(refusal))
             return redirect(self.review_url())
         messages.success(
-            self.request, f"'{self.page.title}' was sent back to its author."
+            self.request, outcomes.sent_back_outcome(task_state=self.task_state)
         )
         return redirect("wagtailadmin_home")
 
