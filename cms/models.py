@@ -39,6 +39,7 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
 )
 from .fingerprints import perceptual_hash_of, sha256_of
 from .lean_pages import LeanPageMixin
+from .page_forms import SchoolPageForm
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -431,6 +432,7 @@ SOCIAL_POSTS_PANEL = InlinePanel(
 
 
 class NewsIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -455,6 +457,7 @@ class NewsIndexPage(LeanPageMixin, Page):
 
 
 class NewsPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "News"  # what search results call it
 
     date = models.DateField("Post date", default=timezone.localdate)
@@ -522,6 +525,7 @@ class NewsPage(LeanPageMixin, Page):
 
 
 class NoticeIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -571,6 +575,7 @@ class NoticeQuerySet(PageQuerySet):
 
 
 class NoticePage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -669,6 +674,7 @@ class NoticePage(LeanPageMixin, Page):
 
 
 class StandardPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -690,6 +696,7 @@ class StandardPage(LeanPageMixin, Page):
 
 
 class SocialMediaPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

@@ -10,8 +10,10 @@ sentences, so the two never disagree (P1, P3).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -150,4 +152,64 @@ def sent_back_outcome(*, task_state: TaskState) -> str:
     return (
         f"{_title(page)} was sent back to {name} with your comment{emailed}. {stays} "
         "until it is changed and approved again."
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    """The one message an author reads after pressing Submit: sent, or sent back."""
+
+    sent_back: bool
+    text: str
+
+
+def submission_outcome(*, page: Page) -> SubmissionOutcome | None:
+    """Where ``page`` stands right after its author submitted it, or None if it
+    is not in a workflow (nothing was submitted).
+
+    The automatic consent check runs inside the submission, so a page can be sent
+    back before anyone sees it: then that is the whole story, never "submitted".
+    """
+    page = Page.objects.get(pk=page.pk).specific  # the editor's copy caches its state
+    workflow_state = page.current_workflow_state
+    if workflow_state is None:
+        return None
+    title = _title(page)
+    task_state = workflow_state.current_task_state
+    if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        problems = [
+            line.removeprefix("- ").strip()
+            for line in (task_state.comment if task_state else "").splitlines()
+            if line.startswith("- ")
+        ]
+        return SubmissionOutcome(
+            sent_back=True,
+            text=format_html(
+                "{} was not sent for approval: the consent check sent it back. "
+                "Fix these and submit it again:<ul>{}</ul>",
+                title,
+                format_html_join(
+                    "", "<li>{}</li>", ((problem,) for problem in problems)
+                ),
+            ),
+        )
+    if workflow_state.status != WorkflowState.STATUS_IN_PROGRESS or task_state is None:
+        return None
+    author = workflow_state.requested_by
+    email = (
+        " You will get an email when it is approved or sent back."
+        if author is not None and author.email
+        else ""
+    )
+    held = (
+        "The website keeps showing the version there now until it is approved."
+        if page.live
+        else "Nothing of it is public until it is approved."
+    )
+    return SubmissionOutcome(
+        sent_back=False,
+        text=(
+            f"{title} is sent for approval: {_reviewers(task_state.task.specific)} "
+            f"will check it. {held}{email}"
+        ),
     )

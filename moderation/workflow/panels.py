@@ -7,6 +7,10 @@ from wagtail.models import TaskState, WorkflowState
 from moderation.workflow import selectors
 
 
+# The anchor an author lands on after submitting a page.
+MY_DRAFTS_ID = "my-drafts"
+
+
 class ModerationPanel(Component):
     name = "moderation_two_person"
     order = 20
@@ -39,7 +43,7 @@ class ModerationPanel(Component):
             for page_id, state in in_workflow.items()
             if page_id not in seen
         ]
-        return {"awaiting": awaiting, "mine": mine}
+        return {"awaiting": awaiting, "mine": mine, "my_drafts_id": MY_DRAFTS_ID}
 
 
 def _name(user) -> str:
