@@ -6,7 +6,6 @@ from wagtail.models import TaskState, WorkflowState
 
 from moderation.workflow import selectors
 
-
 # The anchor an author lands on after submitting a page.
 MY_DRAFTS_ID = "my-drafts"
 
