@@ -95,8 +95,13 @@ class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
 
 
 def school_copyright_holder() -> str:
-    """The default copyright holder of a photo or document: the school (C6)."""
-    return settings.WAGTAIL_SITE_NAME
+    """The default copyright holder of a photo or document: the school (C6).
+
+    By the name the school gives its site (Settings → Sites), which staff keep up to
+    date; ``WAGTAIL_SITE_NAME`` (``SCHOOL_NAME``) only when the site has none.
+    """
+    site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
 
 class ConsentTaggedMedia(models.Model):

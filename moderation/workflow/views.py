@@ -7,6 +7,7 @@ the code box sits on this screen, so an approver types it and approves in one st
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -14,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
-from wagtail.models import TaskState
+from wagtail.models import Task, TaskState, WorkflowTask
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
 from moderation.models import ApprovalTaskState
@@ -32,6 +33,12 @@ from moderation.workflow import (
 
 
 class ApproveForm(forms.Form):
+    """The approval; its ids differ from the request-changes form's on one screen."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+
     revision_id = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         required=False,
@@ -41,6 +48,10 @@ class ApproveForm(forms.Form):
 
 
 class RequestChangesForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "changes_%s")
+        super().__init__(*args, **kwargs)
+
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What needs to change",
@@ -134,7 +145,12 @@ class ReviewView(TaskStateMixin, View):
             if not self.request.POST.get("otp_token", "").strip():
                 code_form = self.code_form(data={"otp_token": ""})
                 code_form.is_valid()
-                return self.render(approve_form=form, code_form=code_form, status=400)
+                return self.render(
+                    approve_form=form,
+                    code_form=code_form,
+                    problem=self._code_needed_problem(),
+                    status=400,
+                )
             code_form = self.code_form(data=self.request.POST)
             if not code_form.is_valid():
                 two_factor_audit.two_factor_log(
@@ -144,7 +160,14 @@ class ReviewView(TaskStateMixin, View):
                     reason=code_form.failure_reason or "invalid",
                     stage="review",
                 )
-                return self.render(approve_form=form, code_form=code_form, status=400)
+                return self.render(
+                    approve_form=form,
+                    code_form=code_form,
+                    problem=" ".join(
+                        [*code_form.non_field_errors(), *code_form["otp_token"].errors]
+                    ),
+                    status=400,
+                )
             second_factor_accept(
                 request=self.request,
                 device=code_form.get_user().otp_device,
@@ -167,10 +190,44 @@ class ReviewView(TaskStateMixin, View):
         )
         return redirect("wagtailadmin_home")
 
+    def _approval_publishes(self, revision_page) -> bool:
+        """Whether approving this step publishes, or another approval follows."""
+        workflow = self.task_state.workflow_state.workflow
+        step = WorkflowTask.objects.filter(
+            workflow=workflow, task_id=self.task_state.task_id
+        ).first()
+        if step is None:
+            return True
+        later = Task.objects.filter(
+            workflow_tasks__workflow=workflow,
+            workflow_tasks__sort_order__gt=step.sort_order,
+            active=True,
+        )
+        sensitive = rules.is_sensitive(revision_page)
+        return all(
+            getattr(task.specific, "sensitive_content_only", False) and not sensitive
+            for task in later
+        )
+
+    def _code_needed_problem(self) -> str:
+        """Why a code is asked for now, when the approver typed none."""
+        if self.request.POST.get("code_was_fresh"):
+            minutes = round(settings.OTP_STEP_UP_SECONDS / 60)
+            return (
+                f"Your code was checked more than {minutes} minutes ago, so "
+                "approving needs a new one."
+            )
+        return "Approving needs the code your authenticator app shows now."
+
     def request_changes(self):
         form = RequestChangesForm(self.request.POST)
         if not form.is_valid():
-            return self.render(changes_form=form, status=400)
+            return self.render(
+                changes_form=form,
+                problem="Say what needs to change, so the author knows what to do.",
+                problem_field=form["comment"].id_for_label,
+                status=400,
+            )
         try:
             services.approval_reject(
                 task_state_id=self.task_state.pk,
@@ -186,8 +243,20 @@ class ReviewView(TaskStateMixin, View):
         return redirect("wagtailadmin_home")
 
     def render(
-        self, *, approve_form=None, changes_form=None, code_form=None, status=200
+        self,
+        *,
+        approve_form=None,
+        changes_form=None,
+        code_form=None,
+        problem: str = "",
+        problem_field: str = "",
+        status=200,
     ):
+        """The screen; ``problem`` is shown first and focused, linking to its field.
+
+        The decision forms sit at the end, under the preview: a refused decision
+        says why at the top, where the reloaded screen opens.
+        """
         revision_page = self.revision.as_object()
         may_decide = self.may_decide()
         posts = social_posts.social_posts_for_review(revision_page)
@@ -210,11 +279,15 @@ class ReviewView(TaskStateMixin, View):
             "may_decide": may_decide,
             "may_preview": self.may_preview(),
             "is_sensitive": rules.is_sensitive(revision_page),
+            "publishes": self._approval_publishes(revision_page),
             "step_up_fresh": step_up_fresh,
             "approve_form": approve_form
             or ApproveForm(initial={"revision_id": self.revision.pk}),
             "changes_form": changes_form or RequestChangesForm(),
             "code_form": code_form or self.code_form(),
+            "problem": problem,
+            "problem_field": problem_field
+            or (code_form or self.code_form())["otp_token"].id_for_label,
             "preview_url": reverse(
                 "moderation_workflow:review_preview", args=(self.task_state.pk,)
             ),

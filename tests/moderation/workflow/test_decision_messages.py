@@ -176,3 +176,20 @@ def test_changes_to_a_live_closure_keep_the_live_version_until_the_last_approval
     said = decide(approver, closure, action="approve")
 
     assert "The website keeps showing the version there now" in said[0]
+
+
+@override_settings(MODERATION_SENIOR_APPROVAL_PAGE_TYPES=["cms.NoticePage:closure"])
+def test_the_first_approver_is_not_offered_approve_and_publish(
+    notices, author, approver, senior_leader
+):
+    closure = NoticePageFactory(parent=notices, live=False, kind="closure")
+    submit(closure, author)
+    first = closure.current_workflow_task_state
+
+    screen = signed_in(approver).get(
+        reverse("moderation_workflow:review", args=(first.pk,))
+    )
+
+    html = screen.content.decode()
+    assert "Approve and publish" not in html
+    assert "a senior leader approves it next" in html
