@@ -250,6 +250,8 @@ class TeacherFirstFieldsMixin:
 class ConsentTaggedImageForm(
     TeacherFirstFieldsMixin, ConsentTaggingMixin, BaseImageForm
 ):
+    upload_noun = "photo"
+
     def __init__(self, *args, **kwargs):
         self.editing_user = kwargs.get("user")  # Wagtail's form pops it
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)

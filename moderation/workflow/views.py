@@ -212,10 +212,13 @@ class ReviewView(TaskStateMixin, View):
     def _code_needed_problem(self) -> str:
         """Why a code is asked for now, when the approver typed none."""
         if self.request.POST.get("code_was_fresh"):
-            minutes = round(settings.OTP_STEP_UP_SECONDS / 60)
+            seconds = int(settings.OTP_STEP_UP_SECONDS)
+            window = (
+                f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+            )
             return (
-                f"Your code was checked more than {minutes} minutes ago, so "
-                "approving needs a new one."
+                f"Your code was checked more than {window} ago, so approving needs "
+                "a new one."
             )
         return "Approving needs the code your authenticator app shows now."
 

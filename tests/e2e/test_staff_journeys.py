@@ -147,7 +147,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
         page.get_by_label("Code from your authenticator app"), code_now(approver)
     )
     journey.click(page.get_by_role("button", name="Approve and publish"))
-    page.get_by_text("is approved").wait_for()
+    page.get_by_text("is on the website now").wait_for()
     journey.screenshot("2-approved")
     journey.report()
 

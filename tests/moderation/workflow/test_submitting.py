@@ -155,3 +155,23 @@ def test_an_error_on_another_tab_is_named_at_the_top(news_index, author):
 
     assert response.status_code == 200
     assert "On the “Promote” tab" in response.content.decode()
+
+
+def test_a_new_page_is_not_autosaved_into_existence(news_index, author):
+    """Autosave on the new-page form created the page behind the editor's back, so
+    a Submit pressed meanwhile made a second copy (or failed on the Promote tab)."""
+    client = signed_in(author)
+
+    new = client.get(add_url(news_index)).content.decode()
+    draft = NewsPageFactory(parent=news_index, live=False, owner=author)
+    existing = client.get(
+        reverse("wagtailadmin_pages:edit", args=(draft.pk,))
+    ).content.decode()
+
+    assert "w-autosave" not in form_tag(new)
+    assert "w-autosave" in form_tag(existing)
+
+
+def form_tag(html: str) -> str:
+    start = html.index('id="page-edit-form"')
+    return html[html.rindex("<form", 0, start) : html.index(">", start)]
