@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -161,6 +160,7 @@ class SubmissionOutcome:
 
     sent_back: bool
     text: str
+    problems: tuple[str, ...] = ()
 
 
 def submission_outcome(*, page: Page) -> SubmissionOutcome | None:
@@ -177,21 +177,16 @@ def submission_outcome(*, page: Page) -> SubmissionOutcome | None:
     title = _title(page)
     task_state = workflow_state.current_task_state
     if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        problems = [
+        problems = tuple(
             line.removeprefix("- ").strip()
             for line in (task_state.comment if task_state else "").splitlines()
             if line.startswith("- ")
-        ]
+        )
         return SubmissionOutcome(
             sent_back=True,
-            text=format_html(
-                "{} was not sent for approval: the consent check sent it back. "
-                "Fix these and submit it again:<ul>{}</ul>",
-                title,
-                format_html_join(
-                    "", "<li>{}</li>", ((problem,) for problem in problems)
-                ),
-            ),
+            text=f"{title} was not sent for approval: the consent check sent it "
+            "back. Fix these and submit it again:",
+            problems=problems,
         )
     if workflow_state.status != WorkflowState.STATUS_IN_PROGRESS or task_state is None:
         return None

@@ -135,9 +135,10 @@ def _submitted(request) -> bool:
 def land_on_my_drafts_after_submitting(request, page):
     """After Submit: the dashboard's "My drafts and where they are", one true message.
 
-    Wagtail's green "submitted for moderation" is replaced by what happened: sent
-    for approval, or sent back at once by the consent check (never both). Other
-    messages (an out-of-hours warning) stay. Runs after the other hooks (order 100).
+    Wagtail's green "submitted for moderation" is dropped; what happened (sent for
+    approval, or sent back at once by the consent check, never both) is shown at
+    the top of "My drafts", where the author lands. Other messages (an
+    out-of-hours warning) stay. Runs after the other hooks (order 100).
     """
     if not _submitted(request):
         return None
@@ -153,13 +154,10 @@ def land_on_my_drafts_after_submitting(request, page):
         messages.add_message(
             request, message.level, message.message, message.extra_tags
         )
-    if outcome.sent_back:
-        messages.error(request, outcome.text)
-    else:
-        messages.success(request, outcome.text)
+    panels.submission_outcome_keep(request, outcome)
     return redirect(reverse("wagtailadmin_home") + f"#{panels.MY_DRAFTS_ID}")
 
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels_list):
-    panels_list.append(panels.ModerationPanel(request.user))
+    panels_list.append(panels.ModerationPanel(request.user, request=request))

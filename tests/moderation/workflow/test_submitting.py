@@ -1,9 +1,12 @@
 """Pressing Submit: the author lands on "My drafts" with one true message (issue 21,
 item 9; issue 22, item 4), and nothing a teacher must fill hides on another tab."""
 
+from html import unescape
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import strip_tags
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
@@ -35,9 +38,22 @@ def add_url(news_index) -> str:
 
 
 def read(client) -> list[tuple[str, str]]:
-    """The messages the author reads on the next screen."""
+    """What the author reads where they land: messages, and the box atop My drafts."""
     shown = client.get(reverse("wagtailadmin_home"))
-    return [(m.level_tag, str(m)) for m in get_messages(shown.wsgi_request)]
+    said = [(m.level_tag, str(m)) for m in get_messages(shown.wsgi_request)]
+    html = shown.content.decode()
+    if "data-submission-outcome" in html:
+        start = html.index("data-submission-outcome")
+        box = html[html.rindex("<div", 0, start) : html.index("</div>", start)]
+        kind = "error" if 'role="alert"' in box else "success"
+        said.append((kind, unescape(strip_tags(box[box.index(">") + 1 :])).strip()))
+    assert (
+        html.index("My drafts and where they are")
+        < html.index("data-submission-outcome")
+        if said
+        else True
+    )
+    return said
 
 
 def test_submit_lands_on_my_drafts_with_one_message_saying_who_checks_it(
