@@ -132,9 +132,11 @@ def test_an_editor_uploads_a_new_photo_of_a_tagged_learner_in_twelve_actions(
     journey.screenshot("3-my-drafts")
     journey.report()
 
-    messages = page.locator(".messages li")
-    assert messages.count() == 1
-    assert "“Choir at the town hall” is sent for approval" in messages.inner_text()
+    outcome = page.locator("[data-submission-outcome]")
+    assert "“Choir at the town hall” is sent for approval" in outcome.inner_text()
+    assert page.locator(".messages li").count() == 0  # nothing beside it
+    box = outcome.bounding_box()
+    assert box is not None and 0 <= box["y"] < device["viewport"]["height"]
     assert "Choir at the town hall" in page.locator("[data-mine]").inner_text()
     found["my drafts"] = blocking_violations(page)
     assert width_fits(page, device)

@@ -10,11 +10,13 @@ from publishing.models import SocialPost
 from tests.factories import (
     ConsentRecordFactory,
     NewsPageFactory,
+    NoticeIndexPageFactory,
     SocialAccountFactory,
     learner_with_consent,
     tagged_image,
 )
 from tests.moderation.workflow.conftest import signed_in, staff, submit
+from tests.school_site import pinned_notice
 
 
 def review_url(task_state) -> str:
@@ -276,12 +278,17 @@ def test_sending_back_without_saying_why_is_named_at_the_top(draft, author, appr
     assert 'href="#changes_comment"' in html[problem_at : problem_at + 900]
 
 
-def test_the_preview_opens_at_the_story_not_the_site_header(draft, author, approver):
+def test_the_preview_opens_at_the_story_not_the_site_header(
+    home_page, draft, author, approver
+):
+    pinned_notice(NoticeIndexPageFactory(parent=home_page), "Closed for half term")
     submit(draft, author)
     task_state = draft.current_workflow_task_state
 
     html = signed_in(approver).get(review_url(task_state)).content.decode()
     preview = signed_in(approver).get(preview_url(task_state)).content.decode()
 
-    assert f'src="{preview_url(task_state)}#main"' in html
-    assert 'id="main"' in preview
+    assert f'src="{preview_url(task_state)}#story"' in html
+    # After the header and the pinned notices, just before the story itself.
+    assert preview.index('class="pinned-band"') < preview.index('id="story"')
+    assert preview.index('id="story"') < preview.index("<h1")
