@@ -74,7 +74,8 @@ def publication_outcome(page: Page) -> str:
         planned = scheduled.as_object()
         accounts = _accounts(planned)
         going = (
-            f"it goes on the website, and {_posts_clause(accounts)} go out,"
+            f"it goes on the website, and {_posts_clause(accounts)} "
+            f"{'goes' if len(accounts) == 1 else 'go'} out,"
             if accounts
             else "it goes on the website"
         )
@@ -130,8 +131,8 @@ def approval_outcome(*, task_state: TaskState) -> str:
         )
         return (
             f"You approved {_title(page)}, but it is not public yet: it now needs a "
-            f"second approval from {who}, who has been emailed. {held} until they "
-            "approve it."
+            f"second approval from {who} (they have been emailed). {held} until "
+            "they approve it."
         )
     return publication_outcome(page)
 

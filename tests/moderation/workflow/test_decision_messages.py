@@ -68,7 +68,7 @@ def test_the_first_of_two_approvals_says_nothing_is_public_yet(
     assert "Nothing goes on the website or social media" in said[0]
     assert "on the website now" not in said[0]
     assert "on their way" not in said[0]
-    # "who has been emailed" is true: the senior leader was asked to review.
+    # "they have been emailed" is true: the senior leader was asked to review.
     assert to(senior_leader)
 
 
@@ -139,7 +139,7 @@ def test_a_holiday_notice_says_it_goes_live_when_the_holiday_starts(
     day = f"{go_live:%A} {go_live.day} {go_live:%B} at 00:00"
     assert said == [
         f"“{notice.title}” is approved and scheduled: it goes on the website, and "
-        f"its social media post to Parents group go out, on {day}, when Christmas "
+        f"its social media post to Parents group goes out, on {day}, when Christmas "
         "holiday starts. Until then nothing of it is public. It comes off the "
         f"website and its posts are deleted on {back:%A} {back.day} {back:%B} at "
         "08:30."
