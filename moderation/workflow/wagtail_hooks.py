@@ -111,13 +111,36 @@ def report_consent_rejection_on_create(request, page):
 
 
 def _report_consent_rejection(request, page) -> None:
-    """Show the author, at once, why the automatic consent check sent a page back."""
+    """Show the author, at once, why the automatic consent check sent a page back.
+
+    The refusal replaces Wagtail's green "saved" message beside it (issue 22).
+    """
     workflow_state = page.current_workflow_state
     if workflow_state is None or workflow_state.status != "needs_changes":
         return
     task_state = workflow_state.current_task_state
     if task_state and isinstance(task_state.task.specific, ConsentCheckTask):
-        messages.error(request, task_state.comment)
+        _drop_success_messages(request)
+        messages.error(
+            request, "Your changes are saved, but not approved. " + task_state.comment
+        )
+
+
+def _drop_success_messages(request) -> None:
+    """Remove the green messages queued so far; keep warnings and errors.
+
+    Reading the message store marks every message as shown, so the ones kept are
+    added again (Django's public messages API has no "remove").
+    """
+    kept = [
+        message
+        for message in messages.get_messages(request)
+        if message.level != messages.SUCCESS
+    ]
+    for message in kept:
+        messages.add_message(
+            request, message.level, message.message, message.extra_tags
+        )
 
 
 SUBMIT_BUTTONS = ("action-submit", "action-restart-workflow")
@@ -145,15 +168,7 @@ def land_on_my_drafts_after_submitting(request, page):
     outcome = outcomes.submission_outcome(page=page)
     if outcome is None:
         return None
-    kept = [
-        message
-        for message in messages.get_messages(request)
-        if message.level != messages.SUCCESS
-    ]
-    for message in kept:
-        messages.add_message(
-            request, message.level, message.message, message.extra_tags
-        )
+    _drop_success_messages(request)
     panels.submission_outcome_keep(request, outcome)
     return redirect(reverse("wagtailadmin_home") + f"#{panels.MY_DRAFTS_ID}")
 

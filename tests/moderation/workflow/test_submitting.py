@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from cms.models import NewsPage, NoticePage, StandardPage
 from tests.factories import NewsPageFactory, untagged_image
-from tests.moderation.workflow.conftest import news_edit_form, signed_in
+from tests.moderation.workflow.conftest import news_edit_form, signed_in, submit
 
 MY_DRAFTS = reverse("wagtailadmin_home") + "#my-drafts"
 
@@ -186,3 +186,24 @@ def test_a_new_page_is_not_autosaved_into_existence(news_index, author):
 def form_tag(html: str) -> str:
     start = html.index('id="page-edit-form"')
     return html[html.rindex("<form", 0, start) : html.index(">", start)]
+
+
+def test_a_save_the_consent_check_refuses_has_no_green_saved_beside_it(
+    news_index, author, approver
+):
+    draft = NewsPageFactory(parent=news_index, live=False, owner=author)
+    submit(draft, author)
+    photo = untagged_image(title="Sports day photo")
+    client = signed_in(approver)  # the author may not edit it while it waits
+
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=(draft.pk,)),
+        news_edit_form(draft, listing_image=photo.pk),
+    )
+
+    said = read(client)
+    assert "success" not in [level for level, _ in said]
+    refusal = [text for level, text in said if level == "error"]
+    assert len(refusal) == 1
+    assert refusal[0].startswith("Your changes are saved, but not approved.")
+    assert "Sports day photo" in refusal[0]
