@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
-from wagtail.models import Task, TaskState, WorkflowTask
+from wagtail.models import TaskState
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
 from moderation.models import ApprovalTaskState
@@ -190,25 +190,6 @@ class ReviewView(TaskStateMixin, View):
         )
         return redirect("wagtailadmin_home")
 
-    def _approval_publishes(self, revision_page) -> bool:
-        """Whether approving this step publishes, or another approval follows."""
-        workflow = self.task_state.workflow_state.workflow
-        step = WorkflowTask.objects.filter(
-            workflow=workflow, task_id=self.task_state.task_id
-        ).first()
-        if step is None:
-            return True
-        later = Task.objects.filter(
-            workflow_tasks__workflow=workflow,
-            workflow_tasks__sort_order__gt=step.sort_order,
-            active=True,
-        )
-        sensitive = rules.is_sensitive(revision_page)
-        return all(
-            getattr(task.specific, "sensitive_content_only", False) and not sensitive
-            for task in later
-        )
-
     def _code_needed_problem(self) -> str:
         """Why a code is asked for now, when the approver typed none."""
         if self.request.POST.get("code_was_fresh"):
@@ -282,7 +263,9 @@ class ReviewView(TaskStateMixin, View):
             "may_decide": may_decide,
             "may_preview": self.may_preview(),
             "is_sensitive": rules.is_sensitive(revision_page),
-            "publishes": self._approval_publishes(revision_page),
+            "publishes": rules.approval_publishes(
+                task_state=self.task_state, page=revision_page
+            ),
             "step_up_fresh": step_up_fresh,
             "approve_form": approve_form
             or ApproveForm(initial={"revision_id": self.revision.pk}),
