@@ -70,14 +70,18 @@ def build_register():
 def build_page(learners, *, per_image: int):
     from wagtail.models import Site
 
-    from tests.factories import NewsIndexPageFactory, NewsPageFactory, tagged_image
+    from bench.support.content import (
+        bench_image_add,
+        bench_news_index_add,
+        bench_news_page_add,
+    )
 
     images = []
     for n in range(IMAGES):
         pictured = learners[n * per_image : (n + 1) * per_image]
-        images.append(tagged_image(*pictured, title=f"Photo {per_image}-{n}"))
+        images.append(bench_image_add(*pictured, title=f"Photo {per_image}-{n}"))
     home = Site.objects.get(is_default_site=True).root_page
-    index = NewsIndexPageFactory(parent=home, slug=f"news-{per_image}")
+    index = bench_news_index_add(parent=home, slug=f"news-{per_image}")
     body = [
         (
             "image",
@@ -92,9 +96,8 @@ def build_page(learners, *, per_image: int):
             "(first names and a surname alone are fine).</p>",
         )
     ] * 10
-    return NewsPageFactory(
+    return bench_news_page_add(
         parent=index,
-        live=False,
         listing_image=images[0],
         body=body,
         summary="Sports day for every class, with photos of the races.",

@@ -36,11 +36,11 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from wagtail.models import Site
 
-    from tests.factories import (
-        NewsIndexPageFactory,
-        NewsPageFactory,
-        learner_with_consent,
-        tagged_image,
+    from bench.support.content import (
+        bench_image_add,
+        bench_learner_with_consent,
+        bench_news_index_add,
+        bench_news_page_add,
     )
 
     settings.STORAGES["default"]["OPTIONS"]["location"] = os.environ["MEDIA_ROOT"]
@@ -49,15 +49,14 @@ def main() -> None:
     ]
     call_command("migrate", verbosity=0)
     home = Site.objects.get(is_default_site=True).root_page
-    index = NewsIndexPageFactory(parent=home, slug="news")
-    learner = learner_with_consent()
+    index = bench_news_index_add(parent=home, slug="news")
+    learner = bench_learner_with_consent()
     images = [
-        tagged_image(learner, title=f"Photo {n}", file__width=1600, file__height=1200)
+        bench_image_add(learner, title=f"Photo {n}", width=1600, height=1200)
         for n in range(IMAGES)
     ]
-    page = NewsPageFactory(
+    page = bench_news_page_add(
         parent=index,
-        live=False,
         listing_image=images[0],
         body=[("image", {"image": image, "caption": ""}) for image in images],
     )
@@ -74,7 +73,7 @@ def main() -> None:
 
     one = listing_queries()
     for n in range(1, min(20, IMAGES)):
-        story = NewsPageFactory(parent=index, live=False, listing_image=images[n])
+        story = bench_news_page_add(parent=index, listing_image=images[n])
         story.save_revision().publish()
     twenty = listing_queries()
     print(f"public copies: one page with {IMAGES} photos (1600x1200), 3 sizes each")

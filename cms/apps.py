@@ -7,9 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signal_handlers, spreadsheet_exports
+        from . import signal_handlers
         from .caching import signal_handlers as cache_signal_handlers
 
         signal_handlers.register()
         cache_signal_handlers.register()
-        spreadsheet_exports.install()

@@ -33,6 +33,7 @@ from wagtail.snippets.models import register_snippet
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
+from .caching.query_parameters import LISTING_PAGE
 from .calendar_settings import (  # noqa: F401  (models of this app)
     HolidayNoticeSettings,
     MonitoringHours,
@@ -445,6 +446,9 @@ class NewsIndexPage(LeanPageMixin, Page):
     subpage_types = ["cms.NewsPage"]
     max_count_per_parent = 1
     api_fields = [APIField("intro")]
+
+    #: The listing is paginated (the page cache keys on what is declared here).
+    query_parameters = (LISTING_PAGE,)
 
     def routable_children(self):
         return NewsPage.objects.child_of(self).select_related("listing_image")

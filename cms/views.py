@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from .caching.query_parameters import LISTING_PAGE, SEARCH_TEXT, reads_query
 from .caching.view_restrictions import public_only
 from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
 from .pagination import paginate
@@ -30,6 +31,7 @@ SEARCH_RESULTS_PER_PAGE = 10
 
 
 @require_GET
+@reads_query(SEARCH_TEXT, LISTING_PAGE)
 def search(request: HttpRequest) -> HttpResponse:
     """Wagtail search over the live, public news, notices and pages."""
     query = clean_query(request.GET.get("q"))

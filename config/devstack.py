@@ -79,8 +79,8 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
     """
     if env.get("SOCIAL_X_API_BASE_URL"):
         return None
-    from tests.fakes.facebook import DEMO_FACEBOOK_APP
-    from tests.fakes.x import DEMO_X_APP
+    from emulators.facebook import DEMO_FACEBOOK_APP
+    from emulators.x import DEMO_X_APP
 
     x_port = env.setdefault("SOCIAL_X_EMULATOR_PORT", "8101")
     facebook_port = env.setdefault("SOCIAL_FACEBOOK_EMULATOR_PORT", "8102")
@@ -91,7 +91,7 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
     env.setdefault("SOCIAL_FACEBOOK_APP_ID", DEMO_FACEBOOK_APP["app_id"])
     env.setdefault("SOCIAL_FACEBOOK_APP_SECRET", DEMO_FACEBOOK_APP["app_secret"])
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "tests.fakes.serve", "--x-port", x_port,
+        [sys.executable, "-m", "emulators.serve", "--x-port", x_port,
          "--facebook-port", facebook_port],
         cwd=BASE_DIR,
         env=env,

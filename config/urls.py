@@ -11,8 +11,10 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import feeds as cms_feeds
+from cms import spreadsheet_exports
 from cms import views as cms_views
 from cms.api import api_router
+from cms.caching.query_parameters import SITEMAP_PAGE, reads_query
 from home import views as home_views
 
 urlpatterns = [
@@ -22,10 +24,13 @@ urlpatterns = [
     path("admin/django/", admin.site.urls),
     # Private originals and renditions, for staff (issue 9); before Wagtail's admin.
     path("admin/media/<path:name>", cms_views.private_media, name="cms_private_media"),
+    # Wagtail's report and redirect listings with formula-safe CSV exports, at
+    # Wagtail's own addresses; before Wagtail's admin so they answer first.
+    path("admin/", include(spreadsheet_exports.wagtail_export_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", reads_query(SITEMAP_PAGE)(sitemap), name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("search/", cms_views.search, name="search"),
     path("term-dates/", cms_views.term_dates, name="term_dates"),

@@ -7,6 +7,15 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import signal_handlers
+        from .consent import upgrade_catch_up
 
         signal_handlers.register()
+        # Work a migration must not do with today's code (moderation 0007).
+        post_migrate.connect(
+            upgrade_catch_up.after_migrate,
+            sender=self,
+            dispatch_uid="moderation.media_catch_up",
+        )

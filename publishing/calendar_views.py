@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from publishing.delivery_permissions import account_run_by
 from publishing.models import Pin
 from publishing.scheduled_jobs.selectors import scheduled_jobs_status
 from publishing.services.pins import pin_mark_done_by_hand
@@ -36,8 +37,9 @@ def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager pinned the post by hand on the network."""
     pin = get_object_or_404(Pin.objects.select_related("delivery__account"), pk=pk)
     account = pin.delivery.account
-    is_manager = account.managers.filter(pk=request.user.pk).exists()
-    if not (is_manager or request.user.is_superuser or account.owner == request.user):
+    if not (
+        request.user.is_superuser or account_run_by(account=account, user=request.user)
+    ):
         raise PermissionDenied
     pin_mark_done_by_hand(pin=pin, user=request.user)
     messages.success(

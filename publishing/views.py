@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from moderation.roles import SENIOR_LEADERSHIP
 from publishing import connect, selectors
 from publishing.credentials import CredentialsUnavailable
+from publishing.delivery_permissions import deliveries_may_see, delivery_may_act
 from publishing.errors import DeliveryStateError, GovernanceError
 from publishing.forms import (
     DecisionForm,
@@ -225,34 +226,49 @@ def account_connect_callback(request, network: str):
 # --- Deliveries -----------------------------------------------------------------------
 
 
-def _delivery_access(request) -> None:
-    if not (
-        request.user.is_superuser or request.user.has_perm("publishing.change_delivery")
-    ):
-        raise PermissionDenied
-
-
 def delivery_detail(request, pk: int):
-    _delivery_access(request)
+    """A delivery, its history and, for those who may act on it, its buttons."""
+    if not deliveries_may_see(user=request.user):
+        raise PermissionDenied
     delivery = get_object_or_404(
         Delivery.objects.select_related("account", "page"), pk=pk
     )
     status = delivery.status
+    may_act = delivery_may_act(delivery=delivery, user=request.user)
     return TemplateResponse(
         request,
         "publishing/delivery.html",
         {
             "delivery": delivery,
-            "can_retry": status
+            "may_act": may_act,
+            "can_retry": may_act
+            and status
             in (Delivery.Status.FAILED, Delivery.Status.BLOCKED, Delivery.Status.HELD),
             "needs_attention": status == Delivery.Status.NEEDS_ATTENTION,
-            "can_mark_sent": status in delivery_services.MARKABLE,
-            "can_mark_not_on_network": status in delivery_services.MARKABLE
+            "can_mark_sent": may_act and status in delivery_services.MARKABLE,
+            "can_mark_not_on_network": may_act
+            and status in delivery_services.MARKABLE
             and status != Delivery.Status.CANCELLED,
             "mark_sent_form": MarkSentForm(),
             "history": _history(delivery),
         },
     )
+
+
+def _delivery_refused(request, delivery: Delivery) -> TemplateResponse:
+    """A forged or stale form: 403, with the delivery's page saying why (no buttons).
+
+    Wagtail turns a raised PermissionDenied into a redirect to the dashboard; a
+    refusal to act on a post answers 403 so that no client takes it for success.
+    """
+    messages.error(
+        request,
+        f"Nothing was changed: only the owner and managers of {delivery.account.name} "
+        "and senior leadership can try its posts again or record what became of them.",
+    )
+    response = delivery_detail(request, delivery.pk)
+    response.status_code = 403
+    return response
 
 
 def _history(delivery: Delivery):
@@ -263,8 +279,10 @@ def _history(delivery: Delivery):
 
 @require_POST
 def delivery_action(request, pk: int, action: str):
-    _delivery_access(request)
-    delivery = get_object_or_404(Delivery, pk=pk)
+    """Retry, resend, look again or mark: only for those who run the account."""
+    delivery = get_object_or_404(Delivery.objects.select_related("account"), pk=pk)
+    if not delivery_may_act(delivery=delivery, user=request.user):
+        return _delivery_refused(request, delivery)
     try:
         if action == "retry":
             delivery_services.delivery_retry(delivery=delivery, user=request.user)

@@ -19,6 +19,11 @@ from wagtail.permissions import register_permission_policy
 
 from publishing import calendar_views, selectors, social_calendar_views, views
 from publishing.dashboard import PublishedThisWeekPanel
+from publishing.delivery_permissions import (
+    deliveries_acted_on_by,
+    deliveries_may_act_on_any,
+    deliveries_with_may_act,
+)
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
@@ -57,8 +62,9 @@ class SocialAccountViewSet(ModelViewSet):
 class DeliveryPermissionPolicy(ModelPermissionPolicy):
     """Deliveries are made by publishing, never by hand: staff may only look and act.
 
-    Acting (retry, mark sent) is the delivery detail page, for holders of
-    ``publishing.change_delivery``; the generic add, edit and delete views stay shut.
+    Acting (retry, mark sent) is the delivery detail page, for those who run the
+    delivery's account (publishing/delivery_permissions.py); the generic add, edit
+    and delete views stay shut.
     """
 
     def user_has_permission(self, user, action):
@@ -76,7 +82,8 @@ register_permission_policy(Delivery, DeliveryPermissionPolicy(Delivery))
 
 
 class RetryColumn(Column):
-    """A "Try again" button on each failed, blocked or held delivery (part 7)."""
+    """A "Try again" button on each failed, blocked or held delivery (part 7),
+    shown only to those who may act on it (``may_act``, see DeliveryIndexView)."""
 
     cell_template_name = "publishing/delivery_retry_cell.html"
     retryable = (Delivery.Status.FAILED, Delivery.Status.BLOCKED, Delivery.Status.HELD)
@@ -84,12 +91,17 @@ class RetryColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         request = parent_context.get("request")
-        context["retryable"] = instance.status in self.retryable
+        context["retryable"] = instance.may_act and instance.status in self.retryable
         context["csrf_token"] = get_token(request) if request else ""
         return context
 
 
 class DeliveryIndexView(IndexView):
+    def get_base_queryset(self):
+        return deliveries_with_may_act(
+            super().get_base_queryset(), user=self.request.user
+        )
+
     def get_edit_url(self, instance):
         return reverse("publishing_delivery_detail", args=[instance.pk])
 
@@ -214,11 +226,18 @@ class SocialMediaAttentionPanel(Component):
     order = 110
     template_name = "publishing/dashboard_panel.html"
 
+    def __init__(self, *, user):
+        self.user = user
+
     def get_context_data(self, parent_context=None):
         overdue = selectors.deliveries_overdue().exists()
+        # Those who run some accounts see theirs; senior leadership sees them all.
+        deliveries = deliveries_acted_on_by(
+            selectors.deliveries_needing_attention(), user=self.user
+        )
         return {
-            "deliveries": selectors.deliveries_needing_attention()[:10],
-            "delivery_count": selectors.deliveries_needing_attention().count(),
+            "deliveries": deliveries[:10],
+            "delivery_count": deliveries.count(),
             "overdue_cause": selectors.delivery_backlog_cause() if overdue else "",
             "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
@@ -233,8 +252,8 @@ def add_published_this_week_panel(request, panels):
 @hooks.register("construct_homepage_panels")
 def add_social_media_panel(request, panels):
     user = request.user
-    if user.is_superuser or user.has_perm("publishing.change_delivery"):
-        panels.append(SocialMediaAttentionPanel())
+    if deliveries_may_act_on_any(user=user):
+        panels.append(SocialMediaAttentionPanel(user=user))
 
 
 class CalendarAttentionPanel(Component):

@@ -38,8 +38,8 @@ class PublishingStack:
 
     def __enter__(self) -> PublishingStack:
         from config.embedded_redis import EmbeddedRedis
-        from tests.fakes.facebook import DEMO_FACEBOOK_APP, FacebookEmulator
-        from tests.fakes.x import DEMO_X_APP, XEmulator
+        from emulators.facebook import DEMO_FACEBOOK_APP, FacebookEmulator
+        from emulators.x import DEMO_X_APP, XEmulator
 
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
         os.environ["VAR_DIR"] = str(self.directory)
@@ -128,10 +128,10 @@ def make_school(*, accounts: int):
     from wagtail.models import Site
 
     from cms.models import NewsIndexPage
+    from emulators.facebook import DEMO_FACEBOOK_PAGE
+    from emulators.x import DEMO_X_ACCOUNT
     from publishing.models import SocialAccount
     from publishing.services.accounts import account_credentials_store
-    from tests.fakes.facebook import DEMO_FACEBOOK_PAGE
-    from tests.fakes.x import DEMO_X_ACCOUNT
 
     User = get_user_model()
     head = User.objects.create(username="head", email="head@school.example")

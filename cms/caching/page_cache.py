@@ -9,9 +9,10 @@ This one is small and follows the rules of the issue:
 - only GET and HEAD from readers without a session cookie (staff always see fresh
   pages), and never the admin, documents, static or media;
 - the key is the scheme, host, path and a *normalised* query string: tracking
-  parameters are dropped; on the public pages only ``page`` (a number, capped) and
-  ``q`` are kept, and the view sees the same normalised query, so what is cached is
-  exactly what the key says; the API keeps its parameters, sorted;
+  parameters are dropped; on the public pages only the parameters the view declares
+  it reads are kept, each in its normal form (cms/caching/query_parameters.py), and
+  the view sees the same normalised query, so what is cached is exactly what the key
+  says; the API keeps its parameters, sorted;
 - a response is stored only if it is a 200 that sets no cookie, uses no CSRF token,
   is not private and varies on nothing but cookies;
 - every entry belongs to the current content generation, so any content change
@@ -48,18 +49,14 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
-from ..pagination import page_number_from
 from .generation import ContentGeneration, content_generation
+from .query_parameters import declared_query_parameters
 
 logger = logging.getLogger(__name__)
 
 CACHE_STATUS_HEADER = "X-Page-Cache"
 SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
 API_PATH_PREFIX = "/api/"
-# Query parameters the public pages read; anything else is dropped (see module doc).
-PAGE_QUERY_PARAMETERS = ("page", "q")
-MAX_PAGE_NUMBER = 10_000  # beyond every real listing: ?page=99999 shows the last page
-MAX_SEARCH_LENGTH = 200  # the search box's maxlength
 MAX_QUERY_STRING_LENGTH = 1_000  # longer API queries are answered, not stored
 TRACKING_PARAMETER = re.compile(
     r"^(utm_.*|fbclid|gclid|gclsrc|dclid|msclkid|mc_.*|_ga|_gl|mtm_.*|matomo_.*"
@@ -146,12 +143,10 @@ def normalised_query(*, path: str, query: QueryDict) -> str | None:
         encoded = urlencode(kept)
         return encoded if len(encoded) <= MAX_QUERY_STRING_LENGTH else None
     kept = []
-    page = page_number_from(query.get("page"))  # as the listings read it
-    if page > 1:
-        kept.append(("page", str(min(page, MAX_PAGE_NUMBER))))
-    search = " ".join(query.get("q", "").split())[:MAX_SEARCH_LENGTH]
-    if search:
-        kept.append(("q", search))
+    for parameter in declared_query_parameters(path):
+        value = parameter.normalise(query.get(parameter.name, ""))
+        if value:
+            kept.append((parameter.name, value))
     return urlencode(kept)
 
 

@@ -22,13 +22,13 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from wagtail.models import Page
 
+from emulators.facebook import FacebookEmulator
+from emulators.x import XEmulator
 from publishing.models import Delivery, SocialPost
 from publishing.services.accounts import account_credentials_store
 from publishing.services.deliveries import delivery_look_again
 from tests import factories
 from tests.e2e.stack import database_url
-from tests.fakes.facebook import FacebookEmulator
-from tests.fakes.x import XEmulator
 from tests.fault_proxy import FaultProxy
 
 SENT = Delivery.Status.SENT

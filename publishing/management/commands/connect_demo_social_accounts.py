@@ -51,8 +51,8 @@ class Command(BaseCommand):
                 "This command connects demo accounts; not in production."
             )
         # The emulators' own demo credentials: development only, never production.
-        from tests.fakes.facebook import DEMO_FACEBOOK_PAGE
-        from tests.fakes.x import DEMO_X_ACCOUNT, DEMO_X_APP
+        from emulators.facebook import DEMO_FACEBOOK_PAGE
+        from emulators.x import DEMO_X_ACCOUNT, DEMO_X_APP
 
         owner, managers, proposer, approver = self._staff()
         x_credentials = {**DEMO_X_APP, **DEMO_X_ACCOUNT}

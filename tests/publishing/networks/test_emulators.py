@@ -200,7 +200,7 @@ def test_serve_runs_both_emulators_until_stopped():
         [
             sys.executable,
             "-m",
-            "tests.fakes.serve",
+            "emulators.serve",
             "--x-port",
             "0",
             "--facebook-port",

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from emulators.x import XEmulator
 from publishing.networks.base import (
     AuthExpired,
     DuplicatePost,
@@ -15,7 +16,6 @@ from publishing.networks.base import (
     network_class,
 )
 from publishing.networks.x import XNetwork, weighted_length
-from tests.fakes.x import XEmulator
 
 LINK = "https://school.example/news/snow-day/"
 FROZEN_NOW = 1_900_000_000.0

@@ -1,6 +1,7 @@
 """pytest fixtures: one emulator per test on a free loopback port, stopped after it.
 
-Registered for the whole suite by tests/conftest.py. Each fixture yields the emulator:
+The emulators themselves are in emulators/ (make run starts them too). Registered
+for the whole suite by tests/conftest.py. Each fixture yields the emulator:
 `.base_url`, `.credentials` (the adapter's credentials that work against it),
 `.app_credentials` (for the connect flows), `.state()`, `.fail_next(...)`, `.reset()`.
 """
@@ -9,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .facebook import FacebookEmulator
-from .x import XEmulator
+from emulators.facebook import FacebookEmulator
+from emulators.x import XEmulator
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""Run both emulators until stopped: `python -m tests.fakes.serve --x-port 8101 ...`.
+"""Run both emulators until stopped: `python -m emulators.serve --x-port 8101 ...`.
 
 For the demo (`make run`) and for trying the connect flows by hand. The emulators
 accept the app keys from the same environment variables the site reads
 (SOCIAL_X_CONSUMER_KEY / _SECRET, SOCIAL_FACEBOOK_APP_ID / _SECRET), or the demo
-values in tests/fakes/x.py and tests/fakes/facebook.py when those are unset.
+values in emulators/x.py and emulators/facebook.py when those are unset.
 Ctrl-C or SIGTERM stops them.
 """
 
