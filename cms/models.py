@@ -38,6 +38,8 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
     HolidayNoticeSettings,
     MonitoringHours,
 )
+from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (models)
+from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hash_of, sha256_of
 from .lean_pages import LeanPageMixin
 from .page_forms import SchoolPageForm
@@ -115,6 +117,8 @@ class ConsentTaggedMedia(models.Model):
     """
 
     is_picture = False  # whether a perceptual hash can be taken of the file
+    #: Fields ``_take_fingerprints`` sets, saved with any save that reads the file.
+    fingerprint_fields = ("sha256", "perceptual_hash")
 
     no_identifiable_learners = models.BooleanField(
         "no identifiable learners",
@@ -195,11 +199,7 @@ class ConsentTaggedMedia(models.Model):
             self._take_fingerprints()
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
-                kwargs["update_fields"] = {
-                    *update_fields,
-                    "sha256",
-                    "perceptual_hash",
-                }
+                kwargs["update_fields"] = {*update_fields, *self.fingerprint_fields}
         super().save(*args, **kwargs)
 
     def _file_changed(self) -> bool:
@@ -298,6 +298,38 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
         help_text="Every learner who can be recognised in the document's photos",
     )
 
+    # What the file carries besides its visible text (cms/document_cleaning.py),
+    # read when it is uploaded: moderation's rules read these, and the public copy
+    # has none of the hidden properties.
+    hidden_properties = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The words in the file's hidden properties (author, title, "
+        "subject, custom fields): checked for learners' full names",
+    )
+    embedded_pictures = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fingerprints of each picture inside the file",
+    )
+    file_problem = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why the file cannot be published, in plain words; blank if it can",
+    )
+    contents_read = models.BooleanField(default=False, editable=False)
+
+    fingerprint_fields = (
+        *ConsentTaggedMedia.fingerprint_fields,
+        "hidden_properties",
+        "embedded_pictures",
+        "file_problem",
+        "contents_read",
+    )
+
     objects = SchoolDocumentQuerySet.as_manager()
 
     admin_form_fields = (
@@ -309,6 +341,32 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
         "staff_pictured",
         "staff_consent_confirmed",
     )
+
+    def _file_changed(self) -> bool:
+        """Also a document uploaded before its contents were read (issue 20)."""
+        return super()._file_changed() or (bool(self.file) and not self.contents_read)
+
+    def _take_fingerprints(self) -> None:
+        super()._take_fingerprints()
+        try:
+            with self.open_file() as handle:
+                content = handle.read()
+        except OSError:
+            return  # as for the fingerprints: keep what was read when it was
+        contents = document_contents_read(content, extension=self.file_extension)
+        self.hidden_properties = contents.hidden_properties
+        self.embedded_pictures = contents.pictures
+        self.file_problem = contents.problem
+        self.contents_read = True
+
+    def contents_refresh(self) -> None:
+        """Read the file of a document uploaded before documents were read.
+
+        Saved like a new upload, so a withdrawn or tagged photo inside it is
+        recognised (moderation listens for new files).
+        """
+        if not self.contents_read:
+            self.save(update_fields=["contents_read"])
 
 
 class SchoolDocumentLearner(models.Model):
@@ -338,13 +396,14 @@ class NewsCategory(models.Model):
         return self.name
 
 
-@register_snippet
 class TermDate(index.Indexed, models.Model):
     """A date parents plan around: terms, holidays, INSET days, closures, events.
 
     Holidays, INSET days and closures are days nobody watches the school's accounts
     (M1): they drive the holiday notices and ``cms.school_calendar``. ``uid`` is the
-    iCalendar UID of an imported date, so importing the same file again updates it.
+    iCalendar UID of an imported date and ``source`` the calendar it came from:
+    importing from that source again updates, moves or removes it. A date typed in
+    by hand has neither, and no import removes it.
     """
 
     class Kind(models.TextChoices):
@@ -375,6 +434,15 @@ class TermDate(index.Indexed, models.Model):
         blank=True,
         editable=False,
         help_text="Set when imported from a calendar file",
+    )
+    source = models.ForeignKey(
+        "cms.CalendarSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # its dates stay (keeping their calendar UIDs)
+        editable=False,
+        related_name="term_dates",
+        help_text="The calendar it was imported from; empty when typed in by hand",
     )
 
     panels = [
@@ -410,6 +478,13 @@ class TermDate(index.Indexed, models.Model):
     @property
     def closes_school(self) -> bool:
         return self.kind in self.SCHOOL_CLOSED_KINDS
+
+    @property
+    def calendar_label(self) -> str:
+        """Where it came from, in the admin list: an import only removes its own."""
+        if self.source_id is not None:
+            return self.source.name
+        return "Imported earlier" if self.uid else "Typed in here"
 
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:
@@ -664,22 +739,31 @@ class NoticePage(LeanPageMixin, Page):
             self.expire_at = self.valid_until
 
     def _closure_defaults(self) -> None:
-        """An urgent notice or closure is pinned and ends at the end of the day.
+        """An urgent notice or closure is pinned and ends with the school day.
 
-        "End of the school day" is when the accounts stop being watched that day
-        (monitoring-hours setting); a closure announced after that runs to the end
-        of the next day's hours.
+        "The school day" is the one it applies to: today's, while today is a school
+        day whose watched hours (monitoring-hours setting) are not over, else the
+        next school day's, skipping weekends and holidays in the term calendar. A
+        closure announced on Sunday for Monday ends on Monday evening.
         """
+        from .school_calendar import NoMonitoredHours, school_day_end  # imports us
+
         self.pinned = True
         if self.valid_until is not None:
             return
         site = self.get_site() or Site.objects.filter(is_default_site=True).first()
-        hours = MonitoringHours.for_site(site)
-        start = (self.valid_from or timezone.now()).astimezone(hours.zone)
-        end = datetime.datetime.combine(start.date(), hours.closes_at, hours.zone)
-        if end <= start:
-            end += datetime.timedelta(days=1)
-        self.valid_until = end
+        start = self.valid_from or timezone.now()
+        try:
+            self.valid_until = school_day_end(start, site=site)
+        except NoMonitoredHours:
+            # No watched day in a year (a settings mistake, shown elsewhere): the
+            # end of the watched hours on the day it starts, or the day after.
+            hours = MonitoringHours.for_site(site)
+            local = start.astimezone(hours.zone)
+            end = datetime.datetime.combine(local.date(), hours.closes_at, hours.zone)
+            if end <= local:
+                end += datetime.timedelta(days=1)
+            self.valid_until = end
 
 
 class StandardPage(LeanPageMixin, Page):

@@ -19,11 +19,11 @@ from wagtail.images.forms import BaseImageForm
 from wagtail.log_actions import log
 
 from cms.image_limits import image_pixels_check
-from moderation.models import Learner
+from moderation.models import Learner, MediaMatch
 
 from .audit import LOOSENED
 from .cascade import media_recheck
-from .duplicates import media_inherit_from_copies
+from .duplicates import media_inherit_from_copies, media_pass_on_to_documents
 from .live_media import (
     loosening_changes,
     media_matches,
@@ -103,8 +103,15 @@ class ConsentTaggingMixin:
         self.fields["learners"] = field
         matches = media_matches(self.instance)
         if matches:
+            inside = any(
+                match.how == MediaMatch.How.PICTURE_INSIDE for match in matches
+            )
             field.help_text = (
-                "This is a copy of "
+                (
+                    "This document contains a copy of "
+                    if inside
+                    else "This is a copy of "
+                )
                 + get_text_list([match.description for match in matches], "and")
                 + ". It keeps the learners tagged there; only the consent officer "
                 "can remove them."
@@ -129,6 +136,9 @@ class ConsentTaggingMixin:
             # picture keeps that picture's learners and withdrawal whatever the form
             # said. (Later edits are judged by the live-media rule instead.)
             media_inherit_from_copies(item=item, user=self.editing_user)
+        if commit and getattr(item, "is_picture", False):
+            # Tags added to a photo reach the documents it was placed in.
+            media_pass_on_to_documents(image=item, user=self.editing_user)
         if commit:
             if self.loosened:
                 log(
@@ -273,3 +283,27 @@ class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
+        self._explain_file_contents()
+
+    def _explain_file_contents(self) -> None:
+        """What reading the file found (issue 20): said where the file is chosen."""
+        document = self.instance
+        file_field = self.fields.get("file")
+        if file_field is None or document.pk is None or not document.contents_read:
+            return
+        notes = []
+        if document.file_problem:
+            notes.append(f"This file cannot be published: {document.file_problem}")
+        pictures = len(document.embedded_pictures)
+        if pictures:
+            notes.append(
+                f"It has {pictures} picture{'s' if pictures > 1 else ''} inside: "
+                "choose the learners pictured, as for a photo."
+            )
+        if document.hidden_properties:
+            notes.append(
+                "Its hidden properties (such as author and title) are removed from "
+                "the copy on the website."
+            )
+        if notes:
+            file_field.help_text = " ".join([*notes, str(file_field.help_text)])

@@ -245,9 +245,20 @@ def _images(delivery: Delivery) -> list[ImageFile]:
 
 
 def _consent_problem(delivery: Delivery, page: Page) -> str | None:
-    """Re-run the single consent rule-set for this account's channel (C1-C5)."""
+    """Re-run the single consent rule-set for this account's channel (C1-C5).
+
+    The post's own text and the picture it will carry are read with the page's, so
+    a full name in either stops the photo (C3), even if the page changed since.
+    """
     account = delivery.account
-    channel = Channel.social(account.network, account.is_closed, delivery.text)
+    channel = Channel.social(
+        account.network,
+        account.is_closed,
+        delivery.text,
+        image_ids=(delivery.image_id,)
+        if delivery.include_image and delivery.image_id
+        else (),
+    )
     violations = page_violations(page.specific, channel=channel)
     if not violations:
         return None
