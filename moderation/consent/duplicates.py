@@ -13,6 +13,12 @@ with every earlier item that names learners or was withdrawn. On a match the new
   the consent officer may remove those learners or declare "no identifiable learners"
   (``live_media.py``): an editor cannot dismiss the match alone.
 
+A document is also compared picture by picture (issue 20): each picture inside it
+(``embedded_pictures``, fingerprinted on upload by ``cms.document_cleaning``) is
+matched against every withdrawn or tagged image by the same fingerprints, so a
+withdrawn photo placed in a newsletter withdraws the newsletter, and a tagged one
+gives it that photo's learners, whatever the editor declared.
+
 Wagtail's own duplicate warning on upload can be dismissed; this cannot.
 """
 
@@ -24,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
 from cms.fingerprints import same_picture
@@ -32,28 +39,34 @@ from moderation.roles import SAFEGUARDING
 
 from .audit import MATCHED
 from .cascade import media_withdraw
+from .pictures_inside import documents_containing, is_picture_inside
 
 logger = logging.getLogger(__name__)
 
 
-def media_earlier_copies(item) -> list[tuple[object, str]]:
-    """Earlier items of the same kind showing the same picture, with how they match.
-
-    Only items that say something about who is in them count: tagged with learners,
-    or withdrawn. One query for the candidates; perceptual hashes are compared in
-    Python (a school library is thousands of pictures, not millions).
-    """
-    if not item.sha256:
-        return []
-    model = type(item)
+def _pictured_or_withdrawn(model, *, exclude_pk=None):
+    """Items of ``model`` that say who is in them: learners tagged, or withdrawn."""
     pictured = model.learners.through.objects.filter(
         **{model.learners.field.m2m_field_name(): models.OuterRef("pk")}
     )
-    candidates = (
-        model.objects.exclude(pk=item.pk)
+    return (
+        model.objects.exclude(pk=exclude_pk)
         .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
         .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
     )
+
+
+def media_earlier_copies(item) -> list[tuple[object, str]]:
+    """Earlier items showing the same picture as ``item``, with how they match.
+
+    Only items that say something about who is in them count: tagged with learners,
+    or withdrawn. Images and documents are compared with their own kind by the whole
+    file; a document's pictures are compared with images too. Perceptual hashes are
+    compared in Python (a school library is thousands of pictures, not millions).
+    """
+    if not item.sha256:
+        return []
+    candidates = _pictured_or_withdrawn(type(item), exclude_pk=item.pk)
     if not item.perceptual_hash:
         candidates = candidates.filter(sha256=item.sha256)
     copies = []
@@ -62,7 +75,34 @@ def media_earlier_copies(item) -> list[tuple[object, str]]:
             copies.append((candidate, MediaMatch.How.SAME_FILE))
         elif same_picture(candidate.perceptual_hash, item.perceptual_hash):
             copies.append((candidate, MediaMatch.How.SAME_PICTURE))
+    copies.extend(_photos_inside(item))
     return copies
+
+
+def _photos_inside(item) -> list[tuple[object, str]]:
+    """Withdrawn or tagged images that are a picture inside the document ``item``."""
+    inside = getattr(item, "embedded_pictures", None) or []
+    if not inside:
+        return []
+    return [
+        (image, MediaMatch.How.PICTURE_INSIDE)
+        for image in _pictured_or_withdrawn(get_image_model())
+        if is_picture_inside(image, inside)
+    ]
+
+
+def media_pass_on_to_documents(*, image, user=None) -> None:
+    """Documents uploaded earlier with ``image`` inside take its learners now.
+
+    The other direction of ``media_inherit_from_copies``: a newsletter uploaded
+    before the photo in it was uploaded and tagged is recognised once it is.
+    """
+    if not image.learners.exists() and not image.is_withdrawn:
+        return
+    for document in documents_containing(image):
+        media_inherit_from_copies(
+            item=type(document).objects.get(pk=document.pk), user=user
+        )
 
 
 def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
@@ -74,29 +114,37 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
     """
     content_type = ContentType.objects.get_for_model(type(item))
     known = MediaMatch.objects.filter(content_type=content_type, item_id=item.pk)
-    originals = {match.matched_id for match in known}
+    originals = {
+        (match.matched_content_type_id, match.matched_id): match.how for match in known
+    }
     found = []
     with transaction.atomic():
         for copy, how in media_earlier_copies(item):
-            if copy.pk in originals:
+            key = (ContentType.objects.get_for_model(type(copy)).pk, copy.pk)
+            if key in originals:
                 continue
             found.append(
                 MediaMatch.objects.create(
                     content_type=content_type,
                     item_id=item.pk,
+                    matched_content_type_id=key[0],
                     matched_id=copy.pk,
                     matched_title=copy.title[:255],
                     matched_was_withdrawn=copy.is_withdrawn,
                     how=how,
                 )
             )
-            originals.add(copy.pk)
+            originals[key] = how
         if not originals:
             return []
-        model = type(item)
-        originals_items = list(
-            model.objects.filter(pk__in=originals).prefetch_related("learners")
-        )
+        originals_items = [
+            original
+            for type_id, ids in _group(originals).items()
+            for original in ContentType.objects.get_for_id(type_id)
+            .model_class()
+            .objects.filter(pk__in=ids)
+            .prefetch_related("learners")
+        ]
         learners = {
             learner
             for original in originals_items
@@ -110,10 +158,16 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
             item.save(update_fields=["no_identifiable_learners"])
         withdrawn = [original for original in originals_items if original.is_withdrawn]
         if withdrawn and not item.is_withdrawn:
+            first = withdrawn[0]
+            inside = (
+                originals[(ContentType.objects.get_for_model(type(first)).pk, first.pk)]
+                == MediaMatch.How.PICTURE_INSIDE
+            )
             media_withdraw(
                 item=item,
-                reason=f"it is a copy of “{withdrawn[0].title}”, which was withdrawn "
-                "because consent ended for someone in it",
+                reason=f"{'a picture inside it' if inside else 'it'} is a copy of "
+                f"“{first.title}”, which was withdrawn because consent ended for "
+                "someone in it",
                 user=user,
             )
         for match in found:
@@ -134,6 +188,13 @@ def media_inherit_from_copies(*, item, user=None) -> list[MediaMatch]:
             extra={"event": "consent.media_copy_found", "item_id": item.pk},
         )
     return found
+
+
+def _group(keys) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for type_id, pk in keys:
+        grouped.setdefault(type_id, set()).add(pk)
+    return grouped
 
 
 def _tell_consent_officer(item, matches: list[MediaMatch]) -> None:

@@ -117,7 +117,7 @@ def page_violations(
         for image in _media(get_image_model(), {*media.image_ids, *channel.image_ids})
     ] + [
         (f'Document "{document.title}"', document)
-        for document in _media(get_document_model(), set(media.document_ids))
+        for document in _documents_read(set(media.document_ids))
     ]
     text = readable_texts(
         [
@@ -201,6 +201,9 @@ def media_violations(
     used when an item's tags change while it is already live (C1, C2). Learners
     appear by initials: the result goes to the audit log and to editors.
     """
+    if getattr(item, "contents_read", True) is False:
+        item.contents_refresh()  # a document uploaded before documents were read
+        item.refresh_from_db()
     _with_pictured_and_tags([item])
     check = _Check(
         channel=channel,
@@ -215,12 +218,29 @@ def media_violations(
     return check.violations
 
 
+def _documents_read(ids: set[int]) -> list:
+    """The documents with these ids, each with its file's contents read.
+
+    A document uploaded before documents were read is read now, so its hidden
+    properties and pictures are judged before it is published (issue 20).
+    """
+    if not ids:
+        return []
+    model = get_document_model()
+    unread = model.objects.filter(pk__in=ids, contents_read=False).order_by("pk")
+    for document in unread:
+        document.contents_refresh()  # may tag or withdraw it: read it after
+    return _media(model, ids)
+
+
 def published_media_texts(item) -> list[str]:
     """Every word an image or document carries wherever it is shown (C3).
 
     Its title and description (the alt text), credit and copyright holder (shown
-    with it and in the API), Wagtail tags (in the API's ``meta.tags``) and the
-    uploaded file's name (in every rendition and download address).
+    with it and in the API), Wagtail tags (in the API's ``meta.tags``), the
+    uploaded file's name (in every rendition and download address) and a
+    document's hidden properties (author, title, subject, custom fields: removed
+    from the public copy, but read here so the editor is told; issue 20).
     """
     texts = [
         item.title,
@@ -230,6 +250,7 @@ def published_media_texts(item) -> list[str]:
         item.file.name if item.file else "",
     ]
     texts.extend(item.tag_names)  # set by ``_with_pictured_and_tags``
+    texts.extend(getattr(item, "hidden_properties", None) or [])
     return texts
 
 
@@ -291,11 +312,20 @@ class _Check:
                 f"{label} was withdrawn because consent ended for someone in it. "
                 "Remove it from the page.",
             )
+        if getattr(item, "file_problem", ""):
+            self.add(
+                "document_not_cleanable",
+                f"{label} cannot be published as it is. {item.file_problem}",
+            )
         if not learner_ids and not item.no_identifiable_learners:
+            pictures = len(getattr(item, "embedded_pictures", None) or [])
+            inside = {0: "", 1: " It has a picture inside it."}.get(
+                pictures, f" It has {pictures} pictures inside it."
+            )
             self.add(
                 "untagged",
-                f"{label} is not tagged. Edit it and choose the learners pictured, "
-                "or tick 'no identifiable learners'.",
+                f"{label} is not tagged.{inside} Edit it and choose the learners "
+                "pictured, or tick 'no identifiable learners'.",
             )
         if item.staff_pictured.strip() and not item.staff_consent_confirmed:
             self.add(
@@ -398,6 +428,7 @@ class _Check:
                 "order, with other names between them, or run together as in a "
                 "hashtag. Look in the title, web address, summary, body, "
                 "captions, alt text, the photo's own title, credit, tags and file "
-                f"name, and the text for {self.channel.description}. Use the first "
-                "name only, or remove the photo.",
+                "name, a document's hidden properties such as its author or "
+                f"subject, and the text for {self.channel.description}. Use the "
+                "first name only, or remove the photo.",
             )

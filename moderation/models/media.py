@@ -4,6 +4,9 @@ A photo withdrawn because consent ended must not come back as a new upload. When
 upload's fingerprint matches an earlier item, a ``MediaMatch`` records it: the new
 item inherits the earlier one's learners and withdrawal, the editor sees the match on
 the edit form, and only the consent officer may loosen the new item's tags.
+
+A document matches a photo when a picture inside it is that photo (issue 20): the
+matched item is then an image, so each match names the kind of item it matched.
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ class MediaMatch(models.Model):
     class How(models.TextChoices):
         SAME_FILE = "same_file", "the same file"
         SAME_PICTURE = "same_picture", "the same picture (resized or re-saved)"
+        PICTURE_INSIDE = "picture_inside", "a picture inside it is the same photo"
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, related_name="+"
     )
     item_id = models.PositiveBigIntegerField(help_text="The new upload")
+    matched_content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The kind of the earlier item: a document can match a photo",
+    )
     matched_id = models.PositiveBigIntegerField(help_text="The earlier item it matches")
     matched_title = models.CharField(max_length=255)
     matched_was_withdrawn = models.BooleanField(default=False)
@@ -35,7 +45,12 @@ class MediaMatch(models.Model):
         indexes = [models.Index(fields=["content_type", "item_id"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "item_id", "matched_id"],
+                fields=[
+                    "content_type",
+                    "item_id",
+                    "matched_content_type",
+                    "matched_id",
+                ],
                 name="moderation_one_match_per_pair",
             )
         ]
