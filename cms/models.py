@@ -43,6 +43,7 @@ from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
+from .page_forms import SchoolPageForm
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -98,8 +99,13 @@ class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
 
 
 def school_copyright_holder() -> str:
-    """The default copyright holder of a photo or document: the school (C6)."""
-    return settings.WAGTAIL_SITE_NAME
+    """The default copyright holder of a photo or document: the school (C6).
+
+    By the name the school gives its site (Settings → Sites), which staff keep up to
+    date; ``WAGTAIL_SITE_NAME`` (``SCHOOL_NAME``) only when the site has none.
+    """
+    site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
 
 class ConsentTaggedMedia(models.Model):
@@ -526,6 +532,7 @@ NOTICE_SOCIAL_POSTS_PANEL = SocialPostsPanel(
 
 
 class NewsIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -553,6 +560,7 @@ class NewsIndexPage(LeanPageMixin, Page):
 
 
 class NewsPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "News"  # what search results call it
 
     date = models.DateField("Post date", default=timezone.localdate)
@@ -620,6 +628,7 @@ class NewsPage(LeanPageMixin, Page):
 
 
 class NoticeIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -669,6 +678,7 @@ class NoticeQuerySet(PageQuerySet):
 
 
 class NoticePage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -780,6 +790,7 @@ class NoticePage(LeanPageMixin, Page):
 
 
 class StandardPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -801,6 +812,7 @@ class StandardPage(LeanPageMixin, Page):
 
 
 class SocialMediaPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

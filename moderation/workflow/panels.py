@@ -11,14 +11,32 @@ from wagtail.models import TaskState, WorkflowState
 from moderation.awaiting import AwaitingDecision, decisions_awaiting
 from moderation.workflow import selectors
 
+# The anchor an author lands on after submitting a page.
+MY_DRAFTS_ID = "my-drafts"
+# What the author's last Submit did, shown once at the top of "My drafts".
+SUBMITTED_SESSION_KEY = "moderation_submission_outcome"
+
+
+def submission_outcome_keep(request, outcome) -> None:
+    """Keep ``outcome`` (``outcomes.SubmissionOutcome``) for the next dashboard."""
+    request.session[SUBMITTED_SESSION_KEY] = {
+        "sent_back": outcome.sent_back,
+        "text": outcome.text,
+        "problems": list(outcome.problems),
+    }
+
 
 class ModerationPanel(Component):
     name = "moderation_two_person"
     order = 20
     template_name = "moderation/workflow/panel.html"
 
-    def __init__(self, user):
+    class Media:
+        css = {"all": ["moderation/css/staff.css"]}
+
+    def __init__(self, user, *, request=None):
         self.user = user
+        self.request = request
 
     def get_context_data(self, parent_context=None):
         awaiting = decisions_awaiting(self.user)
@@ -33,7 +51,17 @@ class ModerationPanel(Component):
             for page_id, state in in_workflow.items()
             if page_id not in seen
         ]
-        return {"awaiting": awaiting, "mine": mine}
+        submitted = (
+            self.request.session.pop(SUBMITTED_SESSION_KEY, None)
+            if self.request is not None
+            else None
+        )
+        return {
+            "awaiting": awaiting,
+            "mine": mine,
+            "my_drafts_id": MY_DRAFTS_ID,
+            "submitted": submitted,
+        }
 
 
 def pages_to_approve(user) -> list[AwaitingDecision]:

@@ -78,6 +78,7 @@ def test_an_editor_submits_news_with_a_photo_and_two_posts_in_twelve_actions(
     journey.type(page.locator("#id_title"), "Choir at the town hall")
     journey.type(page.locator("#id_summary"), "Our choir sang for the mayor.")
     journey.click(page.get_by_role("button", name="Choose an image"))
+    journey.click(page.get_by_role("tab", name="Uploaded photos"))
     journey.click(page.get_by_role("link", name="Choir on stage").first)
     page.get_by_text("Choir on stage").first.wait_for()
     for index, account in enumerate(school["accounts"]):
@@ -147,7 +148,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
         page.get_by_label("Code from your authenticator app"), code_now(approver)
     )
     journey.click(page.get_by_role("button", name="Approve and publish"))
-    page.get_by_text("is approved").wait_for()
+    page.get_by_text("is on the website now").wait_for()
     journey.screenshot("2-approved")
     journey.report()
 
