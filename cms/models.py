@@ -40,7 +40,7 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
 )
 from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (models)
 from .document_cleaning import document_contents_read
-from .fingerprints import perceptual_hash_of, sha256_of
+from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
@@ -119,7 +119,7 @@ class ConsentTaggedMedia(models.Model):
 
     is_picture = False  # whether a perceptual hash can be taken of the file
     #: Fields ``_take_fingerprints`` sets, saved with any save that reads the file.
-    fingerprint_fields = ("sha256", "perceptual_hash")
+    fingerprint_fields = ("sha256", "perceptual_hash", "perceptual_hash_variants")
 
     no_identifiable_learners = models.BooleanField(
         "no identifiable learners",
@@ -160,6 +160,11 @@ class ConsentTaggedMedia(models.Model):
     # is recognised (moderation) and so the ledger records what left the server.
     sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     perceptual_hash = models.CharField(max_length=16, blank=True, editable=False)
+    # The same hash of the picture mirrored, flipped and turned (cms/fingerprints.py),
+    # space-separated: how a mirrored copy of a withdrawn photo is recognised.
+    perceptual_hash_variants = models.CharField(
+        max_length=119, blank=True, editable=False
+    )
     first_posted_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -178,6 +183,13 @@ class ConsentTaggedMedia(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def perceptual_hashes(self) -> tuple[str, ...]:
+        """Its picture's hash in every orientation, upright first; () if no picture."""
+        if not self.perceptual_hash:
+            return ()
+        return (self.perceptual_hash, *self.perceptual_hash_variants.split())
 
     @property
     def is_withdrawn(self) -> bool:
@@ -216,9 +228,9 @@ class ConsentTaggedMedia(models.Model):
         try:
             with self.open_file() as handle:
                 self.sha256 = sha256_of(handle)
-                self.perceptual_hash = (
-                    perceptual_hash_of(handle) if self.is_picture else ""
-                )
+                hashes = perceptual_hashes_of(handle) if self.is_picture else ()
+                self.perceptual_hash = hashes[0] if hashes else ""
+                self.perceptual_hash_variants = " ".join(hashes[1:])
         except OSError:
             # The file is not readable (moved out of storage after a withdrawal):
             # keep the fingerprints taken when it was.

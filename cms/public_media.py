@@ -39,6 +39,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Page, ReferenceIndex
 
+from .cdn_purge import public_copies_purge
 from .document_cleaning import document_clean
 from .document_contents import DocumentNotCleanable
 from .image_cleaning import CleanImage, image_clean, is_animated
@@ -316,6 +317,7 @@ def media_sync(
         item.public_files = public_files
     for name in _names(current):
         _storage().delete(name)
+    public_copies_purge(names=_names(current), item=item)
     logger.info(
         "%s %s is %s",
         type(item).__name__,
@@ -330,6 +332,7 @@ def public_copies_delete(*, item) -> None:
     """Delete every public copy of ``item`` (it is being deleted)."""
     for name in _names(item.public_files):
         _storage().delete(name)
+    public_copies_purge(names=_names(item.public_files), item=item)
 
 
 def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), set())):
@@ -391,6 +394,7 @@ def _unrecorded_files_delete(*, recorded: set[str], before) -> int:
             if name in recorded or storage.get_modified_time(name) > before:
                 continue
             storage.delete(name)
+            public_copies_purge(names=[name])
             deleted += 1
             logger.warning(
                 "Deleted an unrecorded public file",

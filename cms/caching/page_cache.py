@@ -18,7 +18,8 @@ This one is small and follows the rules of the issue:
 - every entry belongs to the current content generation, so any content change
   (publish, unpublish, expiry, consent withdrawal, banner) retires all of them;
 - anonymous responses carry ``ETag``, ``Last-Modified`` and a ``Cache-Control`` that
-  lets nginx or a CDN keep them for ``PAGE_CACHE_SHARED_MAX_AGE`` seconds; they do
+  lets nginx or a CDN keep them for ``PAGE_CACHE_SHARED_MAX_AGE`` seconds (and as long
+  again while refreshing: ``public_cache_control``); they do
   not carry ``Vary: Cookie`` (no session or CSRF token is involved), and conditional
   requests get a 304.
 """
@@ -198,12 +199,24 @@ def _drop_vary_cookie(response: HttpResponse) -> None:
         del response["Vary"]
 
 
-def _public_cache_control(response: HttpResponse) -> None:
+def public_cache_control() -> str:
+    """The ``Cache-Control`` of every public page, feed and API answer (issue 20).
+
+    Browsers revalidate every time (a 304 costs nothing); a shared cache keeps a copy
+    ``PAGE_CACHE_SHARED_MAX_AGE`` seconds and may serve it that long again while one
+    request refreshes it. So a shared cache shows a change (a withdrawal) at most
+    twice that late: 2 s by default, under the 5 s the school is promised
+    (``checks.py`` refuses settings that break it).
+    """
     shared = int(_setting("PAGE_CACHE_SHARED_MAX_AGE", 1))
-    response["Cache-Control"] = (
+    return (
         f"public, max-age=0, must-revalidate, s-maxage={shared}, "
-        f"stale-while-revalidate={shared * 5}"
+        f"stale-while-revalidate={shared}"
     )
+
+
+def _public_cache_control(response: HttpResponse) -> None:
+    response["Cache-Control"] = public_cache_control()
 
 
 def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:

@@ -26,6 +26,7 @@ from .cascade import media_recheck
 from .duplicates import media_inherit_from_copies, media_pass_on_to_documents
 from .live_media import (
     loosening_changes,
+    media_lookalikes_pending,
     media_matches,
     media_protection,
     refusal_message,
@@ -115,6 +116,14 @@ class ConsentTaggingMixin:
                 + get_text_list([match.description for match in matches], "and")
                 + ". It keeps the learners tagged there; only the consent officer "
                 "can remove them."
+            )
+        lookalikes = media_lookalikes_pending(self.instance)
+        if lookalikes:
+            titles = get_text_list([f"“{m.matched_title}”" for m in lookalikes], "and")
+            field.help_text = (
+                f"{field.help_text} This looks like {titles}, withdrawn because "
+                "consent ended for someone in it. The consent officer has been asked "
+                "whether it is the same picture."
             )
 
     def _explain_alt_text(self) -> None:

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from moderation.models import ConsentUse
+from moderation.models import ConsentUse, MediaMatch
 
 from .names import PublishedWords, learner_name, plain_words
 from .page_media import page_media, readable_texts
@@ -141,6 +142,7 @@ def page_violations(
         },
         use=channel.consent_use,
     )
+    check.lookalikes = _pending_lookalikes([item for _, item in items])
     for label, item in items:
         check.media_item(label=label, item=item, learner_ids=item.pictured_ids)
     for embed in media.embeds:
@@ -214,6 +216,7 @@ def media_violations(
     check.learners = pictured_learners(
         learner_ids=item.pictured_ids, use=channel.consent_use
     )
+    check.lookalikes = _pending_lookalikes([item])
     check.media_item(label=f'"{item.title}"', item=item, learner_ids=item.pictured_ids)
     return check.violations
 
@@ -270,6 +273,27 @@ def ensure_page_publishable(
         raise ConsentViolation(violations)
 
 
+def _pending_lookalikes(items: list) -> set[tuple[str, int]]:
+    """(model label, id) of the items that look like a withdrawn picture and wait for
+    the consent officer's answer (C1: held back until then). One query for all."""
+    wanted = models.Q()
+    for item in items:
+        if item.pk is not None:
+            wanted |= models.Q(
+                content_type__app_label=item._meta.app_label,
+                content_type__model=item._meta.model_name,
+                item_id=item.pk,
+            )
+    if not wanted:
+        return set()
+    return {
+        (f"{app_label}.{model}", item_id)
+        for app_label, model, item_id in MediaMatch.objects.filter(
+            wanted, how=MediaMatch.How.LOOKS_LIKE, reviewed_at__isnull=True
+        ).values_list("content_type__app_label", "content_type__model", "item_id")
+    }
+
+
 class _Check:
     """Collects violations for one page and channel; one method per kind of media."""
 
@@ -282,6 +306,7 @@ class _Check:
         self.words = PublishedWords(text)
         self._school_names: set[str] | None = None
         self.learners: dict[int, PicturedLearner] = {}
+        self.lookalikes: set[tuple[str, int]] = set()
         self.violations: list[Violation] = []
         self._named: set[int] = set()
 
@@ -311,6 +336,13 @@ class _Check:
                 "withdrawn",
                 f"{label} was withdrawn because consent ended for someone in it. "
                 "Remove it from the page.",
+            )
+        elif (item._meta.label_lower, item.pk) in self.lookalikes:
+            self.add(
+                "lookalike",
+                f"{label} looks like a picture that was withdrawn because consent "
+                "ended for someone in it. The consent officer must first say whether "
+                "it is the same picture (Consent register → Look-alike pictures).",
             )
         if getattr(item, "file_problem", ""):
             self.add(

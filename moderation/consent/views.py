@@ -24,10 +24,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from moderation.models import ConsentRecord, ConsentUse, Learner
+from moderation.models import ConsentRecord, ConsentUse, Learner, MediaMatch
 
 from .csv_import import ImportRefused, learners_import, size_error
 from .filters import LearnerFilterSet
+from .lookalike_views import LookalikesView
 from .selectors import can_view_register, consent_summary, current_consent
 from .services import consent_record, learner_changes_cascade
 from .withdrawal_views import WithdrawEverythingView, WithdrawFindView
@@ -58,6 +59,16 @@ class LearnerIndexView(IndexView):
             buttons.append(
                 HeaderButton(
                     "Import CSV", url=reverse("learners:import"), icon_name="upload"
+                )
+            )
+            waiting = MediaMatch.objects.filter(
+                how=MediaMatch.How.LOOKS_LIKE, reviewed_at__isnull=True
+            ).count()
+            buttons.append(
+                HeaderButton(
+                    f"Look-alike pictures ({waiting})",
+                    url=reverse("learners:lookalikes"),
+                    icon_name="image",
                 )
             )
         return buttons
@@ -175,6 +186,7 @@ class LearnerViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("import/", ImportLearnersView.as_view(), name="import"),
+            path("look-alikes/", LookalikesView.as_view(), name="lookalikes"),
             path(
                 "<int:pk>/consent/", RecordConsentView.as_view(), name="record_consent"
             ),

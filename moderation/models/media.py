@@ -7,10 +7,15 @@ the edit form, and only the consent officer may loosen the new item's tags.
 
 A document matches a photo when a picture inside it is that photo (issue 20): the
 matched item is then an image, so each match names the kind of item it matched.
+
+A picture a little further from an earlier withdrawn one than "the same picture" is
+recorded as a look-alike: nothing is inherited, and the consent officer decides on
+the "Look-alike pictures" screen whether it is a copy.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -21,8 +26,12 @@ class MediaMatch(models.Model):
 
     class How(models.TextChoices):
         SAME_FILE = "same_file", "the same file"
-        SAME_PICTURE = "same_picture", "the same picture (resized or re-saved)"
+        SAME_PICTURE = (
+            "same_picture",
+            "the same picture (resized, re-saved, mirrored or framed)",
+        )
         PICTURE_INSIDE = "picture_inside", "a picture inside it is the same photo"
+        LOOKS_LIKE = "looks_like", "looks like it (the consent officer decides)"
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, related_name="+"
@@ -39,6 +48,16 @@ class MediaMatch(models.Model):
     matched_was_withdrawn = models.BooleanField(default=False)
     how = models.CharField(max_length=16, choices=How.choices)
     found_at = models.DateTimeField(default=timezone.now)
+    # A look-alike is only a question for the consent officer: nothing is inherited
+    # until they answer it ("the same picture" makes it a copy).
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["found_at", "pk"]
@@ -54,6 +73,11 @@ class MediaMatch(models.Model):
                 name="moderation_one_match_per_pair",
             )
         ]
+
+    @property
+    def is_copy(self) -> bool:
+        """Whether the item is taken to be a copy (and so inherits the earlier one)."""
+        return self.how != self.How.LOOKS_LIKE
 
     def __str__(self) -> str:
         return f"{self.item_id} is {self.get_how_display()} as {self.matched_id}"
