@@ -28,8 +28,8 @@ urlpatterns = [
     # Wagtail's report and redirect listings with formula-safe CSV exports, at
     # Wagtail's own addresses; before Wagtail's admin so they answer first.
     path("admin/", include(spreadsheet_exports.wagtail_export_urlpatterns())),
-    # Wagtail's workflow screens, where a change of who approves is audited, needs a
-    # fresh code and tells the DSL and head; at Wagtail's own addresses, answering first.
+    # Wagtail's workflow screens: a change of who approves is audited, needs a fresh
+    # code and tells the DSL and head; at Wagtail's own addresses, answering first.
     path("admin/", include(workflow_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -177,3 +177,58 @@ def test_disabling_the_workflow_needs_a_code_and_is_told(
     [entry] = entries(workflow)
     assert "(disabled)" in entry and "no longer approve: Approvers" in entry
     assert "no longer approve" in mail.outbox[0].body
+
+
+def test_a_step_added_to_the_workflow_is_audited_and_needs_a_code(
+    superuser, guardians, django_capture_on_commit_callbacks
+):
+    office = ApprovalTask.objects.create(name="Office approval")
+    office.groups.set([Group.objects.get(name=roles.SCHOOL_OFFICE)])
+    workflow = Workflow.objects.get(active=True)
+    links = list(workflow.workflow_tasks.order_by("sort_order"))
+    form = {
+        "name": workflow.name,
+        "workflow_tasks-TOTAL_FORMS": str(len(links) + 1),
+        "workflow_tasks-INITIAL_FORMS": str(len(links)),
+        "workflow_tasks-MIN_NUM_FORMS": "0",
+        "workflow_tasks-MAX_NUM_FORMS": "1000",
+        "pages-TOTAL_FORMS": "0",
+        "pages-INITIAL_FORMS": "0",
+        "pages-MIN_NUM_FORMS": "0",
+        "pages-MAX_NUM_FORMS": "1000",
+        "content_types": [
+            str(pk)
+            for pk in workflow.workflow_content_types.values_list(
+                "content_type", flat=True
+            )
+        ],
+    }
+    for index, (link_id, task_id) in enumerate(
+        [*((link.pk, link.task_id) for link in links), ("", office.pk)]
+    ):
+        form |= {
+            f"workflow_tasks-{index}-task": str(task_id),
+            f"workflow_tasks-{index}-id": str(link_id),
+            f"workflow_tasks-{index}-ORDER": str(index + 1),
+            f"workflow_tasks-{index}-DELETE": "",
+        }
+    client = signed_in(superuser)
+    edit_step(client, roles.APPROVERS, roles.EDITORS)  # spends the code
+    edit = reverse("wagtailadmin_workflows:edit", args=[workflow.pk])
+
+    refused = client.post(edit, form)
+    assert urlparse(refused["Location"]).path == STEP_UP
+    assert not workflow.workflow_tasks.filter(task=office).exists()
+
+    device = superuser.totpdevice_set.get()
+    client.post(refused["Location"], {"otp_token": code_at(device, steps_from_now=1)})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(edit, form)
+    assert saved.status_code == 302
+    assert workflow.workflow_tasks.filter(task=office).exists()
+    assert entries(workflow) == [
+        f"Approvers of the workflow “{workflow.name}” changed by {who(superuser)}: "
+        "now approve: School office"
+    ]
+    assert "now approve: School office" in mail.outbox[0].body
