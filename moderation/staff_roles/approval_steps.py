@@ -2,10 +2,10 @@
 
 Naming a group in an approval step makes its members approvers, as surely as adding
 them to a role. Changing an approval step's groups, which steps a workflow runs, or
-disabling a workflow is audited naming the groups, needs a fresh code used once and
-tells the DSL and the headteacher at once. Wagtail offers no view hooks for its
-workflow screens, so these subclasses answer at Wagtail's own addresses (mounted
-before Wagtail's admin in ``config/urls.py``, as the spreadsheet exports are).
+disabling a workflow or an approval step is audited naming the groups, needs a fresh
+code used once and tells the DSL and the headteacher at once. Wagtail offers no view
+hooks for its workflow screens, so these subclasses answer at Wagtail's own addresses
+(mounted before Wagtail's admin in ``config/urls.py``, as the spreadsheet exports are).
 
 A superuser's change here is not held for a second person: a waiting request names
 one member and one role, and a change to an approval step names neither.
@@ -140,25 +140,42 @@ class WorkflowEditView(ApproverChangeMixin, wagtail_workflows.Edit):
         return f"the workflow “{self.object.name}”"
 
 
-class WorkflowDisableView(wagtail_workflows.Disable):
-    """Disabling a workflow lets its pages publish without approval: guarded too."""
+class ApproversDisableMixin:
+    """Disabling a workflow or an approval step takes its groups off approving, and
+    lets pages waiting on it publish without them: guarded like any other change."""
 
     def form_valid(self, form):
-        if not self.object.active:
+        removed = _names(self.approvers_disabled()) if self.object.active else ()
+        if not removed:
             return super().form_valid(form)
         if not role_code_is_ready(self.request):
             return role_code_ask(self.request)
-        removed = _names(approver_groups(self.object.tasks.all()))
         with transaction.atomic():
             response = super().form_valid(form)
             approvers_change_record(
                 request=self.request,
                 instance=self.object,
-                subject=f"the workflow “{self.object.name}” (disabled)",
+                subject=f"{self.subject()} (disabled)",
                 added=(),
                 removed=removed,
             )
         return response
+
+
+class WorkflowDisableView(ApproversDisableMixin, wagtail_workflows.Disable):
+    def approvers_disabled(self) -> set[Group]:
+        return approver_groups(self.object.tasks.all())
+
+    def subject(self) -> str:
+        return f"the workflow “{self.object.name}”"
+
+
+class ApprovalTaskDisableView(ApproversDisableMixin, wagtail_workflows.DisableTask):
+    def approvers_disabled(self) -> set[Group]:
+        return approver_groups([self.object])
+
+    def subject(self) -> str:
+        return f"the approval step “{self.object.name}”"
 
 
 def workflow_urlpatterns() -> list[URLPattern]:
@@ -168,6 +185,7 @@ def workflow_urlpatterns() -> list[URLPattern]:
         path(f"{base}edit/<int:pk>/", WorkflowEditView.as_view()),
         path(f"{base}disable/<int:pk>/", WorkflowDisableView.as_view()),
         path(f"{base}tasks/edit/<int:pk>/", ApprovalTaskEditView.as_view()),
+        path(f"{base}tasks/disable/<int:pk>/", ApprovalTaskDisableView.as_view()),
         path(
             f"{base}tasks/add/<str:app_label>/<str:model_name>/",
             ApprovalTaskCreateView.as_view(),

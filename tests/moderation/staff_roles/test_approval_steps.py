@@ -232,3 +232,30 @@ def test_a_step_added_to_the_workflow_is_audited_and_needs_a_code(
         "now approve: School office"
     ]
     assert "now approve: School office" in mail.outbox[0].body
+
+
+def test_disabling_the_senior_step_needs_a_code_and_is_told(
+    superuser, guardians, django_capture_on_commit_callbacks
+):
+    senior = ApprovalTask.objects.get(sensitive_content_only=True)
+    client = signed_in(superuser)
+    edit_step(client, roles.APPROVERS, roles.EDITORS)  # spends the code
+    disable = reverse("wagtailadmin_workflows:disable_task", args=[senior.pk])
+
+    refused = client.post(disable)
+    assert urlparse(refused["Location"]).path == STEP_UP
+    senior.refresh_from_db()
+    assert senior.active
+
+    device = superuser.totpdevice_set.get()
+    client.post(refused["Location"], {"otp_token": code_at(device, steps_from_now=1)})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(disable)
+    senior.refresh_from_db()
+    assert not senior.active
+    assert entries(senior) == [
+        f"Approvers of the approval step “{senior.name}” (disabled) changed by "
+        f"{who(superuser)}: no longer approve: Senior leadership"
+    ]
+    assert "no longer approve: Senior leadership" in mail.outbox[0].body
