@@ -2,10 +2,11 @@
 
 Naming a group in an approval step makes its members approvers, as surely as adding
 them to a role. Changing an approval step's groups, which steps a workflow runs, or
-disabling a workflow or an approval step is audited naming the groups, needs a fresh
-code used once and tells the DSL and the headteacher at once. Wagtail offers no view
-hooks for its workflow screens, so these subclasses answer at Wagtail's own addresses
-(mounted before Wagtail's admin in ``config/urls.py``, as the spreadsheet exports are).
+disabling a workflow or an approval step (or enabling a step again) is audited naming
+the groups, needs a fresh code used once and tells the DSL and the headteacher at once.
+Wagtail offers no view hooks for its workflow screens, so these subclasses answer at
+Wagtail's own addresses (mounted before Wagtail's admin in ``config/urls.py``, as the
+spreadsheet exports are).
 
 A superuser's change here is not held for a second person: a waiting request names
 one member and one role, and a change to an approval step names neither.
@@ -17,7 +18,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import workflows as wagtail_workflows
 from wagtail.models import Task
@@ -178,6 +182,27 @@ class ApprovalTaskDisableView(ApproversDisableMixin, wagtail_workflows.DisableTa
         return f"the approval step “{self.object.name}”"
 
 
+@require_POST
+def approval_task_enable(request: HttpRequest, pk: int) -> HttpResponse:
+    """Wagtail's "Enable" on a task: an approval step's groups approve again."""
+    task = get_object_or_404(Task, pk=pk)
+    added = () if task.active else _names(Group.objects.filter(approvaltask=task))
+    if not added:
+        return wagtail_workflows.enable_task(request, pk)
+    if not role_code_is_ready(request):
+        return role_code_ask(request)
+    with transaction.atomic():
+        response = wagtail_workflows.enable_task(request, pk)
+        approvers_change_record(
+            request=request,
+            instance=task.specific,
+            subject=f"the approval step “{task.name}” (enabled)",
+            added=added,
+            removed=(),
+        )
+    return response
+
+
 def workflow_urlpatterns() -> list[URLPattern]:
     """The guarded views at Wagtail's workflow addresses (URL names stay Wagtail's)."""
     base = "workflows/"
@@ -186,6 +211,7 @@ def workflow_urlpatterns() -> list[URLPattern]:
         path(f"{base}disable/<int:pk>/", WorkflowDisableView.as_view()),
         path(f"{base}tasks/edit/<int:pk>/", ApprovalTaskEditView.as_view()),
         path(f"{base}tasks/disable/<int:pk>/", ApprovalTaskDisableView.as_view()),
+        path(f"{base}tasks/enable/<int:pk>/", approval_task_enable),
         path(
             f"{base}tasks/add/<str:app_label>/<str:model_name>/",
             ApprovalTaskCreateView.as_view(),

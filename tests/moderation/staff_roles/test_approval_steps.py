@@ -259,3 +259,31 @@ def test_disabling_the_senior_step_needs_a_code_and_is_told(
         f"{who(superuser)}: no longer approve: Senior leadership"
     ]
     assert "no longer approve: Senior leadership" in mail.outbox[0].body
+
+
+def test_enabling_a_disabled_step_again_needs_a_code_and_is_told(
+    superuser, guardians, django_capture_on_commit_callbacks
+):
+    senior = ApprovalTask.objects.get(sensitive_content_only=True)
+    ApprovalTask.objects.filter(pk=senior.pk).update(active=False)
+    client = signed_in(superuser)
+    edit_step(client, roles.APPROVERS, roles.EDITORS)  # spends the code
+    enable = reverse("wagtailadmin_workflows:enable_task", args=[senior.pk])
+
+    refused = client.post(enable)
+    assert urlparse(refused["Location"]).path == STEP_UP
+    senior.refresh_from_db()
+    assert not senior.active
+
+    device = superuser.totpdevice_set.get()
+    client.post(refused["Location"], {"otp_token": code_at(device, steps_from_now=1)})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(enable)
+    senior.refresh_from_db()
+    assert senior.active
+    assert entries(senior) == [
+        f"Approvers of the approval step “{senior.name}” (enabled) changed by "
+        f"{who(superuser)}: now approve: Senior leadership"
+    ]
+    assert "now approve: Senior leadership" in mail.outbox[0].body
