@@ -13,7 +13,6 @@ from rest_framework import serializers
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
 )
 from wagtail.api import APIField
@@ -30,6 +29,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import notice_panels
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
@@ -42,6 +42,8 @@ from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (mo
 from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hash_of, sha256_of
 from .lean_pages import LeanPageMixin
+from .notice_panels import SocialPostsPanel
+from .page_forms import SchoolPageForm
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -97,8 +99,13 @@ class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
 
 
 def school_copyright_holder() -> str:
-    """The default copyright holder of a photo or document: the school (C6)."""
-    return settings.WAGTAIL_SITE_NAME
+    """The default copyright holder of a photo or document: the school (C6).
+
+    By the name the school gives its site (Settings → Sites), which staff keep up to
+    date; ``WAGTAIL_SITE_NAME`` (``SCHOOL_NAME``) only when the site has none.
+    """
+    site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
 
 class ConsentTaggedMedia(models.Model):
@@ -498,15 +505,22 @@ class TermDate(index.Indexed, models.Model):
 
 # The text for each social account (publishing.SocialPost, related_name "social_posts").
 # Named by relation only: cms never imports publishing (see ARCHITECTURE.md).
-SOCIAL_POSTS_PANEL = InlinePanel(
+SOCIAL_POSTS_PANEL = SocialPostsPanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
     help_text="Sent when the page is approved; the link to this page is added.",
 )
+NOTICE_SOCIAL_POSTS_PANEL = SocialPostsPanel(
+    "social_posts",
+    heading="Social media",
+    label="Post to an account",
+    help_text=notice_panels.POSTS_HELP,
+)
 
 
 class NewsIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -534,6 +548,7 @@ class NewsIndexPage(LeanPageMixin, Page):
 
 
 class NewsPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "News"  # what search results call it
 
     date = models.DateField("Post date", default=timezone.localdate)
@@ -601,6 +616,7 @@ class NewsPage(LeanPageMixin, Page):
 
 
 class NoticeIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -650,6 +666,7 @@ class NoticeQuerySet(PageQuerySet):
 
 
 class NoticePage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -682,13 +699,17 @@ class NoticePage(LeanPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
+        FieldPanel("kind", help_text=notice_panels.KIND_HELP),
         FieldPanel("message"),
         MultiFieldPanel(
-            [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
+            [
+                FieldPanel("valid_from"),
+                FieldPanel("valid_until", help_text=notice_panels.ENDS_HELP),
+                FieldPanel("pinned"),
+            ],
             heading="When it applies",
         ),
-        SOCIAL_POSTS_PANEL,
+        NOTICE_SOCIAL_POSTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("message")]
     parent_page_types = ["cms.NoticeIndexPage"]
@@ -757,6 +778,7 @@ class NoticePage(LeanPageMixin, Page):
 
 
 class StandardPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -778,6 +800,7 @@ class StandardPage(LeanPageMixin, Page):
 
 
 class SocialMediaPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

@@ -49,6 +49,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from ..feed_negotiation import feed_page_wanted
 from .generation import ContentGeneration, content_generation
 from .query_parameters import declared_query_parameters
 
@@ -63,11 +64,14 @@ TRACKING_PARAMETER = re.compile(
     r"|pk_.*|hsa_.*|_hs.*|yclid|igshid|twclid|ref|ref_src)$",
     re.IGNORECASE,
 )
-STORED_HEADERS_EXCLUDED = {"set-cookie", "date", "vary", CACHE_STATUS_HEADER.lower()}
+# "Vary" is kept: a hit of a negotiated answer (the feed, the API) must still tell
+# caches in front of this one that it depends on Accept (Cookie is dropped on hits).
+STORED_HEADERS_EXCLUDED = {"set-cookie", "date", CACHE_STATUS_HEADER.lower()}
 UNVARYING = {"cookie", "accept-encoding"}
-# The API (JSON or its browsable HTML) and the feeds (a browser gets XML it can style)
+FEEDS_PATH_PREFIX = "/feeds/"
+# The API (JSON or its browsable HTML) and the feeds (a browser gets a readable page)
 # negotiate on Accept between two answers: which one is in their key.
-ACCEPT_NEGOTIATED_PREFIXES = (API_PATH_PREFIX, "/feeds/")
+ACCEPT_NEGOTIATED_PREFIXES = (API_PATH_PREFIX, FEEDS_PATH_PREFIX)
 NEGOTIATED_UNVARYING = UNVARYING | {"accept"}
 CONDITIONAL_REQUEST_HEADERS = (
     "HTTP_IF_NONE_MATCH",
@@ -208,7 +212,10 @@ def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:
     except DisallowedHost:
         return None  # Django answers 400 on its own; nothing to store
     address = f"{request.scheme}://{host}{request.path}?{query}"
-    if request.path.startswith(ACCEPT_NEGOTIATED_PREFIXES):
+    if request.path.startswith(FEEDS_PATH_PREFIX):
+        # The same test the feed answers by, so each variant is keyed as served.
+        address += " html" if feed_page_wanted(request) else " feed"
+    elif request.path.startswith(API_PATH_PREFIX):
         wants_html = "text/html" in request.headers.get("Accept", "")
         address += " html" if wants_html else " json"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]

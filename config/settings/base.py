@@ -278,6 +278,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "cms.SchoolImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.SchoolDocument"
+# Draftail, with its editable area named by the field's label (screen readers).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "cms.rich_text.LabelledDraftailRichTextArea"}
+}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "csv", "txt", "rtf"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -8,6 +8,9 @@ be chosen; those already tagged stay listed so the tag is not lost on save.
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import get_text_list
@@ -122,8 +125,7 @@ class ConsentTaggingMixin:
         description.label = "Description (alt text)"
         description.help_text = (
             "What the photo shows, for people who cannot see it: screen readers "
-            "read this aloud. Needed for every photo of people. Use first names "
-            "only, never a learner's full name."
+            "read this aloud. First names only."
         )
 
     def save(self, commit=True):
@@ -199,13 +201,74 @@ class ConsentTaggingMixin:
         self.loosened = changes
 
 
-class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
+class TeacherFirstFieldsMixin:
+    """What a teacher must answer first; the rest under "More about this photo".
+
+    A teacher uploading a photo from a phone needs the file, what it shows and who
+    is in it. The name in the media library (from the file name), the copyright
+    holder (the school, by default), a credit, staff pictured and keywords for
+    finding it later keep sensible defaults and sit in a closed section the
+    upload box renders with ``optional_field_names`` (plain HTML, no script).
+    """
+
+    first_field_names = ("file", "description", "learners", "no_identifiable_learners")
+    optional_field_names = (
+        "title",
+        "copyright_holder",
+        "credit",
+        "staff_pictured",
+        "staff_consent_confirmed",
+        "tags",
+        "collection",
+    )
+
+    def _put_teacher_fields_first(self) -> None:
+        self.order_fields(
+            [
+                *self.first_field_names,
+                *(name for name in self.fields if name not in self.first_field_names),
+            ]
+        )
+        labels = {
+            "file": "Photo",
+            "title": "Name in the media library",
+            "tags": "Keywords to find it later",
+            "no_identifiable_learners": "No learner can be recognised",
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        title = self.fields.get("title")
+        if title is not None:
+            title.required = False
+            title.help_text = "The file's name unless you give it another."
+        tags = self.fields.get("tags")
+        if tags is not None:
+            tags.help_text = "Optional: words staff can search for, e.g. sports day."
+
+    def clean_title(self) -> str:
+        """An empty name becomes the file's name, as Wagtail's script would make it."""
+        title = (self.cleaned_data.get("title") or "").strip()
+        if title:
+            return title
+        # "file" comes first in the form, so it is cleaned already.
+        file = self.cleaned_data.get("file") or getattr(self.instance, "file", None)
+        name = PurePath(getattr(file, "name", "") or "").stem
+        return re.sub(r"[_-]+", " ", name).strip() or "Photo"
+
+
+class ConsentTaggedImageForm(
+    TeacherFirstFieldsMixin, ConsentTaggingMixin, BaseImageForm
+):
+    upload_noun = "photo"
+
     def __init__(self, *args, **kwargs):
         self.editing_user = kwargs.get("user")  # Wagtail's form pops it
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
         self._explain_alt_text()
+        self._put_teacher_fields_first()
 
     def clean_file(self):
         file = self.cleaned_data.get("file")

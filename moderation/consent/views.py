@@ -29,7 +29,8 @@ from moderation.models import ConsentRecord, ConsentUse, Learner
 from .csv_import import ImportRefused, learners_import, size_error
 from .filters import LearnerFilterSet
 from .selectors import can_view_register, consent_summary, current_consent
-from .services import consent_record, consent_withdraw_all, learner_changes_cascade
+from .services import consent_record, learner_changes_cascade
+from .withdrawal_views import WithdrawEverythingView, WithdrawFindView
 
 DSL_ONLY = "moderation.view_do_not_publish_reason"
 
@@ -176,6 +177,12 @@ class LearnerViewSet(ModelViewSet):
             path("import/", ImportLearnersView.as_view(), name="import"),
             path(
                 "<int:pk>/consent/", RecordConsentView.as_view(), name="record_consent"
+            ),
+            path("withdraw/", WithdrawFindView.as_view(), name="withdraw_find"),
+            path(
+                "<int:pk>/withdraw-everything/",
+                WithdrawEverythingView.as_view(),
+                name="withdraw_everything",
             ),
         ]
 
@@ -329,22 +336,13 @@ class RecordConsentView(WagtailAdminTemplateMixin, FormView):
         context["history"] = self.learner.consent_records.latest_first()
         context["can_record"] = self.can_record
         context["edit_url"] = reverse("learners:edit", args=[self.learner.pk])
+        context["withdraw_everything_url"] = reverse(
+            "learners:withdraw_everything", args=[self.learner.pk]
+        )
         return context
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
-        if action == "withdraw_all":
-            consent_withdraw_all(
-                learner=self.learner,
-                recorded_by=self._officer_name(),
-                user=request.user,
-            )
-            messages.success(
-                request,
-                f"All consent for {self.learner.full_name} is withdrawn. Their photos "
-                "have been taken off the website and social media.",
-            )
-            return redirect(self._url())
         if action in {"give", "withdraw"}:
             return self._record_row(action)
         return super().post(request, *args, **kwargs)

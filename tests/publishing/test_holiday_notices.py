@@ -13,7 +13,13 @@ from moderation import roles
 from publishing.models import Delivery, Pin
 from publishing.scheduled_jobs.models import JobRun
 from tests import factories
-from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.publishing.calendar_steps import (
+    Clock,
+    approve,
+    london,
+    posts_on_review_screen,
+    run_job,
+)
 from tests.twofactor import login_verified
 
 
@@ -421,3 +427,27 @@ def test_a_re_import_says_what_it_does_to_the_approved_notice_and_does_it(
     run = run_job("go-live-and-expiry", clock, django_capture_on_commit_callbacks)
     assert run.outcome == "0 went live, 0 expired."
     assert not NoticePage.objects.get().live
+
+
+def test_the_approver_sees_the_post_for_every_account_before_approving(
+    clock,
+    notices,
+    template,
+    christmas,
+    author,
+    approver,
+    x_account,
+    facebook_account,
+    django_capture_on_commit_callbacks,
+):
+    """Issue 22: a holiday notice's review screen shows each post as it is sent."""
+    clock.to(london(2026, 12, 12, 6, 30))
+    run_job("draft-holiday-notices", clock, django_capture_on_commit_callbacks)
+    notice = NoticePage.objects.get()
+
+    shown = posts_on_review_screen(approver, notice)
+
+    assert set(shown) == {str(x_account), str(facebook_account)}
+    for text in shown.values():
+        assert "Tuesday 5 January" in text
+        assert text.rstrip().endswith(notice.full_url)

@@ -9,9 +9,15 @@ from django.test import override_settings
 
 from cms.models import NoticePage
 from moderation import roles
-from publishing.models import Delivery, Pin
+from publishing.models import Delivery, Pin, SocialPost
 from tests import factories
-from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.publishing.calendar_steps import (
+    Clock,
+    approve,
+    london,
+    posts_on_review_screen,
+    run_job,
+)
 from tests.school_site import build_school_site, pinned_notice
 from tests.twofactor import login_verified
 
@@ -266,3 +272,50 @@ def test_closures_need_a_senior_leader_by_default(school):
     general = factories.NoticePageFactory(parent=school.notices, kind="general")
     assert is_sensitive(closure) and is_sensitive(urgent)
     assert not is_sensitive(general)
+
+
+@pytest.mark.parametrize("kind", ["closure", "urgent"])
+def test_every_post_a_closure_sends_is_on_the_review_screen_before_approval(
+    school, clock, kind
+):
+    """Issue 22: the approver sees each account's post, even those nobody wrote."""
+    author = staff("office", roles.EDITORS)
+    approver = staff("deputy", roles.APPROVERS)
+    head = staff("head2", roles.SENIOR_LEADERSHIP, roles.APPROVERS)
+    x = factories.SocialAccountFactory(name="School X", network="x")
+    factories.SocialAccountFactory(
+        name="School Facebook", network="facebook", visibility="closed"
+    )
+    factories.SocialAccountFactory(name="Old account", status="rejected")
+    notice = factories.NoticePageFactory(
+        parent=school.notices,
+        live=False,
+        title="School closed today: snow",
+        message="<p>Heavy snow overnight: the school is closed all day.</p>",
+        kind=kind,
+        valid_from=london(2027, 1, 12, 6, 0),
+        valid_until=london(2027, 1, 12, 17, 0),
+    )
+    notice.social_posts.add(SocialPost(account=x, text="Closed today: snow!"))
+    notice.save_revision(user=author)
+    notice.get_workflow().start(notice, author)
+
+    first_look = posts_on_review_screen(approver, notice)
+    approve(approver, notice)
+    second_look = posts_on_review_screen(head, notice)
+    approve(head, notice)
+
+    notice.refresh_from_db()
+    assert notice.live
+    sent = {
+        str(post.account.name): post.text_as_posted(page=notice)
+        for post in SocialPost.objects.filter(page=notice)
+    }
+    assert set(sent) == {"School X", "School Facebook"}
+    shown = {account.split(" (")[0]: text for account, text in first_look.items()}
+    assert shown == sent
+    assert second_look == first_look
+    assert sent["School X"].startswith("Closed today: snow!")
+    assert sent["School Facebook"].startswith(
+        "School closed today: snow: Heavy snow overnight"
+    )
