@@ -16,6 +16,7 @@ REMOVED = "staff_roles.removed"
 REQUESTED = "staff_roles.requested"
 CONFIRMED = "staff_roles.confirmed"
 REFUSED = "staff_roles.refused"
+APPROVERS_CHANGED = "staff_roles.approvers_changed"
 
 #: action: (label, message with {role} and {by})
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,51 @@ def role_log(
     )
 
 
+def approvers_log(
+    *,
+    instance,
+    actor: AbstractBaseUser,
+    subject: str,
+    added: tuple[str, ...],
+    removed: tuple[str, ...],
+) -> None:
+    """Write one entry on an approval step or workflow naming the groups that now
+    approve (``added``) or no longer do (``removed``), done by ``actor``."""
+    actor = _model_instance(actor)
+    log(
+        instance=instance,
+        action=APPROVERS_CHANGED,
+        user=actor,
+        data={
+            "subject": subject,
+            "added": list(added),
+            "removed": list(removed),
+            "by": staff_name(actor),
+            "by_username": actor.get_username(),
+        },
+    )
+
+
+def approvers_message(data: dict) -> str:
+    """ "Approvers of … changed by …: now approve X; no longer approve Y"."""
+    parts = []
+    if data.get("added"):
+        parts.append(f"now approve: {', '.join(data['added'])}")
+    if data.get("removed"):
+        parts.append(f"no longer approve: {', '.join(data['removed'])}")
+    return (
+        f"Approvers of {data.get('subject', '?')} changed by {data.get('by', '?')}: "
+        + "; ".join(parts)
+    )
+
+
+class ApproversFormatter(LogFormatter):
+    label = "Approvers changed"
+
+    def format_message(self, log_entry) -> str:
+        return approvers_message(log_entry.data or {})
+
+
 def register_actions(actions) -> None:
     """Register a formatter per action whose message names the role and actor."""
     for action, (label, message) in ACTIONS.items():
@@ -68,3 +114,4 @@ def register_actions(actions) -> None:
 
         RoleFormatter.label = label
         actions.register_action(action)(RoleFormatter)
+    actions.register_action(APPROVERS_CHANGED)(ApproversFormatter)

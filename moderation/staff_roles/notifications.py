@@ -16,6 +16,7 @@ from django.utils import timezone
 from moderation.incidents.notifications import staff_emails
 from moderation.roles import ROLE_GUARDIANS
 
+from .audit import approvers_message
 from .audit import staff_name as _name
 
 
@@ -81,6 +82,42 @@ def role_change_send(
     transaction.on_commit(
         lambda: send_mail(
             subject=subject,
+            message=message,
+            from_email=None,
+            recipient_list=recipients,
+        )
+    )
+    return recipients
+
+
+def approvers_change_send(
+    *,
+    actor: AbstractBaseUser,
+    subject: str,
+    added: tuple[str, ...],
+    removed: tuple[str, ...],
+) -> list[str]:
+    """Email the DSL and headteacher that the groups approving publication changed."""
+    recipients = sorted(set(staff_emails(groups=ROLE_GUARDIANS)))
+    if not recipients:
+        return []
+    when = timezone.localtime().strftime("%A %d %B %Y at %H:%M")
+    summary = approvers_message(
+        {"subject": subject, "by": _name(actor), "added": added, "removed": removed}
+    )
+    workflows = settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_workflows:index")
+    message = "\n".join(
+        [
+            f"{summary}.",
+            f"Done on {when}.",
+            "",
+            "Everyone in these groups may approve what the school publishes. If you "
+            f"did not expect this change, check it now: {workflows}",
+        ]
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"Who approves publication changed ({subject})",
             message=message,
             from_email=None,
             recipient_list=recipients,
