@@ -82,8 +82,14 @@ def test_the_image_chooser_dialog_is_named_and_passes_axe(
     page.get_by_role("link", name="Write news").click()
     page.get_by_role("button", name="Choose an image").click()
     dialog = page.get_by_role("dialog", name="Choose an image")
+    dialog.get_by_role("tabpanel", name="New photo").wait_for()
+    journey = Journey(page, f"a11y-image-chooser-{size}")
+    journey.screenshot("new-photo")
+    assert blocking_violations(page) == []
+
+    dialog.get_by_role("tab", name="Uploaded photos").click()
     dialog.get_by_role("link", name="Choir on stage").first.wait_for()
-    Journey(page, f"a11y-image-chooser-{size}").screenshot("open")
+    journey.screenshot("uploaded-photos")
 
     assert dialog.is_visible()
     assert blocking_violations(page) == []
