@@ -63,7 +63,14 @@ def _pictured_or_withdrawn(model, *, exclude_pk=None):
     return (
         model.objects.exclude(pk=exclude_pk)
         .filter(models.Q(consent_withdrawn_at__isnull=False) | models.Exists(pictured))
-        .only("pk", "title", "sha256", "perceptual_hash", "consent_withdrawn_at")
+        .only(
+            "pk",
+            "title",
+            "sha256",
+            "perceptual_hash",
+            "perceptual_hash_variants",
+            "consent_withdrawn_at",
+        )
     )
 
 

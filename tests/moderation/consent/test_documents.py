@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageOps
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
@@ -64,6 +64,16 @@ def re_encoded(data: bytes) -> bytes:
         smaller = picture.resize((160, 120))
         buffer = io.BytesIO()
         smaller.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def mirrored(data: bytes) -> bytes:
+    """The same picture flipped left to right, in a white frame, saved again."""
+    with Image.open(io.BytesIO(data)) as picture:
+        flipped = ImageOps.mirror(picture.convert("RGB"))
+        framed = ImageOps.expand(flipped, border=24, fill="white")
+        buffer = io.BytesIO()
+        framed.save(buffer, format="JPEG", quality=90)
     return buffer.getvalue()
 
 
@@ -240,6 +250,14 @@ PLACED = {
     "a re-encoded copy in a PDF": (
         "pdf",
         lambda: pdf_document(pictures=(re_encoded(photo_bytes()),)),
+    ),
+    "a mirrored, framed copy in a PDF": (
+        "pdf",
+        lambda: pdf_document(pictures=(mirrored(photo_bytes()),)),
+    ),
+    "a mirrored, framed copy in a Word document": (
+        "docx",
+        lambda: office_document("docx", pictures=(mirrored(photo_bytes()),)),
     ),
     "drawn inline in a PDF page": (
         "pdf",
@@ -477,6 +495,27 @@ def test_a_photo_tagged_or_withdrawn_after_the_document_reaches_the_document(
     assert letter.is_withdrawn
     page = letter_page(news_index, letter)
     assert "was withdrawn" in page_violations(page, channel=WEBSITE)[0].message
+
+
+def test_a_photo_tagged_after_the_document_reaches_a_mirrored_copy_inside(
+    client, news_index
+):
+    """The newsletter holds the photo flipped and framed; the photo, tagged later,
+    still reaches it."""
+    amy = learner_with_consent(first_name="Amy", last_name="Hughes")
+    login_verified(client, staff(EDITORS))
+    letter = upload_document(
+        client,
+        pdf_document(pictures=(mirrored(photo_bytes()),)),
+        name="newsletter.pdf",
+        title="Newsletter",
+    )
+    assert not letter.learners.exists()
+
+    upload_photo(client, photo_bytes(), title="Sports day", learners=[amy])
+
+    letter = get_document_model().objects.get(pk=letter.pk)
+    assert list(letter.learners.all()) == [amy]
 
 
 def test_the_edit_form_says_what_reading_the_file_found(client):
