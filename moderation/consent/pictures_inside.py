@@ -7,7 +7,8 @@ its perceptual hash is near the photo's in any of its orientations
 (``cms.fingerprints.picture_likeness``, the same test as for uploads: a mirrored,
 turned or framed copy placed in a document is the photo too). Used both ways: a
 document uploaded with a withdrawn or tagged photo inside (``duplicates``), and a
-photo withdrawn or tagged after the document was uploaded (``cascade``, ``duplicates.media_pass_on_to_documents``).
+photo withdrawn or tagged after the document was uploaded (``cascade``,
+``duplicates.media_pass_on_to_documents``).
 """
 
 from __future__ import annotations
