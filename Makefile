@@ -24,6 +24,7 @@ run: $(STAMP) ## Migrate, load the demo school once, start web + worker + cron (
 E2E ?= 1
 
 test: $(STAMP) ## Run the whole test suite, browser journeys included (E2E=0: all but those)
+	tests/ensure-nginx
 ifeq ($(E2E),0)
 	@echo "make test E2E=0: the browser journeys (tests/e2e) are NOT run."
 	$(PY) -m pytest -m "not e2e"

@@ -2,9 +2,11 @@
 
 Two pages: 3 learners per image (a typical page), and 40 per image, so that every one
 of the 2,000 learners is pictured and the full-name rule (every name form, legal and
-known-as, over every published text) runs for all of them. Target: under 100 ms per
-check. Runs standalone on a throwaway SQLite database under
-var/ (never the real one): `.venv/bin/python bench/consent_check.py`.
+known-as, over every published text) runs for all of them. Target: well under 100 ms
+per check, with the same number of queries in both cases (issue 22); CPU time is
+printed beside wall time, the steadier figure on a shared machine. Runs standalone
+on a throwaway SQLite database under var/ (never the real one):
+`.venv/bin/python bench/consent_check.py`.
 """
 
 import os
@@ -123,11 +125,12 @@ def main() -> None:
         started = time.perf_counter()
         page_violations(revision_page, channel=Channel.website())
         cold = (time.perf_counter() - started) * 1000
-        timings = []
+        timings, cpu = [], []
         for _ in range(RUNS):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             violations = page_violations(revision_page, channel=Channel.website())
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
         with CaptureQueriesContext(connection) as queries:
             page_violations(revision_page, channel=Channel.website())
         assert violations == [], violations
@@ -137,43 +140,53 @@ def main() -> None:
             f"pictured, every name form checked), register of {LEARNERS}, {RUNS} runs"
         )
         print(
-            f"  median {statistics.median(timings):.1f} ms, min {min(timings):.1f} "
-            f"ms, max {max(timings):.1f} ms, {len(queries)} queries per check "
-            "(target: < 100 ms)"
+            f"  median {statistics.median(timings):.1f} ms (CPU "
+            f"{statistics.median(cpu):.1f} ms), min {min(timings):.1f} ms, max "
+            f"{max(timings):.1f} ms, {len(queries)} queries per check "
+            "(target: < 100 ms, queries the same in both cases)"
         )
         print(f"  first (cold) check: {cold:.1f} ms")
     name_rule_alone(learners, revision_page)
 
 
 def name_rule_alone(learners, page) -> None:
-    """The full-name rule by itself: every name form of all 2,000 learners."""
-    from moderation.consent.names import _name_forms, name_forms, plain_text
+    """The full-name rule by itself: every name form of all 2,000 learners.
+
+    The text is read once (invisible characters removed, NFKC, look-alike letters
+    folded, sentences split) and each learner is looked up by surname, so the cost
+    grows with the text plus the register, not with their product.
+    """
+    from moderation.consent.names import PublishedWords, _learner_name, learner_name
     from moderation.consent.page_media import page_media, readable_texts
 
     texts = readable_texts(page_media(page).texts)
-    timings = []
+    timings, cpu = [], []
     for run in range(RUNS):
         if run == 0:
-            _name_forms.cache_clear()
-        started = time.perf_counter()
-        plain = plain_text(texts)
+            _learner_name.cache_clear()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        words = PublishedWords(texts)
         named = [
             learner
             for learner in learners
-            if name_forms(
-                first_names=[learner.first_name, learner.known_as],
-                last_name=learner.last_name,
-            ).found_in(plain)
+            if words.names_in_full(
+                learner_name(
+                    first_names=[learner.first_name, learner.known_as],
+                    last_name=learner.last_name,
+                )
+            )
         ]
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
     assert named == [], named
+    characters = sum(map(len, texts))
     print(
         f"full-name rule alone: {len(learners)} learners x every name form over "
-        f"{len(plain):,} characters of text"
+        f"{characters:,} characters of text ({len(words):,} distinct words)"
     )
     print(
-        f"  median {statistics.median(timings):.1f} ms, first (cold) "
-        f"{timings[0]:.1f} ms"
+        f"  median {statistics.median(timings):.1f} ms (CPU "
+        f"{statistics.median(cpu):.1f} ms), first (cold) {timings[0]:.1f} ms"
     )
 
 

@@ -2,56 +2,222 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from .calendar_file import TermDatesFileRefused, check_size
+from .calendar_sources import CalendarSource, TermDatesUpload
 from .models import NoticePage
 from .out_of_hours import out_of_hours
-from .term_dates_import import TermDatesFileRefused, check_size, term_dates_import
+from .term_dates_import import ImportPlan, term_dates_plan, term_dates_plan_apply
+
+TERM_DATE_PERMISSIONS = (
+    "cms.add_termdate",
+    "cms.change_termdate",
+    "cms.delete_termdate",
+)
+RECOGNISE = ""
+NEW_SOURCE = "new"
+# An upload not confirmed within this long is dropped at the next upload.
+UPLOAD_KEPT_FOR = datetime.timedelta(days=1)
+
+
+def _site(request) -> Site:
+    return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+
+
+def _uid_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "school.invalid"
 
 
 class TermDatesFileForm(forms.Form):
     file = forms.FileField(
         label="Calendar file (.ics)",
-        help_text="Exported from the council's or the school's calendar. Importing "
-        "the same file again updates the dates rather than adding them twice.",
+        help_text="Exported from the council's or the school's calendar. You see "
+        "what it adds, changes and removes before anything changes.",
+    )
+    calendar = forms.ChoiceField(
+        label="Which calendar is it?",
+        required=False,
+        help_text="Importing a calendar again replaces the dates it gave before: "
+        "dates no longer in it are removed. Dates typed in by hand are never removed.",
     )
 
+    new_name = forms.CharField(
+        label="Name for a new calendar",
+        required=False,
+        max_length=200,
+        help_text="Optional. Without one, a new calendar is called by the name the "
+        "file gives itself.",
+    )
 
-class ImportTermDatesView(WagtailAdminTemplateMixin, FormView):
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = {
+            str(source.pk): source
+            for source in CalendarSource.objects.filter(site=site)
+        }
+        self.fields["calendar"].choices = [
+            (RECOGNISE, "Recognise it from the name in the file"),
+            *(
+                (pk, f"Again from: {source.name}")
+                for pk, source in self.sources.items()
+            ),
+            (NEW_SOURCE, "A calendar not imported before"),
+        ]
+
+    def clean_new_name(self) -> str:
+        name = self.cleaned_data["new_name"].strip()
+        if name and self.cleaned_data.get("calendar") not in (RECOGNISE, NEW_SOURCE):
+            raise forms.ValidationError(
+                "A name is for a new calendar: choose “A calendar not imported "
+                "before”, or leave the name empty."
+            )
+        return name
+
+
+def _upload_gone(request):
+    messages.info(
+        request,
+        "That calendar file has already been imported, or its preview has expired "
+        "(previews are kept for a day). Nothing was changed; choose the file again "
+        "to see what it would do now.",
+    )
+    return redirect("cms_import_term_dates")
+
+
+class TermDatesPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perms(TERM_DATE_PERMISSIONS):
+            raise PermissionDenied
+        self.site = _site(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportTermDatesView(
+    TermDatesPermissionMixin, WagtailAdminTemplateMixin, FormView
+):
+    """Step 1: choose the file. Nothing changes until the plan is confirmed."""
+
     template_name = "cms/admin/import_term_dates.html"
     form_class = TermDatesFileForm
     page_title = "Import term dates"
     header_icon = "date"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(["cms.add_termdate", "cms.change_termdate"]):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "site": self.site}
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        choice = form.cleaned_data["calendar"]
+        source = form.sources.get(choice)
         try:
             check_size(upload.size)  # refused before a byte is read
-            report = term_dates_import(
-                content=upload.read(),
-                uid_domain=urlsplit(settings.SITE_URL).hostname or "school.invalid",
+            content = upload.read()
+            term_dates_plan(  # refused files are explained here, not after
+                content=content,
+                site=self.site,
+                uid_domain=_uid_domain(),
+                source=source,
+                new_source=choice == NEW_SOURCE,
+                new_source_name=form.cleaned_data["new_name"],
+                file_name=upload.name,
             )
         except TermDatesFileRefused as refused:
             form.add_error("file", str(refused))
             return self.form_invalid(form)
-        messages.success(self.request, f"Term dates imported: {report.summary()}")
-        for line in [*report.skipped, *report.notes]:
-            messages.warning(self.request, line)
+        TermDatesUpload.objects.filter(
+            uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR
+        ).delete()
+        staged = TermDatesUpload.objects.create(
+            site=self.site,
+            source=source,
+            new_source=choice == NEW_SOURCE,
+            new_source_name=form.cleaned_data["new_name"],
+            file_name=upload.name[:255],
+            content=content,
+            uploaded_by=self.request.user,
+        )
+        return redirect("cms_import_term_dates_preview", staged.pk)
+
+
+class ImportTermDatesPreviewView(
+    TermDatesPermissionMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """Step 2: what the file adds, changes and removes, and what happens to holiday
+    notices; "Apply" applies exactly the plan shown (a fresh code is asked first)."""
+
+    template_name = "cms/admin/import_term_dates_preview.html"
+    page_title = "Check the term dates before importing"
+    header_icon = "date"
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        self.upload = TermDatesUpload.objects.filter(
+            pk=pk, uploaded_by=request.user
+        ).first()
+        if self.upload is None:
+            return _upload_gone(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _plan(self) -> ImportPlan:
+        if self.upload.site_id != self.site.pk:
+            raise Http404("This import belongs to another school.")
+        return term_dates_plan(
+            content=bytes(self.upload.content),
+            site=self.site,
+            uid_domain=_uid_domain(),
+            source=self.upload.source,
+            new_source=self.upload.new_source,
+            new_source_name=self.upload.new_source_name,
+            file_name=self.upload.file_name,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "upload": self.upload,
+            "plan": kwargs.get("plan") or self._plan(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            # One Apply at a time: a second press waits, then finds it done.
+            if not TermDatesUpload.objects.select_for_update().filter(
+                pk=self.upload.pk
+            ):
+                return _upload_gone(request)
+            plan = self._plan()
+            if request.POST.get("plan") != plan.fingerprint():
+                messages.warning(
+                    request,
+                    "The term dates changed since you looked (someone else imported "
+                    "or edited them, or a day has passed). Nothing was changed: "
+                    "check what the file does now.",
+                )
+                return self.render_to_response(self.get_context_data(plan=plan))
+            term_dates_plan_apply(plan=plan, user=request.user)
+            self.upload.delete()
+        messages.success(request, f"Term dates imported: {plan.summary()}")
+        for line in [
+            *(e.done for e in plan.notice_effects),
+            *plan.skipped,
+            *plan.notes,
+        ]:
+            messages.warning(request, line)
         return redirect("wagtailsnippets_cms_termdate:list")
 
 

@@ -7,7 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import checks, signal_handlers  # noqa: F401  (checks registers)
         from .caching import signal_handlers as cache_signal_handlers
 
         signal_handlers.register()

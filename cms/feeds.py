@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
-from django.templatetags.static import static
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.feedgenerator import Stylesheet
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from .feed_negotiation import feed_page_wanted
 from .ical import term_dates_calendar
 from .models import NewsPage
 from .selectors import news_for_listing, term_dates_for_calendar
@@ -28,23 +28,32 @@ def _school_name(request: HttpRequest) -> str:
 
 
 class NewsFeed(Feed):
-    """RSS 2.0 feed of the latest live, public news.
+    """RSS 2.0 feed of the latest live, public news; a readable page for browsers.
 
-    An XSL stylesheet makes it a readable page when a parent opens the link in a
-    browser (instead of a screen of code); feed readers ignore it.
+    A browser (which prefers HTML, ``feed_page_wanted``) gets a page of the website
+    saying what a news feed is and how to follow it, with the same stories and
+    their dates as people write them; feed readers get the RSS.
     """
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = super().__call__(request, *args, **kwargs)
-        # Browsers show application/rss+xml as raw text (or download it) and apply
-        # the stylesheet only to XML; readers still get application/rss+xml.
-        if "text/html" in request.headers.get("Accept", ""):
-            response["Content-Type"] = "application/xml; charset=utf-8"
+        if feed_page_wanted(request):
+            response = self.page(request)
+        else:
+            response = super().__call__(request, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
         return response
 
-    def stylesheets(self, request: HttpRequest) -> list[Stylesheet]:
-        return [Stylesheet(static("cms/feed.xsl"), mimetype="text/xsl")]
+    def page(self, request: HttpRequest) -> HttpResponse:
+        """The feed as a page of the website, for a parent who opened the link."""
+        return TemplateResponse(
+            request,
+            "cms/news_feed.html",
+            {
+                "school_name": _school_name(request),
+                "feed_url": request.build_absolute_uri(),
+                "stories": list(self.items(request)),
+            },
+        ).render()
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> HttpRequest:
         # The "object" is the request: the feed's title and links follow the site.

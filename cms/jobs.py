@@ -1,5 +1,6 @@
 """rq jobs for content: thin wrappers that call a service."""
 
+from cms.cdn_purge import cdn_urls_purge
 from cms.mail import failed_emails_retry
 from cms.public_media import public_media_reconcile
 
@@ -12,3 +13,8 @@ def public_media_check() -> int:
 def retry_failed_emails() -> int:
     """Every five minutes: send again the emails the mail server refused."""
     return failed_emails_retry()
+
+
+def cdn_purge(*, urls: list[str]) -> None:
+    """Tell the CDN to forget removed public copies and the pages that showed them."""
+    cdn_urls_purge(urls=urls)

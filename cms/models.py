@@ -13,7 +13,6 @@ from rest_framework import serializers
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
 )
 from wagtail.api import APIField
@@ -30,6 +29,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import notice_panels
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
@@ -38,8 +38,12 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
     HolidayNoticeSettings,
     MonitoringHours,
 )
-from .fingerprints import perceptual_hash_of, sha256_of
+from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (models)
+from .document_cleaning import document_contents_read
+from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
+from .notice_panels import SocialPostsPanel
+from .page_forms import SchoolPageForm
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -95,8 +99,13 @@ class SchoolDocumentQuerySet(ConsentTaggedQuerySetMixin, DocumentQuerySet):
 
 
 def school_copyright_holder() -> str:
-    """The default copyright holder of a photo or document: the school (C6)."""
-    return settings.WAGTAIL_SITE_NAME
+    """The default copyright holder of a photo or document: the school (C6).
+
+    By the name the school gives its site (Settings → Sites), which staff keep up to
+    date; ``WAGTAIL_SITE_NAME`` (``SCHOOL_NAME``) only when the site has none.
+    """
+    site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
 
 class ConsentTaggedMedia(models.Model):
@@ -109,6 +118,8 @@ class ConsentTaggedMedia(models.Model):
     """
 
     is_picture = False  # whether a perceptual hash can be taken of the file
+    #: Fields ``_take_fingerprints`` sets, saved with any save that reads the file.
+    fingerprint_fields = ("sha256", "perceptual_hash", "perceptual_hash_variants")
 
     no_identifiable_learners = models.BooleanField(
         "no identifiable learners",
@@ -149,6 +160,11 @@ class ConsentTaggedMedia(models.Model):
     # is recognised (moderation) and so the ledger records what left the server.
     sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     perceptual_hash = models.CharField(max_length=16, blank=True, editable=False)
+    # The same hash of the picture mirrored, flipped and turned (cms/fingerprints.py),
+    # space-separated: how a mirrored copy of a withdrawn photo is recognised.
+    perceptual_hash_variants = models.CharField(
+        max_length=119, blank=True, editable=False
+    )
     first_posted_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -167,6 +183,13 @@ class ConsentTaggedMedia(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def perceptual_hashes(self) -> tuple[str, ...]:
+        """Its picture's hash in every orientation, upright first; () if no picture."""
+        if not self.perceptual_hash:
+            return ()
+        return (self.perceptual_hash, *self.perceptual_hash_variants.split())
 
     @property
     def is_withdrawn(self) -> bool:
@@ -189,11 +212,7 @@ class ConsentTaggedMedia(models.Model):
             self._take_fingerprints()
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
-                kwargs["update_fields"] = {
-                    *update_fields,
-                    "sha256",
-                    "perceptual_hash",
-                }
+                kwargs["update_fields"] = {*update_fields, *self.fingerprint_fields}
         super().save(*args, **kwargs)
 
     def _file_changed(self) -> bool:
@@ -209,9 +228,9 @@ class ConsentTaggedMedia(models.Model):
         try:
             with self.open_file() as handle:
                 self.sha256 = sha256_of(handle)
-                self.perceptual_hash = (
-                    perceptual_hash_of(handle) if self.is_picture else ""
-                )
+                hashes = perceptual_hashes_of(handle) if self.is_picture else ()
+                self.perceptual_hash = hashes[0] if hashes else ""
+                self.perceptual_hash_variants = " ".join(hashes[1:])
         except OSError:
             # The file is not readable (moved out of storage after a withdrawal):
             # keep the fingerprints taken when it was.
@@ -292,6 +311,38 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
         help_text="Every learner who can be recognised in the document's photos",
     )
 
+    # What the file carries besides its visible text (cms/document_cleaning.py),
+    # read when it is uploaded: moderation's rules read these, and the public copy
+    # has none of the hidden properties.
+    hidden_properties = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The words in the file's hidden properties (author, title, "
+        "subject, custom fields): checked for learners' full names",
+    )
+    embedded_pictures = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fingerprints of each picture inside the file",
+    )
+    file_problem = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why the file cannot be published, in plain words; blank if it can",
+    )
+    contents_read = models.BooleanField(default=False, editable=False)
+
+    fingerprint_fields = (
+        *ConsentTaggedMedia.fingerprint_fields,
+        "hidden_properties",
+        "embedded_pictures",
+        "file_problem",
+        "contents_read",
+    )
+
     objects = SchoolDocumentQuerySet.as_manager()
 
     admin_form_fields = (
@@ -303,6 +354,32 @@ class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
         "staff_pictured",
         "staff_consent_confirmed",
     )
+
+    def _file_changed(self) -> bool:
+        """Also a document uploaded before its contents were read (issue 20)."""
+        return super()._file_changed() or (bool(self.file) and not self.contents_read)
+
+    def _take_fingerprints(self) -> None:
+        super()._take_fingerprints()
+        try:
+            with self.open_file() as handle:
+                content = handle.read()
+        except OSError:
+            return  # as for the fingerprints: keep what was read when it was
+        contents = document_contents_read(content, extension=self.file_extension)
+        self.hidden_properties = contents.hidden_properties
+        self.embedded_pictures = contents.pictures
+        self.file_problem = contents.problem
+        self.contents_read = True
+
+    def contents_refresh(self) -> None:
+        """Read the file of a document uploaded before documents were read.
+
+        Saved like a new upload, so a withdrawn or tagged photo inside it is
+        recognised (moderation listens for new files).
+        """
+        if not self.contents_read:
+            self.save(update_fields=["contents_read"])
 
 
 class SchoolDocumentLearner(models.Model):
@@ -332,13 +409,14 @@ class NewsCategory(models.Model):
         return self.name
 
 
-@register_snippet
 class TermDate(index.Indexed, models.Model):
     """A date parents plan around: terms, holidays, INSET days, closures, events.
 
     Holidays, INSET days and closures are days nobody watches the school's accounts
     (M1): they drive the holiday notices and ``cms.school_calendar``. ``uid`` is the
-    iCalendar UID of an imported date, so importing the same file again updates it.
+    iCalendar UID of an imported date and ``source`` the calendar it came from:
+    importing from that source again updates, moves or removes it. A date typed in
+    by hand has neither, and no import removes it.
     """
 
     class Kind(models.TextChoices):
@@ -369,6 +447,15 @@ class TermDate(index.Indexed, models.Model):
         blank=True,
         editable=False,
         help_text="Set when imported from a calendar file",
+    )
+    source = models.ForeignKey(
+        "cms.CalendarSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # its dates stay (keeping their calendar UIDs)
+        editable=False,
+        related_name="term_dates",
+        help_text="The calendar it was imported from; empty when typed in by hand",
     )
 
     panels = [
@@ -405,6 +492,13 @@ class TermDate(index.Indexed, models.Model):
     def closes_school(self) -> bool:
         return self.kind in self.SCHOOL_CLOSED_KINDS
 
+    @property
+    def calendar_label(self) -> str:
+        """Where it came from, in the admin list: an import only removes its own."""
+        if self.source_id is not None:
+            return self.source.name
+        return "Imported earlier" if self.uid else "Typed in here"
+
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date is before the start date."})
@@ -423,15 +517,22 @@ class TermDate(index.Indexed, models.Model):
 
 # The text for each social account (publishing.SocialPost, related_name "social_posts").
 # Named by relation only: cms never imports publishing (see ARCHITECTURE.md).
-SOCIAL_POSTS_PANEL = InlinePanel(
+SOCIAL_POSTS_PANEL = SocialPostsPanel(
     "social_posts",
     heading="Social media",
     label="Post to an account",
     help_text="Sent when the page is approved; the link to this page is added.",
 )
+NOTICE_SOCIAL_POSTS_PANEL = SocialPostsPanel(
+    "social_posts",
+    heading="Social media",
+    label="Post to an account",
+    help_text=notice_panels.POSTS_HELP,
+)
 
 
 class NewsIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -459,6 +560,7 @@ class NewsIndexPage(LeanPageMixin, Page):
 
 
 class NewsPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "News"  # what search results call it
 
     date = models.DateField("Post date", default=timezone.localdate)
@@ -526,6 +628,7 @@ class NewsPage(LeanPageMixin, Page):
 
 
 class NoticeIndexPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -575,6 +678,7 @@ class NoticeQuerySet(PageQuerySet):
 
 
 class NoticePage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Notice"  # what search results call it
 
     class Kind(models.TextChoices):
@@ -607,13 +711,17 @@ class NoticePage(LeanPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
+        FieldPanel("kind", help_text=notice_panels.KIND_HELP),
         FieldPanel("message"),
         MultiFieldPanel(
-            [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("pinned")],
+            [
+                FieldPanel("valid_from"),
+                FieldPanel("valid_until", help_text=notice_panels.ENDS_HELP),
+                FieldPanel("pinned"),
+            ],
             heading="When it applies",
         ),
-        SOCIAL_POSTS_PANEL,
+        NOTICE_SOCIAL_POSTS_PANEL,
     ]
     search_fields = [*Page.search_fields, index.SearchField("message")]
     parent_page_types = ["cms.NoticeIndexPage"]
@@ -654,25 +762,35 @@ class NoticePage(LeanPageMixin, Page):
             self.expire_at = self.valid_until
 
     def _closure_defaults(self) -> None:
-        """An urgent notice or closure is pinned and ends at the end of the day.
+        """An urgent notice or closure is pinned and ends with the school day.
 
-        "End of the school day" is when the accounts stop being watched that day
-        (monitoring-hours setting); a closure announced after that runs to the end
-        of the next day's hours.
+        "The school day" is the one it applies to: today's, while today is a school
+        day whose watched hours (monitoring-hours setting) are not over, else the
+        next school day's, skipping weekends and holidays in the term calendar. A
+        closure announced on Sunday for Monday ends on Monday evening.
         """
+        from .school_calendar import NoMonitoredHours, school_day_end  # imports us
+
         self.pinned = True
         if self.valid_until is not None:
             return
         site = self.get_site() or Site.objects.filter(is_default_site=True).first()
-        hours = MonitoringHours.for_site(site)
-        start = (self.valid_from or timezone.now()).astimezone(hours.zone)
-        end = datetime.datetime.combine(start.date(), hours.closes_at, hours.zone)
-        if end <= start:
-            end += datetime.timedelta(days=1)
-        self.valid_until = end
+        start = self.valid_from or timezone.now()
+        try:
+            self.valid_until = school_day_end(start, site=site)
+        except NoMonitoredHours:
+            # No watched day in a year (a settings mistake, shown elsewhere): the
+            # end of the watched hours on the day it starts, or the day after.
+            hours = MonitoringHours.for_site(site)
+            local = start.astimezone(hours.zone)
+            end = datetime.datetime.combine(local.date(), hours.closes_at, hours.zone)
+            if end <= local:
+                end += datetime.timedelta(days=1)
+            self.valid_until = end
 
 
 class StandardPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     search_label = "Page"  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
@@ -694,6 +812,7 @@ class StandardPage(LeanPageMixin, Page):
 
 
 class SocialMediaPage(LeanPageMixin, Page):
+    base_form_class = SchoolPageForm
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = "Page"  # what search results call it

@@ -10,7 +10,9 @@ copies* in the ``public_media`` storage:
   (``PUBLIC_IMAGE_FILTERS``), upright and with all metadata stripped; each size the
   templates show comes in two or three widths (``RESPONSIVE_WIDTHS``) so a phone
   picks a small file from ``srcset`` (issue 16);
-- for a document, a copy of the file.
+- for a document, a copy of the file with its hidden properties removed (author,
+  title, XMP, custom fields: ``document_cleaning.py``); a file that cannot be
+  cleaned gets no copy (issue 20).
 
 Each copy has a random name (no uploaded file name, learner name or sequential id),
 recorded in the item's ``public_files``. Copies are made when a page using the item
@@ -34,9 +36,13 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Page, ReferenceIndex
 
-from .image_cleaning import CleanImage, image_clean
+from .cdn_purge import public_copies_purge
+from .document_cleaning import document_clean
+from .document_contents import DocumentNotCleanable
+from .image_cleaning import CleanImage, image_clean, is_animated
 
 logger = logging.getLogger(__name__)
 
@@ -193,15 +199,46 @@ def _source_key(item) -> str:
     key = f"{item.file.name}:{getattr(item, 'file_hash', '')}"
     if isinstance(item, get_image_model()):
         key += ":" + ",".join(PUBLIC_IMAGE_FILTERS)
+    else:
+        key += ":cleaned"  # copies made byte for byte, before issue 20, are remade
     return key
+
+
+def _animated_copies(image) -> dict[str, CleanImage] | None:
+    """Each public size of an animated picture, every frame kept; None for a still.
+
+    Wagtail's renditions (Pillow) keep the first frame only, so an animation is
+    cropped and scaled here, frame by frame, to the size each filter gives it.
+    """
+    with image.open_file() as handle:
+        original = handle.read()
+    if not is_animated(original):
+        return None
+    copies = {}
+    for filter_spec in PUBLIC_IMAGE_FILTERS:
+        transform = Filter(spec=filter_spec).get_transform(image)
+        rect = transform.get_rect()
+        box = tuple(
+            round(side) for side in (rect.left, rect.top, rect.right, rect.bottom)
+        )
+        size = tuple(round(side) for side in transform.size)
+        copies[filter_spec] = image_clean(original, region=(box, size))
+    return copies
+
+
+def _still_copies(image) -> dict[str, CleanImage]:
+    copies = {}
+    renditions = image.get_renditions(*PUBLIC_IMAGE_FILTERS)  # opens the file once
+    for filter_spec, rendition in renditions.items():
+        with rendition.file.open("rb") as handle:
+            copies[filter_spec] = image_clean(handle.read())
+    return copies
 
 
 def _copy_image(image) -> dict:
     files = {}
-    renditions = image.get_renditions(*PUBLIC_IMAGE_FILTERS)  # opens the file once
-    for filter_spec, rendition in renditions.items():
-        with rendition.file.open("rb") as handle:
-            clean = image_clean(handle.read())
+    copies = _animated_copies(image) or _still_copies(image)
+    for filter_spec, clean in copies.items():
         name = _storage().save(
             random_file_name("images", clean.extension), ContentFile(clean.content)
         )
@@ -214,11 +251,13 @@ def _copy_image(image) -> dict:
 
 
 def _copy_document(document) -> dict:
+    """The document without its hidden properties; raises ``DocumentNotCleanable``."""
     extension = document.file_extension or "bin"
     with document.open_file() as handle:
-        name = _storage().save(
-            random_file_name("documents", extension), ContentFile(handle.read())
-        )
+        content = document_clean(handle.read(), extension=extension)
+    name = _storage().save(
+        random_file_name("documents", extension), ContentFile(content)
+    )
     return {DOCUMENT_KEY: {"name": name}}
 
 
@@ -241,6 +280,7 @@ def media_sync(
         item.is_publishable_now
         and (page_publishes_item or _other_live_public_pages_use(item, page_id=page_id))
         and not item.collection.get_view_restrictions().exists()  # login-only
+        and not getattr(item, "file_problem", "")  # a document it cannot clean
     )
     with transaction.atomic():
         # Locked, so two publications at once never leave a copy nobody records.
@@ -256,16 +296,28 @@ def media_sync(
         if not wanted and not current:
             item.public_files = {}
             return False
+        public_files = {}
         if wanted:
             is_image = isinstance(item, get_image_model())
-            files = _copy_image(item) if is_image else _copy_document(item)
-            public_files = {"source": _source_key(item), "files": files}
-        else:
-            public_files = {}
+            try:
+                files = _copy_image(item) if is_image else _copy_document(item)
+            except DocumentNotCleanable as refusal:
+                # Read on upload, so the rules refused it already; a file changed
+                # in storage since stays private rather than go out uncleaned.
+                wanted = False
+                logger.warning(
+                    "Document %s could not be cleaned: %s",
+                    item.pk,
+                    refusal.reason,
+                    extra={"event": "public_media.not_cleanable", "item_id": item.pk},
+                )
+            else:
+                public_files = {"source": _source_key(item), "files": files}
         type(item).objects.filter(pk=item.pk).update(public_files=public_files)
         item.public_files = public_files
     for name in _names(current):
         _storage().delete(name)
+    public_copies_purge(names=_names(current), item=item)
     logger.info(
         "%s %s is %s",
         type(item).__name__,
@@ -280,6 +332,7 @@ def public_copies_delete(*, item) -> None:
     """Delete every public copy of ``item`` (it is being deleted)."""
     for name in _names(item.public_files):
         _storage().delete(name)
+    public_copies_purge(names=_names(item.public_files), item=item)
 
 
 def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), set())):
@@ -341,6 +394,7 @@ def _unrecorded_files_delete(*, recorded: set[str], before) -> int:
             if name in recorded or storage.get_modified_time(name) > before:
                 continue
             storage.delete(name)
+            public_copies_purge(names=[name])
             deleted += 1
             logger.warning(
                 "Deleted an unrecorded public file",

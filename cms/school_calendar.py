@@ -45,6 +45,7 @@ class SchoolCalendar:
         first_day: datetime.date,
         last_day: datetime.date,
         site: Site | None = None,
+        closed_kinds: tuple[str, ...] = TermDate.SCHOOL_CLOSED_KINDS,
     ) -> SchoolCalendar:
         site = site or Site.objects.get(is_default_site=True)
         hours = MonitoringHours.for_site(site)
@@ -53,7 +54,7 @@ class SchoolCalendar:
             Q(ends_on__gte=first_day)
             | Q(ends_on__isnull=True, starts_on__gte=first_day),
             starts_on__lte=last_day,
-            kind__in=TermDate.SCHOOL_CLOSED_KINDS,
+            kind__in=closed_kinds,
         )
         for closure in overlapping:
             day = max(closure.starts_on, first_day)
@@ -111,7 +112,10 @@ class SchoolCalendar:
 
 
 def school_calendar_from(
-    at: datetime.datetime, *, site: Site | None = None
+    at: datetime.datetime,
+    *,
+    site: Site | None = None,
+    closed_kinds: tuple[str, ...] = TermDate.SCHOOL_CLOSED_KINDS,
 ) -> SchoolCalendar:
     """The calendar from ``at``'s day onwards, far enough for any holiday."""
     first_day = at.date() - datetime.timedelta(days=1)  # any zone's "today"
@@ -119,6 +123,7 @@ def school_calendar_from(
         first_day=first_day,
         last_day=first_day + datetime.timedelta(days=LOOK_AHEAD_DAYS + 2),
         site=site,
+        closed_kinds=closed_kinds,
     )
 
 
@@ -141,6 +146,26 @@ def next_read_time(
     if at.tzinfo is None:
         raise ValueError("next_read_time needs an aware datetime")
     return school_calendar_from(at, site=site).next_read_time(at)
+
+
+def school_day_end(at: datetime.datetime, *, site: Site | None = None):
+    """When the school day a notice given at ``at`` applies to is over.
+
+    The end of today's watched hours if today is a school day not yet over;
+    otherwise the end of the next school day. A closure announced on Sunday
+    ("closed on Monday") ends on Monday evening, not on Sunday at 17:00; one
+    announced on the last evening of a holiday ends at the end of the first day
+    back. A day marked closed in the term calendar (a polling day, an INSET day) is
+    still the day a closure notice can be about, so only holidays are skipped.
+
+    Raises:
+        NoMonitoredHours: the settings leave no watched hour in the coming year.
+    """
+    calendar = school_calendar_from(
+        at, site=site, closed_kinds=(TermDate.Kind.HOLIDAY,)
+    )
+    read = calendar.next_read_time(at)
+    return calendar.window(read.date())[1]
 
 
 def first_school_day_after(

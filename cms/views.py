@@ -8,8 +8,15 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+)
 from django.template.response import TemplateResponse
+from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
@@ -77,15 +84,30 @@ def private_media(request: HttpRequest, name: str) -> HttpResponse:
 
     Mounted under ``/admin/`` so the two-factor gate runs first; this view then
     refuses anyone without admin access. Every other visitor sees public copies.
+    The browser revalidates every time (a 304 while the file is unchanged), so a
+    withdrawn photo, whose files are removed, is not kept even on a staff screen.
     """
     if not staff_view(request) or not name.startswith(PRIVATE_IMAGE_FOLDERS):
         raise Http404
     try:
-        handle = default_storage.open(name, "rb")
+        modified = int(default_storage.get_modified_time(name).timestamp())
+        handle = None
+        if not _unchanged_since(request, modified):
+            handle = default_storage.open(name, "rb")
     except (FileNotFoundError, SuspiciousFileOperation, OSError) as error:
         raise Http404 from error
-    response = FileResponse(
-        handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
-    )
-    response["Cache-Control"] = "private, max-age=3600"
+    if handle is None:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            handle,
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        )
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _unchanged_since(request: HttpRequest, modified: int) -> bool:
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and since >= modified

@@ -11,20 +11,26 @@ from django.utils.html import escape
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Page
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_input import admin_bad_request
 from .admin_views import (
+    TERM_DATE_PERMISSIONS,
+    ImportTermDatesPreviewView,
     ImportTermDatesView,
     NoticeReopenedView,
     RescheduleToMonitoredHoursView,
 )
-from .models import NoticePage
+from .models import NoticePage, TermDate
 from .out_of_hours import out_of_hours
 from .public_media import public_document_url
 from .staff_view import staff_view
+from .term_dates_import import LOG_ACTIONS as TERM_DATES_LOG_ACTIONS
 
 
 class PublicDocumentLinkHandler(DocumentLinkHandler):
@@ -103,6 +109,11 @@ def register_term_dates_urls():
             name="cms_import_term_dates",
         ),
         path(
+            "term-dates/import/<int:pk>/",
+            ImportTermDatesPreviewView.as_view(),
+            name="cms_import_term_dates_preview",
+        ),
+        path(
             "pages/<int:pk>/watched-hours/",
             RescheduleToMonitoredHoursView.as_view(),
             name="cms_reschedule_to_monitored_hours",
@@ -149,7 +160,7 @@ def register_import_term_dates_menu_item():
         reverse("cms_import_term_dates"),
         icon_name="date",
         order=310,
-        perms=("cms.add_termdate", "cms.change_termdate"),
+        perms=TERM_DATE_PERMISSIONS,
     )
 
 
@@ -172,3 +183,31 @@ def warn_when_going_live_out_of_hours(request, page):
             )
         ],
     )
+
+
+@hooks.register("register_log_actions")
+def register_term_dates_log_actions(actions):
+    for action, (label, message) in TERM_DATES_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+class TermDateViewSet(SnippetViewSet):
+    """Term dates in the admin, with the calendar each came from (an import from a
+    calendar replaces only that calendar's dates; typed ones stay)."""
+
+    model = TermDate
+    icon = "date"
+    list_display = [
+        "title",
+        "kind",
+        "starts_on",
+        "ends_on",
+        Column("calendar_label", label="Calendar"),
+    ]
+    list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        return TermDate.objects.select_related("source")
+
+
+register_snippet(TermDateViewSet)

@@ -5,9 +5,14 @@ emulators (with the demo accounts connected to them) unless SOCIAL_X_API_BASE_UR
 set, then the Procfile's web, worker and cron processes under honcho, each kept
 running by `config.keep_running` (honcho alone stops everything when one process
 exits). It migrates quietly and prints the address once the site answers, so the
-address is the last thing on the screen, not lost above the start-up logs. Ctrl-C,
-SIGTERM and SIGHUP (a closed terminal) stop everything this started, Redis last, and
-Ctrl-C ends with status 0: stopping the demo is not an error.
+address is the last thing on the screen, not lost above the start-up logs.
+
+Ctrl-C, SIGTERM and SIGHUP (a closed terminal) stop everything this started, Redis
+last, and the launcher then exits with status 0: stopping the demo is not an error.
+It exits non-zero when the processes stopped without being asked, or something had to
+be killed. Run from a terminal, it takes the terminal's foreground for itself, so a
+Ctrl-C reaches only the stack and not ``make``, which would otherwise report the
+interrupted recipe as a failure however cleanly everything stopped.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 from config.embedded_redis import EmbeddedRedis
+from config.terminal import OutputRelay, say, terminal_foreground
 
 # The documented demo password (README.md; cms/demo_school.py sets it), not a secret.
 DEMO_PASSWORD = "school-demo-2026"  # noqa: S105
@@ -28,14 +34,24 @@ DEMO_PASSWORD = "school-demo-2026"  # noqa: S105
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PROCESSES = ("web", "worker", "cron")
+#: How each process is told to stop when `make run` stops (default SIGTERM). gunicorn's
+#: SIGTERM waits up to its graceful timeout (30 s) for connections a browser holds
+#: open without a request, and honcho kills what has not stopped 5 s after the first
+#: process stops; SIGINT is gunicorn's "stop now", as Ctrl-C on gunicorn itself.
+STOP_WITH = {"web": "INT"}
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 START_TIMEOUT_SECONDS = 120
+STOP_TIMEOUT_SECONDS = 20
 
 
 class StopRequested(Exception):
-    """SIGTERM or SIGHUP arrived: stop everything, as Ctrl-C does."""
+    """Ctrl-C, SIGTERM or SIGHUP arrived: stop everything."""
 
 
 def _stop_requested(signum, frame):
+    # Ignore further signals while stopping, so nothing is left half-stopped.
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
     raise StopRequested(signal.Signals(signum).name)
 
 
@@ -60,16 +76,26 @@ def wait_until_serving(url: str, process: subprocess.Popen) -> bool:
     return False
 
 
-def stop(process: subprocess.Popen | None) -> None:
-    """Ask honcho (and so its children) to stop; insist after 20 seconds."""
+def stop(process: subprocess.Popen | None, *, name: str) -> bool:
+    """Ask ``process`` to stop; kill it after STOP_TIMEOUT_SECONDS.
+
+    Returns:
+        True when it stopped as asked (or had already), False when it was killed.
+    """
     if process is None or process.poll() is not None:
-        return
+        return True
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        say(
+            f"{name} did not stop within {STOP_TIMEOUT_SECONDS} s and was killed.\n",
+            stream=sys.stderr,
+        )
+        return False
+    return True
 
 
 def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
@@ -105,7 +131,14 @@ def supervised_procfile(var_dir: Path) -> Path:
     for line in (BASE_DIR / "Procfile").read_text().splitlines():
         name, colon, command = line.partition(":")
         if colon and name.strip() in PROCESSES:
-            line = f"{name}: python -m config.keep_running -- {command.strip()}"
+            # exec: honcho's shell makes way, so honcho waits on (and signals) the
+            # supervisor itself and reports its exit status, 0 after a clean stop.
+            stop_with = STOP_WITH.get(name.strip())
+            option = f"--stop-signal {stop_with} " if stop_with else ""
+            line = (
+                f"{name}: exec python -m config.keep_running {option}-- "
+                f"{command.strip()}"
+            )
         lines.append(line)
     procfile = var_dir / "Procfile.make-run"
     procfile.write_text("\n".join(lines) + "\n")
@@ -113,10 +146,19 @@ def supervised_procfile(var_dir: Path) -> Path:
 
 
 def main() -> int:
+    """Run the stack until asked to stop; the exit status says whether all went well."""
+    with terminal_foreground():
+        return run_stack()
+
+
+def run_stack() -> int:
+    """Start everything, wait, stop everything; 0 after a requested, clean stop."""
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     env.setdefault("PORT", "8000")
     env.setdefault("HOST", "127.0.0.1")
+    # Two web processes serve one person's demo well, and stop quickly.
+    env.setdefault("WEB_CONCURRENCY", "2")
     # Links in the API, feeds and emails point at this server unless told otherwise.
     env.setdefault("SITE_URL", f"http://{env['HOST']}:{env['PORT']}")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -124,21 +166,23 @@ def main() -> int:
     var_dir = Path(env.get("VAR_DIR", BASE_DIR / "var"))
     var_dir.mkdir(parents=True, exist_ok=True)
 
-    signal.signal(signal.SIGTERM, _stop_requested)
-    signal.signal(signal.SIGHUP, _stop_requested)
+    # Set, not inherited: started in the background, Ctrl-C would be ignored here
+    # while honcho acted on it by itself and exited with 130.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _stop_requested)
+    status = 1
     redis_server = None
     emulators = None
     honcho = None
+    relay = None
     try:
         if not env.get("REDIS_URL"):
             redis_server = EmbeddedRedis(var_dir / "redis").start()
             env["REDIS_URL"] = redis_server.url
         emulators = start_social_emulators(env)
-        sys.stdout.write("Preparing the database...\n")
-        sys.stdout.flush()
+        say("Preparing the database...\n")
         manage("migrate", "--noinput", "--verbosity", "0", env=env)
-        sys.stdout.write("Database ready.\n")
-        sys.stdout.flush()
+        say("Database ready.\n")
         manage("load_demo_school", "--if-empty", env=env)
         manage("load_demo_learners", env=env)
         if emulators is not None:
@@ -160,30 +204,39 @@ def main() -> int:
             ],  # fmt: skip
             cwd=BASE_DIR,
             env=env,
+            # Its own group: signals reach it from this launcher only, once.
+            process_group=0,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
+        relay = OutputRelay(honcho.stdout)
         site = f"http://{env['HOST']}:{env['PORT']}/"
         if wait_until_serving(site, honcho):
-            sys.stdout.write(
+            relay.wait_until_quiet()
+            say(
                 f"\n  The school website: {site}\n"
                 f"  Staff admin:        {site}admin/\n"
                 "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
                 f"  Demo password:      {DEMO_PASSWORD}\n"
                 "  Press Ctrl-C to stop.\n\n"
             )
-            sys.stdout.flush()
-        return honcho.wait()
-    except (KeyboardInterrupt, StopRequested):
-        return 0
+        code = honcho.wait()
+        say(
+            f"The processes stopped by themselves (status {code}).\n", stream=sys.stderr
+        )
+        status = code or 1
+    except StopRequested:
+        status = 0
     finally:
-        # Ignore further signals while stopping, so nothing is left half-stopped.
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
-        stop(honcho)
-        if emulators is not None:
-            emulators.terminate()
-            emulators.wait(timeout=10)
+        honcho_stopped = stop(honcho, name="honcho")
+        if relay is not None:
+            relay.finish()
+        emulators_stopped = stop(emulators, name="The emulators")
         if redis_server is not None:
             redis_server.stop()
+    return status if honcho_stopped and emulators_stopped else 1
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from cms import views as cms_views
 from cms.api import api_router
 from cms.caching.query_parameters import SITEMAP_PAGE, reads_query
 from home import views as home_views
+from moderation.staff_roles.approval_steps import workflow_urlpatterns
 
 urlpatterns = [
     path("admin/rq/", include("django_rq.urls")),
@@ -27,6 +28,9 @@ urlpatterns = [
     # Wagtail's report and redirect listings with formula-safe CSV exports, at
     # Wagtail's own addresses; before Wagtail's admin so they answer first.
     path("admin/", include(spreadsheet_exports.wagtail_export_urlpatterns())),
+    # Wagtail's workflow screens: a change of who approves is audited, needs a fresh
+    # code and tells the DSL and head; at Wagtail's own addresses, answering first.
+    path("admin/", include(workflow_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

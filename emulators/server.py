@@ -423,7 +423,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = _dispatch
+    do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = do_PURGE = _dispatch
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # the tests and `serve` stay quiet; the adapters log their side

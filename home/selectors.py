@@ -9,15 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
 from cms.caching.generation_memo import GenerationMemo
-from cms.models import NoticePage, SocialMediaPage
+from cms.models import (
+    NewsIndexPage,
+    NewsPage,
+    NoticeIndexPage,
+    NoticePage,
+    SocialMediaPage,
+    TermDate,
+)
+from cms.selectors import news_for_listing, notices_in_force, term_dates_from
 
 from .models import HomePage
 
+LATEST_NEWS_COUNT = 6
+UPCOMING_DATES_COUNT = 6
+
 _chrome = GenerationMemo(size=4)  # one per site
+_home_listings = GenerationMemo(size=4)  # one per home page (site)
 
 
 @dataclass(frozen=True)
@@ -89,4 +102,49 @@ def site_chrome_uncached(
         navigation=navigation_pages(home=home),
         pinned_notices=pinned_notices(home=home),
         social_media_page=social_media_page(home=home),
+    )
+
+
+@dataclass(frozen=True)
+class HomeListings:
+    """What the home page lists besides the chrome: news, notices, dates, sections."""
+
+    latest_news: list[NewsPage]
+    current_notices: list[NoticePage]
+    upcoming_dates: list[TermDate]
+    news_index: Page | None
+    notice_index: Page | None
+
+
+def home_listings(*, home: HomePage, request: HttpRequest | None) -> HomeListings:
+    """The home page's lists, read once per content generation, home page and process.
+
+    A content change (a story approved, a notice pinned, a term date added) starts a
+    new generation, and so do the moments no one publishes: a notice coming into or
+    going out of force, and midnight for "coming up". Between them these reads are
+    the same for every reader, and they were most of a home page's render (building
+    five page querysets costs more than running them).
+    """
+    return _home_listings.get(
+        home.pk, lambda: home_listings_uncached(home=home), request=request
+    )
+
+
+def home_listings_uncached(*, home: HomePage) -> HomeListings:
+    """The home page's lists, read now."""
+    # Both section links in one query; a plain Page is enough for {% pageurl %}.
+    sections = {
+        page.content_type_id: page
+        for page in reversed(
+            home.get_children().live().type(NewsIndexPage, NoticeIndexPage)
+        )
+    }
+    content_type = ContentType.objects.get_for_model
+    return HomeListings(
+        latest_news=list(news_for_listing(within=home)[:LATEST_NEWS_COUNT]),
+        # Pinned notices are in the band at the top of every page; list the others.
+        current_notices=list(notices_in_force(within=home).filter(pinned=False)),
+        upcoming_dates=list(term_dates_from()[:UPCOMING_DATES_COUNT]),
+        news_index=sections.get(content_type(NewsIndexPage).pk),
+        notice_index=sections.get(content_type(NoticeIndexPage).pk),
     )

@@ -10,7 +10,7 @@ class ModerationConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signal_handlers
-        from .consent import upgrade_catch_up
+        from .consent import fingerprint_catch_up, upgrade_catch_up
 
         signal_handlers.register()
         # Work a migration must not do with today's code (moderation 0007).
@@ -18,4 +18,10 @@ class ModerationConfig(AppConfig):
             upgrade_catch_up.after_migrate,
             sender=self,
             dispatch_uid="moderation.media_catch_up",
+        )
+        # Picture fingerprints taken again with today's code (cms 0013).
+        post_migrate.connect(
+            fingerprint_catch_up.after_migrate,
+            sender=self,
+            dispatch_uid="moderation.fingerprint_catch_up",
         )

@@ -3,6 +3,7 @@
 import datetime
 
 from moderation.consent.clearance import media_clearance_refresh_all
+from moderation.consent.lapses import consent_lapses_apply
 from moderation.consent.services import consent_expiry_sweep
 from moderation.incidents.blocking import block_reviews_remind
 from moderation.incidents.retention import incidents_retention_sweep
@@ -16,6 +17,11 @@ def consent_expiry_check() -> int:
     withdrawn = consent_expiry_sweep()
     media_clearance_refresh_all()
     return withdrawn
+
+
+def consent_lapse_run() -> int:
+    """At the moment consent ends (scheduled for it): withdraw what it covered (C1)."""
+    return consent_lapses_apply()
 
 
 def incident_retention_check(*, now: datetime.datetime | None = None) -> int:

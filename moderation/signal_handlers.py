@@ -12,7 +12,7 @@ from wagtail.images import get_image_model
 
 from cms.caching.generation import content_changed
 
-from .consent import clearance, deletion, guards
+from .consent import clearance, deletion, guards, lapses
 from .consent.duplicates import media_inherit_from_copies
 from .models import ConsentRecord, Learner
 from .signals import consent_withdrawn
@@ -29,6 +29,13 @@ def inherit_from_earlier_copies(sender, instance, raw=False, **kwargs) -> None:
 def on_consent_withdrawn(sender, learner_id=None, **kwargs) -> None:
     """C1: no cached page may keep showing a withdrawn photo or video."""
     content_changed(reason=f"consent withdrawn (learner {learner_id})")
+
+
+def schedule_consent_lapse(sender, instance, raw=False, **kwargs) -> None:
+    """A consent end date or leaving date saved: the withdrawal runs at that moment."""
+    ends = getattr(instance, "expires_on", None) or getattr(instance, "left_on", None)
+    if not raw and ends is not None:
+        lapses.consent_lapse_schedule_on_commit()
 
 
 def on_consent_register_changed(sender, instance, **kwargs) -> None:
@@ -60,6 +67,11 @@ def register() -> None:
         on_consent_withdrawn, dispatch_uid="moderation.consent.page_cache"
     )
     for model in (Learner, ConsentRecord):
+        post_save.connect(
+            schedule_consent_lapse,
+            sender=model,
+            dispatch_uid=f"moderation.consent_lapse.{model.__name__}",
+        )
         for signal, action in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(
                 on_consent_register_changed,

@@ -1,8 +1,12 @@
-"""Dashboard panel: what was published this week and where it went.
+"""Dashboard: what was published this week and where it went; accounts to decide.
 
 For each page that went live in the last seven days: the website link, then every
 social account it was sent to, with the link to the post or the reason it failed,
 so a failure is seen on the day, not when a parent asks.
+
+For senior leadership, "Waiting for me" (``moderation.awaiting``) lists each account
+proposal or suspension they may decide (A1, not their own proposal) and each
+account whose termly access review is due (A3).
 """
 
 from __future__ import annotations
@@ -10,11 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
-from publishing.models import Delivery
+from moderation.awaiting import AwaitingDecision
+from publishing import selectors
+from publishing.models import Delivery, SocialAccount
+from publishing.services.accounts import is_senior_leader
 
 
 @dataclass
@@ -62,3 +70,47 @@ class PublishedThisWeekPanel(Component):
             "failed": Delivery.Status.FAILED,
             "sent": Delivery.Status.SENT,
         }
+
+
+def accounts_to_decide(user) -> list[AwaitingDecision]:
+    """Account proposals and suspensions ``user`` may decide; reviews now due."""
+    if not is_senior_leader(user):
+        return []
+    deciding = (
+        SocialAccount.objects.filter(
+            status__in=[SocialAccount.Status.PROPOSED, SocialAccount.Status.SUSPENDED]
+        )
+        .exclude(proposed_by=user)
+        .select_related("proposed_by")
+        .order_by("proposed_at")
+    )
+    decisions = [_account_decision(account) for account in deciding]
+    decisions += [
+        AwaitingDecision(
+            action=f"Review who manages “{account.name}”",
+            url=reverse("publishing_account_detail", args=[account.pk]),
+            detail="Termly access review due",
+        )
+        for account in selectors.accounts_due_review(today=timezone.localdate())
+    ]
+    return decisions
+
+
+def _account_decision(account: SocialAccount) -> AwaitingDecision:
+    url = reverse("publishing_account_detail", args=[account.pk])
+    if account.status == SocialAccount.Status.PROPOSED:
+        return AwaitingDecision(
+            action=f"Approve or reject the social account “{account.name}”",
+            url=url,
+            detail=f"proposed by {_name(account.proposed_by)}",
+            since=account.proposed_at,
+        )
+    return AwaitingDecision(
+        action=f"Reinstate the suspended account “{account.name}”",
+        url=url,
+        detail=account.suspended_reason,
+    )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "(unknown)"

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from wagtail.images import get_image_model
 
 from cms.models import TermDate
 from publishing.models import Delivery, SocialAccount
@@ -61,6 +62,30 @@ def accounts_due_review(*, today: date):
         )
         .exclude(last_reviewed_at__date__gte=since)
         .select_related("owner")
+    )
+
+
+def deliveries_carrying(
+    *, image_ids: list[int], learner_id: int | None = None
+) -> list[Delivery]:
+    """Live deliveries that carried these images or pictured the learner (C1).
+
+    Read from the ledger's own record of each post, so a post whose image was since
+    retagged, replaced or deleted is still found, as is one that carried another
+    upload of the same file. What consent withdrawal deletes, and what the consent
+    officer is shown before confirming it.
+    """
+    fingerprints = (
+        get_image_model()
+        .objects.filter(pk__in=image_ids)
+        .values_list("sha256", flat=True)
+    )
+    return (
+        Delivery.objects.live()
+        .select_related("account")
+        .carrying_pictures(
+            image_ids=image_ids, learner_id=learner_id, fingerprints=fingerprints
+        )
     )
 
 

@@ -17,8 +17,12 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.models import NoticePage
+from moderation.awaiting import AWAITING_HOOK
+from moderation.consent.withdrawal import POSTS_TO_REMOVE_HOOK, PostToRemove
+from moderation.workflow.social_posts import ADDED_ON_APPROVAL_HOOK
 from publishing import calendar_views, selectors, social_calendar_views, views
-from publishing.dashboard import PublishedThisWeekPanel
+from publishing.dashboard import PublishedThisWeekPanel, accounts_to_decide
 from publishing.delivery_permissions import (
     deliveries_acted_on_by,
     deliveries_may_act_on_any,
@@ -27,6 +31,7 @@ from publishing.delivery_permissions import (
 from publishing.forms import SocialAccountForm
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
+from publishing.services.closures import closure_posts_planned
 from publishing.validation import length_rules
 
 
@@ -242,6 +247,33 @@ class SocialMediaAttentionPanel(Component):
             "overdue_statuses": ("queued", "sending", "retract_due", "retracting"),
             "accounts": selectors.accounts_needing_attention(),
         }
+
+
+@hooks.register(ADDED_ON_APPROVAL_HOOK)
+def closure_posts_for_review(page):
+    """The review screen shows the posts a closure gets for every account (M1, P1)."""
+    if isinstance(page, NoticePage):
+        return closure_posts_planned(notice=page)
+    return []
+
+
+hooks.register(AWAITING_HOOK, accounts_to_decide)
+
+
+@hooks.register(POSTS_TO_REMOVE_HOOK)
+def posts_removed_with_consent(learner, image_ids):
+    """The consent officer sees every post a withdrawal will delete, first (C1)."""
+    return [
+        PostToRemove(
+            account=str(delivery.account),
+            page_title=delivery.page_title,
+            url=delivery.remote_url,
+            sent=delivery.might_be_live,
+        )
+        for delivery in selectors.deliveries_carrying(
+            image_ids=image_ids, learner_id=learner.pk
+        )
+    ]
 
 
 @hooks.register("construct_homepage_panels")

@@ -8,6 +8,7 @@ from wagtail.models import Site
 from cms.caching.generation import forget_local_copy
 from home.models import HomePage
 from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
+    cdn_emulator,
     facebook_emulator,
     x_emulator,
 )

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from emulators.cdn import CdnPurgeEmulator
 from emulators.facebook import FacebookEmulator
 from emulators.x import XEmulator
 
@@ -25,4 +26,11 @@ def x_emulator() -> Iterator[XEmulator]:
 def facebook_emulator() -> Iterator[FacebookEmulator]:
     """A running Facebook Graph emulator with the school's Page and its page token."""
     with FacebookEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def cdn_emulator() -> Iterator[CdnPurgeEmulator]:
+    """A running stand-in for a CDN's purge API; what it was told is `.purged`."""
+    with CdnPurgeEmulator() as emulator:
         yield emulator

@@ -18,7 +18,8 @@ This one is small and follows the rules of the issue:
 - every entry belongs to the current content generation, so any content change
   (publish, unpublish, expiry, consent withdrawal, banner) retires all of them;
 - anonymous responses carry ``ETag``, ``Last-Modified`` and a ``Cache-Control`` that
-  lets nginx or a CDN keep them for ``PAGE_CACHE_SHARED_MAX_AGE`` seconds; they do
+  lets nginx or a CDN keep them for ``PAGE_CACHE_SHARED_MAX_AGE`` seconds (and as long
+  again while refreshing: ``public_cache_control``); they do
   not carry ``Vary: Cookie`` (no session or CSRF token is involved), and conditional
   requests get a 304.
 """
@@ -49,6 +50,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from ..feed_negotiation import feed_page_wanted
 from .generation import ContentGeneration, content_generation
 from .query_parameters import declared_query_parameters
 
@@ -63,11 +65,14 @@ TRACKING_PARAMETER = re.compile(
     r"|pk_.*|hsa_.*|_hs.*|yclid|igshid|twclid|ref|ref_src)$",
     re.IGNORECASE,
 )
-STORED_HEADERS_EXCLUDED = {"set-cookie", "date", "vary", CACHE_STATUS_HEADER.lower()}
+# "Vary" is kept: a hit of a negotiated answer (the feed, the API) must still tell
+# caches in front of this one that it depends on Accept (Cookie is dropped on hits).
+STORED_HEADERS_EXCLUDED = {"set-cookie", "date", CACHE_STATUS_HEADER.lower()}
 UNVARYING = {"cookie", "accept-encoding"}
-# The API (JSON or its browsable HTML) and the feeds (a browser gets XML it can style)
+FEEDS_PATH_PREFIX = "/feeds/"
+# The API (JSON or its browsable HTML) and the feeds (a browser gets a readable page)
 # negotiate on Accept between two answers: which one is in their key.
-ACCEPT_NEGOTIATED_PREFIXES = (API_PATH_PREFIX, "/feeds/")
+ACCEPT_NEGOTIATED_PREFIXES = (API_PATH_PREFIX, FEEDS_PATH_PREFIX)
 NEGOTIATED_UNVARYING = UNVARYING | {"accept"}
 CONDITIONAL_REQUEST_HEADERS = (
     "HTTP_IF_NONE_MATCH",
@@ -194,12 +199,24 @@ def _drop_vary_cookie(response: HttpResponse) -> None:
         del response["Vary"]
 
 
-def _public_cache_control(response: HttpResponse) -> None:
+def public_cache_control() -> str:
+    """The ``Cache-Control`` of every public page, feed and API answer (issue 20).
+
+    Browsers revalidate every time (a 304 costs nothing); a shared cache keeps a copy
+    ``PAGE_CACHE_SHARED_MAX_AGE`` seconds and may serve it that long again while one
+    request refreshes it. So a shared cache shows a change (a withdrawal) at most
+    twice that late: 2 s by default, under the 5 s the school is promised
+    (``checks.py`` refuses settings that break it).
+    """
     shared = int(_setting("PAGE_CACHE_SHARED_MAX_AGE", 1))
-    response["Cache-Control"] = (
+    return (
         f"public, max-age=0, must-revalidate, s-maxage={shared}, "
-        f"stale-while-revalidate={shared * 5}"
+        f"stale-while-revalidate={shared}"
     )
+
+
+def _public_cache_control(response: HttpResponse) -> None:
+    response["Cache-Control"] = public_cache_control()
 
 
 def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:
@@ -208,7 +225,10 @@ def _cache_key(request: HttpRequest, *, query: str, token: str) -> str | None:
     except DisallowedHost:
         return None  # Django answers 400 on its own; nothing to store
     address = f"{request.scheme}://{host}{request.path}?{query}"
-    if request.path.startswith(ACCEPT_NEGOTIATED_PREFIXES):
+    if request.path.startswith(FEEDS_PATH_PREFIX):
+        # The same test the feed answers by, so each variant is keyed as served.
+        address += " html" if feed_page_wanted(request) else " feed"
+    elif request.path.startswith(API_PATH_PREFIX):
         wants_html = "text/html" in request.headers.get("Accept", "")
         address += " html" if wants_html else " json"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]

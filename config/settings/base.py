@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -19,6 +20,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _required_for_cdn(name: str) -> str:
+    """A CDN setting that the chosen CDN_PURGE_BACKEND cannot work without."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"CDN_PURGE_BACKEND is set: {name} is required.")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -38,10 +47,12 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app, its staff and group screens guarding sensitive roles.
+    "moderation.staff_roles.apps.StaffUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -190,6 +201,34 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # s-maxage for nginx and CDNs: how long a change may take to reach every parent.
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "1"))
 
+# --- CDN purge on withdrawal (cms/cdn_purge.py), off unless configured ----------------
+# "http": a PURGE request per address to CDN_PURGE_URL (Varnish, nginx's cache purge,
+# Fastly...); "cloudflare": Cloudflare's API for zone CDN_CLOUDFLARE_ZONE_ID with the
+# API token CDN_CLOUDFLARE_API_TOKEN (permission "Cache Purge").
+CDN_PURGE_BACKEND = os.environ.get("CDN_PURGE_BACKEND", "").strip().lower()
+if CDN_PURGE_BACKEND == "http":
+    WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": _required_for_cdn("CDN_PURGE_URL"),
+        }
+    }
+elif CDN_PURGE_BACKEND == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": _required_for_cdn("CDN_CLOUDFLARE_ZONE_ID"),
+            "BEARER_TOKEN": _required_for_cdn("CDN_CLOUDFLARE_API_TOKEN"),
+        }
+    }
+elif CDN_PURGE_BACKEND:
+    raise ImproperlyConfigured(
+        f"CDN_PURGE_BACKEND={CDN_PURGE_BACKEND!r}: use 'http' or 'cloudflare', or "
+        "leave it empty for no CDN."
+    )
+else:
+    WAGTAILFRONTENDCACHE = {}
+
 # --- Passwords and sessions (P4) ------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -278,6 +317,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "cms.SchoolImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.SchoolDocument"
+# Draftail, with its editable area named by the field's label (screen readers).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "cms.rich_text.LabelledDraftailRichTextArea"}
+}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "csv", "txt", "rtf"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -38,6 +38,7 @@ from moderation.roles import SAFEGUARDING
 from moderation.signals import consent_withdrawn
 
 from .audit import UNSCHEDULED, WITHDRAWN
+from .pictures_inside import documents_containing
 from .rules import Channel, Violation, media_violations, page_violations
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,10 @@ def media_recheck(*, item, user=None) -> list[Violation]:
 
 
 def media_withdraw(*, item, reason: str, user=None) -> None:
-    """Take one image or document out of publication for good (C1, C2)."""
+    """Take one image or document out of publication for good (C1, C2).
+
+    A withdrawn photo takes every document with it inside down too (issue 20).
+    """
     item.consent_withdrawn_at = timezone.now()
     item.save(update_fields=["consent_withdrawn_at"])
     if hasattr(item, "renditions"):
@@ -156,6 +160,15 @@ def media_withdraw(*, item, reason: str, user=None) -> None:
             rendition.delete()  # Wagtail deletes the file on commit
     _move_out_of_public_storage(item)
     log(instance=item, action=WITHDRAWN, user=user, data={"reason": reason})
+    if isinstance(item, get_image_model()):
+        for document in documents_containing(item):
+            if not document.is_withdrawn:
+                media_withdraw(
+                    item=type(document).objects.get(pk=document.pk),
+                    reason=f"a picture inside it is “{item.title}”, which was "
+                    f"withdrawn: {reason}",
+                    user=user,
+                )
 
 
 def _move_out_of_public_storage(item) -> None:

@@ -50,6 +50,7 @@ from moderation.models import ConsentRecord, ConsentUse, Learner
 from moderation.signals import consent_withdrawn
 
 from .cascade import consent_cascade
+from .lapses import consent_lapse_schedule_on_commit
 from .rules import USE_WORDS
 from .selectors import pictured_learner_ids
 from .services import DO_NOT_PUBLISH, LEFT_SCHOOL, expired_reason
@@ -429,6 +430,7 @@ def _apply(
                     (use, row.consent_expires_on)
                 )
     ConsentRecord.objects.bulk_create(records, batch_size=BATCH)
+    consent_lapse_schedule_on_commit()  # bulk_create sends no signals
     result.consent_records = len(records)
     result.cascades = _cascade(
         learners, withdrawn=withdrawn, barred=newly_barred, left=newly_left, user=user

@@ -8,6 +8,9 @@ be chosen; those already tagged stay listed so the tag is not lost on save.
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import get_text_list
@@ -16,13 +19,14 @@ from wagtail.images.forms import BaseImageForm
 from wagtail.log_actions import log
 
 from cms.image_limits import image_pixels_check
-from moderation.models import Learner
+from moderation.models import Learner, MediaMatch
 
 from .audit import LOOSENED
 from .cascade import media_recheck
-from .duplicates import media_inherit_from_copies
+from .duplicates import media_inherit_from_copies, media_pass_on_to_documents
 from .live_media import (
     loosening_changes,
+    media_lookalikes_pending,
     media_matches,
     media_protection,
     refusal_message,
@@ -100,11 +104,26 @@ class ConsentTaggingMixin:
         self.fields["learners"] = field
         matches = media_matches(self.instance)
         if matches:
+            inside = any(
+                match.how == MediaMatch.How.PICTURE_INSIDE for match in matches
+            )
             field.help_text = (
-                "This is a copy of "
+                (
+                    "This document contains a copy of "
+                    if inside
+                    else "This is a copy of "
+                )
                 + get_text_list([match.description for match in matches], "and")
                 + ". It keeps the learners tagged there; only the consent officer "
                 "can remove them."
+            )
+        lookalikes = media_lookalikes_pending(self.instance)
+        if lookalikes:
+            titles = get_text_list([f"“{m.matched_title}”" for m in lookalikes], "and")
+            field.help_text = (
+                f"{field.help_text} This looks like {titles}, withdrawn because "
+                "consent ended for someone in it. The consent officer has been asked "
+                "whether it is the same picture."
             )
 
     def _explain_alt_text(self) -> None:
@@ -115,8 +134,7 @@ class ConsentTaggingMixin:
         description.label = "Description (alt text)"
         description.help_text = (
             "What the photo shows, for people who cannot see it: screen readers "
-            "read this aloud. Needed for every photo of people. Use first names "
-            "only, never a learner's full name."
+            "read this aloud. First names only."
         )
 
     def save(self, commit=True):
@@ -127,6 +145,9 @@ class ConsentTaggingMixin:
             # picture keeps that picture's learners and withdrawal whatever the form
             # said. (Later edits are judged by the live-media rule instead.)
             media_inherit_from_copies(item=item, user=self.editing_user)
+        if commit and getattr(item, "is_picture", False):
+            # Tags added to a photo reach the documents it was placed in.
+            media_pass_on_to_documents(image=item, user=self.editing_user)
         if commit:
             if self.loosened:
                 log(
@@ -189,13 +210,74 @@ class ConsentTaggingMixin:
         self.loosened = changes
 
 
-class ConsentTaggedImageForm(ConsentTaggingMixin, BaseImageForm):
+class TeacherFirstFieldsMixin:
+    """What a teacher must answer first; the rest under "More about this photo".
+
+    A teacher uploading a photo from a phone needs the file, what it shows and who
+    is in it. The name in the media library (from the file name), the copyright
+    holder (the school, by default), a credit, staff pictured and keywords for
+    finding it later keep sensible defaults and sit in a closed section the
+    upload box renders with ``optional_field_names`` (plain HTML, no script).
+    """
+
+    first_field_names = ("file", "description", "learners", "no_identifiable_learners")
+    optional_field_names = (
+        "title",
+        "copyright_holder",
+        "credit",
+        "staff_pictured",
+        "staff_consent_confirmed",
+        "tags",
+        "collection",
+    )
+
+    def _put_teacher_fields_first(self) -> None:
+        self.order_fields(
+            [
+                *self.first_field_names,
+                *(name for name in self.fields if name not in self.first_field_names),
+            ]
+        )
+        labels = {
+            "file": "Photo",
+            "title": "Name in the media library",
+            "tags": "Keywords to find it later",
+            "no_identifiable_learners": "No learner can be recognised",
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        title = self.fields.get("title")
+        if title is not None:
+            title.required = False
+            title.help_text = "The file's name unless you give it another."
+        tags = self.fields.get("tags")
+        if tags is not None:
+            tags.help_text = "Optional: words staff can search for, e.g. sports day."
+
+    def clean_title(self) -> str:
+        """An empty name becomes the file's name, as Wagtail's script would make it."""
+        title = (self.cleaned_data.get("title") or "").strip()
+        if title:
+            return title
+        # "file" comes first in the form, so it is cleaned already.
+        file = self.cleaned_data.get("file") or getattr(self.instance, "file", None)
+        name = PurePath(getattr(file, "name", "") or "").stem
+        return re.sub(r"[_-]+", " ", name).strip() or "Photo"
+
+
+class ConsentTaggedImageForm(
+    TeacherFirstFieldsMixin, ConsentTaggingMixin, BaseImageForm
+):
+    upload_noun = "photo"
+
     def __init__(self, *args, **kwargs):
         self.editing_user = kwargs.get("user")  # Wagtail's form pops it
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
         self._explain_alt_text()
+        self._put_teacher_fields_first()
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -210,3 +292,27 @@ class ConsentTaggedDocumentForm(ConsentTaggingMixin, BaseDocumentForm):
         self.step_up_fresh = kwargs.pop("step_up_fresh", False)
         super().__init__(*args, **kwargs)
         self._setup_learner_picker()
+        self._explain_file_contents()
+
+    def _explain_file_contents(self) -> None:
+        """What reading the file found (issue 20): said where the file is chosen."""
+        document = self.instance
+        file_field = self.fields.get("file")
+        if file_field is None or document.pk is None or not document.contents_read:
+            return
+        notes = []
+        if document.file_problem:
+            notes.append(f"This file cannot be published: {document.file_problem}")
+        pictures = len(document.embedded_pictures)
+        if pictures:
+            notes.append(
+                f"It has {pictures} picture{'s' if pictures > 1 else ''} inside: "
+                "choose the learners pictured, as for a photo."
+            )
+        if document.hidden_properties:
+            notes.append(
+                "Its hidden properties (such as author and title) are removed from "
+                "the copy on the website."
+            )
+        if notes:
+            file_field.help_text = " ".join([*notes, str(file_field.help_text)])

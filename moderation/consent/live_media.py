@@ -58,6 +58,19 @@ def media_protection(item) -> str | None:
 
 def media_matches(item) -> list[MediaMatch]:
     """The earlier items this one was recognised as a copy of (``duplicates.py``)."""
+    return [match for match in _recorded_matches(item) if match.is_copy]
+
+
+def media_lookalikes_pending(item) -> list[MediaMatch]:
+    """Withdrawn pictures this one looks like, not yet judged by the consent officer."""
+    return [
+        match
+        for match in _recorded_matches(item)
+        if not match.is_copy and match.reviewed_at is None
+    ]
+
+
+def _recorded_matches(item) -> list[MediaMatch]:
     if item.pk is None:
         return []
     return list(

@@ -1,96 +1,265 @@
-"""The full-name rule's reading of text: every form a learner's name can take (C3).
+"""The full-name rule's reading of text: is a learner named in full? (C3)
 
 "If a child is fully named in the text ... don't include a photograph of that child"
-(002). A name can be written many ways, so text and names are both reduced to the
-same plain form before comparing:
+(002). A safeguarding lead reads a name the way a parent does, so this module does
+too: a learner is named in full when one of their first names (legal or known-as)
+and their surname appear
 
-- accents folded and letter case ignored ("Zoë" is "zoe");
-- camel case split ("AmeliaJones" is "amelia jones"), and letters split from digits;
-- every run of anything that is not a letter or digit (spaces, non-breaking spaces,
-  line breaks, hyphens, underscores, dots, commas, apostrophes, ``#``, ``@``) becomes
-  one space, so "Jones, Amelia", "amelia_jones", "amelia.jones", "Amelia\\nJones" and
-  "Amelia Jones's" all read as words in a row.
+- in the same sentence, whatever stands between them ("Amelia Rose Jones", "Millie
+  and Tom Jones", "Jones, Amelia", "Amelia ... with her mum, Mrs Jones"), or
+- within ``NEAR_WORDS`` words of each other across a sentence or paragraph break
+  ("Well done Amelia! The Jones family cheered"), or
+- run together as one word ("#ameliajones", "@JonesAmelia").
 
-A learner is named in full when a first name (legal or known-as) and the surname
-appear next to each other in either order, or run together as one word
-("#ameliajones", "@JonesAmelia"). A first name alone is allowed.
+Each published text (a field, a caption, a social post) is read on its own: a name
+never spans two of them. A first name alone, or a surname alone, is allowed.
+
+Before comparing, text and names are reduced to the same plain words:
+
+- characters nobody sees are removed (Unicode's default-ignorable code points and
+  format characters: zero-width spaces and joiners, soft hyphens, word joiners,
+  direction marks), so "Ame\u00adlia" is "Amelia";
+- NFKC folds compatibility forms (full-width "ＪＯＮＥＳ", ligatures, mathematical
+  letters) to ordinary letters;
+- letters that look like Latin ones in other scripts (Cyrillic "о", Greek "Α",
+  Armenian "օ", Cherokee "Ꭻ") are folded by Unicode's confusables table, as shipped
+  in the ``confusable-homoglyphs`` package;
+- accents are folded and case ignored ("Zoë" is "zoe");
+- camel case is split ("AmeliaJones" is "amelia jones"), and letters from digits;
+- anything that is not a letter or digit separates words.
+
+What it cannot know: a nickname that is not in the register, a name inside a
+picture or video, a surname spelt differently, or a middle name run together with
+the others ("#ameliarosejones").
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-_NOT_WORD = re.compile(r"[\W_]+")
+import regex
+from confusable_homoglyphs.utils import load as load_confusables_data
 
-#: Separates fields in the plain form, so a name never spans two fields.
-FIELD_BREAK = " | "
+#: How many words may stand between a first name and the surname when a sentence or
+#: paragraph break separates them. About one short sentence: a first name ending one
+#: sentence and the surname opening the next are read together; two sentences apart
+#: they are not. Within one sentence any distance counts.
+NEAR_WORDS = 8
+
+_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}]+")
+_MARKS = regex.compile(r"\p{M}+")
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})")
+_LETTER_DIGIT = regex.compile(r"(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})")
+_NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+# A full stop, question or exclamation mark (and any closing quote or bracket)
+# followed by a space or the end, or a blank line: the end of a sentence.
+_SENTENCE_END = regex.compile(r"[.!?]+[\"'\u2019\u201d)\]]*(?:\s+|$)|\n\s*\n")
 
 
-def fold(text: str) -> str:
-    """Accents removed (NFKD, combining marks dropped); other letters kept."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+@cache
+def _confusable_letters() -> dict[int, str]:
+    """Each letter that looks like another, mapped to one letter for its look-alikes.
+
+    Unicode's confusables table pairs each confusable character with its prototype;
+    the package keeps both directions, so the look-alikes of one prototype form a
+    group. A letter becomes the group's ASCII letter of the same case where there is
+    one (Cyrillic "О" is "O", Cyrillic "о" is "o", Cyrillic "І" is "I"), otherwise the
+    group's first letter, so both sides of a comparison fold to the same string.
+    Loaded on first use (the table is large) and kept for the process.
+    """
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.get(char, char) != char:
+            char = parent[char]
+        return char
+
+    for source, entries in load_confusables_data("confusables.json").items():
+        source = source.strip("\u200e\u200f")
+        for entry in entries:
+            target = entry["c"].strip("\u200e\u200f")
+            if len(source) == 1 and len(target) == 1:
+                source_root, target_root = root(source), root(target)
+                if source_root != target_root:
+                    parent[source_root] = target_root
+    groups: dict[str, list[str]] = {}
+    for char in list(parent):
+        groups.setdefault(root(char), []).append(char)
+    for group_root, members in groups.items():
+        members.append(group_root)
+    table: dict[int, str] = {}
+    for members in groups.values():
+        letters = sorted(char for char in members if char.isalpha())
+        upper = [char for char in letters if char.isascii() and char.isupper()]
+        lower = [char for char in letters if char.isascii() and char.islower()]
+        for char in letters:
+            if char.isascii():
+                continue  # an ASCII letter is itself ("I" is not "l")
+            if char.isupper():
+                target = (upper or lower or letters)[0]
+            else:
+                target = (lower or upper or letters)[0]
+            if target != char:
+                table[ord(char)] = target
+    return table
+
+
+def _fold_letters(text: str) -> str:
+    """Accents removed and look-alike letters replaced; ASCII text is unchanged."""
+    if text.isascii():
+        return text
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    text = text.translate(_confusable_letters())
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def _visible(text: str) -> str:
+    """``text`` without invisible characters, in NFKC form, letters folded."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return _fold_letters(text)
+
+
+def _words(text: str) -> list[str]:
+    """The plain words of one sentence (camel case already split)."""
+    words = _NOT_WORD.sub(" ", text).casefold().split()
+    return [_fold_letters(word) for word in words]
+
+
+def _sentences(text: str) -> list[list[str]]:
+    """``text`` as sentences of plain words."""
+    text = _visible(text)
+    text = _CAMEL.sub(" ", text)
+    text = _LETTER_DIGIT.sub(" ", text)
+    return [words for part in _SENTENCE_END.split(text) if (words := _words(part))]
 
 
 def plain_words(text: str) -> str:
-    """``text`` as lower-case words separated by single spaces, padded with a space.
+    """``text`` as plain lower-case words separated by single spaces.
 
-    Camel case is split before the case is lowered, then all punctuation and
-    whitespace of any kind becomes one space.
+    For comparing short texts as a reader would (a copyright holder with the
+    school's name), whatever the case, accents, spacing or invisible characters.
     """
-    if text.isascii() and text.isalpha() and text[1:].islower():
-        return f" {text.lower()} "  # most names: one plain word already
-    text = fold(text)
-    text = _CAMEL.sub(" ", text)
-    text = _LETTER_DIGIT.sub(" ", text)
-    words = _NOT_WORD.sub(" ", text).lower().strip()
-    return f" {words} " if words else ""
-
-
-def plain_text(texts) -> str:
-    """Several fields in the plain form, with a break between fields."""
-    return FIELD_BREAK.join(part for part in map(plain_words, texts) if part)
+    return " ".join(word for sentence in _sentences(text) for word in sentence)
 
 
 @dataclass(frozen=True)
-class NameForms:
-    """The plain strings that mean a learner is named in full."""
+class LearnerName:
+    """A learner's names in plain words, ready to look up in published text."""
 
-    surname_word: str  # the cheap first test: its longest word missing, no full name
-    forms: tuple[str, ...]
-
-    def found_in(self, plain: str) -> bool:
-        if self.surname_word not in plain:
-            return False
-        return any(form in plain for form in self.forms)
+    first_names: tuple[tuple[str, ...], ...]  # legal and known-as, each as words
+    surname: tuple[str, ...]
+    run_together: frozenset[str]  # "ameliajones", "jonesamelia"
+    surname_key: str  # the surname's first word: without it, no full name
+    joined_surname: str  # a surname of several words as one ("lloyddavies")
 
 
-def name_forms(*, first_names: list[str], last_name: str) -> NameForms:
-    """Every plain form of '<first> <last>' for each first name, in either order.
+def learner_name(*, first_names: Iterable[str], last_name: str) -> LearnerName:
+    """The plain form of a learner's names, cached for the register's reuse.
 
     Args:
         first_names: the legal first name and the known-as name (blank ones ignored).
-        last_name: the surname; a double-barrelled one in any of its joined forms.
+        last_name: the surname; a double-barrelled one matches in any joined form.
     """
-    return _name_forms(tuple(first_names), last_name)
+    return _learner_name(tuple(first_names), last_name)
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    if name.isascii() and name.isalpha() and name[1:].islower():
+        return (name.lower(),)  # most names: one plain word already
+    return tuple(plain_words(name).split())
 
 
 @lru_cache(maxsize=16_384)  # a register's names, reused by every check
-def _name_forms(first_names: tuple[str, ...], last_name: str) -> NameForms:
-    last = plain_words(last_name).strip()
-    forms: set[str] = set()
-    for first_name in first_names:
-        first = plain_words(first_name).strip()
-        if not first or not last:
-            continue
-        for pair in ((first, last), (last, first)):
-            forms.add(f" {pair[0]} {pair[1]} ")  # words in a row, any separator
-            joined = "".join(pair).replace(" ", "")
-            forms.add(f" {joined} ")  # run together: #ameliajones, @jonesamelia
-    surname_word = max(last.split(), key=len) if last else "\x00"
-    return NameForms(surname_word=surname_word, forms=tuple(sorted(forms)))
+def _learner_name(first_names: tuple[str, ...], last_name: str) -> LearnerName:
+    surname = _name_words(last_name)
+    firsts = tuple(
+        dict.fromkeys(words for name in first_names if (words := _name_words(name)))
+    )
+    joined_surname = "".join(surname)
+    run_together = frozenset(
+        form
+        for first in firsts
+        for form in ("".join(first) + joined_surname, joined_surname + "".join(first))
+    )
+    return LearnerName(
+        first_names=firsts if surname else (),
+        surname=surname,
+        run_together=run_together if surname else frozenset(),
+        surname_key=surname[0] if surname else "\x00",
+        joined_surname=joined_surname if len(surname) > 1 else "\x00",
+    )
+
+
+class PublishedWords:
+    """Every word of the published texts, read once, to look learners' names up in.
+
+    Reading the text once and looking each learner up by their surname keeps the
+    check fast for a page picturing a whole register: the cost grows with the text,
+    not with the number of learners times the text.
+    """
+
+    def __init__(self, texts: Iterable[str]):
+        self._words: list[str] = []
+        self._sentence: list[int] = []
+        self._at: dict[str, list[int]] = {}
+        sentence = 0
+        for text in texts:
+            if not text:
+                continue
+            for words in _sentences(text):
+                sentence += 1
+                for word in words:
+                    self._at.setdefault(word, []).append(len(self._words))
+                    self._words.append(word)
+                    self._sentence.append(sentence)
+            # A gap wider than the window between texts: a name never spans two.
+            sentence += 1
+            self._words.extend([""] * (NEAR_WORDS + 1))
+            self._sentence.extend([sentence] * (NEAR_WORDS + 1))
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def names_in_full(self, name: LearnerName) -> bool:
+        """Whether ``name``'s first name (any) and surname appear close together."""
+        at = self._at
+        for form in name.run_together:
+            if form in at:
+                return True
+        if name.surname_key not in at and name.joined_surname not in at:
+            return False  # most learners: their surname is nowhere in the text
+        surnames = self._spans(name.surname)
+        if not surnames:
+            return False
+        return any(
+            self._close(first, last)
+            for first_name in name.first_names
+            for first in self._spans(first_name)
+            for last in surnames
+        )
+
+    def _spans(self, words: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Where ``words`` stand in a row, or run together as one word."""
+        spans = [
+            (start, start + len(words) - 1)
+            for start in self._at.get(words[0], ())
+            if tuple(self._words[start : start + len(words)]) == words
+        ]
+        if len(words) > 1:
+            spans += [(at, at) for at in self._at.get("".join(words), ())]
+        return spans
+
+    def _close(self, first: tuple[int, int], last: tuple[int, int]) -> bool:
+        if first[1] < last[0]:
+            between = last[0] - first[1] - 1
+        elif last[1] < first[0]:
+            between = first[0] - last[1] - 1
+        else:
+            return False  # the same words ("Thomas Thomas" needs two of them)
+        return (
+            between <= NEAR_WORDS or self._sentence[first[0]] == self._sentence[last[0]]
+        )

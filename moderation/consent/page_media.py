@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import models
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.documents import get_document_model
 from wagtail.embeds.blocks import EmbedBlock
@@ -23,11 +23,10 @@ from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attr
 
 from cms.blocks import ConsentEmbedBlock
 
-# Page fields that are bookkeeping, not words a reader sees. The slug is read: it is
-# in the page's address (C3).
-NON_TEXT_FIELDS = frozenset(
-    {"url_path", "draft_title", "path", "locked_by", "content_type"}
-)
+# Page fields that are bookkeeping, not words a reader sees. The slug and the
+# ``url_path`` (the slugs of the sections above it) are read: they are the page's
+# address (C3).
+NON_TEXT_FIELDS = frozenset({"draft_title", "path", "locked_by", "content_type"})
 
 
 @dataclass
@@ -56,6 +55,8 @@ class PageMedia:
             attrs = extract_attrs(match.group(1))
             if attrs.get("linktype") == "document" and attrs.get("id", "").isdigit():
                 self.document_ids.append(int(attrs["id"]))
+            # An address is published too (mailto:amelia.jones@..., /amelia-jones/).
+            self.texts.append(attrs.get("href", ""))
         self.texts.append(source)
 
 
@@ -88,8 +89,22 @@ def _collect_object(obj, media: PageMedia, *, depth: int) -> None:
             if model_field.choices:
                 continue
             media.texts.append(getattr(obj, model_field.attname) or "")
+    _collect_chosen(obj, media)
     if depth == 0:
         _collect_children(obj, media, depth=depth)
+
+
+def _collect_chosen(obj, media: PageMedia) -> None:
+    """Snippets chosen on the page (news categories) are shown with it by name."""
+    for model_field in obj._meta.many_to_many:
+        if not isinstance(model_field, ParentalManyToManyField):
+            continue
+        if issubclass(
+            model_field.related_model, (get_image_model(), get_document_model())
+        ):
+            continue
+        for chosen in getattr(obj, model_field.attname).all():
+            media.texts.append(str(chosen))
 
 
 def _collect_children(obj, media: PageMedia, *, depth: int) -> None:
@@ -114,6 +129,7 @@ def _collect_block(block, value, media: PageMedia) -> None:
         return
     if isinstance(block, ConsentEmbedBlock):
         embed = value.get("embed")
+        media.texts.append(getattr(embed, "url", "") or "")
         media.embeds.append(
             EmbedUse(
                 url=getattr(embed, "url", "") or "",
@@ -122,6 +138,7 @@ def _collect_block(block, value, media: PageMedia) -> None:
             )
         )
     elif isinstance(block, EmbedBlock):
+        media.texts.append(getattr(value, "url", "") or "")
         media.embeds.append(EmbedUse(url=getattr(value, "url", ""), declaration=None))
     elif isinstance(block, blocks.StreamBlock):
         _collect_stream(value, media)
@@ -142,18 +159,29 @@ def _collect_block(block, value, media: PageMedia) -> None:
 
 
 TAG = re.compile(r"<[^>]*>")
+# Tags that start or end a block (a paragraph, list item, heading, line break, an
+# embedded picture): the text on either side is a new paragraph.
+BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|h[1-6]|blockquote|br|hr|table|tr|td|th|figure|"
+    r"figcaption|embed)\b[^>]*>",
+    re.IGNORECASE,
+)
 
 
 def readable_texts(texts: list[str]) -> list[str]:
     """All text as a reader sees it, markup removed, one entry per field.
 
-    Each field appears twice: with tags turned into spaces ("Amy<br>Smith") and with
-    tags removed ("Am<b>y</b> Smith"), so a name split either way is still found.
+    Block tags become paragraph breaks. Each field appears twice: with other tags
+    turned into spaces ("Amy<span>Smith</span>") and with them removed
+    ("Am<b>y</b> Smith"), so a name split either way is still found. Entities are
+    decoded (``&shy;``, ``&#8203;``) so the name rule sees the characters a reader's
+    browser would.
     """
     variants = []
     for text in texts:
         if not text:
             continue
+        text = BLOCK_TAG.sub("\n\n", text)
         for replacement in (" ", ""):
             variants.append(html.unescape(TAG.sub(replacement, text)))
     return variants

@@ -15,17 +15,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from moderation.models import ConsentUse, Learner
+from moderation.models import ConsentUse, MediaMatch
 
-from .names import name_forms, plain_text
+from .names import PublishedWords, learner_name, plain_words
 from .page_media import page_media, readable_texts
-from .selectors import can_view_register, current_consent
+from .selectors import PicturedLearner, can_view_register, pictured_learners
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,21 @@ class Channel:
     name: str
     closed: bool
     text: str = ""
+    #: Pictures the post carries besides the page's own (the image a queued post
+    #: was written with, if the page has changed since): checked like the page's.
+    image_ids: tuple[int, ...] = ()
 
     @classmethod
     def website(cls) -> Channel:
         return cls(kind="website", name="the website", closed=False)
 
     @classmethod
-    def social(cls, name: str, closed: bool, text: str) -> Channel:
-        return cls(kind="social", name=name, closed=closed, text=text)
+    def social(
+        cls, name: str, closed: bool, text: str, image_ids: tuple[int, ...] = ()
+    ) -> Channel:
+        return cls(
+            kind="social", name=name, closed=closed, text=text, image_ids=image_ids
+        )
 
     @property
     def consent_use(self) -> ConsentUse:
@@ -104,20 +113,12 @@ def page_violations(
     """
     on = on or timezone.localdate()
     media = page_media(page)
-    images = list(
-        get_image_model()
-        .objects.filter(pk__in=set(media.image_ids))
-        .prefetch_related("learners", "tags")
-        .order_by("pk")
-    )
-    documents = list(
-        get_document_model()
-        .objects.filter(pk__in=set(media.document_ids))
-        .prefetch_related("learners", "tags")
-        .order_by("pk")
-    )
-    items = [(f'Image "{image.title}"', image) for image in images] + [
-        (f'Document "{document.title}"', document) for document in documents
+    items = [
+        (f'Image "{image.title}"', image)
+        for image in _media(get_image_model(), {*media.image_ids, *channel.image_ids})
+    ] + [
+        (f'Document "{document.title}"', document)
+        for document in _documents_read(set(media.document_ids))
     ]
     text = readable_texts(
         [
@@ -129,17 +130,68 @@ def page_violations(
     check = _Check(
         channel=channel, on=on, full_names=can_view_register(viewer), text=text
     )
-    learner_ids = {learner.pk for _, item in items for learner in item.learners.all()}
-    learner_ids |= {
-        learner.pk for embed in media.embeds for learner in embed.learners if learner
-    }
-    check.consent = current_consent(learner_ids=learner_ids, uses=[channel.consent_use])
-
+    check.learners = pictured_learners(
+        learner_ids={
+            *(pk for _, item in items for pk in item.pictured_ids),
+            *(
+                learner.pk
+                for embed in media.embeds
+                for learner in embed.learners
+                if learner
+            ),
+        },
+        use=channel.consent_use,
+    )
+    check.lookalikes = _pending_lookalikes([item for _, item in items])
     for label, item in items:
-        check.media_item(label=label, item=item, learners=list(item.learners.all()))
+        check.media_item(label=label, item=item, learner_ids=item.pictured_ids)
     for embed in media.embeds:
         check.embed(embed)
     return check.violations
+
+
+def _media(model, ids: set[int]) -> list:
+    """Images or documents by id, each with who is pictured and its tags."""
+    if not ids:
+        return []
+    return _with_pictured_and_tags(
+        list(model.objects.filter(pk__in=ids).order_by("pk"))
+    )
+
+
+def _with_pictured_and_tags(items: list) -> list:
+    """Set ``pictured_ids`` and ``tag_names`` on each item (all of one model).
+
+    Two queries whatever the number of items and learners, instead of a model
+    instance per learner pictured (issue 22).
+    """
+    if not items:
+        return items
+    model = items[0]._meta.concrete_model
+    ids = [item.pk for item in items]
+    pictured: dict[int, list[int]] = {pk: [] for pk in ids}
+    through = model.learners.through
+    owner = next(
+        field.attname
+        for field in through._meta.concrete_fields
+        if field.is_relation and field.related_model is model
+    )
+    for item_id, learner_id in (
+        through.objects.filter(**{f"{owner}__in": ids})
+        .order_by(owner, "learner__last_name", "learner__first_name", "learner__pk")
+        .values_list(owner, "learner_id")
+    ):
+        pictured[item_id].append(learner_id)
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    tagged = model._meta.get_field("tags").through
+    for item_id, name in tagged.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+    ).values_list("object_id", "tag__name"):
+        tags[item_id].append(name)
+    for item in items:
+        item.pictured_ids = pictured[item.pk]
+        item.tag_names = tags[item.pk]
+    return items
 
 
 def media_violations(
@@ -151,26 +203,47 @@ def media_violations(
     used when an item's tags change while it is already live (C1, C2). Learners
     appear by initials: the result goes to the audit log and to editors.
     """
-    learners = list(item.learners.all())
+    if getattr(item, "contents_read", True) is False:
+        item.contents_refresh()  # a document uploaded before documents were read
+        item.refresh_from_db()
+    _with_pictured_and_tags([item])
     check = _Check(
         channel=channel,
         on=on or timezone.localdate(),
         full_names=False,
         text=readable_texts(published_media_texts(item)),
     )
-    check.consent = current_consent(
-        learner_ids={learner.pk for learner in learners}, uses=[channel.consent_use]
+    check.learners = pictured_learners(
+        learner_ids=item.pictured_ids, use=channel.consent_use
     )
-    check.media_item(label=f'"{item.title}"', item=item, learners=learners)
+    check.lookalikes = _pending_lookalikes([item])
+    check.media_item(label=f'"{item.title}"', item=item, learner_ids=item.pictured_ids)
     return check.violations
+
+
+def _documents_read(ids: set[int]) -> list:
+    """The documents with these ids, each with its file's contents read.
+
+    A document uploaded before documents were read is read now, so its hidden
+    properties and pictures are judged before it is published (issue 20).
+    """
+    if not ids:
+        return []
+    model = get_document_model()
+    unread = model.objects.filter(pk__in=ids, contents_read=False).order_by("pk")
+    for document in unread:
+        document.contents_refresh()  # may tag or withdraw it: read it after
+    return _media(model, ids)
 
 
 def published_media_texts(item) -> list[str]:
     """Every word an image or document carries wherever it is shown (C3).
 
     Its title and description (the alt text), credit and copyright holder (shown
-    with it and in the API), Wagtail tags (in the API's ``meta.tags``) and the
-    uploaded file's name (in every rendition and download address).
+    with it and in the API), Wagtail tags (in the API's ``meta.tags``), the
+    uploaded file's name (in every rendition and download address) and a
+    document's hidden properties (author, title, subject, custom fields: removed
+    from the public copy, but read here so the editor is told; issue 20).
     """
     texts = [
         item.title,
@@ -179,7 +252,8 @@ def published_media_texts(item) -> list[str]:
         item.copyright_holder,
         item.file.name if item.file else "",
     ]
-    texts.extend(tag.name for tag in item.tags.all())
+    texts.extend(item.tag_names)  # set by ``_with_pictured_and_tags``
+    texts.extend(getattr(item, "hidden_properties", None) or [])
     return texts
 
 
@@ -187,7 +261,7 @@ def school_names() -> set[str]:
     """The ways a copyright holder can name the school itself (in plain form)."""
     names = {"school", "the school", "our school", settings.WAGTAIL_SITE_NAME}
     names.update(Site.objects.values_list("site_name", flat=True))
-    return {plain_text([name]) for name in names if name}
+    return {plain_words(name) for name in names if name}
 
 
 def ensure_page_publishable(
@@ -199,6 +273,27 @@ def ensure_page_publishable(
         raise ConsentViolation(violations)
 
 
+def _pending_lookalikes(items: list) -> set[tuple[str, int]]:
+    """(model label, id) of the items that look like a withdrawn picture and wait for
+    the consent officer's answer (C1: held back until then). One query for all."""
+    wanted = models.Q()
+    for item in items:
+        if item.pk is not None:
+            wanted |= models.Q(
+                content_type__app_label=item._meta.app_label,
+                content_type__model=item._meta.model_name,
+                item_id=item.pk,
+            )
+    if not wanted:
+        return set()
+    return {
+        (f"{app_label}.{model}", item_id)
+        for app_label, model, item_id in MediaMatch.objects.filter(
+            wanted, how=MediaMatch.How.LOOKS_LIKE, reviewed_at__isnull=True
+        ).values_list("content_type__app_label", "content_type__model", "item_id")
+    }
+
+
 class _Check:
     """Collects violations for one page and channel; one method per kind of media."""
 
@@ -208,9 +303,10 @@ class _Check:
         self.channel = channel
         self.on = on
         self.full_names = full_names
-        self.plain = plain_text(text)
+        self.words = PublishedWords(text)
         self._school_names: set[str] | None = None
-        self.consent: dict = {}
+        self.learners: dict[int, PicturedLearner] = {}
+        self.lookalikes: set[tuple[str, int]] = set()
         self.violations: list[Violation] = []
         self._named: set[int] = set()
 
@@ -222,30 +318,46 @@ class _Check:
     def is_the_school(self, holder: str) -> bool:
         if self._school_names is None:
             self._school_names = school_names()
-        return plain_text([holder]) in self._school_names
+        return plain_words(holder) in self._school_names
 
-    def _named_in_full(self, learner: Learner) -> bool:
-        forms = name_forms(
+    def _named_in_full(self, learner: PicturedLearner) -> bool:
+        name = learner_name(
             first_names=[learner.first_name, learner.known_as],
             last_name=learner.last_name,
         )
-        return forms.found_in(self.plain)
+        return self.words.names_in_full(name)
 
-    def name(self, learner: Learner) -> str:
+    def name(self, learner: PicturedLearner) -> str:
         return learner.full_name if self.full_names else learner.initials
 
-    def media_item(self, *, label: str, item, learners: list[Learner]) -> None:
+    def media_item(self, *, label: str, item, learner_ids: list[int]) -> None:
         if item.is_withdrawn:
             self.add(
                 "withdrawn",
                 f"{label} was withdrawn because consent ended for someone in it. "
                 "Remove it from the page.",
             )
-        if not learners and not item.no_identifiable_learners:
+        elif (item._meta.label_lower, item.pk) in self.lookalikes:
+            self.add(
+                "lookalike",
+                f"{label} looks like a picture that was withdrawn because consent "
+                "ended for someone in it. The consent officer must first say whether "
+                "it is the same picture (Consent register → Look-alike pictures).",
+            )
+        if getattr(item, "file_problem", ""):
+            self.add(
+                "document_not_cleanable",
+                f"{label} cannot be published as it is. {item.file_problem}",
+            )
+        if not learner_ids and not item.no_identifiable_learners:
+            pictures = len(getattr(item, "embedded_pictures", None) or [])
+            inside = {0: "", 1: " It has a picture inside it."}.get(
+                pictures, f" It has {pictures} pictures inside it."
+            )
             self.add(
                 "untagged",
-                f"{label} is not tagged. Edit it and choose the learners pictured, "
-                "or tick 'no identifiable learners'.",
+                f"{label} is not tagged.{inside} Edit it and choose the learners "
+                "pictured, or tick 'no identifiable learners'.",
             )
         if item.staff_pictured.strip() and not item.staff_consent_confirmed:
             self.add(
@@ -254,8 +366,8 @@ class _Check:
                 "confirmed. Ask them, then tick 'staff consent confirmed'.",
             )
         self.copyright(label=label, item=item)
-        for learner in learners:
-            self.learner(label=label, learner=learner)
+        for learner_id in learner_ids:
+            self.learner(label=label, learner_id=learner_id)
 
     def copyright(self, *, label: str, item) -> None:
         """C6: "Have appropriate copyright in place on any images"; credit the author.
@@ -293,16 +405,17 @@ class _Check:
                 "Choose the learners shown.",
             )
         for learner in embed.learners:
-            if learner is None:
-                self.add(
-                    "unknown_learner",
-                    f"{label} shows a learner who is no longer in the consent "
-                    "register. Remove the video or ask the consent officer.",
-                )
-            else:
-                self.learner(label=label, learner=learner)
+            self.learner(label=label, learner_id=learner.pk if learner else None)
 
-    def learner(self, *, label: str, learner: Learner) -> None:
+    def learner(self, *, label: str, learner_id: int | None) -> None:
+        learner = self.learners.get(learner_id)
+        if learner is None:
+            self.add(
+                "unknown_learner",
+                f"{label} shows a learner who is no longer in the consent "
+                "register. Remove it or ask the consent officer.",
+            )
+            return
         who = self.name(learner)
         if learner.do_not_publish:
             self.add(
@@ -318,9 +431,8 @@ class _Check:
                 "longer applies. Remove it from the page.",
             )
         use = self.channel.consent_use
-        record = self.consent.get(learner.pk, {}).get(use)
         where = USE_WORDS[use]
-        if record is None or not record.given:
+        if not learner.consent_given:
             extra = (
                 " Images of learners may go only to closed accounts unless the "
                 "parent agreed to public use."
@@ -332,20 +444,23 @@ class _Check:
                 f"{label} shows {who}, who has no consent for {where}. Remove it "
                 f"or choose another photo.{extra}",
             )
-        elif not record.is_in_force(self.on):
+        elif not learner.consent_in_force(self.on):
             self.add(
                 "consent_expired",
                 f"{label} shows {who}, whose consent for {where} expired on "
-                f"{record.expires_on:%d %B %Y}. Ask the consent officer to renew it, "
-                "or remove the image.",
+                f"{learner.consent_expires_on:%d %B %Y}. Ask the consent officer to "
+                "renew it, or remove the image.",
             )
         if learner.pk not in self._named and self._named_in_full(learner):
             self._named.add(learner.pk)
             self.add(
                 "full_name",
-                f"{who} is pictured and also named in full in the text "
-                "(the title, web address, summary, body, captions, alt text, the "
-                "photo's own title, credit, tags or file name, or the text for "
-                f"{self.channel.description}). Use the first name only, or remove "
-                "the photo.",
+                f"{who} is pictured, and the text gives their first name and "
+                "surname together: in one sentence or a few words apart, in either "
+                "order, with other names between them, or run together as in a "
+                "hashtag. Look in the title, web address, summary, body, "
+                "captions, alt text, the photo's own title, credit, tags and file "
+                "name, a document's hidden properties such as its author or "
+                f"subject, and the text for {self.channel.description}. Use the "
+                "first name only, or remove the photo.",
             )

@@ -22,14 +22,16 @@ logger = logging.getLogger(__name__)
 CATCH_UP_AFTER = ("moderation", "0007_media_clearance_and_public_copies")
 
 
-def _applied_forwards(plan) -> bool:
+def applied_forwards(plan, *, migration: tuple[str, str] = CATCH_UP_AFTER) -> bool:
+    """Whether ``migration`` (app label, name) was just applied forwards."""
     return any(
-        (migration.app_label, migration.name) == CATCH_UP_AFTER and not backwards
-        for migration, backwards in plan or ()
+        (applied.app_label, applied.name) == migration and not backwards
+        for applied, backwards in plan or ()
     )
 
 
-def _fully_migrated(using: str) -> bool:
+def fully_migrated(using: str) -> bool:
+    """Whether every migration is applied (today's models match the tables)."""
     executor = MigrationExecutor(connections[using])
     return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
@@ -56,9 +58,9 @@ def media_catch_up(*, using: str = DEFAULT_DB_ALIAS) -> int:
 
 def after_migrate(sender, plan=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     """``post_migrate`` (sent once per app; connected for moderation's only)."""
-    if not _applied_forwards(plan):
+    if not applied_forwards(plan):
         return
-    if not _fully_migrated(using):
+    if not fully_migrated(using):
         logger.warning(
             "Media catch-up postponed: not every migration is applied. Run "
             "`manage.py migrate`, then `manage.py sync_public_media`.",

@@ -24,12 +24,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from moderation.models import ConsentRecord, ConsentUse, Learner
+from moderation.models import ConsentRecord, ConsentUse, Learner, MediaMatch
 
 from .csv_import import ImportRefused, learners_import, size_error
 from .filters import LearnerFilterSet
+from .lookalike_views import LookalikesView
 from .selectors import can_view_register, consent_summary, current_consent
-from .services import consent_record, consent_withdraw_all, learner_changes_cascade
+from .services import consent_record, learner_changes_cascade
+from .withdrawal_views import WithdrawEverythingView, WithdrawFindView
 
 DSL_ONLY = "moderation.view_do_not_publish_reason"
 
@@ -57,6 +59,16 @@ class LearnerIndexView(IndexView):
             buttons.append(
                 HeaderButton(
                     "Import CSV", url=reverse("learners:import"), icon_name="upload"
+                )
+            )
+            waiting = MediaMatch.objects.filter(
+                how=MediaMatch.How.LOOKS_LIKE, reviewed_at__isnull=True
+            ).count()
+            buttons.append(
+                HeaderButton(
+                    f"Look-alike pictures ({waiting})",
+                    url=reverse("learners:lookalikes"),
+                    icon_name="image",
                 )
             )
         return buttons
@@ -174,8 +186,15 @@ class LearnerViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("import/", ImportLearnersView.as_view(), name="import"),
+            path("look-alikes/", LookalikesView.as_view(), name="lookalikes"),
             path(
                 "<int:pk>/consent/", RecordConsentView.as_view(), name="record_consent"
+            ),
+            path("withdraw/", WithdrawFindView.as_view(), name="withdraw_find"),
+            path(
+                "<int:pk>/withdraw-everything/",
+                WithdrawEverythingView.as_view(),
+                name="withdraw_everything",
             ),
         ]
 
@@ -329,22 +348,13 @@ class RecordConsentView(WagtailAdminTemplateMixin, FormView):
         context["history"] = self.learner.consent_records.latest_first()
         context["can_record"] = self.can_record
         context["edit_url"] = reverse("learners:edit", args=[self.learner.pk])
+        context["withdraw_everything_url"] = reverse(
+            "learners:withdraw_everything", args=[self.learner.pk]
+        )
         return context
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
-        if action == "withdraw_all":
-            consent_withdraw_all(
-                learner=self.learner,
-                recorded_by=self._officer_name(),
-                user=request.user,
-            )
-            messages.success(
-                request,
-                f"All consent for {self.learner.full_name} is withdrawn. Their photos "
-                "have been taken off the website and social media.",
-            )
-            return redirect(self._url())
         if action in {"give", "withdraw"}:
             return self._record_row(action)
         return super().post(request, *args, **kwargs)

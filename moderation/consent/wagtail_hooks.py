@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 
 from .audit import LOOSENED, MATCHED, PUBLISH_REFUSED, UNSCHEDULED, WITHDRAWN
 from .deletion import media_deletion_refusal
+from .panels import ConsentShortcutsPanel
 from .rules import Channel, page_violations
 
 
@@ -172,3 +173,8 @@ def hide_withdrawn_images_from_the_chooser(images, request):
 @hooks.register("construct_document_chooser_queryset")
 def hide_withdrawn_documents_from_the_chooser(documents, request):
     return documents.filter(consent_withdrawn_at__isnull=True)
+
+
+@hooks.register("construct_homepage_panels")
+def add_consent_shortcuts_panel(request, panels):
+    panels.append(ConsentShortcutsPanel(request.user))

@@ -1,12 +1,15 @@
-"""Dashboard panel: overdue incidents (M2), urgent escalations (I2) and blocks due
-for review (I3), for the people who must act on them."""
+"""Dashboard: overdue incidents (M2) and urgent escalations (I2) in their own panel;
+takedown requests (I4) and blocks due for review (I3) in "Waiting for me"
+(``moderation.awaiting``), for the people who must decide them."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from moderation.models import BlockedAccount, IncidentCategory
+from moderation.awaiting import AwaitingDecision
+from moderation.models import BlockedAccount, IncidentCategory, TakedownRequest
 
 from . import access
 
@@ -33,15 +36,9 @@ class IncidentsPanel(Component):
             if reader
             else visible.none()
         )
-        reviews = (
-            BlockedAccount.objects.review_due(on=timezone.localdate(now))
-            if reader
-            else BlockedAccount.objects.none()
-        )
         return {
             "overdue": list(overdue.order_by("response_due_at")[:20]),
             "urgent": list(urgent[:20]),
-            "reviews": list(reviews[:20]),
         }
 
     def render_html(self, parent_context=None):
@@ -49,3 +46,35 @@ class IncidentsPanel(Component):
         if not any(context.values()):
             return ""
         return super().render_html(parent_context)
+
+
+def takedowns_to_decide(user) -> list[AwaitingDecision]:
+    """Takedown requests nobody has acted on, for approvers (who act on them)."""
+    if not access.can_act_on_takedowns(user):
+        return []
+    return [
+        AwaitingDecision(
+            action=f"Decide on takedown request {takedown.pk}",
+            url=reverse("takedowns:detail", args=[takedown.pk]),
+            detail=f"asked by {takedown.requester_name}",
+            since=takedown.received_at,
+        )
+        for takedown in TakedownRequest.objects.filter(outcome="").order_by(
+            "received_at"
+        )[:20]
+    ]
+
+
+def blocks_to_review(user) -> list[AwaitingDecision]:
+    """Blocked accounts whose review date has come: keep the block or lift it (I3)."""
+    if not access.is_incident_reader(user):
+        return []
+    return [
+        AwaitingDecision(
+            action=f"Review the block on {blocked}",
+            url=reverse("blocked_accounts:edit", args=[blocked.pk]),
+            detail="Blocked account due for review on "
+            f"{blocked.review_on.day} {blocked.review_on:%B %Y}",
+        )
+        for blocked in BlockedAccount.objects.review_due(on=timezone.localdate())[:20]
+    ]

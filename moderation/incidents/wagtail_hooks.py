@@ -6,9 +6,11 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from moderation.awaiting import AWAITING_HOOK
+
 from . import access, audit, urls
 from .blocked_views import BlockedAccountViewSet
-from .panels import IncidentsPanel
+from .panels import IncidentsPanel, blocks_to_review, takedowns_to_decide
 
 blocked_accounts_viewset = BlockedAccountViewSet()
 
@@ -74,3 +76,7 @@ def register_incident_log_actions(actions):
 @hooks.register("construct_homepage_panels")
 def add_incidents_panel(request, panels_list):
     panels_list.append(IncidentsPanel(request.user))
+
+
+hooks.register(AWAITING_HOOK, takedowns_to_decide)
+hooks.register(AWAITING_HOOK, blocks_to_review)

@@ -14,6 +14,7 @@ from .incidents import (
     TakedownRequest,
 )
 from .media import MediaMatch
+from .staff_roles import RoleGrant
 from .workflow import ApprovalTask, ApprovalTaskState, ConsentCheckTask
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "MediaMatch",
     "Platform",
     "Referral",
+    "RoleGrant",
     "Severity",
     "TakedownRequest",
 ]

@@ -60,6 +60,16 @@ ACCOUNT_GOVERNANCE_VIEWS = frozenset(
     }
 )
 
+#: The school calendar: the term dates (typed in, edited, deleted or imported), the
+#: monitoring hours and the holiday-notice template decide when the school tells
+#: families it is closed and when its accounts are watched (M1, M2).
+CALENDAR_NAMESPACES = ("wagtailsnippets_cms_termdate",)
+CALENDAR_VIEWS = frozenset({"cms_import_term_dates_preview"})
+CALENDAR_BULK_MODELS = frozenset({("cms", "termdate")})
+CALENDAR_SETTINGS = frozenset(
+    {("cms", "monitoringhours"), ("cms", "holidaynoticesettings")}
+)
+
 
 def _view_name(request: HttpRequest) -> tuple[str, dict]:
     try:
@@ -111,20 +121,26 @@ def is_publishing_action(request: HttpRequest) -> bool:
 
 
 def is_sensitive_action(request: HttpRequest) -> bool:
-    """True when this POST manages staff, roles or social-account governance.
+    """True when this POST manages staff, roles, social accounts or the calendar.
 
     Adding, editing or deleting users and groups (one by one or in bulk), approving
-    or rejecting a social account, pasting or starting its network credentials.
+    or rejecting a social account, pasting or starting its network credentials;
+    adding, editing, deleting or importing term dates, and changing the monitoring
+    hours or the holiday-notice template.
     """
     if request.method != "POST":
         return False
     view_name, kwargs = _view_name(request)
     namespace, _, last = view_name.rpartition(":")
-    if namespace in STAFF_MANAGEMENT_NAMESPACES:
+    if namespace in STAFF_MANAGEMENT_NAMESPACES + CALENDAR_NAMESPACES:
         return True
     if last == "wagtail_bulk_action":
-        return kwargs.get("model_name") in STAFF_MANAGEMENT_BULK_MODELS
-    return last in ACCOUNT_GOVERNANCE_VIEWS
+        return kwargs.get("model_name") in STAFF_MANAGEMENT_BULK_MODELS or (
+            (kwargs.get("app_label"), kwargs.get("model_name")) in CALENDAR_BULK_MODELS
+        )
+    if view_name == "wagtailsettings:edit":
+        return (kwargs.get("app_name"), kwargs.get("model_name")) in CALENDAR_SETTINGS
+    return last in ACCOUNT_GOVERNANCE_VIEWS or last in CALENDAR_VIEWS
 
 
 def needs_fresh_code(request: HttpRequest) -> bool:

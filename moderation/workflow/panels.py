@@ -1,10 +1,29 @@
-"""Dashboard panel: what waits for me, and where each of my drafts stands."""
+"""Dashboard panel: what waits for me, and where each of my drafts stands.
+
+"Waiting for me" lists every kind of decision (``moderation.awaiting``); this module
+contributes the pages to approve.
+"""
 
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState, WorkflowState
 
+from moderation.awaiting import AwaitingDecision, decisions_awaiting
 from moderation.workflow import selectors
+
+# The anchor an author lands on after submitting a page.
+MY_DRAFTS_ID = "my-drafts"
+# What the author's last Submit did, shown once at the top of "My drafts".
+SUBMITTED_SESSION_KEY = "moderation_submission_outcome"
+
+
+def submission_outcome_keep(request, outcome) -> None:
+    """Keep ``outcome`` (``outcomes.SubmissionOutcome``) for the next dashboard."""
+    request.session[SUBMITTED_SESSION_KEY] = {
+        "sent_back": outcome.sent_back,
+        "text": outcome.text,
+        "problems": list(outcome.problems),
+    }
 
 
 class ModerationPanel(Component):
@@ -12,22 +31,15 @@ class ModerationPanel(Component):
     order = 20
     template_name = "moderation/workflow/panel.html"
 
-    def __init__(self, user):
+    class Media:
+        css = {"all": ["moderation/css/staff.css"]}
+
+    def __init__(self, user, *, request=None):
         self.user = user
+        self.request = request
 
     def get_context_data(self, parent_context=None):
-        awaiting = [
-            {
-                "title": task_state.revision.object_str,
-                "task": task_state.task.name,
-                "submitted_by": _name(task_state.workflow_state.requested_by),
-                "since": task_state.started_at,
-                "review_url": reverse(
-                    "moderation_workflow:review", args=(task_state.pk,)
-                ),
-            }
-            for task_state in selectors.task_states_awaiting(self.user)
-        ]
+        awaiting = decisions_awaiting(self.user)
         in_workflow = {
             int(state.object_id): state
             for state in selectors.workflow_states_of_author(self.user)
@@ -39,7 +51,31 @@ class ModerationPanel(Component):
             for page_id, state in in_workflow.items()
             if page_id not in seen
         ]
-        return {"awaiting": awaiting, "mine": mine}
+        submitted = (
+            self.request.session.pop(SUBMITTED_SESSION_KEY, None)
+            if self.request is not None
+            else None
+        )
+        return {
+            "awaiting": awaiting,
+            "mine": mine,
+            "my_drafts_id": MY_DRAFTS_ID,
+            "submitted": submitted,
+        }
+
+
+def pages_to_approve(user) -> list[AwaitingDecision]:
+    """Approval steps ``user`` may decide (registered for "Waiting for me")."""
+    return [
+        AwaitingDecision(
+            action=f"Review “{task_state.revision.object_str}”",
+            url=reverse("moderation_workflow:review", args=(task_state.pk,)),
+            detail=f"{task_state.task.name} · from "
+            f"{_name(task_state.workflow_state.requested_by)}",
+            since=task_state.started_at,
+        )
+        for task_state in selectors.task_states_awaiting(user)
+    ]
 
 
 def _name(user) -> str:

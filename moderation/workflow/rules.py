@@ -7,7 +7,14 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
-from wagtail.models import Revision, TaskState, Workflow, WorkflowState
+from wagtail.models import (
+    Revision,
+    Task,
+    TaskState,
+    Workflow,
+    WorkflowState,
+    WorkflowTask,
+)
 
 SENSITIVE_SETTING = "MODERATION_SENIOR_APPROVAL_PAGE_TYPES"
 
@@ -107,3 +114,28 @@ def workflows_left_without_approval(*, disabling) -> list[Workflow]:
         for workflow in Workflow.objects.active().filter(workflow_tasks__task=disabling)
         if not _active_approval_tasks(workflow, excluding=disabling).exists()
     ]
+
+
+def approval_publishes(*, task_state: TaskState, page) -> bool:
+    """Whether approving ``task_state`` publishes ``page``, or another approval follows.
+
+    True when every later active step of the workflow is a senior-leadership step
+    that ``page`` skips (it is not sensitive); the review screen's button and the
+    words under it say which (P1).
+    """
+    workflow = task_state.workflow_state.workflow
+    step = WorkflowTask.objects.filter(
+        workflow=workflow, task_id=task_state.task_id
+    ).first()
+    if step is None:
+        return True
+    later = Task.objects.filter(
+        workflow_tasks__workflow=workflow,
+        workflow_tasks__sort_order__gt=step.sort_order,
+        active=True,
+    )
+    sensitive = is_sensitive(page)
+    return all(
+        getattr(task.specific, "sensitive_content_only", False) and not sensitive
+        for task in later
+    )

@@ -7,6 +7,7 @@ the code box sits on this screen, so an approver types it and approves in one st
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -21,10 +22,23 @@ from moderation.models import ApprovalTaskState
 from moderation.two_factor import audit as two_factor_audit
 from moderation.two_factor.forms import OneTimeCodeForm
 from moderation.two_factor.services import second_factor_accept
-from moderation.workflow import review, rules, services, social_posts, step_up
+from moderation.workflow import (
+    outcomes,
+    review,
+    rules,
+    services,
+    social_posts,
+    step_up,
+)
 
 
 class ApproveForm(forms.Form):
+    """The approval; its ids differ from the request-changes form's on one screen."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+
     revision_id = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         required=False,
@@ -34,6 +48,10 @@ class ApproveForm(forms.Form):
 
 
 class RequestChangesForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "changes_%s")
+        super().__init__(*args, **kwargs)
+
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What needs to change",
@@ -127,7 +145,12 @@ class ReviewView(TaskStateMixin, View):
             if not self.request.POST.get("otp_token", "").strip():
                 code_form = self.code_form(data={"otp_token": ""})
                 code_form.is_valid()
-                return self.render(approve_form=form, code_form=code_form, status=400)
+                return self.render(
+                    approve_form=form,
+                    code_form=code_form,
+                    problem=self._code_needed_problem(),
+                    status=400,
+                )
             code_form = self.code_form(data=self.request.POST)
             if not code_form.is_valid():
                 two_factor_audit.two_factor_log(
@@ -137,7 +160,14 @@ class ReviewView(TaskStateMixin, View):
                     reason=code_form.failure_reason or "invalid",
                     stage="review",
                 )
-                return self.render(approve_form=form, code_form=code_form, status=400)
+                return self.render(
+                    approve_form=form,
+                    code_form=code_form,
+                    problem=" ".join(
+                        [*code_form.non_field_errors(), *code_form["otp_token"].errors]
+                    ),
+                    status=400,
+                )
             second_factor_accept(
                 request=self.request,
                 device=code_form.get_user().otp_device,
@@ -156,16 +186,32 @@ class ReviewView(TaskStateMixin, View):
             messages.error(self.request, str(refusal))
             return redirect(self.review_url())
         messages.success(
-            self.request,
-            f"'{self.page.title}' is approved: it is on the website now and its "
-            "social media posts are on their way.",
+            self.request, outcomes.approval_outcome(task_state=self.task_state)
         )
         return redirect("wagtailadmin_home")
+
+    def _code_needed_problem(self) -> str:
+        """Why a code is asked for now, when the approver typed none."""
+        if self.request.POST.get("code_was_fresh"):
+            seconds = int(settings.OTP_STEP_UP_SECONDS)
+            window = (
+                f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+            )
+            return (
+                f"Your code was checked more than {window} ago, so approving needs "
+                "a new one."
+            )
+        return "Approving needs the code your authenticator app shows now."
 
     def request_changes(self):
         form = RequestChangesForm(self.request.POST)
         if not form.is_valid():
-            return self.render(changes_form=form, status=400)
+            return self.render(
+                changes_form=form,
+                problem="Say what needs to change, so the author knows what to do.",
+                problem_field=form["comment"].id_for_label,
+                status=400,
+            )
         try:
             services.approval_reject(
                 task_state_id=self.task_state.pk,
@@ -176,13 +222,25 @@ class ReviewView(TaskStateMixin, View):
             messages.error(self.request, str(refusal))
             return redirect(self.review_url())
         messages.success(
-            self.request, f"'{self.page.title}' was sent back to its author."
+            self.request, outcomes.sent_back_outcome(task_state=self.task_state)
         )
         return redirect("wagtailadmin_home")
 
     def render(
-        self, *, approve_form=None, changes_form=None, code_form=None, status=200
+        self,
+        *,
+        approve_form=None,
+        changes_form=None,
+        code_form=None,
+        problem: str = "",
+        problem_field: str = "",
+        status=200,
     ):
+        """The screen; ``problem`` is shown first and focused, linking to its field.
+
+        The decision forms sit at the end, under the preview: a refused decision
+        says why at the top, where the reloaded screen opens.
+        """
         revision_page = self.revision.as_object()
         may_decide = self.may_decide()
         posts = social_posts.social_posts_for_review(revision_page)
@@ -205,11 +263,17 @@ class ReviewView(TaskStateMixin, View):
             "may_decide": may_decide,
             "may_preview": self.may_preview(),
             "is_sensitive": rules.is_sensitive(revision_page),
+            "publishes": rules.approval_publishes(
+                task_state=self.task_state, page=revision_page
+            ),
             "step_up_fresh": step_up_fresh,
             "approve_form": approve_form
             or ApproveForm(initial={"revision_id": self.revision.pk}),
             "changes_form": changes_form or RequestChangesForm(),
             "code_form": code_form or self.code_form(),
+            "problem": problem,
+            "problem_field": problem_field
+            or (code_form or self.code_form())["otp_token"].id_for_label,
             "preview_url": reverse(
                 "moderation_workflow:review_preview", args=(self.task_state.pk,)
             ),

@@ -7,13 +7,15 @@ workflow restart when a page is edited while awaiting approval, and the dashboar
 """
 
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
 from wagtail.models import WorkflowState
 
+from moderation.awaiting import AWAITING_HOOK
 from moderation.models import ApprovalTask, ConsentCheckTask
-from moderation.workflow import guards, panels, urls
+from moderation.workflow import guards, outcomes, panels, urls
 from moderation.workflow.services import workflow_restart_if_edited
 
 
@@ -99,24 +101,82 @@ def restart_review_after_edit(request, page):
             "The page changed while it was awaiting approval, so its checks and "
             "approval start again.",
         )
-    _report_consent_rejection(request, page)
+    if not _submitted(request):
+        _report_consent_rejection(request, page)
 
 
 @hooks.register("after_create_page")
 def report_consent_rejection_on_create(request, page):
-    _report_consent_rejection(request, page)
+    if not _submitted(request):
+        _report_consent_rejection(request, page)
 
 
 def _report_consent_rejection(request, page) -> None:
-    """Show the author, at once, why the automatic consent check sent a page back."""
+    """Show the author, at once, why the automatic consent check sent a page back.
+
+    The refusal replaces Wagtail's green "saved" message beside it (issue 22).
+    """
     workflow_state = page.current_workflow_state
     if workflow_state is None or workflow_state.status != "needs_changes":
         return
     task_state = workflow_state.current_task_state
     if task_state and isinstance(task_state.task.specific, ConsentCheckTask):
-        messages.error(request, task_state.comment)
+        _drop_success_messages(request)
+        messages.error(
+            request, "Your changes are saved, but not approved. " + task_state.comment
+        )
+
+
+def _drop_success_messages(request) -> None:
+    """Remove the green messages queued so far; keep warnings and errors.
+
+    Reading the message store marks every message as shown, so the ones kept are
+    added again (Django's public messages API has no "remove").
+    """
+    kept = [
+        message
+        for message in messages.get_messages(request)
+        if message.level != messages.SUCCESS
+    ]
+    for message in kept:
+        messages.add_message(
+            request, message.level, message.message, message.extra_tags
+        )
+
+
+SUBMIT_BUTTONS = ("action-submit", "action-restart-workflow")
+
+
+def _submitted(request) -> bool:
+    """Whether the editor pressed "Submit for approval" (or "Resubmit")."""
+    return request.method == "POST" and any(
+        request.POST.get(name) for name in SUBMIT_BUTTONS
+    )
+
+
+@hooks.register("after_create_page", order=100)
+@hooks.register("after_edit_page", order=100)
+def land_on_my_drafts_after_submitting(request, page):
+    """After Submit: the dashboard's "My drafts and where they are", one true message.
+
+    Wagtail's green "submitted for moderation" is dropped; what happened (sent for
+    approval, or sent back at once by the consent check, never both) is shown at
+    the top of "My drafts", where the author lands. Other messages (an
+    out-of-hours warning) stay. Runs after the other hooks (order 100).
+    """
+    if not _submitted(request):
+        return None
+    outcome = outcomes.submission_outcome(page=page)
+    if outcome is None:
+        return None
+    _drop_success_messages(request)
+    panels.submission_outcome_keep(request, outcome)
+    return redirect(reverse("wagtailadmin_home") + f"#{panels.MY_DRAFTS_ID}")
+
+
+hooks.register(AWAITING_HOOK, panels.pages_to_approve)
 
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels_list):
-    panels_list.append(panels.ModerationPanel(request.user))
+    panels_list.append(panels.ModerationPanel(request.user, request=request))

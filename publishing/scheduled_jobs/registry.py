@@ -17,6 +17,7 @@ from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
+from moderation.consent.lapses import consent_lapses_apply
 from moderation.jobs import (
     block_review_reminders,
     consent_expiry_check,
@@ -70,6 +71,10 @@ def _pins(now: datetime.datetime) -> str:
 
 def _consent(now: datetime.datetime) -> str:
     return f"{consent_expiry_check()} withdrawal(s) applied."
+
+
+def _consent_lapses(now: datetime.datetime) -> str:
+    return f"{consent_lapses_apply(now=now)} withdrawal(s) applied."
 
 
 def _content_review(now: datetime.datetime) -> str:
@@ -139,6 +144,15 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "of days before, and sends it for approval.",
         DailyAt(datetime.time(6, 30)),
         _holiday_notices,
+    ),
+    ScheduledJob(
+        "consent-lapse-catch-up",
+        "Consent ending",
+        "Takes down pictures the moment consent for them ends (an expiry or leaving "
+        "date reached at midnight) if the withdrawal set for that moment did not "
+        "run, and sets the next one.",
+        EveryMinutes(1),
+        _consent_lapses,
     ),
     ScheduledJob(
         "consent-expiry-check",

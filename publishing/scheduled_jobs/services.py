@@ -47,6 +47,19 @@ def _claim(job: ScheduledJob, *, slot, now) -> JobRun | None:
     return JobRun.objects.get(job=job.name, slot=slot) if retried else None
 
 
+#: Where the project's own errors live: their messages are written for staff.
+OWN_APPS = ("cms.", "moderation.", "publishing.", "home.")
+
+
+def failure_reason(error: Exception) -> str:
+    """Why a run failed, for the dashboard: our own errors say what to do in words;
+    anything else is named as unexpected, with the details left to the server log."""
+    if type(error).__module__.startswith(OWN_APPS) and str(error):
+        return str(error)
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"An unexpected error stopped it ({detail}); the server log has the details."
+
+
 def scheduled_job_run(*, name: str, now: datetime.datetime) -> JobRun | None:
     """Run job ``name`` if its latest slot at ``now`` has not run yet.
 
@@ -73,7 +86,7 @@ def scheduled_job_run(*, name: str, now: datetime.datetime) -> JobRun | None:
             name,
             extra={"event": "scheduled_job.failed", "job": name},
         )
-        outcome = f"Failed: {type(error).__name__}: {error}"
+        outcome = failure_reason(error)
         status = JobRun.Status.FAILED
     elapsed = datetime.timedelta(seconds=time.monotonic() - started)
     JobRun.objects.filter(pk=run.pk).update(

@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 MIN_MANAGERS = 2
 
 
-def _is_senior_leader(user) -> bool:
+def is_senior_leader(user) -> bool:
+    """Senior leadership decides accounts and reviews who manages them (A1, A3)."""
     return user.is_active and user.groups.filter(name=SENIOR_LEADERSHIP).exists()
 
 
@@ -117,7 +118,7 @@ def account_approve(*, account: SocialAccount, by, note: str = "") -> SocialAcco
         GovernanceError: ``by`` is not in senior leadership, proposed the account
             themselves, or the account has fewer than two active managers.
     """
-    if not _is_senior_leader(by):
+    if not is_senior_leader(by):
         raise GovernanceError("Only senior leadership can approve a social account.")
     if by.pk == account.proposed_by_id:
         raise GovernanceError(
@@ -151,7 +152,7 @@ def account_approve(*, account: SocialAccount, by, note: str = "") -> SocialAcco
 
 def account_reject(*, account: SocialAccount, by, note: str) -> SocialAccount:
     """Senior leadership rejects a proposal, saying why (A1)."""
-    if not _is_senior_leader(by):
+    if not is_senior_leader(by):
         raise GovernanceError("Only senior leadership can reject a social account.")
     if by.pk == account.proposed_by_id:
         raise GovernanceError(
@@ -293,7 +294,7 @@ def account_review_record(
     *, account: SocialAccount, by, note: str = "", at: datetime | None = None
 ) -> AccessReview:
     """Record senior leadership's termly review of who manages an account (A3)."""
-    if not _is_senior_leader(by):
+    if not is_senior_leader(by):
         raise GovernanceError("Only senior leadership can record an access review.")
     at = at or timezone.now()
     managers = ", ".join(

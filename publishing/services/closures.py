@@ -4,6 +4,10 @@ A closure approved at 06:30 must reach every parent, wherever they look, within
 seconds; the editor need not remember to add a post for each account. Accounts the
 editor wrote a post for keep those words; every other approved account gets the
 notice's title and text, shortened to fit, with the link (P2).
+
+The review screen shows the same posts before approval (``closure_posts_planned``,
+through the ``social_posts_added_on_approval`` hook), so the approver sees every
+post that approving sends.
 """
 
 from __future__ import annotations
@@ -16,20 +20,30 @@ from publishing.services.holiday_notices import fitted_text
 from publishing.text import page_link
 
 
-def closure_posts_fill(*, notice: NoticePage) -> list[SocialPost]:
-    """Add a post for each approved account the urgent notice has none for."""
+def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
+    """The posts approving ``notice`` adds, unsaved: one per account it lacks.
+
+    Reads the notice as given (a revision under review, or the page being
+    published), so the review screen and publishing agree on every word.
+    """
     if not notice.shows_first:
         return []
-    covered = set(
-        SocialPost.objects.filter(page=notice).values_list("account_id", flat=True)
-    )
+    covered = {post.account_id for post in notice.social_posts.all()}
     words = f"{notice.title}: {strip_tags(notice.message).strip()}"
     link = page_link(notice)
     return [
-        SocialPost.objects.create(
+        SocialPost(
             page=notice,
             account=account,
             text=fitted_text(words, account=account, link=link),
         )
         for account in SocialAccount.objects.approved().exclude(pk__in=covered)
     ]
+
+
+def closure_posts_fill(*, notice: NoticePage) -> list[SocialPost]:
+    """Add a post for each approved account the urgent notice has none for."""
+    posts = closure_posts_planned(notice=notice)
+    for post in posts:
+        post.save()
+    return posts

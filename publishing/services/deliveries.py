@@ -29,7 +29,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
@@ -245,9 +244,20 @@ def _images(delivery: Delivery) -> list[ImageFile]:
 
 
 def _consent_problem(delivery: Delivery, page: Page) -> str | None:
-    """Re-run the single consent rule-set for this account's channel (C1-C5)."""
+    """Re-run the single consent rule-set for this account's channel (C1-C5).
+
+    The post's own text and the picture it will carry are read with the page's, so
+    a full name in either stops the photo (C3), even if the page changed since.
+    """
     account = delivery.account
-    channel = Channel.social(account.network, account.is_closed, delivery.text)
+    channel = Channel.social(
+        account.network,
+        account.is_closed,
+        delivery.text,
+        image_ids=(delivery.image_id,)
+        if delivery.include_image and delivery.image_id
+        else (),
+    )
     violations = page_violations(page.specific, channel=channel)
     if not violations:
         return None
@@ -706,13 +716,8 @@ def deliveries_retract_for_images(
     comes down, as does one that carried another upload of the same file, whatever
     state its delivery is in.
     """
-    fingerprints = (
-        get_image_model()
-        .objects.filter(pk__in=image_ids)
-        .values_list("sha256", flat=True)
-    )
-    deliveries = Delivery.objects.live().carrying_pictures(
-        image_ids=image_ids, learner_id=learner_id, fingerprints=fingerprints
+    deliveries = selectors.deliveries_carrying(
+        image_ids=image_ids, learner_id=learner_id
     )
     return [
         delivery_retract_request(delivery=d, reason=reason, now=now) for d in deliveries

@@ -301,17 +301,28 @@ def test_notices_and_feeds_are_cached_too(client, school):
         assert client.get(url)[CACHE] == "hit", url
 
 
-def test_a_browser_and_a_feed_reader_each_get_their_own_stored_feed(client, school):
-    """The feed answers a browser with styleable XML and a reader with RSS."""
-    browser = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
-    reader = {"HTTP_ACCEPT": "application/rss+xml"}
+@pytest.mark.parametrize(
+    "reader_accept",
+    ["application/rss+xml", "*/*", "application/rss+xml, text/html;q=0.5", None],
+)
+def test_a_browser_and_a_feed_reader_each_get_their_own_stored_feed(
+    client, school, reader_accept
+):
+    """A browser gets the readable page, a reader the RSS, each from its own entry.
+
+    A reader that also accepts HTML (less than RSS) must never be handed the page
+    a browser left in the cache.
+    """
+    browser = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    reader = {"HTTP_ACCEPT": reader_accept} if reader_accept else {}
     assert client.get("/feeds/news.xml", **browser)[CACHE] == "miss"
     assert client.get("/feeds/news.xml", **reader)[CACHE] == "miss"
     from_browser = client.get("/feeds/news.xml", **browser)
     from_reader = client.get("/feeds/news.xml", **reader)
     assert from_browser[CACHE] == from_reader[CACHE] == "hit"
-    assert from_browser["Content-Type"].startswith("application/xml")
+    assert from_browser["Content-Type"].startswith("text/html")
     assert from_reader["Content-Type"].startswith("application/rss+xml")
+    assert "Accept" in from_browser["Vary"] and "Accept" in from_reader["Vary"]
 
 
 def test_gunicorn_is_answered_from_the_cache_before_django_runs(

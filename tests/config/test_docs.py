@@ -164,39 +164,59 @@ def _python_files(roots: tuple[str, ...]) -> list[Path]:
     return [file for file in files if "migrations" not in file.parts]
 
 
-def _environment_reads(tree: ast.AST) -> set[str]:
-    """Names read from the environment: environ.get/[...]/setdefault, env_bool/list.
+def _read_key(node: ast.AST) -> ast.AST | None:
+    """What a node reads from the environment: the key of environ.get(key, ...),
+    environ.setdefault/pop(key), getenv(key) or environ[key]; None otherwise."""
+    if isinstance(node, ast.Call) and node.args:
+        function = node.func
+        if (
+            isinstance(function, ast.Attribute)
+            and function.attr in {"get", "setdefault", "pop"}
+            and _is_environment(function.value)
+        ) or getattr(function, "attr", getattr(function, "id", None)) == "getenv":
+            return node.args[0]
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Load)
+        and _is_environment(node.value)
+    ):
+        return node.slice
+    return None
+
+
+def _environment_readers(tree: ast.AST) -> set[str]:
+    """Functions that read the variable named by their first argument (`env_bool`,
+    `env_list`, a settings module's own helper)."""
+    readers = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or not function.args.args:
+            continue
+        parameter = function.args.args[0].arg
+        for node in ast.walk(function):
+            key = _read_key(node)
+            if isinstance(key, ast.Name) and key.id == parameter:
+                readers.add(function.name)
+    return readers
+
+
+def _environment_reads(tree: ast.AST, readers: frozenset[str]) -> set[str]:
+    """Names read from the environment, directly or through one of `readers`.
 
     `env` is the name config/devstack.py gives its copy of os.environ.
     """
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args:
-            first = node.args[0]
-            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                continue
-            function = node.func
-            if isinstance(function, ast.Name) and function.id in {
-                "env_bool",
-                "env_list",
-            }:
-                names.add(first.value)
-            elif (
-                isinstance(function, ast.Attribute)
-                and function.attr in {"get", "setdefault", "pop"}
-                and _is_environment(function.value)
-            ) or (isinstance(function, ast.Name) and function.id == "getenv"):
-                names.add(first.value)
-            elif isinstance(function, ast.Attribute) and function.attr == "getenv":
-                names.add(first.value)
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.ctx, ast.Load)
-            and _is_environment(node.value)
-            and isinstance(node.slice, ast.Constant)
-            and isinstance(node.slice.value, str)
+        key = _read_key(node)
+        if (
+            key is None
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in readers
+            and node.args
         ):
-            names.add(node.slice.value)
+            key = node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            names.add(key.value)
     return names
 
 
@@ -220,9 +240,11 @@ def _module_names(tree: ast.Module) -> set[str]:
 
 @cache
 def environment_variables(roots: tuple[str, ...]) -> frozenset[str]:
+    trees = [ast.parse(file.read_text(), str(file)) for file in _python_files(roots)]
+    readers = frozenset().union(*(_environment_readers(tree) for tree in trees))
     names: set[str] = set()
-    for file in _python_files(roots):
-        names |= _environment_reads(ast.parse(file.read_text(), str(file)))
+    for tree in trees:
+        names |= _environment_reads(tree, readers)
     return frozenset(names)
 
 

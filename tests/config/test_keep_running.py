@@ -4,6 +4,7 @@ honcho stops every process when one exits; under `config.keep_running` a worker 
 exits (Redis down, a crash) comes back instead of taking the website down with it.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -37,3 +38,41 @@ def test_a_command_that_exits_is_started_again_until_told_to_stop(tmp_path):
         code = supervisor.wait(timeout=30)
     assert code == 0
     assert "exited with 3" in supervisor.stderr.read()
+
+
+def test_honcho_stopping_the_group_reaches_the_command_once_with_its_stop_signal(
+    tmp_path,
+):
+    """honcho signals the supervisor's whole process group; the command hears one
+    signal, the one it stops best on (gunicorn: SIGINT), not a second SIGTERM."""
+    heard = tmp_path / "heard"
+    ready = tmp_path / "ready"
+    listening = (
+        "import pathlib, signal, sys, time\n"
+        "heard = pathlib.Path(sys.argv[1])\n"
+        "def note(signum, frame):\n"
+        "    with heard.open('a') as out:\n"
+        "        out.write(signal.Signals(signum).name + ' ')\n"
+        "signal.signal(signal.SIGTERM, note)\n"
+        "signal.signal(signal.SIGINT, note)\n"
+        "pathlib.Path(sys.argv[2]).write_text('ready')\n"
+        "while not heard.exists(): time.sleep(0.05)\n"
+        "time.sleep(1)\n"  # time for a second signal to arrive, if one is sent
+    )
+    supervisor = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "config.keep_running", "--stop-signal", "INT", "--"]
+        + [sys.executable, "-c", listening, str(heard), str(ready)],
+        cwd=BASE_DIR,
+        start_new_session=True,  # its own group, as honcho starts it
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            assert time.monotonic() < deadline, "the command did not start"
+            time.sleep(0.05)
+    finally:
+        os.killpg(supervisor.pid, signal.SIGTERM)  # what honcho does
+        code = supervisor.wait(timeout=30)
+
+    assert code == 0
+    assert heard.read_text().split() == ["SIGINT"]

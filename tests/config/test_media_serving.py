@@ -34,3 +34,20 @@ def test_public_copies_are_the_only_media_under_the_served_folder():
     assert settings.PUBLIC_MEDIA_URL == "/media/public/"
     assert not str(settings.MEDIA_ROOT).startswith(str(settings.PUBLIC_MEDIA_ROOT))
     assert not str(settings.PUBLIC_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_staff_browsers_revalidate_originals_so_a_withdrawn_one_is_not_kept(db):
+    """Issue 20: an hour in a staff browser's cache was an hour of a withdrawn photo."""
+    from moderation.consent.cascade import media_withdraw
+
+    image = ImageFactory(no_identifiable_learners=True)
+    staff = Client()
+    login_verified(staff, UserFactory(is_superuser=True))
+    response = staff.get(image.file.url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-cache"
+    again = staff.get(image.file.url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert again.status_code == 304 and again.content == b""
+    media_withdraw(item=image, reason="consent withdrawn")
+    gone = staff.get(image.file.url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert gone.status_code == 404

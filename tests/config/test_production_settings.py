@@ -51,3 +51,25 @@ def test_check_deploy_is_clean_when_configured():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_shared_cache_lifetime_over_the_5_second_promise_fails_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        env_overrides={**REQUIRED, "PAGE_CACHE_SHARED_MAX_AGE": "3"},
+    )
+    assert result.returncode != 0
+    assert "show a withdrawn photo for up to 7 s" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("backend", "needs"),
+    [("http", "CDN_PURGE_URL"), ("cloudflare", "CDN_CLOUDFLARE_ZONE_ID")],
+)
+def test_a_cdn_named_without_its_address_or_keys_refuses_to_start(backend, needs):
+    result = run_manage(
+        "check", env_overrides={**REQUIRED, "CDN_PURGE_BACKEND": backend}
+    )
+    assert result.returncode != 0
+    assert f"{needs} is required" in result.stderr

@@ -144,6 +144,12 @@ class Journey:
         locator.fill(text)
         self.typed += 1
 
+    def upload(self, locator, path) -> None:
+        """Choosing a file: one tap on the box, one on the photo (counted as one,
+        like choosing from a list)."""
+        locator.set_input_files(path)
+        self.actions += 1
+
     def press_enter(self, locator) -> None:
         locator.press("Enter")
         self.actions += 1

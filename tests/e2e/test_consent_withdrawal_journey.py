@@ -124,7 +124,13 @@ def test_withdrawn_consent_takes_the_photo_off_the_site_api_and_both_networks(
     office.get_by_role("link", name="Consent register").first.click()
     office.get_by_role("link", name="Amelia Jones").click()
     shot(office, "withdrawal-1-learner")
-    office.get_by_role("button", name="Withdraw everything").click()
+    office.get_by_role("link", name="Withdraw everything").click()
+    # The confirmation lists what goes: the photo, the page, both posts.
+    listed = office.locator("[data-withdraw-everything]").inner_text()
+    assert "Sack race" in listed and "Sports day" in listed
+    assert listed.count("“Sports day” on") == 2, listed
+    shot(office, "withdrawal-1b-confirm")
+    office.get_by_role("button", name="Yes, withdraw everything").click()
     office.get_by_text("All consent for Amelia Jones is withdrawn").wait_for()
     shot(office, "withdrawal-2-recorded")
 

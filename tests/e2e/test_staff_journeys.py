@@ -78,6 +78,7 @@ def test_an_editor_submits_news_with_a_photo_and_two_posts_in_twelve_actions(
     journey.type(page.locator("#id_title"), "Choir at the town hall")
     journey.type(page.locator("#id_summary"), "Our choir sang for the mayor.")
     journey.click(page.get_by_role("button", name="Choose an image"))
+    journey.click(page.get_by_role("tab", name="Uploaded photos"))
     journey.click(page.get_by_role("link", name="Choir on stage").first)
     page.get_by_text("Choir on stage").first.wait_for()
     for index, account in enumerate(school["accounts"]):
@@ -147,7 +148,7 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
         page.get_by_label("Code from your authenticator app"), code_now(approver)
     )
     journey.click(page.get_by_role("button", name="Approve and publish"))
-    page.get_by_text("is approved").wait_for()
+    page.get_by_text("is on the website now").wait_for()
     journey.screenshot("2-approved")
     journey.report()
 
@@ -163,20 +164,24 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
 def test_the_consent_officer_withdraws_everything_in_four_actions(
     live_server, school, browser
 ):
+    """From the dashboard's shortcut, through a confirmation listing what goes."""
     officer = staff_member("officer", roles.SAFEGUARDING, first_name="Sam")
     context = signed_in_context(browser, live_server, officer, **DESKTOP)
     page = context.new_page()
     journey = Journey(page, "consent-officer")
 
     page.goto(live_server.url + reverse("wagtailadmin_home"))
-    journey.click(page.get_by_role("link", name="Consent register"))
+    search = page.get_by_role("searchbox", name="Withdraw consent for")
+    journey.type(search, "Nia")
+    journey.press_enter(search)
+    journey.click(page.get_by_role("link", name="Withdraw everything for Nia Jones"))
+    confirmation = page.locator("[data-withdraw-everything]")
+    confirmation.get_by_text("Choir on stage").wait_for()
+    journey.screenshot("1-confirm")
     assert blocking_violations(page) == []
-    journey.type(page.locator("#id_q"), "Nia")
-    journey.press_enter(page.locator("#id_q"))
-    journey.click(page.get_by_role("link", name="Nia Jones"))
-    journey.screenshot("1-learner")
-    assert blocking_violations(page) == []
-    journey.click(page.get_by_role("button", name="Withdraw everything"))
+    # Nothing is withdrawn until the officer confirms.
+    assert not ConsentRecord.objects.filter(learner=school["learner"], given=False)
+    journey.click(page.get_by_role("button", name="Yes, withdraw everything"))
     page.get_by_text("All consent for Nia Jones is withdrawn").wait_for()
     journey.screenshot("2-withdrawn")
     journey.report()

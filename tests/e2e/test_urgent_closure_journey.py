@@ -1,8 +1,9 @@
 """An urgent closure drafted and approved on phones is first everywhere (issue 16).
 
-At dawn the office drafts "School closed today" on a phone (390x844): a title, the
-kind and two lines, submitted for approval; the closure is pinned, ends with the
-school day and goes to every account the school runs without further taps. The
+At dawn the office drafts "School closed today" on a phone (390x844) from the
+dashboard's "Urgent closure" shortcut: a title and two lines, submitted for
+approval; the closure is pinned, ends with the school day and goes to every account
+the school runs without further taps. The
 head, also on a phone, signs in with a code, reviews it and approves it with a fresh
 code. The real worker posts it to X and Facebook once each, and a parent on a phone
 finds the closure first on every public page type.
@@ -56,12 +57,18 @@ def approve_on_a_phone(
     phone.goto(live_server.url + review)
     phone.get_by_role("heading", name=re.compile(CLOSURE)).first.wait_for()
     settings.OTP_STEP_UP_SECONDS = 900
+    # Every post the closure sends, one per account, is there to see (issue 22).
+    posts = phone.locator("[data-social-post]")
+    expect(posts).to_have_count(2)
+    for account in ("X (Twitter)", "Facebook Page"):
+        expect(posts.filter(has_text=account)).to_contain_text(CLOSURE)
     phone.get_by_label("Code from your authenticator app").fill(
         code_now(user, after=used)
     )
     shot(phone, f"closure-{step}-review-on-a-phone")
-    phone.get_by_role("button", name="Approve and publish").click()
-    phone.get_by_text("is approved").first.wait_for()
+    # The first of two approvals publishes nothing, and its button and message say so.
+    phone.get_by_role("button", name=re.compile("^Approve")).click()
+    phone.get_by_text(re.compile("not public yet|is on the website now")).wait_for()
     shot(phone, f"closure-{step}-approved")
     phone.context.close()
 
@@ -79,14 +86,13 @@ def test_an_urgent_closure_from_phones_is_first_everywhere_and_on_both_networks(
 
     # The office drafts the closure on a phone.
     phone = browser.new_context(**PHONE).new_page()
-    add_notice = f"/admin/pages/add/cms/noticepage/{school.notices.pk}/"
-    sign_in(phone, live_server, office, next_path=add_notice)
+    sign_in(phone, live_server, office, next_path="/admin/")
+    phone.get_by_role("link", name=re.compile("Urgent closure")).click()
+    # The shortcut's form is a school closure already (set by the server).
+    kind = phone.get_by_role("combobox", name=re.compile("^Kind"))
+    expect(kind).to_have_value("closure")
     phone.get_by_role("textbox", name=re.compile("^Title")).fill(CLOSURE)
-    phone.get_by_role("combobox", name=re.compile("^Kind")).select_option(
-        label="School closure"
-    )
-    # Draftail's editable area (rich text) has no label of its own.
-    message = phone.locator('[data-contentpath="message"] [contenteditable="true"]')
+    message = phone.get_by_role("textbox", name="Message")
     message.click()
     message.type("Heavy snow overnight: the school is closed all day.")
     # Draftail copies what was typed into the form a moment later.

@@ -11,6 +11,7 @@ import datetime
 import zoneinfo
 
 import time_machine
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
@@ -58,3 +59,23 @@ def run_job(name: str, clock: Clock, capture):
     """One wake-up of a scheduled job at the clock's time, on-commit hooks run."""
     with capture(execute=True):
         return scheduled_job_run(name=name, now=clock.now)
+
+
+def posts_on_review_screen(user, notice) -> dict[str, str]:
+    """Each social post on the review screen, by account: the text as drawn."""
+    notice.refresh_from_db()
+    client = Client()
+    login_verified(client, user)
+    screen = client.get(
+        reverse(
+            "moderation_workflow:review",
+            args=(notice.current_workflow_task_state.pk,),
+        )
+    )
+    cards = BeautifulSoup(screen.content, "html.parser").select("[data-social-post]")
+    return {
+        card.select_one(".social-card__account strong").get_text(): card.select_one(
+            "[data-post-text]"
+        ).get_text()
+        for card in cards
+    }

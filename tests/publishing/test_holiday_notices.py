@@ -13,7 +13,13 @@ from moderation import roles
 from publishing.models import Delivery, Pin
 from publishing.scheduled_jobs.models import JobRun
 from tests import factories
-from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.publishing.calendar_steps import (
+    Clock,
+    approve,
+    london,
+    posts_on_review_screen,
+    run_job,
+)
 from tests.twofactor import login_verified
 
 
@@ -352,3 +358,96 @@ def test_the_worker_down_when_the_holiday_starts_catches_up(
     assert "Christmas holiday" in band(client)
     [post] = facebook_emulator.snapshot()["posts"]
     assert post["pinned"] is True
+
+
+def _council_file(*lines: str) -> bytes:
+    return "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Council//EN",
+         "X-WR-CALNAME:Council term dates", "BEGIN:VEVENT", "UID:xmas@council",
+         "DTSTAMP:20261201T090000Z", "SUMMARY:Christmas holiday",
+         "CATEGORIES:School holiday", *lines, "END:VEVENT", "END:VCALENDAR", ""]
+    ).encode()  # fmt: skip
+
+
+def _import_in_the_admin(client, content: bytes) -> tuple[str, object]:
+    """Upload, read the preview, confirm: as the school office does it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    preview = client.post(
+        "/admin/term-dates/import/",
+        {"file": SimpleUploadedFile("council.ics", content)},
+        follow=True,
+    )
+    html = preview.content.decode()
+    start = html.index('name="plan" value="') + len('name="plan" value="')
+    done = client.post(
+        preview.redirect_chain[-1][0],
+        {"plan": html[start : html.index('"', start)]},
+        follow=True,
+    )
+    return " ".join(html.split()), done
+
+
+def test_a_re_import_says_what_it_does_to_the_approved_notice_and_does_it(
+    client, approved_notice, christmas, clock, django_capture_on_commit_callbacks
+):
+    """Issue 21.1: the preview says a moved holiday moves its notice and a cancelled
+    one withdraws it; applying it does exactly that."""
+    TermDate.objects.filter(pk=christmas.pk).update(uid="xmas@council")
+    login_verified(client, factories.UserFactory(is_superuser=True, is_staff=True))
+    moved = _council_file("DTSTART;VALUE=DATE:20261218", "DTEND;VALUE=DATE:20270105")
+    preview, _ = _import_in_the_admin(client, moved)
+    assert (
+        "The holiday notice “Christmas holiday: when we will reply” (approved, goes "
+        "live on Sat 19 Dec at 00:00) moves with “Christmas holiday” to its new "
+        "dates" in preview
+    )
+    notice = NoticePage.objects.get()
+    assert notice.valid_from == london(2026, 12, 18, 0, 0)
+    assert notice.current_workflow_state is None  # same words: still approved
+
+    cancelled = _council_file(
+        "DTSTART;VALUE=DATE:20261218",
+        "DTEND;VALUE=DATE:20270105",
+        "STATUS:CANCELLED",
+        "SEQUENCE:1",
+    )
+    preview, done = _import_in_the_admin(client, cancelled)
+    assert (
+        "The holiday notice “Christmas holiday: when we will reply” (approved, goes "
+        "live on Fri 18 Dec at 00:00) will be withdrawn with “Christmas holiday”"
+        in preview
+    )
+    assert (  # and once done, what was done
+        "The holiday notice “Christmas holiday: when we will reply” was withdrawn"
+        in done.content.decode()
+    )
+    assert not TermDate.objects.exists()
+    clock.to(london(2026, 12, 18, 0, 1))
+    run = run_job("go-live-and-expiry", clock, django_capture_on_commit_callbacks)
+    assert run.outcome == "0 went live, 0 expired."
+    assert not NoticePage.objects.get().live
+
+
+def test_the_approver_sees_the_post_for_every_account_before_approving(
+    clock,
+    notices,
+    template,
+    christmas,
+    author,
+    approver,
+    x_account,
+    facebook_account,
+    django_capture_on_commit_callbacks,
+):
+    """Issue 22: a holiday notice's review screen shows each post as it is sent."""
+    clock.to(london(2026, 12, 12, 6, 30))
+    run_job("draft-holiday-notices", clock, django_capture_on_commit_callbacks)
+    notice = NoticePage.objects.get()
+
+    shown = posts_on_review_screen(approver, notice)
+
+    assert set(shown) == {str(x_account), str(facebook_account)}
+    for text in shown.values():
+        assert "Tuesday 5 January" in text
+        assert text.rstrip().endswith(notice.full_url)

@@ -207,3 +207,61 @@ def test_a_run_left_running_by_a_dead_worker_is_taken_over(clock):
     taken_over = scheduled_job_run(name="draft-holiday-notices", now=clock.now)
     assert taken_over.status == JobRun.Status.SUCCEEDED
     assert taken_over.attempts == 2
+
+
+def _job_line(html: str, label: str) -> str:
+    start = html.index(f"{label}</a>:")
+    return " ".join(html[start : html.index("</li>", start)].split())
+
+
+def test_a_job_that_ran_and_failed_says_failed_with_its_reason_not_not_run(
+    client, clock, notices, django_capture_on_commit_callbacks
+):
+    """Issue 21.4: a run that failed (empty template) was shown as "has not run
+    when due", as if the server had stopped."""
+    capture = django_capture_on_commit_callbacks
+    notice_settings = HolidayNoticeSettings.for_site(
+        Site.objects.get(is_default_site=True)
+    )
+    notice_settings.message_template = ""
+    notice_settings.save()
+    TermDate.objects.create(
+        title="Christmas holiday",
+        kind=TermDate.Kind.HOLIDAY,
+        starts_on=datetime.date(2026, 12, 19),
+        ends_on=datetime.date(2027, 1, 4),
+    )
+    for minute in (30, 31, 32, 33):  # three attempts, then no more for this slot
+        clock.to(london(2026, 12, 12, 6, minute))
+        run_job("draft-holiday-notices", clock, capture)
+    [failed] = runs("draft-holiday-notices")
+    assert (failed.status, failed.attempts) == (JobRun.Status.FAILED, 3)
+    assert "HolidayNoticeNotDrafted" not in failed.outcome  # words, not class names
+
+    clock.to(london(2026, 12, 12, 9, 0))  # long past the job's grace
+    login_verified(client, UserFactory(is_superuser=True, is_staff=True))
+    line = _job_line(client.get("/admin/").content.decode(), "Draft holiday notices")
+    assert "has not run" not in line
+    assert "ran Sat 12 Dec, 06:32 and failed: The notice for Christmas holiday" in line
+    assert "the holiday notice template is empty" in line
+    assert "runs again Sun 13 Dec, 06:30" in line
+    # A job that did not run at all still says so, and what that suggests.
+    consent = _job_line(client.get("/admin/").content.decode(), "Consent check")
+    assert "has not run when due" in consent
+    assert "it has never run" in consent
+    report = client.get("/admin/reports/scheduled-jobs/").content.decode()
+    assert "and failed: The notice for Christmas holiday" in report
+    assert "Overdue" not in report
+
+
+def test_an_unexpected_error_is_named_as_such_with_the_log_for_details():
+    from publishing.scheduled_jobs.services import failure_reason
+    from publishing.services.holiday_notices import HolidayNoticeNotDrafted
+
+    assert failure_reason(HolidayNoticeNotDrafted("Write a template.")) == (
+        "Write a template."
+    )
+    assert failure_reason(KeyError("site")) == (
+        "An unexpected error stopped it (KeyError: 'site'); the server log has "
+        "the details."
+    )

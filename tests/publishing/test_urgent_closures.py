@@ -1,5 +1,7 @@
 """Urgent notices and closures: first everywhere, senior approval, every account."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -7,9 +9,15 @@ from django.test import override_settings
 
 from cms.models import NoticePage
 from moderation import roles
-from publishing.models import Delivery, Pin
+from publishing.models import Delivery, Pin, SocialPost
 from tests import factories
-from tests.publishing.calendar_steps import Clock, approve, london, run_job
+from tests.publishing.calendar_steps import (
+    Clock,
+    approve,
+    london,
+    posts_on_review_screen,
+    run_job,
+)
 from tests.school_site import build_school_site, pinned_notice
 from tests.twofactor import login_verified
 
@@ -109,6 +117,49 @@ def test_a_closure_ends_at_the_end_of_the_school_day_unless_told_otherwise(schoo
     )  # fmt: skip
     with pytest.raises(ValidationError, match="ends before it starts"):
         inverted.full_clean(exclude=["path", "depth", "slug"])
+
+
+def _default_end(valid_from):
+    notice = NoticePage(
+        title="School closed", kind="closure", message="<p>x</p>", valid_from=valid_from
+    )
+    notice.full_clean(exclude=["path", "depth", "slug"])
+    return notice.valid_until
+
+
+def test_a_closure_given_on_a_day_off_ends_with_the_school_day_it_applies_to(school):
+    """Issue 21.3: "closed on Monday" announced on Sunday ended on Sunday at 17:00."""
+    from cms.calendar_settings import MonitoringHours
+    from cms.models import TermDate
+
+    sunday_evening = london(2027, 1, 17, 19, 30)
+    assert _default_end(sunday_evening) == london(2027, 1, 18, 17, 0)  # Monday
+    assert _default_end(london(2027, 1, 17, 10, 0)) == london(2027, 1, 18, 17, 0)
+    assert _default_end(london(2027, 1, 16, 9, 0)) == london(2027, 1, 18, 17, 0)
+    friday_evening = london(2027, 1, 15, 18, 0)  # after the accounts' hours
+    assert _default_end(friday_evening) == london(2027, 1, 18, 17, 0)
+    # The last Sunday of half term: the first day back, not the holiday Monday.
+    TermDate.objects.create(
+        title="February half term",
+        kind=TermDate.Kind.HOLIDAY,
+        starts_on=datetime.date(2027, 2, 15),
+        ends_on=datetime.date(2027, 2, 19),
+    )
+    assert _default_end(london(2027, 2, 21, 20, 0)) == london(2027, 2, 22, 17, 0)
+    # A closure about a day the calendar already marks closed (polling day) ends
+    # with that day, not the day after.
+    TermDate.objects.create(
+        title="Polling day: school closed",
+        kind=TermDate.Kind.CLOSURE,
+        starts_on=datetime.date(2027, 5, 6),
+    )
+    assert _default_end(london(2027, 5, 5, 18, 0)) == london(2027, 5, 6, 17, 0)
+    # The school's own hours, and a school day not yet over, end that same day.
+    hours = MonitoringHours.for_site(school.home.get_site())
+    hours.closes_at = datetime.time(15, 30)
+    hours.save()
+    assert _default_end(london(2027, 1, 12, 6, 30)) == london(2027, 1, 12, 15, 30)
+    assert _default_end(london(2027, 1, 12, 16, 0)) == london(2027, 1, 13, 15, 30)
 
 
 def test_a_closure_needs_a_senior_leader_then_goes_to_every_account_and_is_pinned(
@@ -221,3 +272,50 @@ def test_closures_need_a_senior_leader_by_default(school):
     general = factories.NoticePageFactory(parent=school.notices, kind="general")
     assert is_sensitive(closure) and is_sensitive(urgent)
     assert not is_sensitive(general)
+
+
+@pytest.mark.parametrize("kind", ["closure", "urgent"])
+def test_every_post_a_closure_sends_is_on_the_review_screen_before_approval(
+    school, clock, kind
+):
+    """Issue 22: the approver sees each account's post, even those nobody wrote."""
+    author = staff("office", roles.EDITORS)
+    approver = staff("deputy", roles.APPROVERS)
+    head = staff("head2", roles.SENIOR_LEADERSHIP, roles.APPROVERS)
+    x = factories.SocialAccountFactory(name="School X", network="x")
+    factories.SocialAccountFactory(
+        name="School Facebook", network="facebook", visibility="closed"
+    )
+    factories.SocialAccountFactory(name="Old account", status="rejected")
+    notice = factories.NoticePageFactory(
+        parent=school.notices,
+        live=False,
+        title="School closed today: snow",
+        message="<p>Heavy snow overnight: the school is closed all day.</p>",
+        kind=kind,
+        valid_from=london(2027, 1, 12, 6, 0),
+        valid_until=london(2027, 1, 12, 17, 0),
+    )
+    notice.social_posts.add(SocialPost(account=x, text="Closed today: snow!"))
+    notice.save_revision(user=author)
+    notice.get_workflow().start(notice, author)
+
+    first_look = posts_on_review_screen(approver, notice)
+    approve(approver, notice)
+    second_look = posts_on_review_screen(head, notice)
+    approve(head, notice)
+
+    notice.refresh_from_db()
+    assert notice.live
+    sent = {
+        str(post.account.name): post.text_as_posted(page=notice)
+        for post in SocialPost.objects.filter(page=notice)
+    }
+    assert set(sent) == {"School X", "School Facebook"}
+    shown = {account.split(" (")[0]: text for account, text in first_look.items()}
+    assert shown == sent
+    assert second_look == first_look
+    assert sent["School X"].startswith("Closed today: snow!")
+    assert sent["School Facebook"].startswith(
+        "School closed today: snow: Heavy snow overnight"
+    )

@@ -10,9 +10,12 @@ from django.utils import timezone
 
 from moderation.models import ConsentRecord
 from moderation.roles import SAFEGUARDING, SENIOR_LEADERSHIP
+from publishing.models import Delivery
 from tests.factories import (
     ConsentRecordFactory,
     LearnerFactory,
+    NewsPageFactory,
+    SocialAccountFactory,
     UserFactory,
     learner_with_consent,
     tagged_image,
@@ -50,12 +53,64 @@ def test_the_screen_is_headed_with_the_learners_name_and_a_row_per_use(client):
     assert "Withdraw everything" in html
 
 
-def test_withdraw_everything_ends_every_use_and_takes_the_photos_down(client):
+def withdraw_url(learner) -> str:
+    return reverse("learners:withdraw_everything", args=[learner.pk])
+
+
+def test_withdraw_everything_first_lists_the_photos_pages_and_posts_it_removes(
+    client, news_index
+):
+    nia = learner_with_consent(first_name="Nia", last_name="Jones")
+    photo = tagged_image(nia, title="Choir on stage")
+    page = NewsPageFactory(parent=news_index, title="Choir news", listing_image=photo)
+    Delivery.objects.create(
+        page=page,
+        page_title=page.title,
+        account=SocialAccountFactory(name="Parents group", visibility="closed"),
+        text="Choir!",
+        link=page.full_url,
+        status=Delivery.Status.SENT,
+        remote_id="1",
+        remote_url="https://x.example/status/1",
+        include_image=True,
+        image=photo,
+        pictured_learner_ids=[nia.pk],
+    )
+    signed_in(client, SAFEGUARDING)
+
+    screen = client.get(screen_url(nia)).content.decode()
+    confirmation = client.get(withdraw_url(nia))
+
+    assert f'href="{withdraw_url(nia)}"' in screen
+    html = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert "Withdraw all consent for Nia Jones?" in html
+    assert "Choir on stage" in html  # the photo
+    assert "Choir news" in html  # the page it leaves
+    assert "Parents group" in html and "https://x.example/status/1" in html
+    assert "Yes, withdraw everything" in html
+    # Looking is not withdrawing.
+    assert not ConsentRecord.objects.filter(learner=nia, given=False).exists()
+    assert not type(photo).objects.get(pk=photo.pk).is_withdrawn
+
+
+def test_the_learner_screen_no_longer_withdraws_everything_unconfirmed(client):
+    nia = learner_with_consent(first_name="Nia", last_name="Jones")
+    photo = tagged_image(nia)
+    signed_in(client, SAFEGUARDING)
+
+    client.post(screen_url(nia), {"action": "withdraw_all"})
+
+    assert not ConsentRecord.objects.filter(learner=nia, given=False).exists()
+    assert not type(photo).objects.get(pk=photo.pk).is_withdrawn
+
+
+def test_confirming_ends_every_use_and_takes_the_photos_down(client):
     nia = learner_with_consent(first_name="Nia", last_name="Jones")
     photo = tagged_image(nia)
     signed_in(client, SAFEGUARDING, first_name="Sam", last_name="Officer")
 
-    response = client.post(screen_url(nia), {"action": "withdraw_all"}, follow=True)
+    response = client.post(withdraw_url(nia), follow=True)
 
     html = response.content.decode()
     assert "All consent for Nia Jones is withdrawn" in html
@@ -104,10 +159,15 @@ def test_senior_leaders_read_but_cannot_withdraw(client):
 
     page = client.get(screen_url(nia)).content.decode()
     refused = client.post(screen_url(nia), {"action": "withdraw_all"})
+    confirmation = client.get(withdraw_url(nia))
+    confirmed = client.post(withdraw_url(nia))
 
     assert page.count("data-use=") == 4  # they can read every use
     assert "Withdraw everything" not in page
     assert refused.status_code in (302, 403)
+    assert confirmation.status_code in (302, 403)
+    assert "Withdraw all consent" not in confirmation.content.decode()
+    assert confirmed.status_code in (302, 403)
     assert not ConsentRecord.objects.filter(learner=nia, given=False).exists()
 
 

@@ -208,14 +208,19 @@ def test_full_name_beside_the_photo_is_refused(news_index, field, text):
     page = news(news_index, body=body, **fields)
     violations = page_violations(page, channel=WEBSITE)
     assert codes(violations) == ["full_name"]
-    assert "named in full" in violations[0].message
+    assert "first name and surname" in violations[0].message
 
 
 def test_first_name_alone_or_another_smith_is_fine(news_index):
+    """Another family's Smith far from Amy, and longer words, are not her name.
+
+    (Issue 20: "Amy and Tom Smith" in one sentence now is: siblings share a name.)
+    """
     amy = learner_with_consent(first_name="Amy", last_name="Smith")
     page = news(
         news_index,
-        summary="Amy and Tom Smith's class; Amy Smithson; Samy Smith.",
+        summary="Well done Amy Smithson and Amy, our fastest runners this year! "
+        "Samy Smithson won the relay and Mr Smith's class cheered.",
         listing_image=tagged_image(amy),
     )
     assert page_violations(page, channel=WEBSITE) == []
@@ -298,3 +303,48 @@ def test_every_violation_is_listed_once(news_index):
     with pytest.raises(ConsentViolation) as refused:
         ensure_page_publishable(page, channel=WEBSITE)
     assert refused.value.violations == violations
+
+
+def test_the_check_asks_the_database_as_often_for_a_class_as_for_a_school(
+    news_index,
+):
+    """Issue 22: the same queries whether a page pictures 2 learners or 60.
+
+    A gallery of the whole school must not cost a query per photo or per learner;
+    the check reads items, who is in them, their tags and the learners' consent in a
+    fixed number of queries. Both pages also carry a document and a video, and one
+    learner on each has no consent, so every kind of read is made.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_picturing(photos: int, per_photo: int):
+        body = []
+        for _ in range(photos):
+            learners = [learner_with_consent() for _ in range(per_photo)]
+            image = tagged_image(*learners)
+            image.tags.add("sports day", "year 4")
+            body += image_body(image, "At the finish line")
+        document = DocumentFactory(no_identifiable_learners=False)
+        document.learners.set([learner_with_consent(), LearnerFactory()])
+        body.append(("document", {"document": document, "title": "Programme"}))
+        body.append(
+            (
+                "embed",
+                {
+                    "embed": "https://www.youtube.com/watch?v=abc",
+                    "learners_shown": "learners",
+                    "learners": [learner_with_consent()],
+                },
+            )
+        )
+        return news(news_index, body=body)
+
+    small, large = page_picturing(1, 2), page_picturing(12, 5)
+    counts, found = [], []
+    for page in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            found.append(codes(page_violations(page, channel=WEBSITE)))
+        counts.append(len(queries))
+    assert found == [["no_consent"], ["no_consent"]]
+    assert counts[0] == counts[1]

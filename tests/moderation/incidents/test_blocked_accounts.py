@@ -80,9 +80,9 @@ def test_a_reminder_is_sent_once_when_the_review_is_due(senior_leader, head, dsl
     # Once per review date.
     assert block_review_reminders() == 0
     assert len(mail.outbox) == 1
-    # And on senior leadership's dashboard until reviewed.
+    # And waiting for senior leadership on the dashboard until reviewed.
     page = signed_in(senior_leader).get(reverse("wagtailadmin_home")).content
-    assert "Blocked accounts due for review" in page.decode()
+    assert "Review the block on Angry Parent 123" in page.decode()
     # A new review date brings a new reminder when it comes.
     BlockedAccount.objects.filter(pk=due.pk).update(review_on=today)
     BlockedAccount.objects.filter(pk=due.pk).update(

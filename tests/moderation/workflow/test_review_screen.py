@@ -10,11 +10,13 @@ from publishing.models import SocialPost
 from tests.factories import (
     ConsentRecordFactory,
     NewsPageFactory,
+    NoticeIndexPageFactory,
     SocialAccountFactory,
     learner_with_consent,
     tagged_image,
 )
 from tests.moderation.workflow.conftest import signed_in, staff, submit
+from tests.school_site import pinned_notice
 
 
 def review_url(task_state) -> str:
@@ -205,3 +207,88 @@ def test_each_social_post_is_drawn_as_its_network_shows_it(
     assert "Races!" in html
     assert "Image: Sports day" in html
     assert 'class="social-card__link"' in html
+
+
+def test_a_code_window_that_passed_says_so_first_and_links_to_the_code_box(
+    draft, author, approver
+):
+    """The screen was shown with a fresh code; by the time Approve was pressed the
+    window had passed: the reloaded screen opens on why, not on the preview."""
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+    client = signed_in(approver, verified_at=time.time() - 20 * 60)
+
+    response = client.post(
+        review_url(task_state),
+        {
+            "action": "approve",
+            "revision_id": task_state.revision_id,
+            "code_was_fresh": "1",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    problem_at = html.index("data-decision-problem")
+    assert problem_at < html.index("data-review-preview")
+    problem = html[problem_at : html.index("</div>", problem_at)]
+    assert "more than 15 minutes ago" in problem
+    assert 'href="#id_otp_token"' in problem
+    assert "autofocus" in html[html.rindex("<div", 0, problem_at) : problem_at]
+    # The code box sits with the Approve button.
+    code_at = html.index('id="id_otp_token"')
+    assert code_at < html.index("Approve and publish") < html.index("Request changes")
+    draft.refresh_from_db()
+    assert not draft.live
+
+
+def test_a_wrong_code_is_named_at_the_top(draft, author, approver):
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+    client = signed_in(approver, verified_at=time.time() - 20 * 60)
+    device = approver.totpdevice_set.get()
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+    html = client.post(
+        review_url(task_state),
+        {
+            "action": "approve",
+            "revision_id": task_state.revision_id,
+            "otp_token": wrong,
+        },
+    ).content.decode()
+
+    problem_at = html.index("data-decision-problem")
+    assert "That code is not right" in html[problem_at : problem_at + 600]
+    assert problem_at < html.index("data-review-preview")
+
+
+def test_sending_back_without_saying_why_is_named_at_the_top(draft, author, approver):
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    html = (
+        signed_in(approver)
+        .post(review_url(task_state), {"action": "reject", "comment": ""})
+        .content.decode()
+    )
+
+    problem_at = html.index("data-decision-problem")
+    assert "Say what needs to change" in html[problem_at : problem_at + 600]
+    assert 'href="#changes_comment"' in html[problem_at : problem_at + 900]
+
+
+def test_the_preview_opens_at_the_story_not_the_site_header(
+    home_page, draft, author, approver
+):
+    pinned_notice(NoticeIndexPageFactory(parent=home_page), "Closed for half term")
+    submit(draft, author)
+    task_state = draft.current_workflow_task_state
+
+    html = signed_in(approver).get(review_url(task_state)).content.decode()
+    preview = signed_in(approver).get(preview_url(task_state)).content.decode()
+
+    assert f'src="{preview_url(task_state)}#story"' in html
+    # After the header and the pinned notices, just before the story itself.
+    assert preview.index('class="pinned-band"') < preview.index('id="story"')
+    assert preview.index('id="story"') < preview.index("<h1")
