@@ -7,6 +7,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import time_machine
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -143,11 +144,14 @@ def test_the_previous_time_step_is_refused_after_a_newer_code(enrolled_editor):
     user, device = enrolled_editor
     client = Client()
     sign_in_with_password(client, user)
-    older = code_at(device, steps_from_now=-1)
-    device.last_t = int(time.time()) // device.step  # the current code was used
-    device.save()
+    # The clock stands still: a new time step starting mid-test would make the
+    # older code two steps old, refused as wrong rather than as already used.
+    with time_machine.travel(time.time(), tick=False):
+        older = code_at(device, steps_from_now=-1)
+        device.last_t = int(time.time()) // device.step  # the current code was used
+        device.save()
 
-    response = client.post(VERIFY, {"otp_token": older})
+        response = client.post(VERIFY, {"otp_token": older})
 
     assert response.status_code == 200
     assert "already been used" in errors_of(response)
