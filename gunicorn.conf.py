@@ -3,7 +3,7 @@
 Threaded workers (``gthread``): a page render waits on the database and Redis, and a
 thread can serve a cached page meanwhile; keep-alive connections from nginx are kept.
 Workers default to ``2 × cores + 1`` (gunicorn's own advice), threads to 4 each.
-Every number can be set from the environment; the README's configuration table lists
+Every number can be set from the environment; docs/operations/configuration.md lists
 them.
 """
 

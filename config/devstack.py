@@ -28,7 +28,7 @@ from pathlib import Path
 from config.embedded_redis import EmbeddedRedis
 from config.terminal import OutputRelay, say, terminal_foreground
 
-# The documented demo password (README; cms/demo_school.py sets it), not a secret.
+# The documented demo password (README.md; cms/demo_school.py sets it), not a secret.
 DEMO_PASSWORD = "school-demo-2026"  # noqa: S105
 
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -5,6 +5,5 @@
 `x_emulator` and `facebook_emulator` (tests/emulator_fixtures.py) start one per test
 on a free port. They live outside `tests/` because production code (the dev stack,
 the demo-accounts command, bench/) starts them too, and never imports `tests/`.
-Standard library plus oauthlib only: no Django. See the README section "The network
-emulators".
+Standard library plus oauthlib only: no Django. See docs/developers/emulators.md.
 """

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
-Everything that differs between machines comes from environment variables; the README's
-configuration table lists each one. No secret lives in this file.
+Everything that differs between machines comes from environment variables; the table in
+docs/operations/configuration.md lists each one. No secret lives in this file.
 """
 
 import os
@@ -270,7 +270,8 @@ STATIC_ROOT = BASE_DIR / "static"
 # (PRIVATE_MEDIA_URL, behind the second factor). What a live, public page shows is
 # copied, metadata stripped, to the "public_media" storage under random names when
 # the page is published (cms/public_media.py); nginx or a CDN serves only that.
-# Either alias may be an S3-compatible bucket (django-storages): see the README.
+# Either alias may be an S3-compatible bucket (django-storages): see
+# docs/operations/media-storage.md.
 MEDIA_URL = "/admin/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PUBLIC_MEDIA_URL = os.environ.get("PUBLIC_MEDIA_URL", "/media/public/")

@@ -1,4 +1,4 @@
-"""The headless API returns the fields the README documents."""
+"""The headless API returns the fields docs/developers/api.md documents."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Django never serves uploads to visitors (README: Operations, issue 9).
+"""Django never serves uploads to visitors (docs/operations/media-storage.md, issue 9).
 
 Originals and renditions are private: their URLs are the admin's media view, behind
 the two-factor gate; documents go through ``/documents/``, which answers visitors

@@ -1,4 +1,4 @@
-"""What each staff role may do, as the README's "Security" section lists it (P1, A3).
+"""What each staff role may do, as docs/staff/roles.md lists it (P1, A3).
 
 Checked through Wagtail's own permission objects and, for the rights the issue
 found too wide, through the admin as staff would use it.

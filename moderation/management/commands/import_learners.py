@@ -21,7 +21,7 @@ class Command(BaseCommand):
         "DD/MM/YYYY); consent_expires_on; left_on; do_not_publish (yes adds to the "
         "list; an import never removes anyone); do_not_publish_reason. A 'no' that "
         "replaces a 'yes' withdraws the learner's published images at once. "
-        "See moderation/consent/csv_import.py and the README."
+        "See docs/staff/consent.md."
     )
 
     def add_arguments(self, parser):
