@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from moderation.roles import SENIOR_LEADERSHIP
 from publishing import connect, selectors
 from publishing.credentials import CredentialsUnavailable
 from publishing.delivery_permissions import deliveries_may_see, delivery_may_act
@@ -37,10 +36,6 @@ logger = logging.getLogger(__name__)
 CONNECT_SESSION_KEY = "publishing_connect"
 
 
-def _is_senior_leader(user) -> bool:
-    return user.groups.filter(name=SENIOR_LEADERSHIP).exists()
-
-
 def _can_connect(user, account: SocialAccount) -> bool:
     """Its owner, its managers, senior leaders and administrators connect it (A2, A3).
 
@@ -51,7 +46,7 @@ def _can_connect(user, account: SocialAccount) -> bool:
         user.is_superuser
         or account.owner_id == user.pk
         or account.managers.filter(pk=user.pk).exists()
-        or _is_senior_leader(user)
+        or account_services.is_senior_leader(user)
     )
 
 
@@ -76,7 +71,7 @@ def account_detail(request, pk: int):
         pk=pk,
     )
     user = request.user
-    senior = _is_senior_leader(user)
+    senior = account_services.is_senior_leader(user)
     return TemplateResponse(
         request,
         "publishing/social_account.html",

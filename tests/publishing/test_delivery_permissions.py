@@ -27,12 +27,6 @@ BUTTONS = (
 )
 
 
-def staff(username, *groups):
-    user = factories.UserFactory(username=username)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
-
-
 def delivery_in(status, *, account, news_index):
     page = factories.NewsPageFactory(parent=news_index)
     return Delivery.objects.create(
@@ -65,7 +59,7 @@ def test_editors_and_approvers_see_a_delivery_but_have_no_button(
     client, x_account, news_index, role, status
 ):
     delivery = delivery_in(status, account=x_account, news_index=news_index)
-    login_verified(client, staff("teacher", role))
+    login_verified(client, factories.staff("teacher", role))
 
     listing = client.get(reverse("publishing_deliveries:index"))
     assert reverse("publishing_delivery_detail", args=[delivery.pk]).encode() in (
@@ -93,7 +87,7 @@ def test_a_forged_post_from_an_editor_or_approver_is_refused_and_changes_nothing
         news_index=news_index,
     )
     before = snapshot(delivery)
-    login_verified(client, staff("teacher", role))
+    login_verified(client, factories.staff("teacher", role))
 
     response = client.post(
         reverse("publishing_delivery_action", args=[delivery.pk, action]),
@@ -108,7 +102,7 @@ def test_a_manager_of_another_account_is_refused(
     client, x_account, news_index, senior_leader
 ):
     other = factories.SocialAccountFactory(name="PTA Facebook", network="facebook")
-    manager = staff("pta", EDITORS)
+    manager = factories.staff("pta", EDITORS)
     other.managers.add(manager)
     delivery = delivery_in(
         Delivery.Status.FAILED, account=x_account, news_index=news_index
@@ -129,7 +123,7 @@ def test_a_manager_of_another_account_is_refused(
 def test_whoever_runs_the_account_retries_and_marks_whatever_their_role(
     client, x_account, news_index, runs_it
 ):
-    editor = staff("office", EDITORS)
+    editor = factories.staff("office", EDITORS)
     if runs_it == "manager":
         x_account.managers.add(editor)
     else:
@@ -165,7 +159,7 @@ def test_whoever_runs_the_account_retries_and_marks_whatever_their_role(
 
 
 def test_senior_leadership_acts_on_every_account(client, news_index, x_account):
-    head = staff("deputy", SENIOR_LEADERSHIP)
+    head = factories.staff("deputy", SENIOR_LEADERSHIP)
     assert not x_account.managers.filter(pk=head.pk).exists()
     delivery = delivery_in(
         Delivery.Status.FAILED, account=x_account, news_index=news_index
@@ -192,7 +186,7 @@ def test_the_roles_hold_the_right_to_act_on_every_delivery_only_in_leadership(
 def test_the_dashboard_lists_the_posts_of_the_accounts_a_person_runs(
     client, x_account, news_index
 ):
-    office = staff("office", EDITORS)
+    office = factories.staff("office", EDITORS)
     x_account.managers.add(office)
     pta = factories.SocialAccountFactory(name="PTA Facebook", network="facebook")
     ours = delivery_in(Delivery.Status.FAILED, account=x_account, news_index=news_index)
@@ -206,10 +200,10 @@ def test_the_dashboard_lists_the_posts_of_the_accounts_a_person_runs(
     assert "Book week" in dashboard
     assert "PTA quiz night" not in dashboard
 
-    login_verified(client, staff("deputy", SENIOR_LEADERSHIP))
+    login_verified(client, factories.staff("deputy", SENIOR_LEADERSHIP))
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Book week" in dashboard and "PTA quiz night" in dashboard
 
-    login_verified(client, staff("teacher", EDITORS))
+    login_verified(client, factories.staff("teacher", EDITORS))
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Social media needing attention" not in dashboard

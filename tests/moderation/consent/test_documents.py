@@ -14,7 +14,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -41,9 +40,9 @@ from tests.factories import (
     DocumentFactory,
     ImageFactory,
     NewsPageFactory,
-    UserFactory,
     distinct_picture,
     learner_with_consent,
+    staff,
 )
 from tests.media_files import fetch_anonymously
 from tests.twofactor import login_verified
@@ -192,13 +191,6 @@ def test_the_public_copy_of_a_pdf_has_no_hidden_properties(news_index):
 # --- Pictures inside a document: matched like photo uploads -------------------------
 
 
-def staff(role):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=role))
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
-
-
 def upload_document(client, data: bytes, *, name: str, title: str):
     """Upload through the admin's add-document form, ticking 'no identifiable
     learners' as the editor in the report did."""
@@ -289,7 +281,7 @@ def test_a_withdrawn_photo_inside_a_document_withdraws_it(
     extension, make = placed
     withdraw_website_consent(amy_photo["amy"])
     assert type(amy_photo["photo"]).objects.get(pk=amy_photo["photo"].pk).is_withdrawn
-    login_verified(client, staff(EDITORS))
+    login_verified(client, staff("editor", EDITORS))
     with django_capture_on_commit_callbacks(execute=True):
         letter = upload_document(
             client, make(), name=f"newsletter.{extension}", title="Newsletter"
@@ -313,7 +305,7 @@ def test_a_tagged_photo_inside_a_document_brings_its_learners(
     client, amy_photo, news_index
 ):
     """Amy has no consent for public social media: the letter inherits that."""
-    login_verified(client, staff(EDITORS))
+    login_verified(client, staff("editor", EDITORS))
     letter = upload_document(
         client,
         pdf_document(pictures=(re_encoded(photo_bytes()),)),
@@ -341,7 +333,7 @@ def test_a_picture_of_nobody_inside_a_document_is_not_a_match(
     client, amy_photo, news_index
 ):
     withdraw_website_consent(amy_photo["amy"])
-    login_verified(client, staff(EDITORS))
+    login_verified(client, staff("editor", EDITORS))
     letter = upload_document(
         client,
         pdf_document(pictures=(photo_bytes(SEED + 7),)),
@@ -476,7 +468,7 @@ def test_a_photo_tagged_or_withdrawn_after_the_document_reaches_the_document(
     """The newsletter came first, ticked 'no identifiable learners'; then the photo
     in it was uploaded and tagged, then taken down."""
     amy = learner_with_consent(first_name="Amy", last_name="Hughes")
-    login_verified(client, staff(EDITORS))
+    login_verified(client, staff("editor", EDITORS))
     letter = upload_document(
         client,
         pdf_document(pictures=(photo_bytes(),)),
@@ -503,7 +495,7 @@ def test_a_photo_tagged_after_the_document_reaches_a_mirrored_copy_inside(
     """The newsletter holds the photo flipped and framed; the photo, tagged later,
     still reaches it."""
     amy = learner_with_consent(first_name="Amy", last_name="Hughes")
-    login_verified(client, staff(EDITORS))
+    login_verified(client, staff("editor", EDITORS))
     letter = upload_document(
         client,
         pdf_document(pictures=(mirrored(photo_bytes()),)),
@@ -519,7 +511,7 @@ def test_a_photo_tagged_after_the_document_reaches_a_mirrored_copy_inside(
 
 
 def test_the_edit_form_says_what_reading_the_file_found(client):
-    login_verified(client, staff(EDITORS))
+    login_verified(client, staff("editor", EDITORS))
     letter = upload_document(
         client,
         office_document("docx", author=NAME, tracked_change_by=NAME),
