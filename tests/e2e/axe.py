@@ -43,8 +43,20 @@ def install() -> Path:
     return SCRIPT
 
 
+#: True once no finite CSS animation or transition is running (spinners repeat forever).
+SETTLED = """() => document.getAnimations().every(
+    (animation) => animation.playState !== "running"
+        || animation.effect?.getTiming().iterations === Infinity
+)"""
+
+
 def blocking_violations(page) -> list[str]:
-    """Run axe on a Playwright page; describe each serious or critical violation."""
+    """Run axe on a Playwright page; describe each serious or critical violation.
+
+    Waits for finite animations and transitions to end first: a dialog still fading
+    in is drawn at part opacity, and axe would measure its text's contrast mid-fade.
+    """
+    page.wait_for_function(SETTLED)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=SCRIPT.read_text())
     results = page.evaluate("async () => await axe.run(document)")
