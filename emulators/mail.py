@@ -250,11 +250,15 @@ class PostmarkEmulator(Emulator):
                 {"Retry-After": str(failure.retry_after)},
             )
         if failure.kind == "duplicate":  # an address Postmark has marked inactive
+            message = request.json()
+            to = message.get("To", "") if isinstance(message, dict) else ""
             return EmulatorResponse.json(
                 {
                     "ErrorCode": 406,
-                    "Message": "You tried to send to recipient(s) that have been "
-                    "marked as inactive.",
+                    "Message": "You tried to send to a recipient that has been marked "
+                    f"as inactive.\n Found inactive addresses: {to.lower()}.\n "
+                    "Inactive recipients are ones that have generated a hard bounce "
+                    "or a spam complaint. ",
                 },
                 422,
             )
