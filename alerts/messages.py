@@ -53,7 +53,9 @@ def _list_headers(subscriber: Subscriber, site: Site) -> dict[str, str]:
     if settings.ALERTS_UNSUBSCRIBE_MAILBOX:
         token = tokens.make_link_token(subscriber, purpose=tokens.UNSUBSCRIBE)
         subject = quote(f"unsubscribe {token}")
-        links.append(f"<mailto:{settings.ALERTS_UNSUBSCRIBE_MAILBOX}?subject={subject}>")
+        links.append(
+            f"<mailto:{settings.ALERTS_UNSUBSCRIBE_MAILBOX}?subject={subject}>"
+        )
     return {
         "List-Unsubscribe": ", ".join(links),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

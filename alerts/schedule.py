@@ -25,12 +25,16 @@ def due_at_for(frequency: str, *, now: datetime.datetime) -> datetime.datetime:
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     weekly = frequency == Frequency.WEEKLY
     at = _clock(
-        settings.ALERTS_WEEKLY_DIGEST_TIME if weekly else settings.ALERTS_DAILY_DIGEST_TIME
+        settings.ALERTS_WEEKLY_DIGEST_TIME
+        if weekly
+        else settings.ALERTS_DAILY_DIGEST_TIME
     )
     day = now.astimezone(zone).date()
     for _ in range(9):
         slot = datetime.datetime.combine(day, at, tzinfo=zone)
-        wanted_day = not weekly or day.weekday() == settings.ALERTS_WEEKLY_DIGEST_WEEKDAY
+        wanted_day = (
+            not weekly or day.weekday() == settings.ALERTS_WEEKLY_DIGEST_WEEKDAY
+        )
         if wanted_day and slot > now:
             return slot.astimezone(datetime.UTC)
         day += datetime.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""Which school a request is for: the one place alerts asks (the lead may repoint it)."""
+"""Which school a request is for: the one place alerts asks (to repoint later)."""
 
 from __future__ import annotations
 

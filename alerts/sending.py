@@ -13,12 +13,11 @@ every channel):
 Then the email goes to the mail backend (SMTP or the school's provider through
 anymail). What the server answers decides the row:
 
-| answer | row |
-| --- | --- |
-| accepted | ``sent`` with the provider's message id |
-| refused for good (unknown mailbox, 5xx, the provider rejects it) | ``failed`` |
-| busy or down (429, 5xx from an API, connection refused or dropped) | back to ``queued`` with back-off; the batch stops and the sweep wakes it later |
-| no answer after the request went out (read time-out) | ``unknown``: never sent again |
+- accepted: ``sent``, with the provider's message id;
+- refused for good (unknown mailbox, an SMTP 5xx, the provider rejects it): ``failed``;
+- busy or down (429, 5xx from an API, connection refused or dropped): back to
+  ``queued`` with back-off; the batch stops and the sweep wakes it later;
+- no answer after the request went out (read time-out): ``unknown``, never sent again.
 
 Rows are retried for ``ALERTS_RETRY_WINDOW_HOURS``, then ``failed``.
 """
@@ -260,7 +259,11 @@ def alert_emails_send_due(*, site_id: int, now: datetime) -> SendReport:
     counts: dict[str, int] = defaultdict(int)
     checks = _AlertChecks()
     groups = _due_groups(site_id, now, settings.ALERTS_EMAIL_BATCH_SIZE)
-    pause = 1 / settings.ALERTS_EMAILS_PER_SECOND if settings.ALERTS_EMAILS_PER_SECOND else 0
+    pause = (
+        1 / settings.ALERTS_EMAILS_PER_SECOND
+        if settings.ALERTS_EMAILS_PER_SECOND
+        else 0
+    )
     connection = get_connection(settings.ALERTS_EMAIL_BACKEND)
     stopped = False
     try:

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from wagtail.models import Site
 
 from . import messages
@@ -56,7 +55,9 @@ def _may_email(subscriber: Subscriber, now: datetime) -> bool:
     since = now - timedelta(minutes=settings.ALERTS_CONFIRMATION_INTERVAL_MINUTES)
     claimed = (
         Subscriber.objects.filter(pk=subscriber.pk)
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=since))
+        .filter(
+            Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=since)
+        )
         .update(confirmation_sent_at=now)
     )
     return claimed == 1
@@ -99,8 +100,14 @@ def subscriber_sign_up(
 
 def manage_link_request(*, site: Site, email: str, now: datetime) -> None:
     """Email a fresh manage link if this address is subscribed here (rate-limited)."""
-    subscriber = Subscriber.objects.filter(site=site, email_key=email_key(email)).first()
-    if subscriber is not None and subscriber.is_receiving and _may_email(subscriber, now):
+    subscriber = Subscriber.objects.filter(
+        site=site, email_key=email_key(email)
+    ).first()
+    if (
+        subscriber is not None
+        and subscriber.is_receiving
+        and _may_email(subscriber, now)
+    ):
         _send_now(messages.manage_link_email(subscriber=subscriber))
 
 

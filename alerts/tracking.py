@@ -29,7 +29,17 @@ SOFT_BOUNCE_MARKS = (("Type", "SoftBounce"), ("severity", "temporary"))
 def is_soft_bounce(event) -> bool:
     record = event.esp_event if isinstance(event.esp_event, dict) else {}
     return any(record.get(key) == value for key, value in SOFT_BOUNCE_MARKS)
-RECORDED = {"queued", "sent", "delivered", "deferred", "bounced", "complained", "rejected"}
+
+
+RECORDED = {
+    "queued",
+    "sent",
+    "delivered",
+    "deferred",
+    "bounced",
+    "complained",
+    "rejected",
+}
 
 
 def tracking_event_record(*, event, now: datetime) -> None:

@@ -119,7 +119,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     site = current_school(request)
     try:
-        subscriber = tokens.subscriber_from_token(token, purpose=tokens.MANAGE, site=site)
+        subscriber = tokens.subscriber_from_token(
+            token, purpose=tokens.MANAGE, site=site
+        )
     except (tokens.LinkExpired, tokens.LinkInvalid) as error:
         return _link_problem(request, error)
     if not subscriber.is_receiving:

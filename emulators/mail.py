@@ -218,11 +218,16 @@ class PostmarkEmulator(Emulator):
     def route(self, request: EmulatorRequest) -> EmulatorResponse:
         if request.headers.get("x-postmark-server-token") != self.server_token:
             return EmulatorResponse.json(
-                {"ErrorCode": 10, "Message": "Request does not contain a valid Server token."},
+                {
+                    "ErrorCode": 10,
+                    "Message": "Request does not contain a valid Server token.",
+                },
                 401,
             )
         if request.method != "POST" or request.path != "/email":
-            return EmulatorResponse.json({"ErrorCode": 404, "Message": "Not found"}, 404)
+            return EmulatorResponse.json(
+                {"ErrorCode": 404, "Message": "Not found"}, 404
+            )
         message = request.json()
         if not isinstance(message, dict) or not message.get("To"):
             return EmulatorResponse.json(

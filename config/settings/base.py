@@ -496,7 +496,9 @@ CONTENT_REVIEW_STALE_DAYS = int(os.environ.get("CONTENT_REVIEW_STALE_DAYS", 365)
 # Alerts are handed to the real mail backend (EMAIL_BACKEND: SMTP, or an anymail
 # provider such as anymail.backends.postmark.EmailBackend) by the worker, one ledger
 # row per recipient; a refused send is retried by the ledger, not by cms.mail.
-ALERTS_EMAIL_BACKEND = os.environ.get("ALERTS_EMAIL_BACKEND", "") or EMAIL_DELIVERY_BACKEND
+ALERTS_EMAIL_BACKEND = (
+    os.environ.get("ALERTS_EMAIL_BACKEND", "") or EMAIL_DELIVERY_BACKEND
+)
 ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "") or DEFAULT_FROM_EMAIL
 # Where the mailto: of List-Unsubscribe goes (a mailbox the office reads); unset, the
 # email carries only the https one-click address.
@@ -544,5 +546,5 @@ ANYMAIL = {
     }.items()
     if value
 }
-# Amazon SES reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION itself.
+# Amazon SES (boto3) reads the usual AWS_* variables itself.
 ANYMAIL["REQUESTS_TIMEOUT"] = float(os.environ.get("ANYMAIL_REQUESTS_TIMEOUT", "15"))

@@ -1,4 +1,4 @@
-"""Shared set-up for the parent alerts tests: two schools, a real SMTP sink, a worker."""
+"""Set-up for the parent alerts tests: two schools, a real SMTP sink, a worker."""
 
 from __future__ import annotations
 
@@ -37,7 +37,11 @@ def other_school(db):
     )
     notices = factories.NoticeIndexPageFactory(parent=home, slug="notices")
     news = factories.NewsIndexPageFactory(parent=home, slug="news")
-    return type("OtherSchool", (), {"site": site, "home": home, "notices": notices, "news_index": news})
+    return type(
+        "OtherSchool",
+        (),
+        {"site": site, "home": home, "notices": notices, "news_index": news},
+    )
 
 
 @pytest.fixture
@@ -131,6 +135,8 @@ def closure(parent, title="Snow: school closed today", **fields):
 
 def link_in(text: str, path_part: str) -> str:
     """The first address in ``text`` containing ``path_part``, as a path."""
-    match = re.search(rf"https?://[^/\s]+([^\s>\"]*{re.escape(path_part)}[^\s>\"]*)", text)
+    match = re.search(
+        rf"https?://[^/\s]+([^\s>\"]*{re.escape(path_part)}[^\s>\"]*)", text
+    )
     assert match, f"no {path_part} link in: {text}"
     return match.group(1)

@@ -20,7 +20,9 @@ def webhook(settings, postmark, client):
 
     def _post(record: dict, authorization: str = auth):
         return client.post(
-            WEBHOOK, record, content_type="application/json",
+            WEBHOOK,
+            record,
+            content_type="application/json",
             HTTP_AUTHORIZATION=authorization,
         )
 
@@ -29,8 +31,13 @@ def webhook(settings, postmark, client):
 
 def _bounce(email: str, kind: str, message_id: str = "") -> dict:
     return {
-        "RecordType": "Bounce", "Type": kind, "TypeCode": 1, "ID": 42,
-        "MessageID": message_id, "Email": email, "BouncedAt": "2027-01-12T06:31:00Z",
+        "RecordType": "Bounce",
+        "Type": kind,
+        "TypeCode": 1,
+        "ID": 42,
+        "MessageID": message_id,
+        "Email": email,
+        "BouncedAt": "2027-01-12T06:31:00Z",
         "Description": "The server was unable to deliver your message",
         "Details": "smtp;550 5.1.1 The email account does not exist.",
     }
@@ -45,7 +52,12 @@ def test_a_hard_bounce_suppresses_the_address_for_the_next_send(
     publish(closure(school.notices))
     worker.drain()
     sent = AlertEmail.objects.get(subscriber=smith)
-    assert webhook(_bounce("smith@family.example", "HardBounce", sent.message_id)).status_code == 200
+    assert (
+        webhook(
+            _bounce("smith@family.example", "HardBounce", sent.message_id)
+        ).status_code
+        == 200
+    )
     smith.refresh_from_db()
     assert smith.suppressed_at is not None
     sent.refresh_from_db()
@@ -57,7 +69,9 @@ def test_a_hard_bounce_suppresses_the_address_for_the_next_send(
 
 
 def test_a_soft_bounce_does_not_suppress(school, webhook):
-    smith = confirmed_subscriber(school.home.get_site(), "smith@family.example", URGENT_ONLY)
+    smith = confirmed_subscriber(
+        school.home.get_site(), "smith@family.example", URGENT_ONLY
+    )
     webhook(_bounce("smith@family.example", "SoftBounce"))
     webhook(_bounce("smith@family.example", "Transient"))
     smith.refresh_from_db()
@@ -67,10 +81,15 @@ def test_a_soft_bounce_does_not_suppress(school, webhook):
 def test_a_complaint_suppresses_and_a_webhook_without_the_secret_is_refused(
     school, webhook
 ):
-    smith = confirmed_subscriber(school.home.get_site(), "smith@family.example", URGENT_ONLY)
+    smith = confirmed_subscriber(
+        school.home.get_site(), "smith@family.example", URGENT_ONLY
+    )
     complaint = {
-        "RecordType": "SpamComplaint", "Type": "SpamComplaint", "TypeCode": 512,
-        "MessageID": "", "Email": "smith@family.example",
+        "RecordType": "SpamComplaint",
+        "Type": "SpamComplaint",
+        "TypeCode": 512,
+        "MessageID": "",
+        "Email": "smith@family.example",
         "BouncedAt": "2027-01-12T06:31:00Z",
     }
     forged = "Basic " + base64.b64encode(b"someone:guess").decode()

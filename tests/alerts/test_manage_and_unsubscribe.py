@@ -1,4 +1,4 @@
-"""Managing choices with a signed link, and unsubscribing that link scanners cannot do."""
+"""Choices changed with a signed link; unsubscribing that link scanners cannot do."""
 
 from __future__ import annotations
 
@@ -137,7 +137,9 @@ def test_a_withdrawn_page_is_never_sent_and_a_summary_is_rebuilt_without_it(
     site = school.home.get_site()
     confirmed_subscriber(site, "smith@family.example", {Category.NEWS: Frequency.DAILY})
     kept = publish(
-        factories.NewsPageFactory(parent=school.news_index, title="Sports day", live=False)
+        factories.NewsPageFactory(
+            parent=school.news_index, title="Sports day", live=False
+        )
     )
     withdrawn = publish(
         factories.NewsPageFactory(parent=school.news_index, title="Trip", live=False)

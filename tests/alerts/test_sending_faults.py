@@ -40,7 +40,12 @@ def _sweep_and_drain(worker, django_capture_on_commit_callbacks, *, now):
 
 
 def test_the_smtp_server_going_down_mid_batch_loses_nothing_and_sends_once(
-    school, families, smtp, worker, publish, time_machine,
+    school,
+    families,
+    smtp,
+    worker,
+    publish,
+    time_machine,
     django_capture_on_commit_callbacks,
 ):
     time_machine.move_to(timezone.now(), tick=True)
@@ -59,13 +64,19 @@ def test_the_smtp_server_going_down_mid_batch_loses_nothing_and_sends_once(
     assert _statuses() == [Status.SENT] * 5
     recipients = [r for mail in smtp.received for r in mail.recipients]
     assert len(recipients) == 3 and len(set(recipients)) == 3
-    assert {
-        r for r in AlertEmail.objects.values_list("subscriber__email", flat=True)
-    } == {f"family{number}@family.example" for number in range(5)}
+    everyone = {f"family{number}@family.example" for number in range(5)}
+    assert everyone == set(
+        AlertEmail.objects.values_list("subscriber__email", flat=True)
+    )
 
 
 def test_a_mail_server_that_is_not_running_keeps_every_email_for_later(
-    school, families, smtp, worker, publish, time_machine,
+    school,
+    families,
+    smtp,
+    worker,
+    publish,
+    time_machine,
     django_capture_on_commit_callbacks,
 ):
     time_machine.move_to(timezone.now(), tick=True)
@@ -93,7 +104,12 @@ def test_an_address_the_server_refuses_for_good_is_not_retried(
 
 
 def test_the_provider_saying_429_or_500_is_retried_later(
-    school, families, postmark, worker, publish, time_machine,
+    school,
+    families,
+    postmark,
+    worker,
+    publish,
+    time_machine,
     django_capture_on_commit_callbacks,
 ):
     time_machine.move_to(timezone.now(), tick=True)
@@ -124,7 +140,11 @@ def test_the_provider_saying_429_or_500_is_retried_later(
 
 
 def test_a_provider_that_hangs_is_never_sent_to_twice(
-    school, postmark, worker, publish, time_machine,
+    school,
+    postmark,
+    worker,
+    publish,
+    time_machine,
     django_capture_on_commit_callbacks,
 ):
     time_machine.move_to(timezone.now(), tick=True)
@@ -150,7 +170,13 @@ def test_an_inactive_recipient_at_the_provider_is_not_sent(
 
 
 def test_redis_down_at_approval_then_the_sweep_sends(
-    school, families, smtp, worker, publish, settings, caplog,
+    school,
+    families,
+    smtp,
+    worker,
+    publish,
+    settings,
+    caplog,
     django_capture_on_commit_callbacks,
 ):
     unreachable = {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 60}

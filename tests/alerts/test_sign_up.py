@@ -7,7 +7,12 @@ from django.utils import timezone
 from alerts.models import Category, Frequency, Subscriber
 from tests.alerts.conftest import closure, confirmed_subscriber, link_in
 
-FORM = {"email": "smith@family.example", "urgent": "on", "notices": "", "news": "weekly"}
+FORM = {
+    "email": "smith@family.example",
+    "urgent": "on",
+    "notices": "",
+    "news": "weekly",
+}
 
 
 def test_the_get_updates_page_is_linked_from_every_page_footer(school, client):
@@ -64,7 +69,9 @@ def test_signing_up_a_strangers_address_again_and_again_sends_one_email(
     assert Subscriber.objects.count() == 1
 
 
-def test_a_flood_of_sign_ups_from_one_network_is_stopped(school, smtp, client, settings):
+def test_a_flood_of_sign_ups_from_one_network_is_stopped(
+    school, smtp, client, settings
+):
     settings.ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS = 3
     for number in range(3):
         form = {**FORM, "email": f"person{number}@family.example"}
