@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import office_views
+from .review import review_section
 
 office_patterns = (
     [
@@ -53,3 +54,7 @@ def register_families():
         icon_name="group",
         order=960,
     )
+
+
+# The review screen's section on the email each family will get (moderation's hook).
+hooks.register("review_screen_sections", review_section)

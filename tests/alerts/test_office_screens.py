@@ -67,7 +67,9 @@ def test_editors_see_counts_but_never_an_address(school, smtp, worker, publish, 
 def test_the_office_of_one_school_does_not_see_another_schools_families(
     school, other_school, client
 ):
-    theirs = confirmed_subscriber(other_school.site, "patel@family.example", URGENT_ONLY)
+    theirs = confirmed_subscriber(
+        other_school.site, "patel@family.example", URGENT_ONLY
+    )
     login_verified(client, staff("office", roles.SCHOOL_OFFICE))
     listing = client.get("/admin/email-updates/families/").content.decode()
     assert "patel@family.example" not in listing
