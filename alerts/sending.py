@@ -38,6 +38,7 @@ from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import Count
+from django.utils import timezone
 from wagtail.models import Page
 
 from moderation.consent.rules import Channel, page_violations
@@ -130,10 +131,12 @@ class _AlertChecks:
         return ""
 
 
-def _claim(row_ids: list[int], now: datetime) -> list[AlertEmail]:
+def _claim(row_ids: list[int]) -> list[AlertEmail]:
+    # The clock now, not the batch's start: a long, rate-limited batch must not
+    # look to the sweep like a send a dead worker left.
     claim = uuid.uuid4().hex
     AlertEmail.objects.filter(pk__in=row_ids, status=Status.QUEUED).update(
-        status=Status.SENDING, claim=claim, claimed_at=now
+        status=Status.SENDING, claim=claim, claimed_at=timezone.now()
     )
     return list(
         AlertEmail.objects.filter(claim=claim, status=Status.SENDING)
@@ -184,7 +187,7 @@ def _send_one_email(connection, rows, checks, now) -> tuple[str, int]:
     _finish(
         going,
         Status.SENT,
-        sent_at=now,
+        sent_at=timezone.now(),
         message_id=(getattr(status, "message_id", None) or "")[:255],
         reason="",
     )
@@ -268,7 +271,7 @@ def alert_emails_send_due(*, site_id: int, now: datetime) -> SendReport:
     stopped = False
     try:
         for row_ids in groups:
-            rows = _claim(row_ids, now)
+            rows = _claim(row_ids)
             if not rows:
                 continue  # another sender took them
             outcome, count = _send_one_email(connection, rows, checks, now)
