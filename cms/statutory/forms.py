@@ -69,6 +69,12 @@ class StatutoryRecordForm(forms.ModelForm):
         required=False,
         label=gettext_lazy("Page"),
         help_text=gettext_lazy("The page on the school website that meets it"),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "That page is not on this school's website (it may have been "
+                "deleted): choose one of the school's pages."
+            )
+        },
     )
     document = forms.ModelChoiceField(
         queryset=get_document_model().objects.none(),
@@ -78,6 +84,13 @@ class StatutoryRecordForm(forms.ModelForm):
             "Only documents linked from a published page can be chosen: "
             "parents cannot open the others"
         ),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Parents cannot open that document: only documents linked from one "
+                "of the school's published pages can be chosen. Add it to a page "
+                "first."
+            )
+        },
     )
 
     class Meta:

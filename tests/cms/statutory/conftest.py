@@ -1,7 +1,8 @@
 import pytest
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from cms.statutory.models import SchoolType, StatutorySettings
+from home.models import HomePage
 from moderation import roles
 from tests.factories import StandardPageFactory, staff
 
@@ -40,3 +41,10 @@ def editor(db):
 @pytest.fixture
 def published_page(home_page):
     return StandardPageFactory(parent=home_page, title="Behaviour policy")
+
+
+def other_school() -> Site:
+    """A second school on the same installation, with its own home page."""
+    home = HomePage(title="Other school", slug="other-school")
+    Page.get_first_root_node().add_child(instance=home)
+    return Site.objects.create(hostname="other.example", root_page=home)
