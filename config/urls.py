@@ -40,6 +40,7 @@ urlpatterns = [
     path("term-dates/", cms_views.term_dates, name="term_dates"),
     path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
     path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
+    path("updates/", include("alerts.urls")),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):

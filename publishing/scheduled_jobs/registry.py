@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
@@ -96,6 +97,11 @@ def _incident_retention(now: datetime.datetime) -> str:
     return f"{deleted} closed incident(s) deleted at the end of their retention period."
 
 
+def _alert_emails(now: datetime.datetime) -> str:
+    # By dotted path: publishing does not import alerts (alerts is beside it).
+    return import_string("alerts.sending.alert_emails_sweep")(now=now)
+
+
 def _block_reviews(now: datetime.datetime) -> str:
     reminded = block_review_reminders(on=timezone.localdate(now))
     return f"{reminded} blocked account review reminder(s) sent."
@@ -126,6 +132,15 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         EveryMinutes(1),
         _sweep,
         queue="publishing",
+    ),
+    ScheduledJob(
+        "send-parent-alerts",
+        "Send email updates to families",
+        "Sends the email updates and daily and weekly summaries that are due, "
+        "when their wake-up was lost (Redis down) or a retry is due.",
+        EveryMinutes(1),
+        _alert_emails,
+        queue="alerts",
     ),
     ScheduledJob(
         "public-media-check",
