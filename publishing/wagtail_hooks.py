@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import path, re_path, reverse
+from django.urls import include, path, re_path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from wagtail import hooks
@@ -29,6 +30,8 @@ from publishing.delivery_permissions import (
     deliveries_with_may_act,
 )
 from publishing.forms import SocialAccountForm
+from publishing.inbox import access as inbox_access
+from publishing.inbox import urls as inbox_urls
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.services.closures import closure_posts_planned
@@ -156,6 +159,23 @@ def register_social_calendar_menu_item():
         icon_name="date",
         order=850,
     )
+
+
+class InboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return inbox_access.may_use_inbox(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_inbox_menu_item():
+    return InboxMenuItem(
+        gettext_lazy("Social inbox"), reverse("inbox:list"), icon_name="mail", order=840
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [path("inbox/", include(inbox_urls, namespace="inbox"))]
 
 
 @hooks.register("register_admin_viewset")
