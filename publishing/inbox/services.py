@@ -333,9 +333,7 @@ def reply_write(*, item: InboxItem, text: str, by) -> InboxReply:
             InboxReply.Status.AWAITING_APPROVAL if reason else InboxReply.Status.SENDING
         ),
     )
-    if not reason:
-        _reply_send(reply)
-    return reply
+    return reply if reason else _reply_send(reply)
 
 
 def reply_approve(*, reply: InboxReply, by) -> InboxReply:

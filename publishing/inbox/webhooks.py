@@ -17,9 +17,11 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cms.caching.query_parameters import QueryParameter, reads_query
 from publishing.models import SocialAccount
 from publishing.networks.base import NetworkError
 from publishing.services.accounts import account_credentials
@@ -53,7 +55,15 @@ def _facebook_accounts_by_page() -> dict[str, SocialAccount]:
     return pages
 
 
+#: The set-up handshake's parameters (never cached: `never_cache`).
+HANDSHAKE = tuple(
+    QueryParameter(name, str) for name in ("hub.mode", "hub.verify_token", "hub.challenge")
+)
+
+
 @csrf_exempt
+@never_cache
+@reads_query(*HANDSHAKE)
 @require_http_methods(["GET", "POST"])
 def facebook_webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":

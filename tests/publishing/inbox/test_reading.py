@@ -9,7 +9,7 @@ import pytest
 
 from moderation.models import Incident
 from publishing.inbox.models import InboxAction, InboxItem, InboxReading, InboxWordList
-from publishing.inbox.services import inbox_read
+from publishing.inbox.services import inbox_read, reply_write
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,6 @@ def test_the_schools_own_replies_are_not_inbox_items(
     comment = facebook_page.add_comment(school_post, message="When is it?")
     inbox_read(account=facebook_account)
     item = InboxItem.objects.get()
-    from publishing.inbox.services import reply_write
-
     reply_write(item=item, text="At 10 o'clock.", by=facebook_account.managers.first())
     inbox_read(account=facebook_account, now=item.received_at + datetime.timedelta(hours=1))
 
