@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from moderation.roles import SAFEGUARDING
+from moderation.roles import EDITORS, SAFEGUARDING
 from publishing.networks.facebook import FacebookPageNetwork
 from publishing.services.accounts import account_credentials_store
 from tests import factories
@@ -14,9 +14,10 @@ from tests import factories
 
 @pytest.fixture
 def managers(db):
+    """Two editors who manage the school's Facebook account."""
     return [
-        factories.UserFactory(username="manager", first_name="Rhian", last_name="Owen"),
-        factories.UserFactory(username="manager2", first_name="Tomos", last_name="Bell"),
+        factories.staff("manager", EDITORS, first_name="Rhian", last_name="Owen"),
+        factories.staff("manager2", EDITORS, first_name="Tomos", last_name="Bell"),
     ]
 
 
