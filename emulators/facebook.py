@@ -669,7 +669,7 @@ class FacebookEmulator(Emulator):
     def _comments_edge(
         self, object_id: str, request: EmulatorRequest
     ) -> EmulatorResponse:
-        """`GET /{post-or-comment-id}/comments` (oldest first), or a reply by the Page."""
+        """`GET /{post-or-comment-id}/comments` (oldest first), or the Page's reply."""
         if object_id not in self.posts and object_id not in self.comments:
             return self._missing(object_id, request.method)
         if request.method == "POST":
@@ -748,9 +748,7 @@ class FacebookEmulator(Emulator):
             comment.is_hidden = is_hidden == "true"
             return self._answer({"success": True})
         wanted = request.param("fields") or "id,message,created_time"
-        return self._answer(
-            self._comment_fields(comment, {"id", *wanted.split(",")})
-        )
+        return self._answer(self._comment_fields(comment, {"id", *wanted.split(",")}))
 
     def _block(self, request: EmulatorRequest) -> EmulatorResponse:
         user = request.param("user") or ""

@@ -283,7 +283,9 @@ class XEmulator(Emulator):
                 for media_id in media_ids
             ],
             created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
-            in_reply_to=str((body.get("reply") or {}).get("in_reply_to_tweet_id") or ""),
+            in_reply_to=str(
+                (body.get("reply") or {}).get("in_reply_to_tweet_id") or ""
+            ),
         )
         self.posts[post.id] = post
         return self._answer(
@@ -317,7 +319,11 @@ class XEmulator(Emulator):
         return self._answer({"data": {"deleted": True}})
 
     def add_mention(
-        self, text: str, *, username: str = "aparent", name: str = "A parent",
+        self,
+        text: str,
+        *,
+        username: str = "aparent",
+        name: str = "A parent",
         in_reply_to: str = "",
     ) -> str:
         """Someone else posts naming the school (a reply to `in_reply_to`, or not)."""
@@ -344,12 +350,16 @@ class XEmulator(Emulator):
         found = sorted(self.mentions, key=lambda m: int(m["id"]), reverse=True)
         if start_time is not None:
             since = datetime.fromisoformat(start_time.replace("Z", "+00:00"))
-            found = [m for m in found if datetime.fromisoformat(m["created_at"]) >= since]
+            found = [
+                m for m in found if datetime.fromisoformat(m["created_at"]) >= since
+            ]
         token = request.query.get("pagination_token")
         if token is not None:
             ids = [m["id"] for m in found]
             if token not in ids:
-                return self._invalid("The `pagination_token` query parameter is invalid.")
+                return self._invalid(
+                    "The `pagination_token` query parameter is invalid."
+                )
             found = found[ids.index(token) :]
         try:
             max_results = int(request.query.get("max_results", "10"))
@@ -372,7 +382,11 @@ class XEmulator(Emulator):
                 "author_id": m["author_id"],
                 "created_at": m["created_at"].replace("+00:00", "Z"),
                 **(
-                    {"referenced_tweets": [{"type": "replied_to", "id": m["in_reply_to"]}]}
+                    {
+                        "referenced_tweets": [
+                            {"type": "replied_to", "id": m["in_reply_to"]}
+                        ]
+                    }
                     if m["in_reply_to"]
                     else {}
                 ),

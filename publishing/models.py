@@ -484,7 +484,6 @@ class Pin(models.Model):
 
 
 # Scheduled-job runs live beside the jobs; imported here so Django finds the model.
-from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401
 from publishing.inbox.models import (  # noqa: E402, F401
     InboxAction,
     InboxAlert,
@@ -493,3 +492,4 @@ from publishing.inbox.models import (  # noqa: E402, F401
     InboxReply,
     InboxWordList,
 )
+from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401

@@ -6,9 +6,9 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import include, path, re_path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component

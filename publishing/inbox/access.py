@@ -44,9 +44,7 @@ def visible_items(*, user, site: Site):
     items = InboxItem.objects.for_school(site).select_related("account")
     if oversees(user):
         return items
-    return items.filter(
-        Q(account__managers=user) | Q(account__owner=user)
-    ).distinct()
+    return items.filter(Q(account__managers=user) | Q(account__owner=user)).distinct()
 
 
 def may_use_inbox(user) -> bool:

@@ -53,7 +53,9 @@ def harmful_comment_alert(*, item: InboxItem) -> None:
     recipients = [
         alert.user.email
         for alert in InboxAlert.objects.filter(
-            site=item.site, frequency=InboxAlert.Frequency.IMMEDIATE, user__is_active=True
+            site=item.site,
+            frequency=InboxAlert.Frequency.IMMEDIATE,
+            user__is_active=True,
         ).select_related("user")
     ]
     if item.flagged_for_dsl:

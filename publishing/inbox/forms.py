@@ -24,7 +24,9 @@ class FilterForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_REPLY
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_REPLY,
     )
 
 

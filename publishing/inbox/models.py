@@ -17,9 +17,7 @@ class InboxItemQuerySet(models.QuerySet):
         return self.filter(site=site)
 
     def open(self) -> InboxItemQuerySet:
-        return self.filter(
-            state__in=(InboxItem.State.NEW, InboxItem.State.NEEDS_REPLY)
-        )
+        return self.filter(state__in=(InboxItem.State.NEW, InboxItem.State.NEEDS_REPLY))
 
     def overdue(self, *, at) -> InboxItemQuerySet:
         return self.open().filter(due_at__lt=at)
@@ -146,7 +144,9 @@ class InboxReply(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Not sent")
 
-    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="replies")
+    item = models.ForeignKey(
+        InboxItem, on_delete=models.CASCADE, related_name="replies"
+    )
     text = models.TextField()
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -258,4 +258,3 @@ __all__ = [
     "InboxReply",
     "InboxWordList",
 ]
-

@@ -23,9 +23,7 @@ from .models import InboxWordList
 # A UK number: +44 or 0, then 9-10 more digits, spaces, dots or dashes between them.
 _PHONE = regex.compile(r"(?<![\d+])(?:\+\s?44\s?\(?0?\)?|0)(?:[\s.\-]?\d){9,10}(?!\d)")
 _EMAIL = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", regex.UNICODE)
-_POSTCODE = regex.compile(
-    r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", regex.IGNORECASE
-)
+_POSTCODE = regex.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", regex.IGNORECASE)
 _STREET = regex.compile(
     r"\b\d{1,4}[a-z]?,?\s+(?:[\p{L}'\-]+\s+){1,3}"
     r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|"

@@ -66,7 +66,9 @@ def account_reader(account: SocialAccount) -> InboxReader:
     Raises:
         AuthExpired: no credentials are stored (connect the account).
     """
-    return reader_class(account.network)(credentials=account_credentials(account=account))
+    return reader_class(account.network)(
+        credentials=account_credentials(account=account)
+    )
 
 
 def _record(item: InboxItem, kind: str, *, by=None, rule: str = "", note: str = ""):
@@ -148,9 +150,7 @@ def _apply_rules(item: InboxItem, *, reader: InboxReader | None) -> None:
     alerts.harmful_comment_alert(item=item)
 
 
-def inbox_read(
-    *, account: SocialAccount, now: datetime.datetime | None = None
-) -> int:
+def inbox_read(*, account: SocialAccount, now: datetime.datetime | None = None) -> int:
     """Poll one account for new comments; returns how many new items came in.
 
     A network failure is kept on the account's reading settings for staff to see,
@@ -317,7 +317,10 @@ def reply_write(*, item: InboxItem, text: str, by) -> InboxReply:
         raise InboxRefused(_("Only the account's managers reply from it."))
     if item.flagged_for_dsl:
         raise InboxRefused(
-            _("This comment is with the safeguarding lead: it is not answered in public.")
+            _(
+                "This comment is with the safeguarding lead: it is not answered "
+                "in public."
+            )
         )
     if names_a_learner(text, site=item.site):
         raise InboxRefused(
@@ -347,11 +350,14 @@ def reply_approve(*, reply: InboxReply, by) -> InboxReply:
         raise InboxRefused(_("This reply is not waiting for approval."))
     if by.pk == reply.written_by_id:
         raise InboxRefused(_("Someone other than the writer must approve a reply."))
-    may = reply.item.account.managers.filter(pk=by.pk).exists() or by.groups.filter(
-        name=APPROVERS
-    ).exists()
+    may = (
+        reply.item.account.managers.filter(pk=by.pk).exists()
+        or by.groups.filter(name=APPROVERS).exists()
+    )
     if not may:
-        raise InboxRefused(_("Only the account's managers or approvers approve replies."))
+        raise InboxRefused(
+            _("Only the account's managers or approvers approve replies.")
+        )
     reply.approved_by = by
     reply.save(update_fields=["approved_by"])
     return _reply_send(reply)
@@ -418,7 +424,10 @@ def item_raise_incident(
             incident=incident,
             upload=SimpleUploadedFile("comment.txt", record, "text/plain"),
             description=_("The comment as read from %(account)s (SHA-256 %(hash)s)")
-            % {"account": item.account.name, "hash": hashlib.sha256(record).hexdigest()},
+            % {
+                "account": item.account.name,
+                "hash": hashlib.sha256(record).hexdigest(),
+            },
             by=by,
             confirmed_no_indecent_images=True,
         )
@@ -430,7 +439,7 @@ def item_raise_incident(
 
 
 def block_message_draft(*, item: InboxItem, grounds: str) -> str:
-    """The words telling the person why they were blocked (I3), for a manager to edit."""
+    """The words telling someone why they were blocked (I3), for a manager to edit."""
     label = BlockedAccount.Grounds(grounds).label.lower()
     return _(
         "Hello %(name)s. We have blocked you from %(account)s because of "

@@ -49,7 +49,9 @@ def inbox_list(request):
         if filters.cleaned_data["account"]:
             items = items.filter(account_id=filters.cleaned_data["account"])
     else:
-        messages.warning(request, _("That filter was not understood; showing everything."))
+        messages.warning(
+            request, _("That filter was not understood; showing everything.")
+        )
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     return TemplateResponse(
@@ -129,7 +131,9 @@ def item_action(request, pk: int, action: str):
             form = StateForm(request.POST)
             if not form.is_valid():
                 raise services.InboxRefused(_("Choose a state."))
-            services.item_set_state(item=item, state=form.cleaned_data["state"], by=user)
+            services.item_set_state(
+                item=item, state=form.cleaned_data["state"], by=user
+            )
             messages.success(request, _("Saved."))
         elif action == "dsl-seen":
             if not access.reads_safeguarding(user):
@@ -139,14 +143,20 @@ def item_action(request, pk: int, action: str):
         elif action == "reply":
             form = ReplyForm(request.POST)
             if not form.is_valid():
-                raise services.InboxRefused(_("Write a reply of up to 8,000 characters."))
-            reply = services.reply_write(item=item, text=form.cleaned_data["text"], by=user)
+                raise services.InboxRefused(
+                    _("Write a reply of up to 8,000 characters.")
+                )
+            reply = services.reply_write(
+                item=item, text=form.cleaned_data["text"], by=user
+            )
             _reply_message(request, reply)
         elif action == "incident":
             form = IncidentForm(request.POST)
             if not form.is_valid():
                 raise services.InboxRefused(_("Choose what kind of incident it is."))
-            incident = services.item_raise_incident(item=item, by=user, **form.cleaned_data)
+            incident = services.item_raise_incident(
+                item=item, by=user, **form.cleaned_data
+            )
             messages.success(
                 request, _("Incident %(number)s raised.") % {"number": incident.pk}
             )
@@ -187,7 +197,9 @@ def reply_approve(request, pk: int):
     user = _inbox_user(request)
     reply = get_object_or_404(
         InboxReply.objects.filter(
-            item__in=access.visible_items(user=user, site=access.current_school(request))
+            item__in=access.visible_items(
+                user=user, site=access.current_school(request)
+            )
         ),
         pk=pk,
     )
@@ -288,7 +300,9 @@ def rules_and_alerts(request):
                 (language, label, WordListForm(instance=lists[language]))
                 for language, label in InboxWordList.Language.choices
             ],
-            "alert_form": AlertForm(initial={"frequency": alert.frequency if alert else ""}),
+            "alert_form": AlertForm(
+                initial={"frequency": alert.frequency if alert else ""}
+            ),
             "oversees": access.oversees(user),
         },
     )

@@ -57,7 +57,8 @@ def _facebook_accounts_by_page() -> dict[str, SocialAccount]:
 
 #: The set-up handshake's parameters (never cached: `never_cache`).
 HANDSHAKE = tuple(
-    QueryParameter(name, str) for name in ("hub.mode", "hub.verify_token", "hub.challenge")
+    QueryParameter(name, str)
+    for name in ("hub.mode", "hub.verify_token", "hub.challenge")
 )
 
 
@@ -98,10 +99,14 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
     accounts = _facebook_accounts_by_page()
     stored = unreadable = 0
     for entry in entries:
-        account = accounts.get(str(entry.get("id"))) if isinstance(entry, dict) else None
+        account = (
+            accounts.get(str(entry.get("id"))) if isinstance(entry, dict) else None
+        )
         if account is None:
             continue  # a Page the school no longer has: nothing to store
-        reader = FacebookCommentsReader(credentials=account_credentials(account=account))
+        reader = FacebookCommentsReader(
+            credentials=account_credentials(account=account)
+        )
         for change in entry.get("changes") or []:
             value = change.get("value") if isinstance(change, dict) else None
             if (

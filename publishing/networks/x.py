@@ -343,7 +343,9 @@ class XNetwork(Network):
 
     def reply(self, *, in_reply_to: str, text: str) -> str:
         """Reply to a post; returns the reply's id."""
-        response = self._client.create_tweet(text=text, in_reply_to_tweet_id=in_reply_to)
+        response = self._client.create_tweet(
+            text=text, in_reply_to_tweet_id=in_reply_to
+        )
         if not isinstance(response.data, dict) or not response.data.get("id"):
             raise OutcomeUnknown("X answered without the reply's id.")
         return str(response.data["id"])

@@ -78,7 +78,9 @@ class FacebookCommentsReader(InboxReader):
                 author_id=str(author.get("id", "")),
                 author_name=str(author.get("name") or ""),
                 text=str(value.get("message") or ""),
-                created_at=dt.datetime.fromtimestamp(int(value["created_time"]), dt.UTC),
+                created_at=dt.datetime.fromtimestamp(
+                    int(value["created_time"]), dt.UTC
+                ),
                 url=self._comment_url(str(value["post_id"]), str(value["comment_id"])),
                 parent_remote_id=(
                     str(value["parent_id"])
@@ -88,7 +90,9 @@ class FacebookCommentsReader(InboxReader):
                 by_the_school=str(author.get("id", "")) == self.page_id,
             )
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-            raise PermanentRefusal("Facebook sent a comment we could not read.") from None
+            raise PermanentRefusal(
+                "Facebook sent a comment we could not read."
+            ) from None
 
     def hide(self, *, remote_id: str) -> None:
         self._set_hidden(remote_id, hidden=True)
@@ -130,13 +134,17 @@ class FacebookCommentsReader(InboxReader):
             author_name=str(author.get("name") or ""),
             text=str(item.get("message") or ""),
             created_at=created,
-            url=str(item.get("permalink_url") or self._comment_url(post_id, item["id"])),
+            url=str(
+                item.get("permalink_url") or self._comment_url(post_id, item["id"])
+            ),
             parent_remote_id=str(parent),
             by_the_school=str(author.get("id", "")) == self.page_id,
         )
 
     def _comment_url(self, post_id: str, comment_id: str) -> str:
-        return f"{facebook_web_base_url(self.base_url)}/{post_id}?comment_id={comment_id}"
+        return (
+            f"{facebook_web_base_url(self.base_url)}/{post_id}?comment_id={comment_id}"
+        )
 
     def _all(self, path: str, **params: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

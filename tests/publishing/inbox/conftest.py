@@ -32,7 +32,9 @@ def dsl(db):
 def facebook_page(settings, facebook_emulator):
     settings.SOCIAL_FACEBOOK_GRAPH_BASE_URL = facebook_emulator.base_url
     settings.SOCIAL_FACEBOOK_APP_ID = facebook_emulator.app_credentials["app_id"]
-    settings.SOCIAL_FACEBOOK_APP_SECRET = facebook_emulator.app_credentials["app_secret"]
+    settings.SOCIAL_FACEBOOK_APP_SECRET = facebook_emulator.app_credentials[
+        "app_secret"
+    ]
     return facebook_emulator
 
 

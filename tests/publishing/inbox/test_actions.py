@@ -32,7 +32,9 @@ def _page_replies(emulator):
 
 
 def test_a_managers_plain_reply_goes_straight_out_once(item, facebook_page, managers):
-    reply = services.reply_write(item=item, text="Sorry to hear that; please call us.", by=managers[0])
+    reply = services.reply_write(
+        item=item, text="Sorry to hear that; please call us.", by=managers[0]
+    )
 
     assert reply.status == InboxReply.Status.SENT
     assert [c["message"] for c in _page_replies(facebook_page)] == [
@@ -70,7 +72,9 @@ def test_a_reply_that_fails_on_the_network_is_kept_and_says_why(
     item, facebook_page, managers
 ):
     facebook_page.fail_next(status=500)
-    reply = services.reply_write(item=item, text="We will look into it.", by=managers[0])
+    reply = services.reply_write(
+        item=item, text="We will look into it.", by=managers[0]
+    )
 
     assert reply.status == InboxReply.Status.FAILED
     assert "temporary problem" in reply.problem
@@ -94,9 +98,7 @@ def test_hide_and_show_again_in_one_step_each(item, facebook_page, managers):
 
 
 def test_raise_incident_keeps_the_comment_as_hashed_evidence(item, managers):
-    incident = services.item_raise_incident(
-        item=item, by=managers[0], category="abuse"
-    )
+    incident = services.item_raise_incident(item=item, by=managers[0], category="abuse")
 
     assert incident.content_as_reported == "You lot are useless"
     assert incident.url == item.url

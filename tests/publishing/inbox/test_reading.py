@@ -48,7 +48,9 @@ def test_the_schools_own_replies_are_not_inbox_items(
     inbox_read(account=facebook_account)
     item = InboxItem.objects.get()
     reply_write(item=item, text="At 10 o'clock.", by=facebook_account.managers.first())
-    inbox_read(account=facebook_account, now=item.received_at + datetime.timedelta(hours=1))
+    inbox_read(
+        account=facebook_account, now=item.received_at + datetime.timedelta(hours=1)
+    )
 
     assert list(InboxItem.objects.values_list("remote_id", flat=True)) == [comment]
 
@@ -82,7 +84,12 @@ def test_a_comment_deleted_before_it_was_read_is_simply_not_there(
 
 
 def test_a_comment_naming_a_pupil_is_hidden_at_once_and_sent_to_the_dsl(
-    facebook_page, facebook_account, school_post, amelia, dsl, mailoutbox,
+    facebook_page,
+    facebook_account,
+    school_post,
+    amelia,
+    dsl,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     comment = facebook_page.add_comment(

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def comments(facebook_page, facebook_account, school_post, amelia):
-    facebook_page.add_comment(school_post, message="What time is pick-up?", author_name="Siân")
+    facebook_page.add_comment(
+        school_post, message="What time is pick-up?", author_name="Siân"
+    )
     facebook_page.add_comment(school_post, message="Amelia Jones was brilliant")
     inbox_read(account=facebook_account)
     return InboxItem.objects.all()
@@ -66,7 +68,9 @@ def test_a_manager_of_another_account_does_not_see_these_comments(client, commen
     assert client.get(f"/admin/inbox/{comments.first().pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["?page=abc", "?page=99999", "?state=bogus", "?account=x"])
+@pytest.mark.parametrize(
+    "query", ["?page=abc", "?page=99999", "?state=bogus", "?account=x"]
+)
 def test_odd_addresses_show_the_inbox_not_an_error(client, comments, managers, query):
     login_verified(client, managers[0])
     answer = client.get("/admin/inbox/" + query)
@@ -83,9 +87,9 @@ def test_replying_from_the_screen_sends_it_and_says_so(
         f"/admin/inbox/{item.pk}/reply/", {"text": "Pick-up is at 3:15."}, follow=True
     )
     assert "Reply sent." in answer.content.decode()
-    assert [c["message"] for c in facebook_page.state()["comments"] if c["by_page"]] == [
-        "Pick-up is at 3:15."
-    ]
+    assert [
+        c["message"] for c in facebook_page.state()["comments"] if c["by_page"]
+    ] == ["Pick-up is at 3:15."]
 
 
 def test_an_empty_reply_is_a_clear_message(client, comments, managers):
@@ -95,7 +99,9 @@ def test_an_empty_reply_is_a_clear_message(client, comments, managers):
     assert "Write a reply" in answer.content.decode()
 
 
-def test_x_reading_is_off_until_the_cost_shown_is_accepted(client, db, x_emulator, settings):
+def test_x_reading_is_off_until_the_cost_shown_is_accepted(
+    client, db, x_emulator, settings
+):
     head = UserFactory(username="head")
     head.groups.add(Group.objects.get(name=SENIOR_LEADERSHIP))
     account = SocialAccountFactory(name="School X", network="x")
@@ -106,14 +112,23 @@ def test_x_reading_is_off_until_the_cost_shown_is_accepted(client, db, x_emulato
     assert "Estimated cost: about $2.00 a month." in page  # 200 expected x 2 x $0.005
 
     answer = client.post(
-        url, {"enabled": "on", "mode": "polling", "expected_items_per_month": "1000"}, follow=True
+        url,
+        {"enabled": "on", "mode": "polling", "expected_items_per_month": "1000"},
+        follow=True,
     )
-    assert "Reading X costs about $10.00 a month. Tick the box" in answer.content.decode()
+    assert (
+        "Reading X costs about $10.00 a month. Tick the box" in answer.content.decode()
+    )
     assert not InboxReading.objects.filter(account=account, enabled=True).exists()
 
     client.post(
         url,
-        {"enabled": "on", "mode": "polling", "expected_items_per_month": "1000", "accept_cost": "on"},
+        {
+            "enabled": "on",
+            "mode": "polling",
+            "expected_items_per_month": "1000",
+            "accept_cost": "on",
+        },
     )
     reading = InboxReading.objects.get(account=account)
     assert reading.enabled and reading.cost_accepted_by == head

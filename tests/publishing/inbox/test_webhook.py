@@ -45,7 +45,10 @@ def test_an_unsigned_or_wrongly_signed_delivery_is_refused(
 ):
     comment = facebook_page.add_comment(school_post, message="Fake comment")
     answer = _deliver(
-        client, facebook_page, facebook_page.webhook_payload(comment), signature=signature
+        client,
+        facebook_page,
+        facebook_page.webhook_payload(comment),
+        signature=signature,
     )
 
     assert answer.status_code == 403
@@ -56,7 +59,11 @@ def test_an_unsigned_or_wrongly_signed_delivery_is_refused(
 def test_a_signed_body_that_is_not_a_page_webhook_is_a_clear_400(
     client, facebook_page, facebook_account
 ):
-    for body in (b"{not json", b'{"object": "page"}', b'{"object": "user", "entry": []}'):
+    for body in (
+        b"{not json",
+        b'{"object": "page"}',
+        b'{"object": "user", "entry": []}',
+    ):
         answer = client.post(
             URL,
             data=body,
@@ -90,10 +97,15 @@ def test_the_set_up_handshake_answers_the_challenge_only_with_the_verify_token(
     settings.SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN = "our-verify-word"
     good = client.get(
         URL,
-        {"hub.mode": "subscribe", "hub.verify_token": "our-verify-word", "hub.challenge": "1158201444"},
+        {
+            "hub.mode": "subscribe",
+            "hub.verify_token": "our-verify-word",
+            "hub.challenge": "1158201444",
+        },
     )
     bad = client.get(
-        URL, {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"}
+        URL,
+        {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
     )
     assert (good.status_code, good.content) == (200, b"1158201444")
     assert bad.status_code == 403

@@ -8,6 +8,7 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Site
 
 from cms.calendar_settings import MonitoringHours
 from publishing.inbox.alerts import overdue_remind
@@ -16,8 +17,6 @@ from publishing.inbox.models import InboxItem, InboxReading
 from publishing.inbox.services import accounts_to_read, inbox_read, inboxes_read
 from publishing.networks.x import XNetwork
 from publishing.services.accounts import account_credentials_store
-from wagtail.models import Site
-
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,9 @@ def x_account(settings, x_emulator, managers):
     settings.SOCIAL_X_API_BASE_URL = x_emulator.base_url
     settings.SOCIAL_X_CONSUMER_KEY = x_emulator.app_credentials["consumer_key"]
     settings.SOCIAL_X_CONSUMER_SECRET = x_emulator.app_credentials["consumer_secret"]
-    account = factories.SocialAccountFactory(name="School X", network="x", managers=managers)
+    account = factories.SocialAccountFactory(
+        name="School X", network="x", managers=managers
+    )
     account_credentials_store(
         account=account,
         credentials={
@@ -41,9 +42,15 @@ def x_account(settings, x_emulator, managers):
     return account
 
 
-def test_x_is_not_read_until_turned_on_then_replies_arrive(x_emulator, x_account, managers):
-    post = XNetwork(credentials=x_emulator.credentials).publish(text="Sports day!", images=[])
-    x_emulator.add_mention("@OurSchool what a day", name="Gwen", in_reply_to=post.remote_id)
+def test_x_is_not_read_until_turned_on_then_replies_arrive(
+    x_emulator, x_account, managers
+):
+    post = XNetwork(credentials=x_emulator.credentials).publish(
+        text="Sports day!", images=[]
+    )
+    x_emulator.add_mention(
+        "@OurSchool what a day", name="Gwen", in_reply_to=post.remote_id
+    )
     now = timezone.now()
 
     assert x_account not in list(accounts_to_read(now=now))
@@ -66,7 +73,9 @@ def test_x_is_not_read_until_turned_on_then_replies_arrive(x_emulator, x_account
     )
 
 
-def test_x_cannot_hide_so_a_harmful_reply_is_top_priority(x_emulator, x_account, managers):
+def test_x_cannot_hide_so_a_harmful_reply_is_top_priority(
+    x_emulator, x_account, managers
+):
     InboxReading.objects.create(
         account=x_account,
         site=Site.objects.get(is_default_site=True),
@@ -93,7 +102,11 @@ def test_a_tuesday_morning_comment_is_due_24_hours_later(home_page):
 
 
 def test_an_overdue_comment_is_emailed_to_the_managers_once(
-    facebook_page, facebook_account, school_post, managers, mailoutbox,
+    facebook_page,
+    facebook_account,
+    school_post,
+    managers,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     facebook_page.add_comment(school_post, message="Anyone there?")
