@@ -10,12 +10,13 @@ better-profanity with the school's words and none of its own) hide a comment too
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from better_profanity import Profanity
 from django.utils.translation import gettext as _
 
-from moderation.consent.names import PublishedWords, learner_name
+from moderation.consent.names import LearnerName, PublishedWords, learner_name
 from moderation.models import Learner
 
 from .models import InboxWordList
@@ -50,20 +51,32 @@ def school_learners(site):
     return Learner.objects.on_roll().only("first_name", "known_as", "last_name")
 
 
-def names_a_learner(text: str, *, site) -> bool:
-    """Whether ``text`` names a learner on the register in full (C3's name rule)."""
-    words = PublishedWords([text])
-    if not len(words):
-        return False
-    return any(
-        words.names_in_full(
-            learner_name(
-                first_names=[learner.first_name, learner.known_as],
-                last_name=learner.last_name,
-            )
+def _register_names(site) -> list[LearnerName]:
+    return [
+        learner_name(
+            first_names=[learner.first_name, learner.known_as],
+            last_name=learner.last_name,
         )
         for learner in school_learners(site).iterator(chunk_size=2000)
-    )
+    ]
+
+
+def _named(text: str, names: list[LearnerName]) -> bool:
+    words = PublishedWords([text])
+    return bool(len(words)) and any(words.names_in_full(name) for name in names)
+
+
+def names_a_learner(text: str, *, site) -> bool:
+    """Whether ``text`` names a learner on the register in full (C3's name rule)."""
+    return _named(text, _register_names(site))
+
+
+@lru_cache(maxsize=64)
+def _word_filter(entries: tuple[str, ...]) -> Profanity:
+    """better-profanity loaded with the school's words alone (built once per list)."""
+    profanity = Profanity()
+    profanity.load_censor_words(list(entries))
+    return profanity
 
 
 def personal_details(text: str) -> list[RuleHit]:
@@ -77,30 +90,33 @@ def personal_details(text: str) -> list[RuleHit]:
     return hits
 
 
-def word_list_hits(text: str, *, site) -> list[RuleHit]:
-    hits = []
-    for word_list in InboxWordList.objects.filter(site=site):
-        entries = word_list.entries()
-        if not entries:
-            continue
-        profanity = Profanity()
-        profanity.load_censor_words(entries)
-        if profanity.contains_profanity(text):
-            hits.append(
-                RuleHit(
-                    _("The school's %(language)s word list")
-                    % {"language": word_list.get_language_display()},
-                    False,
-                )
+class RuleBook:
+    """A school's rules read once, for a batch of comments (a poll, a webhook).
+
+    The register's names and the word lists are loaded when the book is made, so
+    a flood of comments costs one read of each, not one per comment.
+    """
+
+    def __init__(self, *, site):
+        self._names = _register_names(site)
+        self._lists = [
+            (word_list.get_language_display(), _word_filter(tuple(entries)))
+            for word_list in InboxWordList.objects.filter(site=site)
+            if (entries := word_list.entries())
+        ]
+
+    def hits(self, text: str) -> list[RuleHit]:
+        """Every rule ``text`` breaks, safeguarding rules first."""
+        hits = []
+        if _named(text, self._names):
+            hits.append(RuleHit(_("Names a pupil in full"), True))
+        hits += personal_details(text)
+        hits += [
+            RuleHit(
+                _("The school's %(language)s word list") % {"language": language},
+                False,
             )
-    return hits
-
-
-def comment_rules(text: str, *, site) -> list[RuleHit]:
-    """Every rule ``text`` breaks, safeguarding rules first."""
-    hits = []
-    if names_a_learner(text, site=site):
-        hits.append(RuleHit(_("Names a pupil in full"), True))
-    hits += personal_details(text)
-    hits += word_list_hits(text, site=site)
-    return hits
+            for language, word_filter in self._lists
+            if word_filter.contains_profanity(text)
+        ]
+        return hits

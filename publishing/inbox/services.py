@@ -33,7 +33,7 @@ from . import alerts
 from .due import reply_due_at
 from .models import InboxAction, InboxItem, InboxReading, InboxReply
 from .readers.base import InboxReader, ReadComment, reader_class
-from .rules import comment_rules, names_a_learner
+from .rules import RuleBook, names_a_learner
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +77,16 @@ def _record(item: InboxItem, kind: str, *, by=None, rule: str = "", note: str = 
 
 # --- receiving ----------------------------------------------------------------------
 def comment_receive(
-    *, account: SocialAccount, comment: ReadComment, reader: InboxReader | None = None
+    *,
+    account: SocialAccount,
+    comment: ReadComment,
+    reader: InboxReader | None = None,
+    rules: RuleBook | None = None,
 ) -> InboxItem | None:
     """Store a comment once and apply the rules to it; None for the school's own.
 
-    Harmful comments are hidden on the network before anyone opens the inbox; where
+    Pass `reader` and `rules` when receiving a batch, so each is made once. Harmful
+    comments are hidden on the network before anyone opens the inbox; where
     the network refuses (or cannot hide), the item is top priority instead.
     """
     if comment.by_the_school:
@@ -110,7 +115,7 @@ def comment_receive(
     except IntegrityError:
         # Another delivery of the same comment made the row first: one item.
         return InboxItem.objects.get(account=account, remote_id=comment.remote_id)
-    _apply_rules(item, reader=reader)
+    _apply_rules(item, reader=reader, rules=rules or RuleBook(site=site))
     logger.info(
         "Inbox item %s received",
         item.pk,
@@ -128,8 +133,10 @@ def _page_of(account: SocialAccount, post_remote_id: str):
     return delivery.page if delivery else None
 
 
-def _apply_rules(item: InboxItem, *, reader: InboxReader | None) -> None:
-    hits = comment_rules(item.text, site=item.site)
+def _apply_rules(
+    item: InboxItem, *, reader: InboxReader | None, rules: RuleBook
+) -> None:
+    hits = rules.hits(item.text)
     if not hits:
         return
     item.rule = "; ".join(hit.label for hit in hits)[:200]
@@ -177,8 +184,9 @@ def inbox_read(*, account: SocialAccount, now: datetime.datetime | None = None) 
         )
         return 0
     before = InboxItem.objects.filter(account=account).count()
+    rules = RuleBook(site=reading.site)
     for comment in comments:
-        comment_receive(account=account, comment=comment, reader=reader)
+        comment_receive(account=account, comment=comment, reader=reader, rules=rules)
     reading.read_until = now
     reading.last_read_at = now
     reading.problem = ""

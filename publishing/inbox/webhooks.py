@@ -27,7 +27,8 @@ from publishing.networks.base import NetworkError
 from publishing.services.accounts import account_credentials
 
 from .readers.facebook import FacebookCommentsReader
-from .services import comment_receive
+from .rules import RuleBook
+from .services import account_school, comment_receive
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "Not a Page webhook."}, status=400)
     accounts = _facebook_accounts_by_page()
     stored = unreadable = 0
+    rules: RuleBook | None = None
     for entry in entries:
         account = (
             accounts.get(str(entry.get("id"))) if isinstance(entry, dict) else None
@@ -121,7 +123,10 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
             except NetworkError:
                 unreadable += 1
                 continue
-            comment_receive(account=account, comment=comment, reader=reader)
+            rules = rules or RuleBook(site=account_school(account))
+            comment_receive(
+                account=account, comment=comment, reader=reader, rules=rules
+            )
             stored += 1
     if unreadable:
         # Meta retries a failed delivery; the hourly poll reads what this missed.

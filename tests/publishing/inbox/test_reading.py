@@ -163,3 +163,16 @@ def test_a_hide_the_network_refuses_makes_the_item_top_priority(
     refused = item.log.get(kind=InboxAction.Kind.HIDE_FAILED)
     assert "pages_manage_engagement" in refused.note
     assert Incident.objects.count() == 0
+
+
+def test_a_flood_of_500_comments_on_one_post_is_500_items_none_doubled(
+    facebook_page, facebook_account, school_post, amelia
+):
+    for number in range(500):
+        text = "Amelia Jones!" if number == 250 else f"Comment {number} 🎉"
+        facebook_page.add_comment(school_post, message=text)
+
+    assert inbox_read(account=facebook_account) == 500
+    assert inbox_read(account=facebook_account) == 0
+    assert InboxItem.objects.count() == 500
+    assert InboxItem.objects.filter(state=InboxItem.State.HIDDEN).count() == 1
