@@ -31,6 +31,7 @@ from publishing.delivery_permissions import (
 )
 from publishing.forms import SocialAccountForm
 from publishing.inbox import access as inbox_access
+from publishing.inbox import selectors as inbox_selectors
 from publishing.inbox import urls as inbox_urls
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
@@ -171,6 +172,35 @@ def register_inbox_menu_item():
     return InboxMenuItem(
         gettext_lazy("Social inbox"), reverse("inbox:list"), icon_name="mail", order=840
     )
+
+
+class InboxOverduePanel(Component):
+    """Dashboard: the manager's comments past their reply time (M2)."""
+
+    name = "inbox_overdue"
+    order = 104
+    template_name = "publishing/inbox/dashboard_panel.html"
+
+    def __init__(self, *, overdue):
+        self.overdue = overdue
+
+    def get_context_data(self, parent_context):
+        return {"overdue": self.overdue[:10], "count": len(self.overdue)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_inbox_overdue_panel(request, panels):
+    if not inbox_access.may_use_inbox(request.user):
+        return
+    overdue = list(
+        inbox_selectors.overdue_for(
+            user=request.user,
+            site=inbox_access.current_school(request),
+            at=timezone.now(),
+        )
+    )
+    if overdue:
+        panels.append(InboxOverduePanel(overdue=overdue))
 
 
 @hooks.register("register_admin_urls")

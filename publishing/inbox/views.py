@@ -3,6 +3,8 @@ word lists and alert choices. Every action is a POST form: no script needed."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 from publishing.models import SocialAccount
 from publishing.services.accounts import is_senior_leader
 
-from . import access, services
+from . import access, selectors, services
 from .costs import x_monthly_cost_usd
 from .forms import (
     AlertForm,
@@ -76,6 +78,9 @@ def inbox_list(request):
             .count(),
             "readings": InboxReading.objects.filter(site=site).exclude(problem=""),
             "oversees": access.oversees(user),
+            "response_times": selectors.response_times(
+                user=user, site=site, since=now - datetime.timedelta(days=7), until=now
+            ),
         },
     )
 

@@ -4,8 +4,11 @@ a plain form, and odd input answered clearly."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from moderation.roles import EDITORS, SENIOR_LEADERSHIP
 from publishing.inbox.models import InboxItem, InboxReading
@@ -132,3 +135,30 @@ def test_x_reading_is_off_until_the_cost_shown_is_accepted(
     )
     reading = InboxReading.objects.get(account=account)
     assert reading.enabled and reading.cost_accepted_by == head
+
+
+def test_overdue_comments_are_on_the_managers_dashboard(client, comments, managers):
+    item = comments.get(flagged_for_dsl=False)
+    InboxItem.objects.filter(pk=item.pk).update(
+        due_at=item.received_at - datetime.timedelta(minutes=1)
+    )
+    login_verified(client, managers[0])
+    page = client.get("/admin/").content.decode()
+    assert "1 comment is past its reply time" in page
+    assert f"/admin/inbox/{item.pk}/" in page
+
+
+def test_the_inbox_shows_each_accounts_median_and_longest_response(
+    client, comments, managers
+):
+    item = comments.get(flagged_for_dsl=False)
+    arrived = timezone.now() - datetime.timedelta(hours=5)
+    InboxItem.objects.filter(pk=item.pk).update(
+        state=InboxItem.State.ANSWERED,
+        received_at=arrived,
+        answered_at=arrived + datetime.timedelta(hours=3, minutes=20),
+    )
+    login_verified(client, managers[0])
+    page = client.get("/admin/inbox/").content.decode()
+    assert '<td class="inbox-median">3 h 20 min</td>' in page
+    assert '<td class="inbox-worst">3 h 20 min</td>' in page
