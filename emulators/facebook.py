@@ -609,6 +609,25 @@ class FacebookEmulator(Emulator):
             self.deliver_webhook(payload)
         return comment.id
 
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """`POST /__emulator__/comment` with JSON {post_id, message, author_name}:
+        a comment from another process (the demo), webhook delivered as usual."""
+        if action != "comment" or request.method != "POST":
+            return None
+        body = request.json()
+        with self.lock:
+            known = isinstance(body, dict) and body.get("post_id") in self.posts
+        if not known:
+            return EmulatorResponse.json({"error": "give a post_id of a post"}, 400)
+        comment_id = self.add_comment(
+            body["post_id"],
+            message=str(body.get("message") or ""),
+            author_name=str(body.get("author_name") or "A parent"),
+        )
+        return EmulatorResponse.json({"id": comment_id})
+
     def delete_comment_by_hand(self, comment_id: str) -> None:
         """The commenter deletes their comment on Facebook (no API call)."""
         with self.lock:
