@@ -397,6 +397,19 @@ SOCIAL_X_CONSUMER_SECRET = os.environ.get("SOCIAL_X_CONSUMER_SECRET", "")
 SOCIAL_FACEBOOK_APP_ID = os.environ.get("SOCIAL_FACEBOOK_APP_ID", "")
 SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
 
+# --- The social inbox (publishing/inbox) ----------------------------------------------
+# Which reader reads which account type's comments, resolved with import_string.
+SOCIAL_INBOX_READERS = {
+    "x": "publishing.inbox.readers.x.XMentionsReader",
+    "facebook": "publishing.inbox.readers.facebook.FacebookCommentsReader",
+}
+# The word Facebook's webhook set-up sends back to prove the address is ours.
+SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN = os.environ.get(
+    "SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN", ""
+)
+# What X charges for each post read (US dollars), for the monthly cost estimate.
+SOCIAL_X_PRICE_PER_READ_USD = os.environ.get("SOCIAL_X_PRICE_PER_READ_USD", "0.005")
+
 # --- Social publishing: the delivery ledger and account credentials (A3) --------------
 # One or more Fernet keys, comma-separated; the first encrypts, all decrypt (rotation).
 SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")

@@ -25,6 +25,8 @@ from moderation.jobs import (
     consent_expiry_check,
     incident_retention_check,
 )
+from publishing.inbox.alerts import digests_send, overdue_remind
+from publishing.inbox.services import inboxes_read
 from publishing.services.accounts import account_reviews_remind
 from publishing.services.deliveries import deliveries_sweep
 from publishing.services.holiday_notices import holiday_notices_draft
@@ -107,7 +109,34 @@ def _block_reviews(now: datetime.datetime) -> str:
     return f"{reminded} blocked account review reminder(s) sent."
 
 
+def _inbox_read(now: datetime.datetime) -> str:
+    return inboxes_read(now=now)
+
+
+def _inbox_alerts(now: datetime.datetime) -> str:
+    overdue = overdue_remind(now=now)
+    digests = digests_send(now=now)
+    return f"{overdue} overdue comment(s) emailed, {digests} digest(s) sent."
+
+
 SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
+    ScheduledJob(
+        "read-social-inbox",
+        "Read comments",
+        "Reads new comments on the school's posts into the social inbox and applies "
+        "the rules (accounts on a webhook are read once an hour as a fallback).",
+        EveryMinutes(5),
+        _inbox_read,
+        queue="publishing",
+    ),
+    ScheduledJob(
+        "social-inbox-alerts",
+        "Inbox emails",
+        "Emails the managers once about each comment past its reply time, and sends "
+        "the daily and weekly digests of comments the rules caught.",
+        EveryMinutes(15),
+        _inbox_alerts,
+    ),
     ScheduledJob(
         "go-live-and-expiry",
         "Go live and expire pages",
