@@ -45,6 +45,7 @@ from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
 from .pagination import paginate
+from .preparation.models import PagePreparation, PreparedMedium  # noqa: F401  (models)
 
 NEWS_PER_PAGE = 10
 

@@ -43,6 +43,7 @@ from .cdn_purge import public_copies_purge
 from .document_cleaning import document_clean
 from .document_contents import DocumentNotCleanable
 from .image_cleaning import CleanImage, image_clean, is_animated
+from .preparation.models import PagePreparation, PreparedMedium
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +192,47 @@ def _other_live_public_pages_use(item, *, page_id: int | None) -> bool:
     return Page.objects.live().public().filter(pk__in=page_ids).exists()
 
 
+def _approved_page_awaits(item) -> bool:
+    """An approved page is waiting for this item's copies (cms.preparation)."""
+    kind = (
+        PreparedMedium.Kind.IMAGE
+        if isinstance(item, get_image_model())
+        else PreparedMedium.Kind.DOCUMENT
+    )
+    return PreparedMedium.objects.filter(
+        kind=kind,
+        object_id=item.pk,
+        preparation__status=PagePreparation.Status.PREPARING,
+    ).exists()
+
+
+def media_needing_copies(page) -> tuple[list, list]:
+    """The images and documents ``page`` would show that have no current copies.
+
+    What publishing ``page`` now would copy inside the request: empty when the page
+    is login-only or every item it uses is already public (or is never shown).
+    """
+    if page.pk is not None and page.get_view_restrictions().exists():
+        return [], []
+    image_ids, document_ids = media_used_by(page)
+    needing: tuple[list, list] = ([], [])
+    for model, ids, found in (
+        (get_image_model(), image_ids, needing[0]),
+        (get_document_model(), document_ids, needing[1]),
+    ):
+        items = model.objects.filter(pk__in=ids).select_related("collection")
+        for item in items.order_by("pk"):
+            shown = (
+                item.is_publishable_now
+                and not getattr(item, "file_problem", "")
+                and not item.collection.get_view_restrictions().exists()
+            )
+            current = (item.public_files or {}).get("source") == _source_key(item)
+            if shown and not current:
+                found.append(item)
+    return needing
+
+
 # --- Making and removing copies -------------------------------------------------
 
 
@@ -270,6 +312,10 @@ def media_sync(
 ) -> bool:
     """Make ``item``'s public copies match the rule; returns whether it is public.
 
+    Wanted while a live, public page uses it or an approved page is being prepared
+    with it (its copies exist before that page goes live; nothing links to them
+    until it does).
+
     Args:
         item: an image or document.
         page_id: the page being saved or deleted now; the reference index may not
@@ -278,7 +324,11 @@ def media_sync(
     """
     wanted = (
         item.is_publishable_now
-        and (page_publishes_item or _other_live_public_pages_use(item, page_id=page_id))
+        and (
+            page_publishes_item
+            or _other_live_public_pages_use(item, page_id=page_id)
+            or _approved_page_awaits(item)
+        )
         and not item.collection.get_view_restrictions().exists()  # login-only
         and not getattr(item, "file_problem", "")  # a document it cannot clean
     )

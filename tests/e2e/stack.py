@@ -29,6 +29,7 @@ PROCESSES = {
         "--with-scheduler",
         "default",
         "publishing",
+        "media",
     ],
     "cron": ["rqcron", "config.cron"],
 }
