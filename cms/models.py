@@ -87,8 +87,18 @@ class ConsentTaggedQuerySetMixin:
         )
 
     def public(self, on=None):
-        """Publishable items that have public copies: a live, public page uses them."""
-        return self.publishable(on).exclude(public_files={})
+        """Publishable items that have public copies: a live, public page uses them.
+
+        Not those whose copies wait for an approved page to go live (issue 22).
+        """
+        return (
+            self.publishable(on)
+            .exclude(public_files={})
+            .filter(
+                models.Q(public_files__awaiting=False)
+                | ~models.Q(public_files__has_key="awaiting")
+            )
+        )
 
 
 class SchoolImageQuerySet(ConsentTaggedQuerySetMixin, ImageQuerySet):

@@ -73,6 +73,9 @@ PUBLIC_IMAGE_FILTERS = tuple(
 #: The longest side of the picture sent to a social network (X takes at most 5 MB).
 SHARING_MAX_SIDE = 2048
 DOCUMENT_KEY = "document"
+#: In ``public_files``: the copies exist for an approved page still being prepared,
+#: and nothing may show them until it is live (cms.preparation).
+AWAITING_KEY = "awaiting"
 #: A public file no item records is deleted once older than this (a publication in
 #: progress writes its copies before it records them).
 UNRECORDED_GRACE = datetime.timedelta(minutes=10)
@@ -106,6 +109,8 @@ def public_rendition(image, filter_spec: str) -> PublicRendition | None:
     """
     if image is None or not image.is_publishable_now:
         return None
+    if (image.public_files or {}).get(AWAITING_KEY):
+        return None
     copy = (image.public_files or {}).get("files", {}).get(filter_spec)
     if copy is None:
         return None
@@ -135,6 +140,8 @@ def public_srcset(image, filter_spec: str) -> str:
 def public_document_url(document) -> str | None:
     """The public copy's URL of ``document``, or None while it is private."""
     if document is None or not document.is_publishable_now:
+        return None
+    if (document.public_files or {}).get(AWAITING_KEY):
         return None
     copy = (document.public_files or {}).get("files", {}).get(DOCUMENT_KEY)
     return _storage().url(copy["name"]) if copy else None
@@ -322,13 +329,14 @@ def media_sync(
             have caught up with it, so its use is given by ``page_publishes_item``.
         page_publishes_item: whether that page is live, public and uses ``item``.
     """
+    shown_live = page_publishes_item or _other_live_public_pages_use(
+        item, page_id=page_id
+    )
+    # Copies made before the page goes live are marked, and nothing shows them.
+    awaiting = not shown_live and _approved_page_awaits(item)
     wanted = (
         item.is_publishable_now
-        and (
-            page_publishes_item
-            or _other_live_public_pages_use(item, page_id=page_id)
-            or _approved_page_awaits(item)
-        )
+        and (shown_live or awaiting)
         and not item.collection.get_view_restrictions().exists()  # login-only
         and not getattr(item, "file_problem", "")  # a document it cannot clean
     )
@@ -341,6 +349,9 @@ def media_sync(
             .get(pk=item.pk)
         ) or {}
         if wanted and current.get("source") == _source_key(item):
+            if bool(current.get(AWAITING_KEY)) != awaiting:
+                current = {**current, AWAITING_KEY: awaiting}
+                type(item).objects.filter(pk=item.pk).update(public_files=current)
             item.public_files = current
             return True
         if not wanted and not current:
@@ -362,7 +373,11 @@ def media_sync(
                     extra={"event": "public_media.not_cleanable", "item_id": item.pk},
                 )
             else:
-                public_files = {"source": _source_key(item), "files": files}
+                public_files = {
+                    "source": _source_key(item),
+                    "files": files,
+                    AWAITING_KEY: awaiting,
+                }
         type(item).objects.filter(pk=item.pk).update(public_files=public_files)
         item.public_files = public_files
     for name in _names(current):
