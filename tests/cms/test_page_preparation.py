@@ -199,7 +199,6 @@ def test_approving_returns_before_the_copies_and_the_page_goes_live_with_all_of_
             assert rendition is not None, (image.title, spec)
             assert public_storage.exists(image.public_files["files"][spec]["name"])
         assert public_rendition(image, "width-960").url in html
-        assert public_rendition(image, "width-400").url in html  # srcset
     assert api_image_ids(client) == {image.pk for image in images}
     review = approver_client.get(review_url).content.decode()
     assert 'data-preparation-status="live"' in review
