@@ -223,16 +223,21 @@ def media_needing_copies(page) -> tuple[list, list]:
         return [], []
     image_ids, document_ids = media_used_by(page)
     needing: tuple[list, list] = ([], [])
+    login_only: dict[int, bool] = {}  # per collection: a gallery has one or two
     for model, ids, found in (
         (get_image_model(), image_ids, needing[0]),
         (get_document_model(), document_ids, needing[1]),
     ):
         items = model.objects.filter(pk__in=ids).select_related("collection")
         for item in items.order_by("pk"):
+            if item.collection_id not in login_only:
+                login_only[item.collection_id] = (
+                    item.collection.get_view_restrictions().exists()
+                )
             shown = (
                 item.is_publishable_now
                 and not getattr(item, "file_problem", "")
-                and not item.collection.get_view_restrictions().exists()
+                and not login_only[item.collection_id]
             )
             current = (item.public_files or {}).get("source") == _source_key(item)
             if shown and not current:
