@@ -46,6 +46,12 @@ from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
 from .pagination import paginate
 from .preparation.models import PagePreparation, PreparedMedium  # noqa: F401  (models)
+from .statutory.models import (  # noqa: F401  (models of this app)
+    StatutoryInformationPage,
+    StatutoryRecord,
+    StatutoryRequirement,
+    StatutorySettings,
+)
 
 NEWS_PER_PAGE = 10
 
