@@ -2,6 +2,7 @@
 
 from cms.cdn_purge import cdn_urls_purge
 from cms.mail import failed_emails_retry
+from cms.preparation.services import prepared_medium_make
 from cms.public_media import public_media_reconcile
 
 
@@ -18,3 +19,8 @@ def retry_failed_emails() -> int:
 def cdn_purge(*, urls: list[str]) -> None:
     """Tell the CDN to forget removed public copies and the pages that showed them."""
     cdn_urls_purge(urls=urls)
+
+
+def prepare_public_copies(*, medium_id: int, attempt: int) -> None:
+    """Make one photo's or document's public copies for an approved page."""
+    prepared_medium_make(medium_id=medium_id, attempt=attempt)

@@ -45,6 +45,7 @@ from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
 from .pagination import paginate
+from .preparation.models import PagePreparation, PreparedMedium  # noqa: F401  (models)
 from .statutory.models import (  # noqa: F401  (models of this app)
     StatutoryInformationPage,
     StatutoryRecord,
@@ -92,8 +93,18 @@ class ConsentTaggedQuerySetMixin:
         )
 
     def public(self, on=None):
-        """Publishable items that have public copies: a live, public page uses them."""
-        return self.publishable(on).exclude(public_files={})
+        """Publishable items that have public copies: a live, public page uses them.
+
+        Not those whose copies wait for an approved page to go live (issue 22).
+        """
+        return (
+            self.publishable(on)
+            .exclude(public_files={})
+            .filter(
+                models.Q(public_files__awaiting=False)
+                | ~models.Q(public_files__has_key="awaiting")
+            )
+        )
 
 
 class SchoolImageQuerySet(ConsentTaggedQuerySetMixin, ImageQuerySet):

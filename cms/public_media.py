@@ -43,6 +43,7 @@ from .cdn_purge import public_copies_purge
 from .document_cleaning import document_clean
 from .document_contents import DocumentNotCleanable
 from .image_cleaning import CleanImage, image_clean, is_animated
+from .preparation.models import PagePreparation, PreparedMedium
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ PUBLIC_IMAGE_FILTERS = tuple(
 #: The longest side of the picture sent to a social network (X takes at most 5 MB).
 SHARING_MAX_SIDE = 2048
 DOCUMENT_KEY = "document"
+#: In ``public_files``: the copies exist for an approved page still being prepared,
+#: and nothing may show them until it is live (cms.preparation).
+AWAITING_KEY = "awaiting"
 #: A public file no item records is deleted once older than this (a publication in
 #: progress writes its copies before it records them).
 UNRECORDED_GRACE = datetime.timedelta(minutes=10)
@@ -105,6 +109,8 @@ def public_rendition(image, filter_spec: str) -> PublicRendition | None:
     """
     if image is None or not image.is_publishable_now:
         return None
+    if (image.public_files or {}).get(AWAITING_KEY):
+        return None
     copy = (image.public_files or {}).get("files", {}).get(filter_spec)
     if copy is None:
         return None
@@ -134,6 +140,8 @@ def public_srcset(image, filter_spec: str) -> str:
 def public_document_url(document) -> str | None:
     """The public copy's URL of ``document``, or None while it is private."""
     if document is None or not document.is_publishable_now:
+        return None
+    if (document.public_files or {}).get(AWAITING_KEY):
         return None
     copy = (document.public_files or {}).get("files", {}).get(DOCUMENT_KEY)
     return _storage().url(copy["name"]) if copy else None
@@ -189,6 +197,52 @@ def _other_live_public_pages_use(item, *, page_id: int | None) -> bool:
     }
     page_ids.discard(page_id)
     return Page.objects.live().public().filter(pk__in=page_ids).exists()
+
+
+def _approved_page_awaits(item) -> bool:
+    """An approved page is waiting for this item's copies (cms.preparation)."""
+    kind = (
+        PreparedMedium.Kind.IMAGE
+        if isinstance(item, get_image_model())
+        else PreparedMedium.Kind.DOCUMENT
+    )
+    return PreparedMedium.objects.filter(
+        kind=kind,
+        object_id=item.pk,
+        preparation__status=PagePreparation.Status.PREPARING,
+    ).exists()
+
+
+def media_needing_copies(page) -> tuple[list, list]:
+    """The images and documents ``page`` would show that have no current copies.
+
+    What publishing ``page`` now would copy inside the request: empty when the page
+    is login-only or every item it uses is already public (or is never shown).
+    """
+    if page.pk is not None and page.get_view_restrictions().exists():
+        return [], []
+    image_ids, document_ids = media_used_by(page)
+    needing: tuple[list, list] = ([], [])
+    login_only: dict[int, bool] = {}  # per collection: a gallery has one or two
+    for model, ids, found in (
+        (get_image_model(), image_ids, needing[0]),
+        (get_document_model(), document_ids, needing[1]),
+    ):
+        items = model.objects.filter(pk__in=ids).select_related("collection")
+        for item in items.order_by("pk"):
+            if item.collection_id not in login_only:
+                login_only[item.collection_id] = (
+                    item.collection.get_view_restrictions().exists()
+                )
+            shown = (
+                item.is_publishable_now
+                and not getattr(item, "file_problem", "")
+                and not login_only[item.collection_id]
+            )
+            current = (item.public_files or {}).get("source") == _source_key(item)
+            if shown and not current:
+                found.append(item)
+    return needing
 
 
 # --- Making and removing copies -------------------------------------------------
@@ -270,15 +324,24 @@ def media_sync(
 ) -> bool:
     """Make ``item``'s public copies match the rule; returns whether it is public.
 
+    Wanted while a live, public page uses it or an approved page is being prepared
+    with it (its copies exist before that page goes live; nothing links to them
+    until it does).
+
     Args:
         item: an image or document.
         page_id: the page being saved or deleted now; the reference index may not
             have caught up with it, so its use is given by ``page_publishes_item``.
         page_publishes_item: whether that page is live, public and uses ``item``.
     """
+    shown_live = page_publishes_item or _other_live_public_pages_use(
+        item, page_id=page_id
+    )
+    # Copies made before the page goes live are marked, and nothing shows them.
+    awaiting = not shown_live and _approved_page_awaits(item)
     wanted = (
         item.is_publishable_now
-        and (page_publishes_item or _other_live_public_pages_use(item, page_id=page_id))
+        and (shown_live or awaiting)
         and not item.collection.get_view_restrictions().exists()  # login-only
         and not getattr(item, "file_problem", "")  # a document it cannot clean
     )
@@ -291,6 +354,9 @@ def media_sync(
             .get(pk=item.pk)
         ) or {}
         if wanted and current.get("source") == _source_key(item):
+            if bool(current.get(AWAITING_KEY)) != awaiting:
+                current = {**current, AWAITING_KEY: awaiting}
+                type(item).objects.filter(pk=item.pk).update(public_files=current)
             item.public_files = current
             return True
         if not wanted and not current:
@@ -312,7 +378,11 @@ def media_sync(
                     extra={"event": "public_media.not_cleanable", "item_id": item.pk},
                 )
             else:
-                public_files = {"source": _source_key(item), "files": files}
+                public_files = {
+                    "source": _source_key(item),
+                    "files": files,
+                    AWAITING_KEY: awaiting,
+                }
         type(item).objects.filter(pk=item.pk).update(public_files=public_files)
         item.public_files = public_files
     for name in _names(current):

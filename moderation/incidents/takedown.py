@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from wagtail.models import Page
 
+from cms.preparation.services import preparations_stop_for_page
 from moderation.consent.cascade import media_withdraw
 from moderation.consent.services import consent_record
 from moderation.models import (
@@ -136,6 +137,11 @@ def takedown_carry_out(
         page = takedown.page.specific if takedown.page else None
         if page is not None and page.live:
             page.unpublish(user=by)
+            result.pages.append(page.title)
+        elif page is not None and preparations_stop_for_page(
+            page_id=page.pk, problem=reason
+        ):
+            # Approved and still being prepared: it never goes live.
             result.pages.append(page.title)
         image = takedown.image
         if image is not None and not image.is_withdrawn:

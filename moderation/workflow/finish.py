@@ -1,5 +1,9 @@
 """What happens when a workflow run finishes: publish, but only what was approved (P1).
 
+A page whose photos or documents have no public copies yet is not published in the
+approver's request: ``cms.preparation`` makes the copies in jobs and publishes the
+revision when the last one exists.
+
 ``WAGTAIL_FINISH_WORKFLOW_ACTION`` points here. Wagtail finishes a run when no active
 task is left, so a disabled or removed approval step would otherwise publish without
 anyone approving. This is the last guard: no approval by a person, no publication.
@@ -23,6 +27,7 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
     from wagtail.models import TaskState
     from wagtail.workflows import publish_workflow_state
 
+    from cms.preparation.services import preparation_start
     from moderation.models import ApprovalTaskState
     from moderation.workflow import consent_check
     from moderation.workflow.services import ApprovalRefused
@@ -54,4 +59,7 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
             "The consent check fails now, so the page was not published: "
             + " ".join(problems)
         )
-    publish_workflow_state(workflow_state, user=user)
+    revision = workflow_state.content_object.get_latest_revision()
+    if preparation_start(revision=revision, user=user) is None:
+        # Every copy it needs exists already (or it shows no new photo): at once.
+        publish_workflow_state(workflow_state, user=user)

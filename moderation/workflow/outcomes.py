@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from wagtail.models import Page, TaskState, WorkflowState
 
+from cms.preparation.selectors import preparation_in_progress
+
 
 def when(moment: datetime.datetime) -> str:
     """``moment`` as people write it: "Saturday 20 December at 08:30"."""
@@ -88,6 +90,25 @@ def publication_outcome(page: Page) -> str:
             f"{title} is approved and scheduled: {going} on "
             f"{when(scheduled.approved_go_live_at)}{_holiday_clause(planned)}."
             f"{keeps}{_comes_down(planned, accounts=accounts)}"
+        )
+    preparing = preparation_in_progress(page_id=page.pk)
+    if preparing is not None:
+        accounts = _accounts(preparing.preparation.revision.as_object())
+        posts = (
+            f" and {_posts_clause(accounts)} "
+            f"{'goes' if len(accounts) == 1 else 'go'} out"
+            if accounts
+            else ""
+        )
+        keeps = (
+            " Until then the website keeps showing the version there now."
+            if page.live
+            else " Until then nothing of it is public."
+        )
+        return (
+            f"{title} is approved. {preparing.text}: it goes on the website{posts} "
+            f"when every one is ready, usually within a minute.{keeps} Its progress "
+            "is on your dashboard and on the review screen."
         )
     if page.live:
         accounts = _accounts(page)

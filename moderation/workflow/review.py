@@ -42,6 +42,7 @@ class PhotoReview:
     image: object
     pictured: list[str]
     channels: list[ChannelStatus]
+    thumbnail: object | None = None  # None: the file is damaged or not a picture
 
     @property
     def allowed_everywhere(self) -> bool:
@@ -113,9 +114,19 @@ def photos_for_review(*, revision_page, channels: list[Channel], viewer) -> list
                     for learner in learners
                 ],
                 channels=statuses,
+                thumbnail=_thumbnail(image),
             )
         )
     return photos
+
+
+def _thumbnail(image):
+    """The photo's thumbnail, or None when its file cannot be read as a picture."""
+    try:
+        return image.get_rendition("max-240x180")
+    except (OSError, ValueError):
+        # A damaged file: the screen says so instead of failing (issue 22).
+        return None
 
 
 def review_channels(posts) -> list[Channel]:

@@ -19,6 +19,7 @@ from wagtail import hooks
 from wagtail.models import TaskState
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
+from cms.preparation.selectors import preparation_of_revision
 from moderation.models import ApprovalTaskState
 from moderation.two_factor import audit as two_factor_audit
 from moderation.two_factor.forms import OneTimeCodeForm
@@ -271,6 +272,7 @@ class ReviewView(TaskStateMixin, View):
                 viewer=self.request.user,
             ),
             "may_decide": may_decide,
+            "preparation": preparation_of_revision(revision_id=self.revision.pk),
             "may_preview": self.may_preview(),
             "is_sensitive": rules.is_sensitive(revision_page),
             "publishes": rules.approval_publishes(

@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
+from cms.preparation.services import preparations_sweep
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
 from cms.statutory.reminders import statutory_check
@@ -59,6 +60,10 @@ def _sweep(now: datetime.datetime) -> str:
 
 def _public_media(now: datetime.datetime) -> str:
     return f"{public_media_reconcile(now=now)} public cop(ies) removed."
+
+
+def _preparations(now: datetime.datetime) -> str:
+    return f"{preparations_sweep(now=now)} photo(s) or document(s) woken again."
 
 
 def _retry_emails(now: datetime.datetime) -> str:
@@ -178,6 +183,15 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "consent allows any more.",
         EveryMinutes(10),
         _public_media,
+    ),
+    ScheduledJob(
+        "finish-page-preparations",
+        "Finish preparing approved pages",
+        "Wakes again the photos and documents of approved pages whose preparation "
+        "was interrupted (Redis down, a worker stopped), so every approved page "
+        "goes live.",
+        EveryMinutes(1),
+        _preparations,
     ),
     ScheduledJob(
         "retry-failed-emails",

@@ -105,6 +105,25 @@ def wait_for(condition, *, seconds: float = 60.0):
     return result
 
 
+def watch_until_live(page, title: str, *, seconds: float = 120.0) -> None:
+    """Refresh the dashboard, as staff do, until the approved page says "Live".
+
+    A page with new photos is prepared by the worker after approval (issue 22).
+    """
+    progress = page.locator(
+        "[data-preparation-panel] [data-preparation-progress]", has_text=title
+    )
+
+    def live() -> bool:
+        page.reload()
+        return (
+            progress.count() == 1
+            and progress.get_attribute("data-preparation-status") == "live"
+        )
+
+    assert wait_for(live, seconds=seconds), page.locator("main").inner_text()
+
+
 def signed_in_context(browser, live_server, user, *, code_age_seconds=0, **options):
     """A browser already signed in as ``user`` (their code checked that long ago)."""
     client = Client()

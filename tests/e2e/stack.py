@@ -30,6 +30,7 @@ PROCESSES = {
         "default",
         "publishing",
         "alerts",
+        "media",
     ],
     "cron": ["rqcron", "config.cron"],
 }

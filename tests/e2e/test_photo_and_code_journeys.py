@@ -29,6 +29,7 @@ from tests.e2e.journey_kit import (
     signed_in_context,
     staff_member,
     wait_for,
+    watch_until_live,
 )
 from tests.e2e.photos import camera_photo
 from tests.factories import (
@@ -153,7 +154,7 @@ def test_an_editor_uploads_a_new_photo_of_a_tagged_learner_in_twelve_actions(
 
 @DEVICES
 def test_an_approver_whose_code_window_passed_is_told_first_and_approves(
-    live_server, school, browser, device, settings
+    back_office, live_server, school, browser, device, settings
 ):
     settings.OTP_STEP_UP_SECONDS = 20  # the window, shortened so the test waits less
     author = staff_member("author", roles.EDITORS)
@@ -207,9 +208,11 @@ def test_an_approver_whose_code_window_passed_is_told_first_and_approves(
     assert page.evaluate("document.activeElement.id") in ("id_otp_token", "")
     journey.type(code_box, code_now(approver))
     journey.click(page.get_by_role("button", name="Approve and publish"))
-    page.get_by_text("is on the website now").wait_for()
+    # A new photo: approving returns at once and the worker prepares it.
+    page.get_by_text("is approved. Preparing 1 photo").wait_for()
     journey.screenshot("3-approved")
     journey.report()
+    watch_until_live(page, "Sports day")
 
     news.refresh_from_db()
     assert news.live

@@ -22,6 +22,7 @@ from tests.e2e.journey_kit import (
     code_now,
     signed_in_context,
     staff_member,
+    watch_until_live,
 )
 from tests.factories import (
     NewsPageFactory,
@@ -106,7 +107,7 @@ def test_an_editor_submits_news_with_a_photo_and_two_posts_in_twelve_actions(
 
 
 def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
-    live_server, school, browser
+    back_office, live_server, school, browser
 ):
     author = staff_member("author", roles.EDITORS)
     approver = staff_member("approver", roles.APPROVERS)
@@ -148,9 +149,11 @@ def test_an_approver_goes_from_the_email_link_to_approved_in_four_actions(
         page.get_by_label("Code from your authenticator app"), code_now(approver)
     )
     journey.click(page.get_by_role("button", name="Approve and publish"))
-    page.get_by_text("is on the website now").wait_for()
+    # A new photo: approving returns at once and the worker prepares it.
+    page.get_by_text("is approved. Preparing 1 photo").wait_for()
     journey.screenshot("2-approved")
     journey.report()
+    watch_until_live(page, "Sports day")
 
     news.refresh_from_db()
     assert news.live

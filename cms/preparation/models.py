@@ -1,0 +1,100 @@
+"""An approved page waiting for the public copies of its photos and documents.
+
+Approving a page whose photos or documents have no public copies yet records a
+``PagePreparation`` for the approved revision, with one ``PreparedMedium`` per item
+still to copy, and returns at once; rq jobs make the copies (one job per item, in
+parallel where there are workers) and the last one publishes the revision. The rows
+are the source of truth: Redis only wakes the workers, and the minute sweep wakes
+again whatever is left (``cms.preparation.services``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PagePreparationQuerySet(models.QuerySet):
+    def preparing(self):
+        return self.filter(status=PagePreparation.Status.PREPARING)
+
+
+class PagePreparation(models.Model):
+    """One approved revision, published when every copy it needs exists."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        LIVE = "live", _("Live")
+        STOPPED = "stopped", _("Stopped")
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PREPARING, db_index=True
+    )
+    # Why it stopped, in the school's words (shown to the approver and the author).
+    problem = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PagePreparationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.revision.object_str} ({self.get_status_display()})"
+
+
+class PreparedMedium(models.Model):
+    """One photo or document of a preparation, and whether its copies exist."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    preparation = models.ForeignKey(
+        PagePreparation, on_delete=models.CASCADE, related_name="media"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Not a foreign key: an item deleted meanwhile stops the preparation
+    # (cms.signal_handlers) instead of silently leaving it.
+    object_id = models.PositiveIntegerField()
+    title = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    # Each wake-up has its own job id; the sweep's next attempt makes a stale job
+    # (of a worker that died) do nothing.
+    attempt = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preparation", "kind", "object_id"],
+                name="one_prepared_medium_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
