@@ -32,6 +32,7 @@ FAILURE_KINDS = (
     "empty_success",
     "media_refused",
     "pin_refused",
+    "expired_token",
 )
 STATUS_KINDS = {401: "unauthorized", 403: "duplicate", 429: "rate_limited"}
 
