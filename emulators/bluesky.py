@@ -50,7 +50,7 @@ _PROFILE = "app.bsky.actor.profile"
 
 
 def cid_for(data: bytes, *, codec: int = 0x71) -> str:
-    """A CIDv1 (sha-256, base32), as the PDS gives records (dag-cbor) and blobs (raw)."""
+    """A CIDv1 (sha-256, base32) as the PDS gives records (dag-cbor) and blobs."""
     raw = bytes([0x01, codec, 0x12, 0x20]) + hashlib.sha256(data).digest()
     return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
 
@@ -181,7 +181,8 @@ class BlueskyEmulator(Emulator):
             + ("<p class='pinned'>📌 Pinned post</p>" if pinned else "")
             + f"<p>{html.escape(value.get('text', ''))}</p>{card_html}{images}"
             f"<p class='meta'>{html.escape(value.get('createdAt', ''))} · "
-            f"<a href='/profile/{self.bsky_handle}/post/{record.rkey}'>post {record.rkey}"
+            f"<a href='/profile/{self.bsky_handle}/post/{record.rkey}'>"
+            f"post {record.rkey}"
             "</a></p></article>"
         )
 
@@ -202,7 +203,9 @@ class BlueskyEmulator(Emulator):
                     return EmulatorResponse.html(
                         page("Not found", "<p>Post not found.</p>"), 404
                     )
-                return EmulatorResponse.html(page(self.bsky_handle, self._article(record)))
+                return EmulatorResponse.html(
+                    page(self.bsky_handle, self._article(record))
+                )
         return None
 
     # --- XRPC ------------------------------------------------------------------------
@@ -228,7 +231,9 @@ class BlueskyEmulator(Emulator):
         }
         handler = handlers.get((request.method, method))
         if handler is None:
-            return self._error("MethodNotImplemented", f"{method} is not emulated.", 501)
+            return self._error(
+                "MethodNotImplemented", f"{method} is not emulated.", 501
+            )
         return handler(request)
 
     def failure_response(
@@ -296,9 +301,8 @@ class BlueskyEmulator(Emulator):
         signature = hmac.new(
             self._signing_key, signing_input.encode(), hashlib.sha256
         ).digest()
-        return (
-            f"{signing_input}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
-        )
+        encoded = base64.urlsafe_b64encode(signature).decode().rstrip("=")
+        return f"{signing_input}.{encoded}"
 
     def _new_session(self) -> EmulatorResponse:
         access = self._jwt("com.atproto.appPass", ACCESS_SECONDS)
@@ -318,7 +322,10 @@ class BlueskyEmulator(Emulator):
     def _create_session(self, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json() or {}
         self.logins += 1
-        if body.get("identifier") not in (self.bsky_handle, self.did) or not hmac.compare_digest(
+        if body.get("identifier") not in (
+            self.bsky_handle,
+            self.did,
+        ) or not hmac.compare_digest(
             str(body.get("password", "")).encode(), self.app_password.encode()
         ):
             return self._error(
@@ -337,9 +344,7 @@ class BlueskyEmulator(Emulator):
     def _check_access(self, request: EmulatorRequest) -> EmulatorResponse | None:
         token = _bearer(request)
         if token is None:
-            return self._error(
-                "AuthenticationRequired", "Authentication Required", 401
-            )
+            return self._error("AuthenticationRequired", "Authentication Required", 401)
         if token not in self.access_tokens:
             return self._error("ExpiredToken", "Token has expired", 400)
         return None
@@ -405,7 +410,10 @@ class BlueskyEmulator(Emulator):
             {
                 "uri": self._uri(stored),
                 "cid": stored.cid,
-                "commit": {"cid": cid_for(encoded + b"c"), "rev": _new_tid(self.clock())},
+                "commit": {
+                    "cid": cid_for(encoded + b"c"),
+                    "rev": _new_tid(self.clock()),
+                },
                 "validationStatus": "valid",
             }
         )
@@ -435,7 +443,9 @@ class BlueskyEmulator(Emulator):
         if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.images":
             images = embed.get("images") or []
             if len(images) > MAX_IMAGES:
-                return f"Record/embed/images must not have more than {MAX_IMAGES} elements"
+                return (
+                    f"Record/embed/images must not have more than {MAX_IMAGES} elements"
+                )
             for number, image in enumerate(images):
                 if not isinstance(image.get("alt"), str):
                     return f'Record/embed/images/{number} must have the property "alt"'
@@ -451,7 +461,9 @@ class BlueskyEmulator(Emulator):
         body = request.json() or {}
         self.records.pop((body.get("collection"), body.get("rkey")), None)
         # Deleting a record that is not there succeeds, as on a real PDS.
-        return self._answer({"commit": {"cid": cid_for(b"d"), "rev": _new_tid(self.clock())}})
+        return self._answer(
+            {"commit": {"cid": cid_for(b"d"), "rev": _new_tid(self.clock())}}
+        )
 
     def _get_record(self, request: EmulatorRequest) -> EmulatorResponse:
         record = self.records.get(

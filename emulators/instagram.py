@@ -165,9 +165,11 @@ class InstagramEmulator(FacebookEmulator):
         if request.method == "GET" and request.path.startswith("/p/"):
             shortcode = request.path.removeprefix("/p/").strip("/")
             with self.lock:
-                found = [m for m in self.snapshot()["media"] if m["permalink"].endswith(
-                    f"/p/{shortcode}/"
-                )]
+                found = [
+                    m
+                    for m in self.snapshot()["media"]
+                    if m["permalink"].endswith(f"/p/{shortcode}/")
+                ]
             if not found:
                 return EmulatorResponse.html(
                     page("Not found", "<p>Sorry, this page isn't available.</p>"), 404
@@ -180,8 +182,10 @@ class InstagramEmulator(FacebookEmulator):
         match = _VERSION.match(request.path)
         path = match.group(2) if match else request.path
         object_id = path.strip("/").split("/", 1)[0]
-        if object_id != self.ig_user_id and object_id not in self.containers and (
-            object_id not in self.media
+        if (
+            object_id != self.ig_user_id
+            and object_id not in self.containers
+            and (object_id not in self.media)
         ):
             return super().route(request)
         self.calls += 1
@@ -287,12 +291,15 @@ class InstagramEmulator(FacebookEmulator):
         if container.status_code == "IN_PROGRESS":
             outcome = self.container_outcome
             if outcome == "ERROR":
-                container.status_code, container.status = "ERROR", (
-                    "Error: An unknown error occurred while processing the media."
+                container.status_code, container.status = (
+                    "ERROR",
+                    ("Error: An unknown error occurred while processing the media."),
                 )
             elif outcome == "EXPIRED":
                 container.status_code = "EXPIRED"
-                container.status = "Error: The container was not published within 24 hours."
+                container.status = (
+                    "Error: The container was not published within 24 hours."
+                )
             elif outcome == "IN_PROGRESS":
                 container.polls_left = 10**9
             else:
@@ -410,9 +417,7 @@ class InstagramEmulator(FacebookEmulator):
             values = self._media_fields(media)
             return {k: v for k, v in values.items() if k in fields or k == "id"}
 
-        return self._edge_page(
-            request, items, default_fields="id", render=render
-        )
+        return self._edge_page(request, items, default_fields="id", render=render)
 
 
 def _http_only(url: str) -> str:

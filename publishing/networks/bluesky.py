@@ -91,9 +91,7 @@ def facets_for(text: str) -> list[dict[str, Any]]:
     for match in _LINK.finditer(text):
         uri = match.group().rstrip(_TRAILING)
         facets.append(
-            _facet(
-                text, match.start(), match.start() + len(uri), {"uri": uri}, "link"
-            )
+            _facet(text, match.start(), match.start() + len(uri), {"uri": uri}, "link")
         )
     for match in _TAG.finditer(text):
         facets.append(
@@ -281,7 +279,11 @@ class BlueskyNetwork(Network):
         posts: list[tuple[str, RemotePost]] = []
         cursor = None
         for _ in range(MAX_LIST_PAGES):
-            params = {"repo": self._did or self.handle, "collection": POST, "limit": 100}
+            params = {
+                "repo": self._did or self.handle,
+                "collection": POST,
+                "limit": 100,
+            }
             if cursor:
                 params["cursor"] = cursor
             answer = self._request(
@@ -361,7 +363,9 @@ class BlueskyNetwork(Network):
 
     def post_url(self, rkey: str) -> str:
         """Where a person reads the post (bsky.app, or the emulator's own page)."""
-        return f"{bluesky_web_base_url(self.base_url)}/profile/{self.handle}/post/{rkey}"
+        return (
+            f"{bluesky_web_base_url(self.base_url)}/profile/{self.handle}/post/{rkey}"
+        )
 
     # --- the one way to the PDS ------------------------------------------------------
     def _record(self, rkey: str, *, collection: str = POST) -> dict[str, Any] | None:
@@ -477,7 +481,7 @@ class BlueskyNetwork(Network):
 
 
 def _mapped(error: at.AtProtocolError, *, write: bool, clock: Clock) -> NetworkError:
-    """The `NetworkError` for an SDK error; the network's own words where it gave any."""
+    """The `NetworkError` for an SDK error, in the network's own words if any."""
     response = getattr(error, "response", None)
     if response is None:
         cause = error.__cause__

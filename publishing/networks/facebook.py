@@ -393,7 +393,8 @@ def _graph_error(
     if code in _RATE_LIMIT_CODES or status == 429:
         wait = f"; try again in {retry_after:.0f} seconds." if retry_after else "."
         return TransientNetworkError(
-            f"{network}'s rate limit is used up ({words}){wait}", retry_after=retry_after
+            f"{network}'s rate limit is used up ({words}){wait}",
+            retry_after=retry_after,
         )
     if status >= 500 or error.get("is_transient") or code in _TRANSIENT_CODES:
         return _server_error(method, f"{network} had a temporary problem: {words}")

@@ -265,11 +265,15 @@ class InstagramNetwork(Network):
             if not isinstance(data, list) or not all(
                 isinstance(item, dict) and item.get("id") for item in data
             ):
-                raise PermanentRefusal("Instagram's list of the account's posts was garbled.")
+                raise PermanentRefusal(
+                    "Instagram's list of the account's posts was garbled."
+                )
             fresh = [
                 {**item, "created_time": item.get("timestamp", "")}
                 for item in data
-                if _created_since({"created_time": item.get("timestamp", "")}, unix_since)
+                if _created_since(
+                    {"created_time": item.get("timestamp", "")}, unix_since
+                )
             ]
             posts += [
                 RemotePost(
@@ -309,7 +313,9 @@ class InstagramNetwork(Network):
         container = answer.get("id") if isinstance(answer, dict) else None
         if not container:
             # Nothing is published without media_publish: trying again is safe.
-            raise TransientNetworkError("Instagram did not say which container it made.")
+            raise TransientNetworkError(
+                "Instagram did not say which container it made."
+            )
         return str(container)
 
     def _status(self, container: str) -> dict[str, Any]:
@@ -327,9 +333,9 @@ class InstagramNetwork(Network):
             if code == "FINISHED":
                 return
             if code == "ERROR":
+                why = (answer.get("status") or "it gave no reason").rstrip(".")
                 raise PermanentRefusal(
-                    "Instagram could not use the photo: "
-                    f"{(answer.get('status') or 'it gave no reason').rstrip('.')}. If it could not "
+                    f"Instagram could not use the photo: {why}. If it could not "
                     "download it, the school's public web address must be reachable "
                     "from the internet (see the README)."
                 )
@@ -338,7 +344,9 @@ class InstagramNetwork(Network):
                     "Instagram let the prepared post expire; it is prepared again."
                 )
             if code == "PUBLISHED":
-                raise PermanentRefusal("Instagram says this container was already used.")
+                raise PermanentRefusal(
+                    "Instagram says this container was already used."
+                )
             if waited >= self.container_wait_seconds:
                 raise TransientNetworkError(
                     f"Instagram was still preparing the photo after {waited:.0f} "
@@ -356,7 +364,9 @@ class InstagramNetwork(Network):
             return None
         if status.get("status_code") != "PUBLISHED":
             return None
-        for post in self.recent_posts(since=datetime.fromtimestamp(self.clock() - 86400).astimezone()):
+        for post in self.recent_posts(
+            since=datetime.fromtimestamp(self.clock() - 86400).astimezone()
+        ):
             if post.text == caption:
                 return PublishResult(remote_id=post.remote_id, url=post.url)
         return None
