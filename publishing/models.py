@@ -304,6 +304,7 @@ class DeliveryQuerySet(models.QuerySet):
                 Delivery.Status.NEEDS_ATTENTION,
                 Delivery.Status.BLOCKED,
                 Delivery.Status.HELD,
+                Delivery.Status.DELETE_BY_HAND,
             ]
         )
         if overdue_before is None:
@@ -350,6 +351,10 @@ class Delivery(models.Model):
         NEEDS_ATTENTION = "needs_attention", "Needs attention (outcome unknown)"
         RETRACT_DUE = "retract_due", "Due to be deleted"
         RETRACTING = "retracting", "Deleting"
+        DELETE_BY_HAND = (
+            "delete_by_hand",
+            "Not deleted yet: a manager must delete it in the network's app",
+        )
         RETRACTED = "retracted", "Deleted from the network"
         CANCELLED = "cancelled", "Cancelled (never sent)"
 

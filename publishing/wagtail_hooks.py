@@ -221,6 +221,11 @@ def register_publishing_urls():
             calendar_views.pin_done,
             name="publishing_pin_done",
         ),
+        path(
+            "publishing/delivery/<int:pk>/deleted-by-hand/",
+            calendar_views.deleted_by_hand,
+            name="publishing_deleted_by_hand",
+        ),
     ]
 
 
@@ -319,6 +324,33 @@ def add_calendar_panel(request, panels):
         panels.append(CalendarAttentionPanel(pin_tasks=list(pin_tasks), jobs=jobs))
 
 
+class DeleteByHandPanel(Component):
+    """Dashboard: posts the network's API cannot delete, until a manager has."""
+
+    name = "delete_by_hand"
+    order = 95
+    template_name = "publishing/delete_by_hand_panel.html"
+
+    def __init__(self, *, deliveries):
+        self.deliveries = deliveries
+
+    def get_context_data(self, parent_context=None):
+        return {"deliveries": self.deliveries}
+
+
+@hooks.register("construct_homepage_panels")
+def add_delete_by_hand_panel(request, panels):
+    user = request.user
+    tasks = Delivery.objects.filter(
+        status=Delivery.Status.DELETE_BY_HAND
+    ).select_related("account")
+    if not user.is_superuser:
+        tasks = tasks.filter(account__managers=user)
+    tasks = list(tasks)
+    if tasks:
+        panels.append(DeleteByHandPanel(deliveries=tasks))
+
+
 @hooks.register("register_reports_menu_item")
 def register_scheduled_jobs_report():
     return ScheduledJobsMenuItem(
@@ -378,6 +410,14 @@ LOG_ACTIONS = {
         "Deletion of social post requested",
     ),
     "publishing.delivery.retracted": ("Delete post", "Social post deleted"),
+    "publishing.delivery.delete_by_hand": (
+        "Ask for deletion by hand",
+        "Managers asked to delete the post in the network's app",
+    ),
+    "publishing.delivery.deleted_by_hand": (
+        "Deleted by hand",
+        "A manager deleted the post in the network's app",
+    ),
     "publishing.delivery.cancelled": ("Cancel post", "Social post cancelled"),
     "publishing.delivery.retried": ("Retry post", "Social post retried"),
     "publishing.delivery.resent": ("Send again", "Social post sent again"),

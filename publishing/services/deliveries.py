@@ -29,7 +29,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
@@ -47,6 +49,7 @@ from publishing.errors import DeliveryStateError
 from publishing.models import Delivery, SocialAccount, SocialPost
 from publishing.networks.base import (
     AuthExpired,
+    DeletionNotOffered,
     DuplicatePost,
     ImageFile,
     Network,
@@ -55,6 +58,7 @@ from publishing.networks.base import (
     RemotePost,
     TransientNetworkError,
 )
+from publishing.notifications import notify
 from publishing.queueing import (
     delivery_enqueue_on_commit,
     delivery_job_pending,
@@ -675,10 +679,16 @@ def delivery_retract_request(
     first). Being sent right now: marked, and the sender deletes it as soon as it has
     the remote id. Certainly never sent: cancelled.
     """
-    for _ in range(5):  # the status can move under us; each UPDATE is conditional
+    # The status can move under us; each UPDATE is conditional.
+    for _attempt in range(5):
         delivery.refresh_from_db()
         status = delivery.status
-        if status in (*NOT_LIVE, Status.RETRACT_DUE, Status.RETRACTING):
+        if status in (
+            *NOT_LIVE,
+            Status.RETRACT_DUE,
+            Status.RETRACTING,
+            Status.DELETE_BY_HAND,
+        ):
             return delivery
         if status == Status.SENDING:
             if _set(
@@ -864,6 +874,8 @@ def delivery_retract(
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
         account_hold(account=delivery.account, reason=str(error))
         return _hold(delivery, reason=str(error))
+    except DeletionNotOffered as error:
+        return _delete_by_hand(delivery, reason=error.reason)
     except NetworkError as error:
         return _network_failure(delivery, error, now=now, in_flight=Status.RETRACTING)
     _set(
@@ -875,6 +887,68 @@ def delivery_retract(
         reason=delivery.retract_reason,
     )
     _log(delivery, "publishing.delivery.retracted")
+    return delivery
+
+
+def _delete_by_hand(delivery: Delivery, *, reason: str) -> Delivery:
+    """The network's API cannot delete the post: a tracked task for its managers.
+
+    The delivery stays "not deleted yet" (live, and shown so wherever withdrawals
+    are reported) until a manager says they deleted it (``delivery_mark_deleted_by
+    _hand``): a retraction is never claimed that did not happen.
+    """
+    account = delivery.account
+    network = account.get_network_display()
+    why = _(
+        "%(reason)s Delete it in the app now, then tick it done on the dashboard. "
+        "Why it must go: %(why)s"
+    ) % {"reason": reason, "why": delivery.retract_reason}
+    if not _set(
+        delivery, expected=Status.RETRACTING, status=Status.DELETE_BY_HAND, reason=why
+    ):
+        return delivery
+    _log(delivery, "publishing.delivery.delete_by_hand")
+    notify(
+        recipients=[
+            *(user.email for user in account.active_managers()),
+            account.owner.email,
+        ],
+        subject=_("Delete “%(title)s” from %(account)s now")
+        % {"title": delivery.page_title, "account": account.name},
+        body=_(
+            "%(why)s\n\nThe post on %(network)s:\n%(url)s\n\nOpen it in the "
+            "%(network)s app, delete it, then tick it done on your dashboard:\n"
+            "%(dashboard)s\n"
+        )
+        % {
+            "why": why,
+            "network": network,
+            "url": delivery.remote_url or delivery.remote_id,
+            "dashboard": f"{settings.SITE_URL}{reverse('wagtailadmin_home')}",
+        },
+    )
+    logger.warning(
+        "Delivery %s must be deleted by hand",
+        delivery.pk,
+        extra={"event": "publishing.delivery_delete_by_hand", "delivery": delivery.pk},
+    )
+    return delivery
+
+
+def delivery_mark_deleted_by_hand(*, delivery: Delivery, user) -> Delivery:
+    """A manager deleted the post in the network's app and says so."""
+    if not _set(
+        delivery,
+        expected=Status.DELETE_BY_HAND,
+        status=Status.RETRACTED,
+        retracted_at=timezone.now(),
+        reason=_("Deleted by hand in the network's app: %(why)s")
+        % {"why": delivery.retract_reason},
+    ):
+        raise DeliveryStateError(
+            _("This post is not waiting to be deleted by hand any more.")
+        )
+    _log(delivery, "publishing.delivery.deleted_by_hand", user=user)
     return delivery
 
 
