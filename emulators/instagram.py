@@ -130,7 +130,12 @@ class InstagramEmulator(FacebookEmulator):
         }
 
     def page_extra_fields(self) -> dict[str, Any]:
-        return {"instagram_business_account": {"id": self.ig_user_id}}
+        return {
+            "instagram_business_account": {
+                "id": self.ig_user_id,
+                "username": self.username,
+            }
+        }
 
     # --- pages for people ------------------------------------------------------------
     def timeline_html(self) -> str:

@@ -192,6 +192,11 @@ def register_publishing_urls():
             name="publishing_connect_start",
         ),
         path(
+            "publishing/account/<int:pk>/connect/bluesky/",
+            views.account_connect_bluesky,
+            name="publishing_connect_bluesky",
+        ),
+        path(
             "publishing/connected/<str:network>/",
             views.account_connect_callback,
             name="publishing_connect_callback",

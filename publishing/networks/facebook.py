@@ -465,6 +465,9 @@ class FacebookPage:
     page_id: str
     name: str
     access_token: str
+    #: The Instagram professional account linked to the Page ({"id", "username"}),
+    #: when the Page's fields were asked for it (`instagram_connect_finish`).
+    instagram_account: dict[str, str] | None = None
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -495,7 +498,12 @@ class FacebookConnection:
 
 
 def facebook_connect_start(
-    *, app_id: str, redirect_uri: str, base_url: str, graph_version: str
+    *,
+    app_id: str,
+    redirect_uri: str,
+    base_url: str,
+    graph_version: str,
+    scopes: tuple[str, ...] = FACEBOOK_SCOPES,
 ) -> FacebookConnectStart:
     """The Login dialog URL, and a fresh `state` to compare with the callback's."""
     state = secrets.token_urlsafe(32)
@@ -505,7 +513,7 @@ def facebook_connect_start(
             "redirect_uri": redirect_uri,
             "state": state,
             "response_type": "code",
-            "scope": ",".join(FACEBOOK_SCOPES),
+            "scope": ",".join(scopes),
         }
     )
     dialog = f"{facebook_web_base_url(base_url)}/{graph_version}/dialog/oauth"
@@ -522,6 +530,7 @@ def facebook_connect_finish(
     expected_state: str,
     callback_params: Mapping[str, str],
     timeout: float = 15.0,
+    page_fields: str | None = None,
 ) -> FacebookConnection:
     """Code -> short-lived user token -> long-lived user token -> the person's Pages.
 
@@ -563,13 +572,17 @@ def facebook_connect_finish(
         code, redirect_uri, app_id, app_secret
     )["access_token"]
     long_lived = graph(short_lived).extend_access_token(app_id, app_secret)
-    accounts = graph(long_lived["access_token"]).get_connections("me", "accounts")
+    fields = {"fields": page_fields} if page_fields else {}
+    accounts = graph(long_lived["access_token"]).get_connections(
+        "me", "accounts", **fields
+    )
     return FacebookConnection(
         pages=[
             FacebookPage(
                 page_id=str(page["id"]),
                 name=page["name"],
                 access_token=page["access_token"],
+                instagram_account=page.get("instagram_business_account"),
             )
             for page in accounts.get("data", [])
             if page.get("access_token")

@@ -392,3 +392,30 @@ class InstagramNetwork(Network):
 
 def _capability_refused(error: PermanentRefusal) -> bool:
     return any(f"(#{code})" in error.reason for code in _CAPABILITY_CODES)
+
+
+# --- Connecting: Facebook Login, then the Instagram account linked to a Page ---------
+
+#: Facebook Login permissions for publishing to a linked Instagram professional account.
+INSTAGRAM_SCOPES = (
+    "pages_show_list",
+    "pages_read_engagement",
+    "instagram_basic",
+    "instagram_content_publish",
+    "instagram_manage_contents",
+)
+#: The Page fields that name its linked Instagram account.
+PAGE_FIELDS = "id,name,access_token,instagram_business_account{id,username}"
+
+
+def instagram_accounts(pages) -> list[dict[str, str]]:
+    """Each granted Page's Instagram account: id, username and the Page's token."""
+    return [
+        {
+            "ig_user_id": str(page.instagram_account["id"]),
+            "username": str(page.instagram_account.get("username") or ""),
+            "page_access_token": page.access_token,
+        }
+        for page in pages
+        if page.instagram_account and page.instagram_account.get("id")
+    ]
