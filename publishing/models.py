@@ -242,6 +242,16 @@ class SocialPost(Orderable):
         """
         return post_text_with_link(text=self.text, link=page_link(page))
 
+    def review_notes(self, *, page) -> list[str]:
+        """What the network will do to the post that the approver should know."""
+        image = self.image_as_posted(page=page)
+        if self.account.network == Network.INSTAGRAM and image is not None:
+            from publishing.networks.instagram import fit_note
+
+            note = fit_note(image.width, image.height)
+            return [note] if note else []
+        return []
+
     def image_as_posted(self, *, page):
         """The image sent with the post: the page's listing image, if asked for."""
         if not self.include_image:

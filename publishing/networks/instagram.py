@@ -54,6 +54,23 @@ _HASHTAG = re.compile(r"(?<!\w)#\w+")
 _CAPABILITY_CODES = frozenset({3})  # "Application does not have the capability"
 
 
+def hashtag_count(text: str) -> int:
+    return len(_HASHTAG.findall(text))
+
+
+def fit_note(width: int, height: int) -> str:
+    """What happens to a photo of this size on Instagram, for the editor; or ""."""
+    padded = padded_size(width, height)
+    if padded == (width, height):
+        return ""
+    sides = _("at the sides") if padded[0] > width else _("above and below")
+    return _(
+        "Instagram shows photos from portrait 4:5 to landscape 1.91:1; this photo is "
+        "%(width)s×%(height)s, so white bars are added %(sides)s rather than cutting "
+        "anyone out."
+    ) % {"width": width, "height": height, "sides": sides}
+
+
 def padded_size(width: int, height: int) -> tuple[int, int]:
     """The smallest canvas within 4:5..1.91:1 that holds the whole picture."""
     ratio = width / height
@@ -127,7 +144,7 @@ class InstagramNetwork(Network):
             picture = opened.convert("RGB")
         width, height = picture.size
         canvas_size = padded_size(width, height)
-        note = ""
+        note = fit_note(width, height)
         if canvas_size != (width, height):
             canvas = Image.new("RGB", canvas_size, "white")
             canvas.paste(
@@ -135,14 +152,6 @@ class InstagramNetwork(Network):
                 ((canvas_size[0] - width) // 2, (canvas_size[1] - height) // 2),
             )
             picture = canvas
-            sides = (
-                _("at the sides") if canvas_size[0] > width else _("above and below")
-            )
-            note = _(
-                "Instagram shows photos from portrait 4:5 to landscape 1.91:1; this "
-                "photo is %(width)s×%(height)s, so white bars are added %(sides)s "
-                "rather than cutting anyone out."
-            ) % {"width": width, "height": height, "sides": sides}
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=90)
         prepared = ImageFile(
@@ -157,7 +166,7 @@ class InstagramNetwork(Network):
     @classmethod
     def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
         super().check_post(text=text, images=images)
-        hashtags = len(_HASHTAG.findall(text))
+        hashtags = hashtag_count(text)
         if hashtags > MAX_HASHTAGS:
             raise PermanentRefusal(
                 f"Instagram allows {MAX_HASHTAGS} hashtags in a caption; this one has "
