@@ -1,9 +1,11 @@
-"""Run both emulators until stopped: `python -m emulators.serve --x-port 8101 ...`.
+"""Run the four network emulators until stopped: `python -m emulators.serve ...`.
 
 For the demo (`make run`) and for trying the connect flows by hand. The emulators
 accept the app keys from the same environment variables the site reads
-(SOCIAL_X_CONSUMER_KEY / _SECRET, SOCIAL_FACEBOOK_APP_ID / _SECRET), or the demo
-values in emulators/x.py and emulators/facebook.py when those are unset.
+(SOCIAL_X_CONSUMER_KEY / _SECRET, SOCIAL_FACEBOOK_APP_ID / _SECRET, which Instagram
+shares), or the demo values in emulators/x.py and emulators/facebook.py when those
+are unset. The Bluesky emulator takes the demo account's app password
+(emulators/bluesky.py).
 Ctrl-C or SIGTERM stops them.
 """
 
@@ -15,7 +17,9 @@ import signal
 import sys
 import threading
 
+from .bluesky import BlueskyEmulator
 from .facebook import DEMO_FACEBOOK_APP, FacebookEmulator
+from .instagram import InstagramEmulator
 from .x import DEMO_X_APP, XEmulator
 
 
@@ -24,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--x-port", type=int, default=8101, help="0 picks a free port")
     parser.add_argument("--facebook-port", type=int, default=8102)
+    parser.add_argument("--instagram-port", type=int, default=8103)
+    parser.add_argument("--bluesky-port", type=int, default=8104)
     args = parser.parse_args(argv)
 
     x = XEmulator(
@@ -41,11 +47,20 @@ def main(argv: list[str] | None = None) -> int:
         app_secret=os.environ.get("SOCIAL_FACEBOOK_APP_SECRET")
         or DEMO_FACEBOOK_APP["app_secret"],
     )
+    instagram = InstagramEmulator(
+        host=args.host,
+        port=args.instagram_port,
+        app_id=facebook.app_id,
+        app_secret=facebook.app_secret,
+    )
+    bluesky = BlueskyEmulator(host=args.host, port=args.bluesky_port)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with x, facebook:
+    with x, facebook, instagram, bluesky:
         sys.stdout.write(
             f"X emulator: {x.base_url}/\nFacebook emulator: {facebook.base_url}/\n"
+            f"Instagram emulator: {instagram.base_url}/\n"
+            f"Bluesky emulator: {bluesky.base_url}/\n"
         )
         sys.stdout.flush()
         try:
