@@ -227,7 +227,7 @@ def register_publishing_urls():
             name="publishing_pin_done",
         ),
         path(
-            "publishing/delivery/<int:pk>/deleted-by-hand/",
+            "publishing/deleted-by-hand/<int:pk>/",
             calendar_views.deleted_by_hand,
             name="publishing_deleted_by_hand",
         ),
