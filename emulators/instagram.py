@@ -105,6 +105,7 @@ class InstagramEmulator(FacebookEmulator):
         self.polls_before_finished = 0
         self.deletion_supported = True
         self.publish_calls = 0
+        self.publishing_limit = PUBLISHING_LIMIT
 
     def published_today(self, count: int) -> None:
         """Pretend `count` posts were published in the last 24 hours (the limit)."""
@@ -213,7 +214,7 @@ class InstagramEmulator(FacebookEmulator):
                         {
                             "quota_usage": self._quota_usage(),
                             "config": {
-                                "quota_total": PUBLISHING_LIMIT,
+                                "quota_total": self.publishing_limit,
                                 "quota_duration": 86400,
                             },
                         }
@@ -359,7 +360,7 @@ class InstagramEmulator(FacebookEmulator):
             return self._error(
                 "(#100) Invalid parameter: creation_id", "OAuthException", 100
             )
-        if self._quota_usage() >= PUBLISHING_LIMIT:
+        if self._quota_usage() >= self.publishing_limit:
             return self._error(
                 "(#4) Application request limit reached: the account has reached "
                 "the maximum number of posts in 24 hours.",
