@@ -279,6 +279,9 @@ def posts_removed_with_consent(learner, image_ids):
             page_title=delivery.page_title,
             url=delivery.remote_url,
             sent=delivery.might_be_live,
+            note=delivery.get_status_display()
+            if delivery.status == Delivery.Status.DELETE_BY_HAND
+            else "",
         )
         for delivery in selectors.deliveries_carrying(
             image_ids=image_ids, learner_id=learner.pk
