@@ -163,6 +163,8 @@ class Network(abc.ABC):
     image_mime_types: ClassVar[frozenset[str]] = frozenset(
         {"image/jpeg", "image/png", "image/gif", "image/webp"}
     )
+    #: Every post must carry a picture (Instagram): text-only notices skip it.
+    needs_image: ClassVar[bool] = False
     #: The network fetches pictures from a public address (`ImageFile.public_url`)
     #: instead of receiving their bytes.
     needs_public_image_url: ClassVar[bool] = False

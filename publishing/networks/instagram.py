@@ -93,6 +93,7 @@ class InstagramNetwork(Network):
     supports_delete: ClassVar[bool] = True
     image_mime_types: ClassVar[frozenset[str]] = frozenset({"image/jpeg"})
     needs_public_image_url: ClassVar[bool] = True
+    needs_image: ClassVar[bool] = True
 
     def __init__(
         self,

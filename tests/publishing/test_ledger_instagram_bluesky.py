@@ -246,3 +246,17 @@ def test_someone_who_does_not_run_the_account_cannot_tick_it_done(
     assert "permission" in response.content.decode()
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.DELETE_BY_HAND
+
+
+def test_a_closure_goes_to_bluesky_but_not_to_instagram_which_needs_a_photo(
+    home_page, instagram_account, bluesky_account
+):
+    from publishing.services.closures import closure_posts_planned
+
+    notices = factories.NoticeIndexPageFactory(parent=home_page)
+    closure = factories.NoticePageFactory(
+        parent=notices, kind="closure", title="School closed today"
+    )
+    planned = closure_posts_planned(notice=closure)
+    assert [post.account for post in planned] == [bluesky_account]
+    assert planned[0].text.startswith("School closed today")
