@@ -260,3 +260,19 @@ def test_a_closure_goes_to_bluesky_but_not_to_instagram_which_needs_a_photo(
     planned = closure_posts_planned(notice=closure)
     assert [post.account for post in planned] == [bluesky_account]
     assert planned[0].text.startswith("School closed today")
+
+
+def test_the_approver_is_told_when_a_photo_is_padded_for_instagram(
+    news_index, instagram_account, bluesky_account
+):
+    from moderation.workflow.social_posts import social_posts_for_review
+
+    learner = factories.learner_with_consent()
+    page, image = photo_news(news_index, [instagram_account, bluesky_account], learner)
+    type(image).objects.filter(pk=image.pk).update(width=900, height=1600)
+    page.refresh_from_db()
+
+    notes = {p.network: p.notes for p in social_posts_for_review(page)}
+    [note] = notes["instagram"]
+    assert "900×1600" in note and "white bars are added at the sides" in note
+    assert notes["bluesky"] == ()
