@@ -157,6 +157,26 @@ def image_for_sharing(image) -> CleanImage:
         return image_clean(handle.read(), max_side=SHARING_MAX_SIDE)
 
 
+def sharing_copy_save(*, content: bytes, extension: str) -> str:
+    """A public copy for a network that fetches a picture itself (Instagram).
+
+    Made for one send of an approved post and deleted right after it
+    (``sharing_copy_delete``); a copy left by a crash is unrecorded, so
+    ``public_media_reconcile`` deletes it after ``UNRECORDED_GRACE``. Returns its
+    absolute address (``WAGTAILAPI_BASE_URL``: the school's public web address).
+    """
+    name = _storage().save(random_file_name("sharing", extension), ContentFile(content))
+    url = _storage().url(name)
+    return settings.WAGTAILAPI_BASE_URL + url if url.startswith("/") else url
+
+
+def sharing_copy_delete(*, url: str) -> None:
+    """Delete a copy ``sharing_copy_save`` made, by the address it returned."""
+    marker = "sharing/"
+    if marker in url:
+        _storage().delete(marker + url.rsplit(marker, 1)[1])
+
+
 def random_file_name(folder: str, extension: str) -> str:
     """An unguessable name: nothing of the upload, the learners or the item's id."""
     return f"{folder}/{secrets.token_urlsafe(24)}.{extension.lower()}"

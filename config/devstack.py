@@ -99,7 +99,7 @@ def stop(process: subprocess.Popen | None, *, name: str) -> bool:
 
 
 def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
-    """Start the loopback X and Facebook emulators and point the stack at them.
+    """Start the loopback X, Facebook, Instagram and Bluesky emulators; point at them.
 
     Skipped when SOCIAL_X_API_BASE_URL is already set (a real or another network).
     """
@@ -110,13 +110,17 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
 
     x_port = env.setdefault("SOCIAL_X_EMULATOR_PORT", "8101")
     facebook_port = env.setdefault("SOCIAL_FACEBOOK_EMULATOR_PORT", "8102")
+    instagram_port = env.setdefault("SOCIAL_INSTAGRAM_EMULATOR_PORT", "8103")
+    bluesky_port = env.setdefault("SOCIAL_BLUESKY_EMULATOR_PORT", "8104")
     env["SOCIAL_X_API_BASE_URL"] = f"http://127.0.0.1:{x_port}"
     env["SOCIAL_FACEBOOK_GRAPH_BASE_URL"] = f"http://127.0.0.1:{facebook_port}"
+    env["SOCIAL_INSTAGRAM_GRAPH_BASE_URL"] = f"http://127.0.0.1:{instagram_port}"
+    env["SOCIAL_BLUESKY_PDS_URL"] = f"http://127.0.0.1:{bluesky_port}"
     env.setdefault("SOCIAL_X_CONSUMER_KEY", DEMO_X_APP["consumer_key"])
     env.setdefault("SOCIAL_X_CONSUMER_SECRET", DEMO_X_APP["consumer_secret"])
     env.setdefault("SOCIAL_FACEBOOK_APP_ID", DEMO_FACEBOOK_APP["app_id"])
     env.setdefault("SOCIAL_FACEBOOK_APP_SECRET", DEMO_FACEBOOK_APP["app_secret"])
-    mail_page_port = env.setdefault("MAIL_SINK_PORT", "8103")
+    mail_page_port = env.setdefault("MAIL_SINK_PORT", "8105")
     smtp_port = env.setdefault("MAIL_SINK_SMTP_PORT", "8125")
     if not env.get("EMAIL_BACKEND") and not env.get("ALERTS_EMAIL_BACKEND"):
         # Parent alerts go to the local mail sink (its page lists them); staff
@@ -126,7 +130,8 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
         env["EMAIL_PORT"] = smtp_port
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "emulators.serve", "--x-port", x_port,
-         "--facebook-port", facebook_port, "--mail-page-port", mail_page_port,
+         "--facebook-port", facebook_port, "--instagram-port", instagram_port,
+         "--bluesky-port", bluesky_port, "--mail-page-port", mail_page_port,
          "--smtp-port", smtp_port],
         cwd=BASE_DIR,
         env=env,

@@ -216,6 +216,7 @@ class FacebookEmulator(Emulator):
                                 "MODERATE",
                                 "CREATE_CONTENT",
                             ],
+                            **self.page_extra_fields(),
                         }
                     ],
                     "paging": {"cursors": {"before": "QVFI", "after": "QVFI"}},
@@ -270,10 +271,14 @@ class FacebookEmulator(Emulator):
             f"Unknown path components: {path}", "OAuthException", 2500, status=400
         )
 
+    def page_extra_fields(self) -> dict[str, Any]:
+        """More of the Page's fields in /me/accounts (the Instagram emulator's link)."""
+        return {}
+
     def failure_response(
         self, failure: Failure, request: EmulatorRequest
     ) -> EmulatorResponse:
-        if failure.kind == "unauthorized":
+        if failure.kind in ("unauthorized", "expired_token"):
             return self._error(
                 "Error validating access token: Session has expired on Friday, "
                 "20-Nov-26 10:00:00 PST. The current time is Saturday, 21-Nov-26.",

@@ -1,11 +1,13 @@
-"""Run the emulators until stopped: `python -m emulators.serve --x-port 8101`.
+"""Run the network emulators and the mail sink until stopped: `python -m emulators.serve`.
 
 For the demo (`make run`) and for trying the connect flows by hand. The mail sink
 (an SMTP server keeping what it is sent, with a page listing it) runs beside them.
 The emulators
 accept the app keys from the same environment variables the site reads
-(SOCIAL_X_CONSUMER_KEY / _SECRET, SOCIAL_FACEBOOK_APP_ID / _SECRET), or the demo
-values in emulators/x.py and emulators/facebook.py when those are unset.
+(SOCIAL_X_CONSUMER_KEY / _SECRET, SOCIAL_FACEBOOK_APP_ID / _SECRET, which Instagram
+shares), or the demo values in emulators/x.py and emulators/facebook.py when those
+are unset. The Bluesky emulator takes the demo account's app password
+(emulators/bluesky.py).
 Ctrl-C or SIGTERM stops them.
 """
 
@@ -17,7 +19,9 @@ import signal
 import sys
 import threading
 
+from .bluesky import BlueskyEmulator
 from .facebook import DEMO_FACEBOOK_APP, FacebookEmulator
+from .instagram import InstagramEmulator
 from .mail import MailSink
 from .x import DEMO_X_APP, XEmulator
 
@@ -27,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--x-port", type=int, default=8101, help="0 picks a free port")
     parser.add_argument("--facebook-port", type=int, default=8102)
-    parser.add_argument("--mail-page-port", type=int, default=8103)
+    parser.add_argument("--instagram-port", type=int, default=8103)
+    parser.add_argument("--bluesky-port", type=int, default=8104)
+    parser.add_argument("--mail-page-port", type=int, default=8105)
     parser.add_argument("--smtp-port", type=int, default=8125)
     args = parser.parse_args(argv)
 
@@ -46,12 +52,21 @@ def main(argv: list[str] | None = None) -> int:
         app_secret=os.environ.get("SOCIAL_FACEBOOK_APP_SECRET")
         or DEMO_FACEBOOK_APP["app_secret"],
     )
+    instagram = InstagramEmulator(
+        host=args.host,
+        port=args.instagram_port,
+        app_id=facebook.app_id,
+        app_secret=facebook.app_secret,
+    )
+    bluesky = BlueskyEmulator(host=args.host, port=args.bluesky_port)
     mail = MailSink(host=args.host, port=args.mail_page_port, smtp_port=args.smtp_port)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with x, facebook, mail:
+    with x, facebook, instagram, bluesky, mail:
         sys.stdout.write(
             f"X emulator: {x.base_url}/\nFacebook emulator: {facebook.base_url}/\n"
+            f"Instagram emulator: {instagram.base_url}/\n"
+            f"Bluesky emulator: {bluesky.base_url}/\n"
             f"Mail sink: SMTP port {mail.smtp_port}, received mail {mail.base_url}/\n"
         )
         sys.stdout.flush()

@@ -33,6 +33,7 @@ FAILURE_KINDS = (
     "media_refused",
     "pin_refused",
     "moderation_refused",
+    "expired_token",
 )
 STATUS_KINDS = {401: "unauthorized", 403: "duplicate", 429: "rate_limited"}
 

@@ -1,4 +1,5 @@
-"""Admin views for the calendar-driven work: the scheduled-jobs report, pin tasks."""
+"""Admin views for the calendar-driven work and the tasks done by hand: the
+scheduled-jobs report, posts to pin and posts to delete in a network's app."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from publishing.delivery_permissions import account_run_by
-from publishing.models import Pin
+from publishing.errors import DeliveryStateError
+from publishing.models import Delivery, Pin
 from publishing.scheduled_jobs.selectors import scheduled_jobs_status
+from publishing.services.deliveries import delivery_mark_deleted_by_hand
 from publishing.services.pins import pin_mark_done_by_hand
 
 
@@ -45,4 +49,26 @@ def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"Thank you: “{pin.delivery.page_title}” is pinned on {account.name}."
     )
+    return redirect("wagtailadmin_home")
+
+
+@require_POST
+def deleted_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager deleted the post in the network's app (Instagram)."""
+    delivery = get_object_or_404(Delivery.objects.select_related("account"), pk=pk)
+    account = delivery.account
+    if not (
+        request.user.is_superuser or account_run_by(account=account, user=request.user)
+    ):
+        raise PermissionDenied
+    try:
+        delivery_mark_deleted_by_hand(delivery=delivery, user=request.user)
+    except DeliveryStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Thank you: “%(title)s” is recorded as deleted from %(account)s.")
+            % {"title": delivery.page_title, "account": account.name},
+        )
     return redirect("wagtailadmin_home")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from publishing.models import SocialAccount
@@ -119,7 +120,41 @@ CREDENTIAL_FIELDS = {
         ("page_id", "Page id"),
         ("page_access_token", "Page access token"),
     ],
+    "instagram": [
+        ("ig_user_id", "Instagram account id"),
+        ("page_access_token", "Access token of the Facebook Page it is linked to"),
+    ],
+    "bluesky": [
+        ("handle", "Handle (e.g. ourschool.bsky.social)"),
+        ("app_password", "App password"),
+    ],
 }
+
+
+class BlueskyConnectForm(forms.Form):
+    """The account's handle and an app password (never the account's own password)."""
+
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=253,
+        help_text=_("The account's name on Bluesky, e.g. ourschool.bsky.social"),
+    )
+    app_password = forms.CharField(
+        label=_("App password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Make one in Bluesky: Settings → Privacy and security → App passwords. "
+            "It is encrypted when saved and never shown again."
+        ),
+    )
+
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        if not handle or " " in handle or "." not in handle:
+            raise forms.ValidationError(
+                _("Write the whole handle, like ourschool.bsky.social.")
+            )
+        return handle
 
 
 class MarkSentForm(forms.Form):

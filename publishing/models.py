@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
@@ -27,6 +28,14 @@ class Network(models.TextChoices):
 
     X = "x", "X (Twitter)"
     FACEBOOK = "facebook", "Facebook Page"
+    INSTAGRAM = "instagram", "Instagram (professional account)"
+    BLUESKY = "bluesky", "Bluesky"
+
+
+#: Networks whose accounts anyone can see, whatever the business case says: an
+#: Instagram professional account cannot be made private and Bluesky has no private
+#: accounts. A photo of a learner goes there only with public-social consent (C4).
+ALWAYS_PUBLIC_NETWORKS = frozenset({Network.INSTAGRAM, Network.BLUESKY})
 
 
 class SocialAccountQuerySet(models.QuerySet):
@@ -150,8 +159,31 @@ class SocialAccount(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        """Closed or private accounts may carry images of learners (C4)."""
+        """Closed or private accounts may carry images of learners (C4).
+
+        An account on a network that has no closed accounts is open, whatever its
+        business case says.
+        """
+        if self.network in ALWAYS_PUBLIC_NETWORKS:
+            return False
         return self.visibility != self.Visibility.OPEN
+
+    def clean(self) -> None:
+        if (
+            self.network in ALWAYS_PUBLIC_NETWORKS
+            and self.visibility
+            and self.visibility != self.Visibility.OPEN
+        ):
+            raise ValidationError(
+                {
+                    "visibility": _(
+                        "%(network)s accounts can always be seen by anyone: choose "
+                        "open, so photos go there only with permission for public "
+                        "social media."
+                    )
+                    % {"network": self.get_network_display()}
+                }
+            )
 
     def active_managers(self):
         return self.managers.filter(is_active=True)
@@ -209,6 +241,16 @@ class SocialPost(Orderable):
         is sent.
         """
         return post_text_with_link(text=self.text, link=page_link(page))
+
+    def review_notes(self, *, page) -> list[str]:
+        """What the network will do to the post that the approver should know."""
+        image = self.image_as_posted(page=page)
+        if self.account.network == Network.INSTAGRAM and image is not None:
+            from publishing.networks.instagram import fit_note
+
+            note = fit_note(image.width, image.height)
+            return [note] if note else []
+        return []
 
     def image_as_posted(self, *, page):
         """The image sent with the post: the page's listing image, if asked for."""
@@ -272,6 +314,7 @@ class DeliveryQuerySet(models.QuerySet):
                 Delivery.Status.NEEDS_ATTENTION,
                 Delivery.Status.BLOCKED,
                 Delivery.Status.HELD,
+                Delivery.Status.DELETE_BY_HAND,
             ]
         )
         if overdue_before is None:
@@ -318,6 +361,10 @@ class Delivery(models.Model):
         NEEDS_ATTENTION = "needs_attention", "Needs attention (outcome unknown)"
         RETRACT_DUE = "retract_due", "Due to be deleted"
         RETRACTING = "retracting", "Deleting"
+        DELETE_BY_HAND = (
+            "delete_by_hand",
+            "Not deleted yet: a manager must delete it in the network's app",
+        )
         RETRACTED = "retracted", "Deleted from the network"
         CANCELLED = "cancelled", "Cancelled (never sent)"
 

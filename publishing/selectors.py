@@ -10,6 +10,7 @@ from wagtail.images import get_image_model
 
 from cms.models import TermDate
 from publishing.models import Delivery, SocialAccount
+from publishing.networks.base import network_class
 
 # Without term dates in the calendar, a review is due this often (about a term).
 REVIEW_FALLBACK_DAYS = 120
@@ -142,3 +143,16 @@ def delivery_backlog_cause() -> str:
 
 def accounts_needing_attention():
     return SocialAccount.objects.needing_attention()
+
+
+def accounts_for_text_notices() -> list[SocialAccount]:
+    """Approved accounts a text-only notice (closure, holiday) can go to.
+
+    A network where every post is a photo (Instagram) is left out: its managers
+    post there themselves, with a picture, if they want to.
+    """
+    return [
+        account
+        for account in SocialAccount.objects.approved()
+        if not network_class(account.network).needs_image
+    ]

@@ -10,11 +10,14 @@ from django.conf import settings
 from publishing import selectors
 from publishing.models import SocialAccount
 from publishing.networks.base import network_class
+from publishing.networks.bluesky import BlueskyNetwork
+from publishing.networks.instagram import MAX_HASHTAGS, hashtag_count
 from publishing.networks.x import TCO_LINK_LENGTH, weighted_length
 from publishing.text import post_text_with_link
 
-# How each network counts length: X weighs characters and counts every link as 23.
-LENGTH_FUNCTIONS = {"x": weighted_length}
+# How each network counts length: X weighs characters and counts every link as 23;
+# Bluesky counts graphemes ("ŵ" and a flag are one each).
+LENGTH_FUNCTIONS = {"x": weighted_length, "bluesky": BlueskyNetwork.text_length}
 LINK_WEIGHTS = {"x": TCO_LINK_LENGTH}
 
 
@@ -76,6 +79,18 @@ def social_post_errors(*, post) -> dict[str, str]:
             f"(with the link to the website) where {limit} are allowed. "
             f"Shorten it by {length - limit}."
         )
+    if account.network == "instagram":
+        hashtags = hashtag_count(post.text or "")
+        if hashtags > MAX_HASHTAGS:
+            errors["text"] = (
+                f"Instagram allows {MAX_HASHTAGS} hashtags in a caption; this has "
+                f"{hashtags}. Remove {hashtags - MAX_HASHTAGS}."
+            )
+        if not post.include_image:
+            errors["include_image"] = (
+                "Every Instagram post is a photo: tick this and give the page a "
+                "listing image, or leave Instagram out."
+            )
     if post.include_image and page is not None:
         specific = page if hasattr(page, "listing_image_id") else page.specific
         if getattr(specific, "listing_image_id", None) is None:

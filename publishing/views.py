@@ -21,12 +21,13 @@ from publishing.credentials import CredentialsUnavailable
 from publishing.delivery_permissions import deliveries_may_see, delivery_may_act
 from publishing.errors import DeliveryStateError, GovernanceError
 from publishing.forms import (
+    BlueskyConnectForm,
     DecisionForm,
     MarkSentForm,
     PastedCredentialsForm,
     ReviewForm,
 )
-from publishing.models import Delivery, SocialAccount
+from publishing.models import Delivery, Network, SocialAccount
 from publishing.networks.base import NetworkError
 from publishing.services import accounts as account_services
 from publishing.services import deliveries as delivery_services
@@ -168,6 +169,9 @@ def account_connect_start(request, pk: int):
     if problem:
         messages.error(request, f"{account.name} cannot be connected: {problem}")
         return _detail(account)
+    if account.network == Network.BLUESKY:
+        # No redirect to the network: the handle and an app password are typed here.
+        return redirect("publishing_connect_bluesky", pk=account.pk)
     callback_url = request.build_absolute_uri(
         reverse("publishing_connect_callback", args=[account.network])
     )
@@ -184,6 +188,45 @@ def account_connect_start(request, pk: int):
         **started.session_data,
     }
     return redirect(started.authorize_url)
+
+
+def account_connect_bluesky(request, pk: int):
+    """Connect a Bluesky account with its handle and an app password (A3)."""
+    account = get_object_or_404(SocialAccount, pk=pk, network=Network.BLUESKY)
+    if not _can_connect(request.user, account):
+        raise PermissionDenied
+    problem = selectors.account_governance_problem(account=account)
+    if problem:
+        messages.error(request, f"{account.name} cannot be connected: {problem}")
+        return _detail(account)
+    form = BlueskyConnectForm(
+        request.POST or None, initial={"handle": account.handle.lstrip("@")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            finished = connect.bluesky_connect_finish(
+                account=account,
+                handle=form.cleaned_data["handle"],
+                app_password=form.cleaned_data["app_password"],
+            )
+            account_services.account_credentials_store(
+                account=account,
+                credentials=finished.credentials,
+                by=request.user,
+                handle=finished.handle,
+            )
+        except (NetworkError, GovernanceError, CredentialsUnavailable) as error:
+            messages.error(request, f"{account.name} was not connected: {error}")
+        else:
+            messages.success(
+                request, f"{account.name} is connected as {finished.handle}."
+            )
+            return _detail(account)
+    return TemplateResponse(
+        request,
+        "publishing/social_account_bluesky.html",
+        {"account": account, "form": form},
+    )
 
 
 def account_connect_callback(request, network: str):

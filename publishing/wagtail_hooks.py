@@ -242,6 +242,11 @@ def register_publishing_urls():
             name="publishing_connect_start",
         ),
         path(
+            "publishing/account/<int:pk>/connect/bluesky/",
+            views.account_connect_bluesky,
+            name="publishing_connect_bluesky",
+        ),
+        path(
             "publishing/connected/<str:network>/",
             views.account_connect_callback,
             name="publishing_connect_callback",
@@ -270,6 +275,11 @@ def register_publishing_urls():
             "publishing/pin/<int:pk>/done/",
             calendar_views.pin_done,
             name="publishing_pin_done",
+        ),
+        path(
+            "publishing/deleted-by-hand/<int:pk>/",
+            calendar_views.deleted_by_hand,
+            name="publishing_deleted_by_hand",
         ),
     ]
 
@@ -319,6 +329,9 @@ def posts_removed_with_consent(learner, image_ids):
             page_title=delivery.page_title,
             url=delivery.remote_url,
             sent=delivery.might_be_live,
+            note=delivery.get_status_display()
+            if delivery.status == Delivery.Status.DELETE_BY_HAND
+            else "",
         )
         for delivery in selectors.deliveries_carrying(
             image_ids=image_ids, learner_id=learner.pk
@@ -367,6 +380,33 @@ def add_calendar_panel(request, panels):
     )
     if pin_tasks or jobs:
         panels.append(CalendarAttentionPanel(pin_tasks=list(pin_tasks), jobs=jobs))
+
+
+class DeleteByHandPanel(Component):
+    """Dashboard: posts the network's API cannot delete, until a manager has."""
+
+    name = "delete_by_hand"
+    order = 95
+    template_name = "publishing/delete_by_hand_panel.html"
+
+    def __init__(self, *, deliveries):
+        self.deliveries = deliveries
+
+    def get_context_data(self, parent_context=None):
+        return {"deliveries": self.deliveries}
+
+
+@hooks.register("construct_homepage_panels")
+def add_delete_by_hand_panel(request, panels):
+    user = request.user
+    tasks = Delivery.objects.filter(
+        status=Delivery.Status.DELETE_BY_HAND
+    ).select_related("account")
+    if not user.is_superuser:
+        tasks = tasks.filter(account__managers=user)
+    tasks = list(tasks)
+    if tasks:
+        panels.append(DeleteByHandPanel(deliveries=tasks))
 
 
 @hooks.register("register_reports_menu_item")
@@ -428,6 +468,14 @@ LOG_ACTIONS = {
         "Deletion of social post requested",
     ),
     "publishing.delivery.retracted": ("Delete post", "Social post deleted"),
+    "publishing.delivery.delete_by_hand": (
+        "Ask for deletion by hand",
+        "Managers asked to delete the post in the network's app",
+    ),
+    "publishing.delivery.deleted_by_hand": (
+        "Deleted by hand",
+        "A manager deleted the post in the network's app",
+    ),
     "publishing.delivery.cancelled": ("Cancel post", "Social post cancelled"),
     "publishing.delivery.retried": ("Retry post", "Social post retried"),
     "publishing.delivery.resent": ("Send again", "Social post sent again"),

@@ -8,10 +8,13 @@ from wagtail.models import Site
 from cms.caching.generation import forget_local_copy
 from home.models import HomePage
 from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
+    bluesky_emulator,
     cdn_emulator,
     facebook_emulator,
+    instagram_emulator,
     mail_sink,
     postmark_emulator,
+    public_web,
     x_emulator,
 )
 

@@ -6,12 +6,17 @@ for the whole suite by tests/conftest.py. Each fixture yields the emulator:
 `.app_credentials` (for the connect flows), `.state()`, `.fail_next(...)`, `.reset()`.
 """
 
+import functools
+import http.server
+import threading
 from collections.abc import Iterator
 
 import pytest
 
+from emulators.bluesky import BlueskyEmulator
 from emulators.cdn import CdnPurgeEmulator
 from emulators.facebook import FacebookEmulator
+from emulators.instagram import InstagramEmulator
 from emulators.mail import MailSink, PostmarkEmulator
 from emulators.x import XEmulator
 
@@ -49,3 +54,56 @@ def postmark_emulator() -> Iterator[PostmarkEmulator]:
     """A running Postmark-style email API (`.sent`, `.fail_next(...)`)."""
     with PostmarkEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture
+def instagram_emulator() -> Iterator[InstagramEmulator]:
+    """A running Graph emulator with the school's Page and its linked Instagram
+    professional account; `.credentials` are the Instagram adapter's."""
+    with InstagramEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def bluesky_emulator() -> Iterator[BlueskyEmulator]:
+    """A running Bluesky PDS emulator; `.credentials`: handle and app password."""
+    with BlueskyEmulator() as emulator:
+        yield emulator
+
+
+class _PublicFiles(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path.removeprefix(self.prefix))
+
+    def log_message(self, format, *args):  # noqa: A002 (the library's name)
+        return
+
+
+@pytest.fixture
+def public_web(settings) -> Iterator[str]:
+    """The public media served over real HTTP, as nginx serves it to the internet.
+
+    Instagram fetches pictures itself from the school's public address; this makes
+    `WAGTAILAPI_BASE_URL` that address. Yields its base URL.
+    """
+    handler = type(
+        "PublicFiles",
+        (_PublicFiles,),
+        {"prefix": settings.PUBLIC_MEDIA_URL.rstrip("/") + "/"},
+    )
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0),
+        functools.partial(handler, directory=str(settings.PUBLIC_MEDIA_ROOT)),
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.WAGTAILAPI_BASE_URL = base_url
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -1,5 +1,6 @@
 """A throwaway stack for the publishing benchmarks: a fresh database, the embedded
-Redis (or REDIS_URL), both network emulators, and one real rq worker process.
+Redis (or REDIS_URL), the four network emulators, the public media served over HTTP
+(Instagram fetches photos itself), and one real rq worker process.
 
 Each bench script calls `PublishingStack()` as a context manager; everything it
 starts is stopped on the way out, and its temporary directory removed.
@@ -7,11 +8,14 @@ starts is stopped on the way out, and its temporary directory removed.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -38,7 +42,9 @@ class PublishingStack:
 
     def __enter__(self) -> PublishingStack:
         from config.embedded_redis import EmbeddedRedis
+        from emulators.bluesky import BlueskyEmulator
         from emulators.facebook import DEMO_FACEBOOK_APP, FacebookEmulator
+        from emulators.instagram import InstagramEmulator
         from emulators.x import DEMO_X_APP, XEmulator
 
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
@@ -52,10 +58,17 @@ class PublishingStack:
             os.environ["REDIS_URL"] = self.redis.url
         self.x = XEmulator().start()
         self.facebook = FacebookEmulator().start()
+        self.instagram = InstagramEmulator().start()
+        self.bluesky = BlueskyEmulator().start()
         self.x.remaining = 10**9  # the bench measures us, not X's rate limit
+        self.instagram.publishing_limit = 10**9  # nor Instagram's 50 a day
+        self.public_web = _serve_public_media(self.directory / "public-media")
         os.environ.update(
             SOCIAL_X_API_BASE_URL=self.x.base_url,
             SOCIAL_FACEBOOK_GRAPH_BASE_URL=self.facebook.base_url,
+            SOCIAL_INSTAGRAM_GRAPH_BASE_URL=self.instagram.base_url,
+            SOCIAL_BLUESKY_PDS_URL=self.bluesky.base_url,
+            SITE_URL=f"http://127.0.0.1:{self.public_web.server_address[1]}",
             SOCIAL_X_CONSUMER_KEY=DEMO_X_APP["consumer_key"],
             SOCIAL_X_CONSUMER_SECRET=DEMO_X_APP["consumer_secret"],
             SOCIAL_FACEBOOK_APP_ID=DEMO_FACEBOOK_APP["app_id"],
@@ -108,6 +121,10 @@ class PublishingStack:
             self.worker.wait(timeout=30)
         self.x.stop()
         self.facebook.stop()
+        self.instagram.stop()
+        self.bluesky.stop()
+        self.public_web.shutdown()
+        self.public_web.server_close()
         from django.db import connections
 
         connections.close_all()
@@ -122,13 +139,38 @@ class PublishingStack:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def _serve_public_media(root: Path) -> http.server.ThreadingHTTPServer:
+    """The public media over HTTP at /media/public/, as nginx serves it."""
+
+    class PublicFiles(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            return super().translate_path("/" + path.removeprefix("/media/public/"))
+
+        def log_message(self, format, *args):  # noqa: A002 (the library's name)
+            return
+
+    root.mkdir(parents=True, exist_ok=True)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(PublicFiles, directory=str(root))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+#: The accounts cycle through the four networks.
+NETWORKS = ("x", "facebook", "instagram", "bluesky")
+
+
 def make_school(*, accounts: int):
-    """Staff, a news index and ``accounts`` connected accounts (half X, half FB)."""
+    """Staff, a news index and ``accounts`` connected accounts (X, Facebook,
+    Instagram and Bluesky in turn), and a photo with no pupils for Instagram."""
     from django.contrib.auth import get_user_model
     from wagtail.models import Site
 
     from cms.models import NewsIndexPage
+    from emulators.bluesky import DEMO_BLUESKY_ACCOUNT
     from emulators.facebook import DEMO_FACEBOOK_PAGE
+    from emulators.instagram import DEMO_INSTAGRAM_ACCOUNT
     from emulators.x import DEMO_X_ACCOUNT
     from publishing.models import SocialAccount
     from publishing.services.accounts import account_credentials_store
@@ -140,29 +182,61 @@ def make_school(*, accounts: int):
     index = home.add_child(instance=NewsIndexPage(title="News", slug="news"))
     created = []
     for number in range(accounts):
-        network = "x" if number % 2 == 0 else "facebook"
+        network = NETWORKS[number % len(NETWORKS)]
+        visibility = "open" if network in ("instagram", "bluesky") else "closed"
         account = SocialAccount.objects.create(
             name=f"Account {number}",
             network=network,
-            aim="a", audience="a", promotion_plan="a", visibility="closed",
+            aim="a", audience="a", promotion_plan="a", visibility=visibility,
             access_locations="a", monitoring_plan="a", escalation_procedure="a",
             owner=head, proposed_by=deputy, status="approved",
         )  # fmt: skip
         account.managers.set([head, deputy])
-        credentials = DEMO_X_ACCOUNT if network == "x" else DEMO_FACEBOOK_PAGE
+        credentials = {
+            "x": DEMO_X_ACCOUNT,
+            "facebook": DEMO_FACEBOOK_PAGE,
+            "instagram": DEMO_INSTAGRAM_ACCOUNT,
+            "bluesky": DEMO_BLUESKY_ACCOUNT,
+        }[network]
         account_credentials_store(account=account, credentials=credentials, by=head)
         created.append(account)
     return index, created
 
 
-def news_page(index, *, title: str, accounts):
-    """A draft news page with a post for each account (unique text per post)."""
+def school_photo():
+    """A photo declared free of identifiable pupils (Instagram posts need one)."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image
+    from wagtail.images import get_image_model
+
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), "seagreen").save(out, "JPEG")
+    return get_image_model().objects.create(
+        title="The school garden",
+        description="The school garden in spring",
+        file=ImageFile(out, name="garden.jpg"),
+        no_identifiable_learners=True,
+    )
+
+
+def news_page(index, *, title: str, accounts, photo=None):
+    """A draft news page with a post for each account (unique text per post); the
+    photo goes to the Instagram accounts, which take no post without one."""
     from cms.models import NewsPage
     from publishing.models import SocialPost
 
-    page = index.add_child(instance=NewsPage(title=title, summary="s", live=False))
+    page = index.add_child(
+        instance=NewsPage(title=title, summary="s", live=False, listing_image=photo)
+    )
     SocialPost.objects.bulk_create(
-        SocialPost(page=page, account=account, text=f"{title} for {account.name}")
+        SocialPost(
+            page=page,
+            account=account,
+            text=f"{title} for {account.name}",
+            include_image=account.network == "instagram",
+        )
         for account in accounts
     )
     return page

@@ -381,6 +381,8 @@ AXES_LOCKOUT_TEMPLATE = "moderation/two_factor/locked_out.html"
 SOCIAL_NETWORK_ADAPTERS = {
     "x": "publishing.networks.x.XNetwork",
     "facebook": "publishing.networks.facebook.FacebookPageNetwork",
+    "instagram": "publishing.networks.instagram.InstagramNetwork",
+    "bluesky": "publishing.networks.bluesky.BlueskyNetwork",
 }
 # The real APIs by default; `make run` points these at the loopback emulators.
 SOCIAL_X_API_BASE_URL = os.environ.get("SOCIAL_X_API_BASE_URL", "https://api.x.com")
@@ -388,6 +390,19 @@ SOCIAL_FACEBOOK_GRAPH_BASE_URL = os.environ.get(
     "SOCIAL_FACEBOOK_GRAPH_BASE_URL", "https://graph.facebook.com"
 )
 SOCIAL_FACEBOOK_GRAPH_VERSION = os.environ.get("SOCIAL_FACEBOOK_GRAPH_VERSION", "v21.0")
+# Instagram professional accounts are reached through the same Graph host (and the
+# same Facebook app and Login) as Pages; a separate setting only so that the demo and
+# the tests can run its emulator on its own port.
+SOCIAL_INSTAGRAM_GRAPH_BASE_URL = os.environ.get(
+    "SOCIAL_INSTAGRAM_GRAPH_BASE_URL", SOCIAL_FACEBOOK_GRAPH_BASE_URL
+)
+# Seconds to wait for Instagram to fetch a photo before giving up on its container.
+SOCIAL_INSTAGRAM_CONTAINER_WAIT_SECONDS = float(
+    os.environ.get("SOCIAL_INSTAGRAM_CONTAINER_WAIT_SECONDS", "60")
+)
+# The Bluesky account's PDS (bsky.social hosts most accounts; a self-hosted PDS, or
+# the emulator in the demo and tests, elsewhere).
+SOCIAL_BLUESKY_PDS_URL = os.environ.get("SOCIAL_BLUESKY_PDS_URL", "https://bsky.social")
 SOCIAL_NETWORK_TIMEOUT_SECONDS = float(
     os.environ.get("SOCIAL_NETWORK_TIMEOUT_SECONDS", "15")
 )

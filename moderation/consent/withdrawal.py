@@ -36,6 +36,8 @@ class PostToRemove:
     page_title: str
     url: str = ""
     sent: bool = True
+    #: Why it is not gone yet, where a person must delete it by hand, or "".
+    note: str = ""
 
 
 @dataclass(frozen=True)

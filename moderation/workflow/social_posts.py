@@ -35,6 +35,7 @@ class SocialPostPreview:
     handle: str = ""
     include_image: bool = False
     added_on_approval: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def social_posts_for_review(page) -> list[SocialPostPreview]:
@@ -63,4 +64,5 @@ def _preview(post, *, page, added: bool) -> SocialPostPreview:
         handle=getattr(post.account, "handle", ""),
         include_image=bool(getattr(post, "include_image", False)),
         added_on_approval=added,
+        notes=tuple(getattr(post, "review_notes", lambda **_: [])(page=page)),
     )

@@ -30,6 +30,9 @@ class ImageFile:
     filename: str
     mime_type: str
     alt_text: str = ""
+    #: Where the network can fetch the picture itself, for networks that take a URL
+    #: rather than the bytes (Instagram; `Network.needs_public_image_url`).
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,14 @@ class PermanentRefusal(NetworkError):
     """
 
 
+class DeletionNotOffered(PermanentRefusal):
+    """The network's API cannot delete this post: a person must, in the network's app.
+
+    The ledger then puts a tracked task in front of the account's managers, and never
+    reports the post as deleted until one of them says it is.
+    """
+
+
 class RemotePostMissing(PermanentRefusal):
     """The post id is unknown to the network (already deleted, or never existed)."""
 
@@ -152,6 +163,11 @@ class Network(abc.ABC):
     image_mime_types: ClassVar[frozenset[str]] = frozenset(
         {"image/jpeg", "image/png", "image/gif", "image/webp"}
     )
+    #: Every post must carry a picture (Instagram): text-only notices skip it.
+    needs_image: ClassVar[bool] = False
+    #: The network fetches pictures from a public address (`ImageFile.public_url`)
+    #: instead of receiving their bytes.
+    needs_public_image_url: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -160,6 +176,7 @@ class Network(abc.ABC):
         base_url: str | None = None,
         timeout: float | None = None,
         clock: Clock = time.time,
+        on_credentials_change: Callable[[dict[str, str]], None] | None = None,
     ) -> None:
         """Keep plain credentials and where to reach the network.
 
@@ -170,8 +187,12 @@ class Network(abc.ABC):
             timeout: seconds to wait for each HTTP request; None means
                 `settings.SOCIAL_NETWORK_TIMEOUT_SECONDS`.
             clock: returns epoch seconds; rate-limit resets are measured against it.
+            on_credentials_change: called with the whole new credentials mapping
+                when the adapter renews them itself (a refreshed Bluesky session),
+                so the ledger stores them encrypted instead of signing in again.
         """
         self.credentials = dict(credentials)
+        self.on_credentials_change = on_credentials_change
         self.base_url = (base_url or self.default_base_url()).rstrip("/")
         self.timeout = (
             timeout if timeout is not None else settings.SOCIAL_NETWORK_TIMEOUT_SECONDS
@@ -241,6 +262,16 @@ class Network(abc.ABC):
     def pinned_state(self, *, remote_id: str) -> PinResult:
         """Whether the post is pinned now (a person may have unpinned it by hand)."""
         raise PermanentRefusal(f"{self.label} has no way to pin a post.")
+
+    @classmethod
+    def prepare_image(cls, image: ImageFile) -> tuple[ImageFile, str]:
+        """The picture as this network needs it, and a note for the editor.
+
+        The default sends the cleaned picture unchanged; a network with size or shape
+        rules re-encodes or pads it here (never crops: a pupil must not be cut out
+        of a photo without anyone seeing). The note says what was changed, or "".
+        """
+        return image, ""
 
     @classmethod
     def check_post(cls, *, text: str, images: list[ImageFile]) -> None:

@@ -328,12 +328,16 @@ def graph_request(
     method: str,
     path: str,
     timeout: float,
+    network: str = "Facebook",
     **kwargs: Any,
 ) -> Any:
-    """Send one Graph API request and return its JSON, or raise the right error."""
+    """Send one Graph API request and return its JSON, or raise the right error.
+
+    `network` names the service in errors: Instagram's API is the same Graph API.
+    """
     response = http_send(
         session=session,
-        network="Facebook",
+        network=network,
         method=method,
         url=f"{base_url.rstrip('/')}/{path.lstrip('/')}",
         timeout=timeout,
@@ -348,13 +352,13 @@ def graph_request(
     if 200 <= status < 300 and not error:
         # A "success" that is not the Graph's JSON object (a proxy's page, an empty
         # body): the request may have been carried out.
-        raise OutcomeUnknown(describe_non_json("Facebook", response))
+        raise OutcomeUnknown(describe_non_json(network, response))
     if body is None:
-        reason = describe_non_json("Facebook", response)
+        reason = describe_non_json(network, response)
         if status >= 500:
             raise _server_error(method, reason)
         raise PermanentRefusal(reason)
-    raise _graph_error(status, error, retry_after, method=method)
+    raise _graph_error(status, error, retry_after, method=method, network=network)
 
 
 def _server_error(method: str, reason: str) -> TransientNetworkError:
@@ -363,35 +367,42 @@ def _server_error(method: str, reason: str) -> TransientNetworkError:
 
 
 def _graph_error(
-    status: int, error: Any, retry_after: float | None, *, method: str = "GET"
+    status: int,
+    error: Any,
+    retry_after: float | None,
+    *,
+    method: str = "GET",
+    network: str = "Facebook",
 ) -> Exception:
     """The `NetworkError` for a Graph error object (message, type, code, subcode)."""
     if not isinstance(error, dict):
         error = {"message": f"an answer it does not normally give (HTTP {status})"}
     code, subcode = error.get("code"), error.get("error_subcode")
-    words = error.get("message") or "Facebook gave no reason."
+    words = error.get("message") or f"{network} gave no reason."
+    what = f"{network} Page" if network == "Facebook" else f"{network} account"
     if code in _TOKEN_CODES or status == 401:
         return AuthExpired(
-            f"Facebook refused the Page's access token ({words}); connect the "
-            "Facebook Page again."
+            f"{network} refused the Page's access token ({words}); connect the "
+            f"{what} again."
         )
     if code in _PERMISSION_CODES:
         return AuthExpired(
-            f"Facebook says the app may not do this ({words}); connect the Facebook "
-            "Page again and grant every permission asked for."
+            f"{network} says the app may not do this ({words}); connect the "
+            f"{what} again and grant every permission asked for."
         )
     if code in _RATE_LIMIT_CODES or status == 429:
         wait = f"; try again in {retry_after:.0f} seconds." if retry_after else "."
         return TransientNetworkError(
-            f"Facebook's rate limit is used up ({words}){wait}", retry_after=retry_after
+            f"{network}'s rate limit is used up ({words}){wait}",
+            retry_after=retry_after,
         )
     if status >= 500 or error.get("is_transient") or code in _TRANSIENT_CODES:
-        return _server_error(method, f"Facebook had a temporary problem: {words}")
+        return _server_error(method, f"{network} had a temporary problem: {words}")
     if (code, subcode) == _MISSING_OBJECT:
-        return RemotePostMissing(f"Facebook has no such post: {words}")
+        return RemotePostMissing(f"{network} has no such post: {words}")
     if code == _DUPLICATE_STATUS:
-        return DuplicatePost(f"Facebook refused the request: {words}")
-    return PermanentRefusal(f"Facebook refused the request: {words}")
+        return DuplicatePost(f"{network} refused the request: {words}")
+    return PermanentRefusal(f"{network} refused the request: {words}")
 
 
 def _usage_retry_after(response: requests.Response) -> float | None:
@@ -454,6 +465,9 @@ class FacebookPage:
     page_id: str
     name: str
     access_token: str
+    #: The Instagram professional account linked to the Page ({"id", "username"}),
+    #: when the Page's fields were asked for it (`instagram_connect_finish`).
+    instagram_account: dict[str, str] | None = None
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -484,7 +498,12 @@ class FacebookConnection:
 
 
 def facebook_connect_start(
-    *, app_id: str, redirect_uri: str, base_url: str, graph_version: str
+    *,
+    app_id: str,
+    redirect_uri: str,
+    base_url: str,
+    graph_version: str,
+    scopes: tuple[str, ...] = FACEBOOK_SCOPES,
 ) -> FacebookConnectStart:
     """The Login dialog URL, and a fresh `state` to compare with the callback's."""
     state = secrets.token_urlsafe(32)
@@ -494,7 +513,7 @@ def facebook_connect_start(
             "redirect_uri": redirect_uri,
             "state": state,
             "response_type": "code",
-            "scope": ",".join(FACEBOOK_SCOPES),
+            "scope": ",".join(scopes),
         }
     )
     dialog = f"{facebook_web_base_url(base_url)}/{graph_version}/dialog/oauth"
@@ -511,6 +530,7 @@ def facebook_connect_finish(
     expected_state: str,
     callback_params: Mapping[str, str],
     timeout: float = 15.0,
+    page_fields: str | None = None,
 ) -> FacebookConnection:
     """Code -> short-lived user token -> long-lived user token -> the person's Pages.
 
@@ -552,13 +572,17 @@ def facebook_connect_finish(
         code, redirect_uri, app_id, app_secret
     )["access_token"]
     long_lived = graph(short_lived).extend_access_token(app_id, app_secret)
-    accounts = graph(long_lived["access_token"]).get_connections("me", "accounts")
+    fields = {"fields": page_fields} if page_fields else {}
+    accounts = graph(long_lived["access_token"]).get_connections(
+        "me", "accounts", **fields
+    )
     return FacebookConnection(
         pages=[
             FacebookPage(
                 page_id=str(page["id"]),
                 name=page["name"],
                 access_token=page["access_token"],
+                instagram_account=page.get("instagram_business_account"),
             )
             for page in accounts.get("data", [])
             if page.get("access_token")

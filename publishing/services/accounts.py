@@ -19,6 +19,7 @@ from publishing.credentials import (
 )
 from publishing.errors import GovernanceError
 from publishing.models import AccessReview, SocialAccount
+from publishing.networks.base import Network, network_class
 from publishing.notifications import notify, senior_leadership_emails
 
 logger = logging.getLogger(__name__)
@@ -241,6 +242,33 @@ def account_credentials_store(
 
         deliveries_resume_for_account(account=account)
     return account
+
+
+def account_credentials_renew(*, credentials: dict[str, str], account_id: int) -> None:
+    """Keep credentials the network renewed by itself (a refreshed Bluesky session).
+
+    Only the encrypted credentials change: the account stays as connected as it was,
+    and nobody is recorded as having connected it.
+    """
+    SocialAccount.objects.filter(pk=account_id).update(
+        credentials_encrypted=credentials_encrypt(credentials=credentials)
+    )
+
+
+def account_adapter(*, account: SocialAccount) -> Network:
+    """The account's network adapter, at the configured API, keeping renewed sessions.
+
+    A session the adapter renews by itself (Bluesky) is stored at once, so the next
+    send does not sign in again (signing in is rate-limited).
+    """
+    adapter = network_class(account.network)(
+        credentials=account_credentials(account=account),
+        base_url=None,  # the configured API (an emulator in development and tests)
+    )
+    adapter.on_credentials_change = lambda credentials: account_credentials_renew(
+        credentials=credentials, account_id=account.pk
+    )
+    return adapter
 
 
 def account_credentials(*, account: SocialAccount) -> dict[str, str]:

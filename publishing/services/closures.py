@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.utils.html import strip_tags
 
 from cms.models import NoticePage
-from publishing.models import SocialAccount, SocialPost
+from publishing import selectors
+from publishing.models import SocialPost
 from publishing.services.holiday_notices import fitted_text
 from publishing.text import page_link
 
@@ -37,7 +38,8 @@ def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
             account=account,
             text=fitted_text(words, account=account, link=link),
         )
-        for account in SocialAccount.objects.approved().exclude(pk__in=covered)
+        for account in selectors.accounts_for_text_notices()
+        if account.pk not in covered
     ]
 
 

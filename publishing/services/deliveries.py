@@ -17,6 +17,7 @@ person decides. Retraction reaches every delivery that might be live the same wa
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -28,12 +29,19 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
 from cms.fingerprints import perceptual_hash_of
-from cms.public_media import image_for_sharing, random_file_name
+from cms.public_media import (
+    image_for_sharing,
+    random_file_name,
+    sharing_copy_delete,
+    sharing_copy_save,
+)
 from moderation.consent.rules import Channel, page_violations
 from publishing import selectors
 from publishing.credentials import CredentialsUnavailable
@@ -41,6 +49,7 @@ from publishing.errors import DeliveryStateError
 from publishing.models import Delivery, SocialAccount, SocialPost
 from publishing.networks.base import (
     AuthExpired,
+    DeletionNotOffered,
     DuplicatePost,
     ImageFile,
     Network,
@@ -48,8 +57,8 @@ from publishing.networks.base import (
     OutcomeUnknown,
     RemotePost,
     TransientNetworkError,
-    network_class,
 )
+from publishing.notifications import notify
 from publishing.queueing import (
     delivery_enqueue_on_commit,
     delivery_job_pending,
@@ -60,7 +69,10 @@ from publishing.reconciliation import (
     delivery_posts_on_network,
     what_was_found,
 )
-from publishing.services.accounts import account_credentials, account_hold
+from publishing.services.accounts import (
+    account_adapter,
+    account_hold,
+)
 from publishing.services.pins import pin_after_send
 from publishing.text import link_for_delivery, page_link, post_text_for_delivery
 
@@ -215,32 +227,47 @@ def _set(delivery: Delivery, *, expected: str, **fields) -> bool:
 
 
 def _adapter(delivery: Delivery) -> Network:
-    account = delivery.account
-    return network_class(account.network)(
-        credentials=account_credentials(account=account),
-        base_url=None,  # the configured API (an emulator in development and tests)
-    )
+    return account_adapter(account=delivery.account)
 
 
-def _images(delivery: Delivery) -> list[ImageFile]:
+def _images(delivery: Delivery, network: type[Network]) -> list[ImageFile]:
     """The picture as it leaves the server: upright, no metadata, a random name.
 
     Never the original: camera metadata (where a photo was taken, the camera's
     serial number, a thumbnail of the uncropped picture) must not reach a network,
-    nor the uploaded file name, which may name a pupil (issue 9).
+    nor the uploaded file name, which may name a pupil (issue 9). The network then
+    shapes it (`Network.prepare_image`: Bluesky's 2 MB, Instagram's aspect ratios,
+    padded rather than cropped). A network that fetches the picture itself
+    (Instagram) gets a public copy that lives only for this send
+    (`_sharing_copies_delete`).
     """
     image = delivery.image
     if not delivery.include_image or image is None:
         return []
     clean = image_for_sharing(image)
-    return [
+    prepared, _note = network.prepare_image(
         ImageFile(
             content=clean.content,
             filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
             mime_type=clean.mime_type,
             alt_text=image.default_alt_text,
         )
-    ]
+    )
+    if network.needs_public_image_url:
+        prepared = dataclasses.replace(
+            prepared,
+            public_url=sharing_copy_save(
+                content=prepared.content, extension=prepared.filename.rsplit(".")[-1]
+            ),
+        )
+    return [prepared]
+
+
+def _sharing_copies_delete(images: list[ImageFile]) -> None:
+    """The network has the picture (or the send is over): its public copy goes."""
+    for image in images:
+        if image.public_url:
+            sharing_copy_delete(url=image.public_url)
 
 
 def _consent_problem(delivery: Delivery, page: Page) -> str | None:
@@ -318,17 +345,21 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
         )
         return delivery
     # Before the network is called: a failure here certainly posted nothing.
+    images: list[ImageFile] = []
     try:
         adapter = _adapter(delivery)
-        images = _images(delivery)
+        images = _images(delivery, type(adapter))
         _record_sent_picture(delivery, images)
         adapter.check_post(text=delivery.text, images=images)
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
+        _sharing_copies_delete(images)
         account_hold(account=delivery.account, reason=str(error))
         return _hold(delivery, reason=str(error))
     except NetworkError as error:
+        _sharing_copies_delete(images)
         return _network_failure(delivery, error, now=now, in_flight=Status.SENDING)
     except OSError as error:
+        _sharing_copies_delete(images)
         reason = f"The image file could not be read ({type(error).__name__})."
         _set(delivery, expected=Status.SENDING, status=Status.FAILED, reason=reason)
         _log(delivery, "publishing.delivery.failed")
@@ -354,6 +385,8 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
             "network again', or check the account and record what you find.",
             outcome_unknown_since=delivery.outcome_unknown_since or now,
         )
+    finally:
+        _sharing_copies_delete(images)
     # Saved at once, before anything else can go wrong: this is what stops a repost.
     _record_sent(delivery, remote_id=result.remote_id, url=result.url, reason="")
     _log(delivery, "publishing.delivery.sent", url=result.url)
@@ -646,10 +679,16 @@ def delivery_retract_request(
     first). Being sent right now: marked, and the sender deletes it as soon as it has
     the remote id. Certainly never sent: cancelled.
     """
-    for _ in range(5):  # the status can move under us; each UPDATE is conditional
+    # The status can move under us; each UPDATE is conditional.
+    for _attempt in range(5):
         delivery.refresh_from_db()
         status = delivery.status
-        if status in (*NOT_LIVE, Status.RETRACT_DUE, Status.RETRACTING):
+        if status in (
+            *NOT_LIVE,
+            Status.RETRACT_DUE,
+            Status.RETRACTING,
+            Status.DELETE_BY_HAND,
+        ):
             return delivery
         if status == Status.SENDING:
             if _set(
@@ -835,6 +874,8 @@ def delivery_retract(
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
         account_hold(account=delivery.account, reason=str(error))
         return _hold(delivery, reason=str(error))
+    except DeletionNotOffered as error:
+        return _delete_by_hand(delivery, reason=error.reason)
     except NetworkError as error:
         return _network_failure(delivery, error, now=now, in_flight=Status.RETRACTING)
     _set(
@@ -846,6 +887,68 @@ def delivery_retract(
         reason=delivery.retract_reason,
     )
     _log(delivery, "publishing.delivery.retracted")
+    return delivery
+
+
+def _delete_by_hand(delivery: Delivery, *, reason: str) -> Delivery:
+    """The network's API cannot delete the post: a tracked task for its managers.
+
+    The delivery stays "not deleted yet" (live, and shown so wherever withdrawals
+    are reported) until a manager says they deleted it (``delivery_mark_deleted_by
+    _hand``): a retraction is never claimed that did not happen.
+    """
+    account = delivery.account
+    network = account.get_network_display()
+    why = _(
+        "%(reason)s Delete it in the app now, then tick it done on the dashboard. "
+        "Why it must go: %(why)s"
+    ) % {"reason": reason, "why": delivery.retract_reason}
+    if not _set(
+        delivery, expected=Status.RETRACTING, status=Status.DELETE_BY_HAND, reason=why
+    ):
+        return delivery
+    _log(delivery, "publishing.delivery.delete_by_hand")
+    notify(
+        recipients=[
+            *(user.email for user in account.active_managers()),
+            account.owner.email,
+        ],
+        subject=_("Delete “%(title)s” from %(account)s now")
+        % {"title": delivery.page_title, "account": account.name},
+        body=_(
+            "%(why)s\n\nThe post on %(network)s:\n%(url)s\n\nOpen it in the "
+            "%(network)s app, delete it, then tick it done on your dashboard:\n"
+            "%(dashboard)s\n"
+        )
+        % {
+            "why": why,
+            "network": network,
+            "url": delivery.remote_url or delivery.remote_id,
+            "dashboard": f"{settings.SITE_URL}{reverse('wagtailadmin_home')}",
+        },
+    )
+    logger.warning(
+        "Delivery %s must be deleted by hand",
+        delivery.pk,
+        extra={"event": "publishing.delivery_delete_by_hand", "delivery": delivery.pk},
+    )
+    return delivery
+
+
+def delivery_mark_deleted_by_hand(*, delivery: Delivery, user) -> Delivery:
+    """A manager deleted the post in the network's app and says so."""
+    if not _set(
+        delivery,
+        expected=Status.DELETE_BY_HAND,
+        status=Status.RETRACTED,
+        retracted_at=timezone.now(),
+        reason=_("Deleted by hand in the network's app: %(why)s")
+        % {"why": delivery.retract_reason},
+    ):
+        raise DeliveryStateError(
+            _("This post is not waiting to be deleted by hand any more.")
+        )
+    _log(delivery, "publishing.delivery.deleted_by_hand", user=user)
     return delivery
 
 

@@ -27,6 +27,7 @@ from wagtail.models import Page, Site
 from cms.calendar_settings import HolidayNoticeSettings, MonitoringHours
 from cms.models import NoticeIndexPage, NoticePage, TermDate
 from cms.school_calendar import first_school_day_after
+from publishing import selectors
 from publishing.models import SocialAccount, SocialPost
 from publishing.networks.base import network_class
 from publishing.notifications import notify, senior_leadership_emails
@@ -102,7 +103,7 @@ def _social_posts(notice: NoticePage, *, text: str) -> list[SocialPost]:
     link = page_link(notice)
     return [
         SocialPost(account=account, text=fitted_text(text, account=account, link=link))
-        for account in SocialAccount.objects.approved()
+        for account in selectors.accounts_for_text_notices()
     ]
 
 

@@ -33,7 +33,7 @@ from publishing.networks.base import (
     network_class,
 )
 from publishing.notifications import notify
-from publishing.services.accounts import account_credentials
+from publishing.services.accounts import account_adapter
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +43,7 @@ LIVE_PIN = (Pin.Status.PINNED, Pin.Status.PIN_BY_HAND, Pin.Status.PINNED_BY_HAND
 
 
 def _adapter(account: SocialAccount) -> Network:
-    return network_class(account.network)(
-        credentials=account_credentials(account=account), base_url=None
-    )
+    return account_adapter(account=account)
 
 
 def _notices_to_pin(now: datetime.datetime) -> dict[int, NoticePage]:

@@ -19,6 +19,8 @@ register = template.Library()
 PROFILE_URLS = {
     Network.X: "https://x.com/{}",
     Network.FACEBOOK: "https://www.facebook.com/{}",
+    Network.INSTAGRAM: "https://www.instagram.com/{}",
+    Network.BLUESKY: "https://bsky.app/profile/{}",
 }
 
 

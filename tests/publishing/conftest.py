@@ -119,3 +119,46 @@ def facebook_account(db, facebook_emulator, facebook_settings, senior_leader):
         account=account, credentials=facebook_emulator.credentials, by=senior_leader
     )
     return account
+
+
+@pytest.fixture
+def instagram_settings(settings, instagram_emulator, public_web):
+    """Point the Instagram adapter and its Connect flow at the emulator, and make
+    the public media reachable over HTTP (Instagram fetches pictures itself)."""
+    settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL = instagram_emulator.base_url
+    settings.SOCIAL_FACEBOOK_APP_ID = instagram_emulator.app_credentials["app_id"]
+    settings.SOCIAL_FACEBOOK_APP_SECRET = instagram_emulator.app_credentials[
+        "app_secret"
+    ]
+    settings.SOCIAL_INSTAGRAM_CONTAINER_WAIT_SECONDS = 0
+    return settings
+
+
+@pytest.fixture
+def instagram_account(db, instagram_emulator, instagram_settings, senior_leader):
+    """An approved Instagram professional account connected to the emulator."""
+    account = factories.SocialAccountFactory(
+        name="School Instagram", network="instagram", visibility="open"
+    )
+    account_credentials_store(
+        account=account, credentials=instagram_emulator.credentials, by=senior_leader
+    )
+    return account
+
+
+@pytest.fixture
+def bluesky_settings(settings, bluesky_emulator):
+    settings.SOCIAL_BLUESKY_PDS_URL = bluesky_emulator.base_url
+    return settings
+
+
+@pytest.fixture
+def bluesky_account(db, bluesky_emulator, bluesky_settings, senior_leader):
+    """An approved Bluesky account connected to the emulator (handle, app password)."""
+    account = factories.SocialAccountFactory(
+        name="School Bluesky", network="bluesky", visibility="open"
+    )
+    account_credentials_store(
+        account=account, credentials=bluesky_emulator.credentials, by=senior_leader
+    )
+    return account

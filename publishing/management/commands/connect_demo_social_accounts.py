@@ -1,7 +1,8 @@
-"""Connect the demo school's X account and Facebook Page to the loopback emulators.
+"""Connect the demo school's X, Facebook, Instagram and Bluesky accounts to the
+loopback emulators.
 
 For `make run` only: refuses production settings. Idempotent: running it again
-re-stores the emulators' credentials on the same two accounts.
+re-stores the emulators' credentials on the same four accounts.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ DEMO_CASE = {
 
 
 class Command(BaseCommand):
-    help = "Create and connect the demo X account and Facebook Page (emulators)."
+    help = (
+        "Create and connect the demo X, Facebook, Instagram and Bluesky accounts "
+        "(emulators)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -51,7 +55,9 @@ class Command(BaseCommand):
                 "This command connects demo accounts; not in production."
             )
         # The emulators' own demo credentials: development only, never production.
+        from emulators.bluesky import DEMO_BLUESKY_ACCOUNT
         from emulators.facebook import DEMO_FACEBOOK_PAGE
+        from emulators.instagram import DEMO_INSTAGRAM_ACCOUNT
         from emulators.x import DEMO_X_ACCOUNT, DEMO_X_APP
 
         owner, managers, proposer, approver = self._staff()
@@ -86,9 +92,44 @@ class Command(BaseCommand):
                 credentials=dict(DEMO_FACEBOOK_PAGE),
                 by=approver,
             )
+            # Instagram and Bluesky have no closed accounts: a photo goes there
+            # only with permission for public social media.
+            instagram_account = self._account(
+                name="Demo Instagram account",
+                network=Network.INSTAGRAM,
+                visibility=SocialAccount.Visibility.OPEN,
+                handle="@ourschool",
+                owner=owner,
+                managers=managers,
+                proposer=proposer,
+                approver=approver,
+            )
+            account_credentials_store(
+                account=instagram_account,
+                credentials=dict(DEMO_INSTAGRAM_ACCOUNT),
+                by=approver,
+            )
+            bluesky_account = self._account(
+                name="Demo Bluesky account",
+                network=Network.BLUESKY,
+                visibility=SocialAccount.Visibility.OPEN,
+                handle=f"@{DEMO_BLUESKY_ACCOUNT['handle']}",
+                owner=owner,
+                managers=managers,
+                proposer=proposer,
+                approver=approver,
+            )
+            # The adapter signs in on its first post and keeps that session.
+            account_credentials_store(
+                account=bluesky_account,
+                credentials=dict(DEMO_BLUESKY_ACCOUNT),
+                by=approver,
+            )
         self.stdout.write(
-            f"Connected {x_account.name} ({options['x_url']}) and "
-            f"{facebook_account.name} ({options['facebook_url']})."
+            f"Connected {x_account.name} ({options['x_url']}), "
+            f"{facebook_account.name} ({options['facebook_url']}), "
+            f"{instagram_account.name} ({settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL}) "
+            f"and {bluesky_account.name} ({settings.SOCIAL_BLUESKY_PDS_URL})."
         )
 
     def _staff(self):

@@ -150,7 +150,7 @@ def test_facebook_accepts_the_token_as_a_parameter_like_facebook_sdk_sends_it(
             {"kind": "meltdown"},
             "unknown failure kind 'meltdown'; use one of: unauthorized, duplicate, "
             "rate_limited, server_error, timeout, timeout_after_success, html, "
-            "empty_success, media_refused, pin_refused",
+            "empty_success, media_refused, pin_refused, expired_token",
         ),
         (
             {"status": 418},

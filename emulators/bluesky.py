@@ -1,0 +1,545 @@
+"""An emulator of one Bluesky account's PDS: the XRPC endpoints the adapter uses.
+
+`com.atproto.server.createSession` / `refreshSession` (app password in, access and
+refresh JWTs out, the old refresh token spent), `com.atproto.repo.uploadBlob`,
+`createRecord` / `putRecord` / `deleteRecord` / `getRecord` / `listRecords`, with
+Bluesky's error shape (`{"error": "InvalidRequest", "message": ...}`) and its
+rate-limit headers (`ratelimit-limit`, `-remaining`, `-reset`, `-policy`).
+
+It checks what the PDS and the `app.bsky.feed.post` lexicon check: a post's text is
+at most 300 graphemes (and 3,000 bytes); its facets' `byteStart`/`byteEnd` are UTF-8
+byte offsets inside the text, on character boundaries, and a link facet covers its
+own link; at most 4 images, each an uploaded blob of at most 2,000,000 bytes with an
+`alt`; a record key is a valid TID and is not already used. Standard library plus
+`regex` (for grapheme clusters, as Bluesky counts them): no Django.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import regex
+
+from .server import Emulator, EmulatorRequest, EmulatorResponse, Failure, page
+
+DEMO_BLUESKY_ACCOUNT = {
+    "handle": "ourschool.bsky.social",
+    "app_password": "demo-abcd-efgh-ijkl",
+}
+DEMO_BLUESKY_DID = "did:plc:ourschooldemo000000000000"
+#: What the PDS and the lexicons allow.
+MAX_GRAPHEMES = 300
+MAX_TEXT_BYTES = 3000
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 2_000_000
+ACCESS_SECONDS = 2 * 3600
+RATE_LIMIT = 5000
+RATE_WINDOW_SECONDS = 3600
+_TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+_POST = "app.bsky.feed.post"
+_PROFILE = "app.bsky.actor.profile"
+
+
+def cid_for(data: bytes, *, codec: int = 0x71) -> str:
+    """A CIDv1 (sha-256, base32) as the PDS gives records (dag-cbor) and blobs."""
+    raw = bytes([0x01, codec, 0x12, 0x20]) + hashlib.sha256(data).digest()
+    return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
+
+
+@dataclass
+class BlueskyRecord:
+    collection: str
+    rkey: str
+    value: dict[str, Any]
+    cid: str
+    indexed_at: str
+
+
+@dataclass
+class _Blob:
+    cid: str
+    mime_type: str
+    content: bytes = field(repr=False)
+
+
+class BlueskyEmulator(Emulator):
+    """One account's repository on a loopback port. Thread-safe under `lock`."""
+
+    title: ClassVar[str] = "Bluesky"
+
+    def __init__(
+        self,
+        *,
+        handle: str = DEMO_BLUESKY_ACCOUNT["handle"],
+        app_password: str = DEMO_BLUESKY_ACCOUNT["app_password"],
+        did: str = DEMO_BLUESKY_DID,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.bsky_handle = handle
+        self.app_password = app_password
+        self.did = did
+        self._signing_key = secrets.token_bytes(32)
+        self.clear_state()
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """Credentials that work against this emulator (the adapter's keys)."""
+        return {"handle": self.bsky_handle, "app_password": self.app_password}
+
+    def clear_state(self) -> None:
+        self.records: dict[tuple[str, str], BlueskyRecord] = {}
+        self.blobs: dict[str, _Blob] = {}
+        self.access_tokens: set[str] = set()
+        self.refresh_tokens: set[str] = set()
+        self.logins = 0
+        self.refreshes = 0
+        self.remaining = RATE_LIMIT
+
+    # --- switches for tests and the demo ---------------------------------------------
+    def expire_sessions(self) -> None:
+        """Every access token given out so far stops working (ExpiredToken)."""
+        with self.lock:
+            self.access_tokens.clear()
+
+    def revoke_app_password(self) -> None:
+        """The account holder revoked the app password in Bluesky's settings."""
+        with self.lock:
+            self.app_password = "revoked-" + secrets.token_urlsafe(8)
+            self.access_tokens.clear()
+            self.refresh_tokens.clear()
+
+    def delete_by_hand(self, rkey: str) -> None:
+        """Someone deleted the post in the Bluesky app."""
+        with self.lock:
+            self.records.pop((_POST, rkey), None)
+
+    def posts(self) -> list[BlueskyRecord]:
+        with self.lock:
+            return sorted(
+                (r for r in self.records.values() if r.collection == _POST),
+                key=lambda r: r.rkey,
+                reverse=True,
+            )
+
+    def pinned_uri(self) -> str | None:
+        with self.lock:
+            profile = self.records.get((_PROFILE, "self"))
+        pinned = (profile.value.get("pinnedPost") or {}) if profile else {}
+        return pinned.get("uri")
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "network": "bluesky",
+            "account": {"did": self.did, "handle": self.bsky_handle},
+            "posts": [
+                {"uri": self._uri(r), "cid": r.cid, "record": r.value}
+                for r in self.posts()
+            ],
+            "pinned": self.pinned_uri(),
+            "logins": self.logins,
+            "refreshes": self.refreshes,
+        }
+
+    # --- pages for people ------------------------------------------------------------
+    def timeline_html(self) -> str:
+        articles = "".join(self._article(record) for record in self.posts())
+        return page(
+            f"@{self.bsky_handle} on Bluesky (emulator)",
+            f"<h1>@{html.escape(self.bsky_handle)}</h1>"
+            "<p class='meta'>Bluesky emulator: the school's account.</p>"
+            + (articles or "<p>No posts yet.</p>"),
+        )
+
+    def _article(self, record: BlueskyRecord) -> str:
+        value = record.value
+        pinned = self.pinned_uri() == self._uri(record)
+        embed = value.get("embed") or {}
+        images = "".join(
+            f"<img src='/blob/{html.escape(item['image']['ref']['$link'])}' "
+            f"alt='{html.escape(item.get('alt', ''))}'>"
+            for item in embed.get("images", [])
+        )
+        card = embed.get("external")
+        card_html = (
+            f"<p class='meta'>Link card: <a href='{html.escape(card['uri'])}'>"
+            f"{html.escape(card.get('title', ''))}</a></p>"
+            if card
+            else ""
+        )
+        return (
+            f"<article id='post-{record.rkey}'>"
+            + ("<p class='pinned'>📌 Pinned post</p>" if pinned else "")
+            + f"<p>{html.escape(value.get('text', ''))}</p>{card_html}{images}"
+            f"<p class='meta'>{html.escape(value.get('createdAt', ''))} · "
+            f"<a href='/profile/{self.bsky_handle}/post/{record.rkey}'>"
+            f"post {record.rkey}"
+            "</a></p></article>"
+        )
+
+    def serve_file(self, request: EmulatorRequest) -> EmulatorResponse | None:
+        if request.method != "GET":
+            return None
+        if request.path.startswith("/blob/"):
+            with self.lock:
+                blob = self.blobs.get(request.path.removeprefix("/blob/"))
+            if blob is None:
+                return EmulatorResponse.html("<p>No such blob.</p>", 404)
+            return EmulatorResponse(200, blob.content, blob.mime_type)
+        prefix = f"/profile/{self.bsky_handle}/post/"
+        if request.path.startswith(prefix):
+            with self.lock:
+                record = self.records.get((_POST, request.path.removeprefix(prefix)))
+                if record is None:
+                    return EmulatorResponse.html(
+                        page("Not found", "<p>Post not found.</p>"), 404
+                    )
+                return EmulatorResponse.html(
+                    page(self.bsky_handle, self._article(record))
+                )
+        return None
+
+    # --- XRPC ------------------------------------------------------------------------
+    def route(self, request: EmulatorRequest) -> EmulatorResponse:
+        if not request.path.startswith("/xrpc/"):
+            return self._error("MethodNotImplemented", "Not an XRPC path.", 404)
+        method = request.path.removeprefix("/xrpc/")
+        self.remaining = max(0, self.remaining - 1)
+        if method == "com.atproto.server.createSession" and request.method == "POST":
+            return self._create_session(request)
+        if method == "com.atproto.server.refreshSession" and request.method == "POST":
+            return self._refresh_session(request)
+        problem = self._check_access(request)
+        if problem is not None:
+            return problem
+        handlers = {
+            ("POST", "com.atproto.repo.uploadBlob"): self._upload_blob,
+            ("POST", "com.atproto.repo.createRecord"): self._create_record,
+            ("POST", "com.atproto.repo.putRecord"): self._put_record,
+            ("POST", "com.atproto.repo.deleteRecord"): self._delete_record,
+            ("GET", "com.atproto.repo.getRecord"): self._get_record,
+            ("GET", "com.atproto.repo.listRecords"): self._list_records,
+        }
+        handler = handlers.get((request.method, method))
+        if handler is None:
+            return self._error(
+                "MethodNotImplemented", f"{method} is not emulated.", 501
+            )
+        return handler(request)
+
+    def failure_response(
+        self, failure: Failure, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        if failure.kind in ("unauthorized", "expired_token"):
+            return self._error("ExpiredToken", "Token has expired", 400)
+        if failure.kind == "rate_limited":
+            self.remaining = 0
+            return self._error(
+                "RateLimitExceeded",
+                "Rate Limit Exceeded",
+                429,
+                reset_in=failure.retry_after,
+            )
+        if failure.kind in ("duplicate", "media_refused"):
+            return self._error("InvalidRequest", "Invalid request", 400)
+        return self._error(
+            "InternalServerError",
+            "Internal Server Error",
+            failure.status or 500,
+        )
+
+    def _headers(self, reset_in: int = RATE_WINDOW_SECONDS) -> dict[str, str]:
+        return {
+            "ratelimit-limit": str(RATE_LIMIT),
+            "ratelimit-remaining": str(self.remaining),
+            "ratelimit-reset": str(int(self.clock()) + reset_in),
+            "ratelimit-policy": f"{RATE_LIMIT};w={RATE_WINDOW_SECONDS}",
+        }
+
+    def _answer(self, data: Any, status: int = 200) -> EmulatorResponse:
+        return EmulatorResponse.json(data, status, self._headers())
+
+    def _error(
+        self,
+        error: str,
+        message: str,
+        status: int = 400,
+        *,
+        reset_in: int = RATE_WINDOW_SECONDS,
+    ) -> EmulatorResponse:
+        return EmulatorResponse.json(
+            {"error": error, "message": message}, status, self._headers(reset_in)
+        )
+
+    # --- sessions --------------------------------------------------------------------
+    def _jwt(self, scope: str, lifetime: int) -> str:
+        now = int(self.clock())
+        header = {"typ": "at+jwt" if scope != "refresh" else "refresh+jwt"}
+        header["alg"] = "HS256"
+        claims = {
+            "scope": scope,
+            "sub": self.did,
+            "iat": now,
+            "exp": now + lifetime,
+            "jti": secrets.token_urlsafe(12),
+        }
+
+        def part(data: dict) -> str:
+            raw = json.dumps(data, separators=(",", ":")).encode()
+            return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+        signing_input = f"{part(header)}.{part(claims)}"
+        signature = hmac.new(
+            self._signing_key, signing_input.encode(), hashlib.sha256
+        ).digest()
+        encoded = base64.urlsafe_b64encode(signature).decode().rstrip("=")
+        return f"{signing_input}.{encoded}"
+
+    def _new_session(self) -> EmulatorResponse:
+        access = self._jwt("com.atproto.appPass", ACCESS_SECONDS)
+        refresh = self._jwt("com.atproto.refresh", 60 * 24 * 3600)
+        self.access_tokens.add(access)
+        self.refresh_tokens.add(refresh)
+        return self._answer(
+            {
+                "did": self.did,
+                "handle": self.bsky_handle,
+                "accessJwt": access,
+                "refreshJwt": refresh,
+                "active": True,
+            }
+        )
+
+    def _create_session(self, request: EmulatorRequest) -> EmulatorResponse:
+        body = request.json() or {}
+        self.logins += 1
+        if body.get("identifier") not in (
+            self.bsky_handle,
+            self.did,
+        ) or not hmac.compare_digest(
+            str(body.get("password", "")).encode(), self.app_password.encode()
+        ):
+            return self._error(
+                "AuthenticationRequired", "Invalid identifier or password", 401
+            )
+        return self._new_session()
+
+    def _refresh_session(self, request: EmulatorRequest) -> EmulatorResponse:
+        token = _bearer(request)
+        if token not in self.refresh_tokens:
+            return self._error("ExpiredToken", "Token has been revoked", 400)
+        self.refresh_tokens.discard(token)  # a refresh token is used once
+        self.refreshes += 1
+        return self._new_session()
+
+    def _check_access(self, request: EmulatorRequest) -> EmulatorResponse | None:
+        token = _bearer(request)
+        if token is None:
+            return self._error("AuthenticationRequired", "Authentication Required", 401)
+        if token not in self.access_tokens:
+            return self._error("ExpiredToken", "Token has expired", 400)
+        return None
+
+    # --- the repository --------------------------------------------------------------
+    def _uri(self, record: BlueskyRecord) -> str:
+        return f"at://{self.did}/{record.collection}/{record.rkey}"
+
+    def _upload_blob(self, request: EmulatorRequest) -> EmulatorResponse:
+        content = request.body
+        if len(content) > MAX_IMAGE_BYTES:
+            return self._error(
+                "BlobTooLarge",
+                f"This file is too large. It is {len(content)} bytes but the maximum "
+                f"size is {MAX_IMAGE_BYTES} bytes.",
+                400,
+            )
+        mime_type = request.content_type or "application/octet-stream"
+        cid = cid_for(content, codec=0x55)
+        self.blobs[cid] = _Blob(cid, mime_type, content)
+        return self._answer(
+            {
+                "blob": {
+                    "$type": "blob",
+                    "ref": {"$link": cid},
+                    "mimeType": mime_type,
+                    "size": len(content),
+                }
+            }
+        )
+
+    def _write(self, request: EmulatorRequest, *, replace: bool) -> EmulatorResponse:
+        body = request.json()
+        if not isinstance(body, dict):
+            return self._error("InvalidRequest", "Send a JSON object.")
+        if body.get("repo") not in (self.did, self.bsky_handle):
+            return self._error("InvalidRequest", "Could not find repo", 400)
+        collection = body.get("collection")
+        record = body.get("record")
+        rkey = body.get("rkey") or _new_tid(self.clock())
+        if not isinstance(record, dict) or record.get("$type") != collection:
+            return self._error(
+                "InvalidRequest", "Invalid $type: must match the collection"
+            )
+        if collection == _POST and not _TID.match(rkey):
+            return self._error("InvalidRequest", f"Invalid TID: {rkey}")
+        if not replace and (collection, rkey) in self.records:
+            return self._error("InvalidRequest", "Record already exists")
+        if collection == _POST:
+            problem = self._post_problem(record)
+            if problem:
+                return self._error("InvalidRecord", problem)
+        encoded = json.dumps(record, sort_keys=True).encode()
+        stored = BlueskyRecord(
+            collection,
+            rkey,
+            record,
+            cid_for(encoded),
+            datetime.now(UTC).isoformat(),
+        )
+        self.records[(collection, rkey)] = stored
+        return self._answer(
+            {
+                "uri": self._uri(stored),
+                "cid": stored.cid,
+                "commit": {
+                    "cid": cid_for(encoded + b"c"),
+                    "rev": _new_tid(self.clock()),
+                },
+                "validationStatus": "valid",
+            }
+        )
+
+    def _create_record(self, request: EmulatorRequest) -> EmulatorResponse:
+        return self._write(request, replace=False)
+
+    def _put_record(self, request: EmulatorRequest) -> EmulatorResponse:
+        return self._write(request, replace=True)
+
+    def _post_problem(self, record: dict[str, Any]) -> str | None:
+        text = record.get("text")
+        if not isinstance(text, str) or not isinstance(record.get("createdAt"), str):
+            return "Record/text and Record/createdAt must be strings"
+        encoded = text.encode()
+        graphemes = len(regex.findall(r"\X", text))
+        if graphemes > MAX_GRAPHEMES or len(encoded) > MAX_TEXT_BYTES:
+            return (
+                f"Record/text must not be longer than {MAX_GRAPHEMES} graphemes "
+                f"(it is {graphemes})"
+            )
+        for facet in record.get("facets") or []:
+            problem = _facet_problem(facet, encoded)
+            if problem:
+                return problem
+        embed = record.get("embed")
+        if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.images":
+            images = embed.get("images") or []
+            if len(images) > MAX_IMAGES:
+                return (
+                    f"Record/embed/images must not have more than {MAX_IMAGES} elements"
+                )
+            for number, image in enumerate(images):
+                if not isinstance(image.get("alt"), str):
+                    return f'Record/embed/images/{number} must have the property "alt"'
+                link = ((image.get("image") or {}).get("ref") or {}).get("$link")
+                blob = self.blobs.get(link or "")
+                if blob is None:
+                    return f"Could not find blob: {link}"
+                if len(blob.content) > MAX_IMAGE_BYTES:
+                    return "BlobTooLarge"
+        return None
+
+    def _delete_record(self, request: EmulatorRequest) -> EmulatorResponse:
+        body = request.json() or {}
+        self.records.pop((body.get("collection"), body.get("rkey")), None)
+        # Deleting a record that is not there succeeds, as on a real PDS.
+        return self._answer(
+            {"commit": {"cid": cid_for(b"d"), "rev": _new_tid(self.clock())}}
+        )
+
+    def _get_record(self, request: EmulatorRequest) -> EmulatorResponse:
+        record = self.records.get(
+            (request.query.get("collection"), request.query.get("rkey"))
+        )
+        if record is None:
+            return self._error(
+                "RecordNotFound",
+                f"Could not locate record: at://{self.did}/"
+                f"{request.query.get('collection')}/{request.query.get('rkey')}",
+            )
+        return self._answer(
+            {"uri": self._uri(record), "cid": record.cid, "value": record.value}
+        )
+
+    def _list_records(self, request: EmulatorRequest) -> EmulatorResponse:
+        collection = request.query.get("collection")
+        try:
+            limit = min(100, max(1, int(request.query.get("limit", "50"))))
+        except ValueError:
+            return self._error("InvalidRequest", "limit must be an integer")
+        records = sorted(
+            (r for r in self.records.values() if r.collection == collection),
+            key=lambda r: r.rkey,
+            reverse=True,
+        )
+        cursor = request.query.get("cursor")
+        if cursor:
+            records = [r for r in records if r.rkey < cursor]
+        chosen = records[:limit]
+        answer: dict[str, Any] = {
+            "records": [
+                {"uri": self._uri(r), "cid": r.cid, "value": r.value} for r in chosen
+            ]
+        }
+        if len(records) > limit:
+            answer["cursor"] = chosen[-1].rkey
+        return self._answer(answer)
+
+
+def _bearer(request: EmulatorRequest) -> str | None:
+    authorization = request.headers.get("authorization", "")
+    return authorization.removeprefix("Bearer ") if authorization else None
+
+
+def _facet_problem(facet: Any, encoded: bytes) -> str | None:
+    """A facet must cover whole characters of the text, and a link its own link."""
+    index = facet.get("index") if isinstance(facet, dict) else None
+    if not isinstance(index, dict):
+        return "Record/facets must have an index"
+    start, end = index.get("byteStart"), index.get("byteEnd")
+    if not (isinstance(start, int) and isinstance(end, int)):
+        return "Record/facets/index must have integer byteStart and byteEnd"
+    if not 0 <= start < end <= len(encoded):
+        return (
+            f"Facet byte range {start}-{end} lies outside the text's "
+            f"{len(encoded)} bytes"
+        )
+    try:
+        covered = encoded[start:end].decode()
+    except UnicodeDecodeError:
+        return f"Facet byte range {start}-{end} splits a character"
+    for feature in facet.get("features") or []:
+        if feature.get("$type") == "app.bsky.richtext.facet#link":
+            uri = str(feature.get("uri", ""))
+            if covered not in (uri, uri.split("://", 1)[-1]):
+                return (
+                    f"Facet byte range {start}-{end} covers {covered!r}, not its "
+                    f"link {uri!r}"
+                )
+    return None
+
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def _new_tid(now: float) -> str:
+    value = (int(now * 1_000_000) << 10) | secrets.randbelow(1024)
+    return "".join(_TID_ALPHABET[(value >> (60 - 5 * i)) & 31] for i in range(13))
