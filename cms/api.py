@@ -24,7 +24,7 @@ from wagtail.api.v2.filters import (
 )
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.serializers import BaseSerializer, PageLocaleField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
@@ -37,7 +37,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .caching.view_restrictions import view_restrictions
-from .languages import language_plan
+from .languages import language_plan, locale_code
 from .models import NewsPage, NoticePage
 from .public_media import public_document_url
 from .search_text import clean_query, search_terms
@@ -177,6 +177,17 @@ class SchoolLocaleFilter(LocaleFilter):
         return queryset
 
 
+class LocaleCodeField(PageLocaleField):
+    """``meta.locale`` ("en-gb", "cy") without a query per page."""
+
+    def to_representation(self, page):
+        return locale_code(page.locale_id)
+
+
+class SchoolPageSerializer(PageSerializer):
+    locale = LocaleCodeField(read_only=True)
+
+
 class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     """Live, public pages (Wagtail's rules), with the checked filters.
 
@@ -186,6 +197,7 @@ class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     from the image row) and their categories in one more, not one per item.
     """
 
+    base_serializer_class = SchoolPageSerializer
     filter_backends = [
         CheckedFieldsFilter,
         ChildOfFilter,
