@@ -17,14 +17,15 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
     """Publish the object of ``workflow_state`` if a person approved it in this run.
 
     Raises:
-        ApprovalRefused: nobody approved this run, or the consent check fails now;
+        ApprovalRefused: nobody approved this run, the consent check fails now, or
+            a bilingual school's translation is missing or out of date;
             the surrounding approval is rolled back and the reviewer told why.
     """
     from wagtail.models import TaskState
     from wagtail.workflows import publish_workflow_state
 
     from moderation.models import ApprovalTaskState
-    from moderation.workflow import consent_check
+    from moderation.workflow import consent_check, parity
     from moderation.workflow.services import ApprovalRefused
 
     approved = ApprovalTaskState.objects.filter(
@@ -54,4 +55,19 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
             "The consent check fails now, so the page was not published: "
             + " ".join(problems)
         )
+    try:
+        # A bilingual school's page goes live only with its translation (issue 27).
+        pairing = parity.paired_publication(workflow_state.content_object.specific)
+    except parity.ParityRefused as refusal:
+        raise ApprovalRefused(str(refusal)) from refusal
+    for partner in pairing.partners:
+        problems = consent_check.page_problems(partner.get_latest_revision_as_object())
+        if problems:
+            raise ApprovalRefused(
+                "The consent check fails on the other language's version, so "
+                "neither was published: " + " ".join(problems)
+            )
     publish_workflow_state(workflow_state, user=user)
+    parity.publish_partners(
+        page=workflow_state.content_object, pairing=pairing, user=user
+    )
