@@ -44,11 +44,11 @@ class SchoolSitemap(Sitemap):
     bilingual = False
 
     def _urls(self, page, protocol, domain):
+        pages = list(self.paginator.page(page).object_list)  # items() runs first
         if not self.bilingual:
             return super()._urls(page, protocol, domain)
         urls = []
         last_mods = set()
-        pages = list(self.paginator.page(page).object_list)
         locations = {item.pk: item.get_sitemap_urls(self.request) for item in pages}
         by_key = defaultdict(list)
         for item in pages:

@@ -60,10 +60,7 @@ def open_exception(page: Page, missing_language: str) -> LanguageException | Non
 def needs_update(*, page: Page, partner: Page) -> bool:
     """Was ``partner`` left as it was since the pair last went live, while ``page``
     changed? Then the translation no longer says what the page says."""
-    if not page.live or page.last_published_at is None:
-        return False
-    latest = partner.latest_revision_created_at
-    return latest is None or latest <= page.last_published_at
+    return page.live and partner.live and not partner.has_unpublished_changes
 
 
 def paired_publication(page: Page) -> PairedPublication:
