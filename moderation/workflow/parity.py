@@ -191,3 +191,76 @@ def language_exception_record(
         allowed_by=allowed_by,
         due_by=working_days_after(timezone.localdate(), WORKING_DAYS_ALLOWED),
     )
+
+
+@dataclass(frozen=True)
+class LanguageColumn:
+    """One language's version, as the approver reads it beside the other."""
+
+    language: str
+    title: str
+    summary: str
+    status: str
+    edit_url: str = ""
+
+
+def _summary_of(page) -> str:
+    for field in ("summary", "intro", "search_description"):
+        value = getattr(page, field, "")
+        if value and isinstance(value, str):
+            return value
+    return ""
+
+
+def side_by_side(revision_page: Page) -> list[LanguageColumn]:
+    """The page and its translations in the school's order, for the review screen.
+
+    Empty when the school publishes in one language or parity is off.
+    """
+    from django.urls import reverse
+
+    plan = language_plan_for_page(revision_page)
+    if not (plan.bilingual and plan.parity):
+        return []
+    own = revision_page.locale.language_code
+    translations = {
+        translation.locale.language_code: translation.specific
+        for translation in revision_page.get_translations().select_related("locale")
+    }
+    columns = []
+    for code in plan.codes:
+        name = _language_name(code)
+        if code == own:
+            columns.append(
+                LanguageColumn(
+                    name,
+                    revision_page.title,
+                    _summary_of(revision_page),
+                    _("This version, for your approval"),
+                )
+            )
+            continue
+        partner = translations.get(code)
+        if partner is None:
+            status = (
+                _("Allowed to follow later by a senior leader")
+                if open_exception(revision_page, code)
+                else _("Not written yet: approving will be refused")
+            )
+            columns.append(LanguageColumn(name, "", "", status))
+            continue
+        draft = partner.get_latest_revision_as_object()
+        if needs_update(page=revision_page, partner=partner):
+            status = _("Needs updating to match: approving will be refused")
+        else:
+            status = _("Goes live with this version when you approve")
+        columns.append(
+            LanguageColumn(
+                name,
+                draft.title,
+                _summary_of(draft),
+                status,
+                reverse("wagtailadmin_pages:edit", args=(partner.pk,)),
+            )
+        )
+    return columns

@@ -24,6 +24,7 @@ from moderation.two_factor.forms import OneTimeCodeForm
 from moderation.two_factor.services import second_factor_accept
 from moderation.workflow import (
     outcomes,
+    parity,
     review,
     rules,
     services,
@@ -252,6 +253,7 @@ class ReviewView(TaskStateMixin, View):
             "revision_page": revision_page,
             "social_posts": posts,
             "page_url": _public_url(self.page, revision_page),
+            "languages": parity.side_by_side(revision_page),
             "changes": review.changes_since_live(
                 page=self.page, revision_page=revision_page, request=self.request
             ),

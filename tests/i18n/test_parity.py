@@ -175,3 +175,20 @@ def test_an_english_only_school_publishes_as_before(school, author, approver):
 
     english.refresh_from_db()
     assert english.live
+
+
+def test_the_approver_sees_both_languages_side_by_side(bilingual, author, approver):
+    english, welsh = draft_pair(bilingual, author)
+    submit(english, author)
+    task_state = english.current_workflow_task_state
+
+    page = (
+        signed_in(approver)
+        .get(reverse("moderation_workflow:review", args=(task_state.pk,)))
+        .content.decode()
+    )
+
+    section = page[page.index("data-review-languages") :]
+    assert section.index("Cymraeg") < section.index("English")  # Welsh first
+    assert "Taith" in section and "Trip" in section
+    assert "Goes live with this version when you approve" in section
