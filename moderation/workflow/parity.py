@@ -202,6 +202,7 @@ class LanguageColumn:
     summary: str
     status: str
     edit_url: str = ""
+    exception_url: str = ""  # a senior leader may let this language follow later
 
 
 def _summary_of(page) -> str:
@@ -228,6 +229,9 @@ def side_by_side(revision_page: Page) -> list[LanguageColumn]:
         for translation in revision_page.get_translations().select_related("locale")
     }
     columns = []
+    exception_url = reverse(
+        "moderation_workflow:language_exception", args=(revision_page.pk,)
+    )
     for code in plan.codes:
         name = _language_name(code)
         if code == own:
@@ -247,10 +251,13 @@ def side_by_side(revision_page: Page) -> list[LanguageColumn]:
                 if open_exception(revision_page, code)
                 else _("Not written yet: approving will be refused")
             )
-            columns.append(LanguageColumn(name, "", "", status))
+            columns.append(
+                LanguageColumn(name, "", "", status, exception_url=exception_url)
+            )
             continue
         draft = partner.get_latest_revision_as_object()
-        if needs_update(page=revision_page, partner=partner):
+        stale = needs_update(page=revision_page, partner=partner)
+        if stale:
             status = _("Needs updating to match: approving will be refused")
         else:
             status = _("Goes live with this version when you approve")
@@ -261,6 +268,7 @@ def side_by_side(revision_page: Page) -> list[LanguageColumn]:
                 _summary_of(draft),
                 status,
                 reverse("wagtailadmin_pages:edit", args=(partner.pk,)),
+                exception_url if stale else "",
             )
         )
     return columns

@@ -192,3 +192,24 @@ def test_the_approver_sees_both_languages_side_by_side(bilingual, author, approv
     assert section.index("Cymraeg") < section.index("English")  # Welsh first
     assert "Taith" in section and "Trip" in section
     assert "Goes live with this version when you approve" in section
+
+
+def test_a_senior_leader_records_an_exception_on_its_screen_and_the_dashboard_shows_it(
+    bilingual, author, head, approver
+):
+    english = NewsPageFactory(parent=bilingual.english.news_index, title="Snow")
+    url = reverse("moderation_workflow:language_exception", args=(english.pk,))
+
+    refused = signed_in(approver).get(url)
+    empty = signed_in(head).post(url, {"missing_language": "cy", "reason": ""})
+    done = signed_in(head).post(
+        url, {"missing_language": "cy", "reason": "No Welsh speaker in yet"}
+    )
+    dashboard = signed_in(head).get(reverse("wagtailadmin_home")).content.decode()
+
+    assert refused.status_code == 302 and refused.url == "/admin/"  # Wagtail: no access
+    assert empty.status_code == 400 and LanguageException.objects.count() == 1
+    assert done.status_code == 302
+    assert LanguageException.objects.get().allowed_by == head
+    assert "Waiting for the other language" in dashboard
+    assert "“Snow” is live without its Cymraeg version" in dashboard
