@@ -42,3 +42,18 @@ def test_the_home_page_costs_what_it_did(client, school, django_assert_num_queri
 
     with django_assert_num_queries(0):
         assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_an_uncached_page_view_never_asks_which_language(client, school, settings):
+    """Routing an English page costs no language look-up (Wagtail's own would)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_ENABLED = False
+    client.get(school.news_index.url)  # per-generation reads made
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(school.news_index.url)
+
+    assert response.status_code == 200
+    assert not [q for q in queries if "wagtailcore_locale" in q["sql"]]
