@@ -21,7 +21,7 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
             a bilingual school's translation is missing or out of date;
             the surrounding approval is rolled back and the reviewer told why.
     """
-    from wagtail.models import TaskState
+    from wagtail.models import Page, TaskState
     from wagtail.workflows import publish_workflow_state
 
     from moderation.models import ApprovalTaskState
@@ -57,7 +57,11 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
         )
     try:
         # A bilingual school's page goes live only with its translation (issue 27).
-        pairing = parity.paired_publication(workflow_state.content_object.specific)
+        # A fresh copy: ``.specific`` on the run's own object would be cached on it,
+        # and what reads it after publishing (the author's email) would see a draft.
+        pairing = parity.paired_publication(
+            Page.objects.get(pk=workflow_state.object_id).specific
+        )
     except parity.ParityRefused as refusal:
         raise ApprovalRefused(str(refusal)) from refusal
     for partner in pairing.partners:
