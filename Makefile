@@ -16,14 +16,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the pinned requirements
+# The Welsh interface strings: compiled in pure Python (no gettext needed).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+$(MESSAGES): %.mo: %.po $(STAMP)
+	$(PY) -m config.compile_messages
 
-run: $(STAMP) ## Migrate, load the demo school once, start web + worker + cron (+ embedded Redis)
+install: $(STAMP) $(MESSAGES) ## Create .venv, install the pinned requirements, compile translations
+
+run: $(STAMP) $(MESSAGES) ## Migrate, load the demo school once, start web + worker + cron (+ embedded Redis)
 	$(PY) -m config.devstack
 
 E2E ?= 1
 
-test: $(STAMP) ## Run the whole test suite, browser journeys included (E2E=0: all but those)
+test: $(STAMP) $(MESSAGES) ## Run the whole test suite, browser journeys included (E2E=0: all but those)
 	tests/ensure-nginx
 ifeq ($(E2E),0)
 	@echo "make test E2E=0: the browser journeys (tests/e2e) are NOT run."

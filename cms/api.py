@@ -10,6 +10,7 @@ unknown ``search_operator``, an ``offset`` too large for the database
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import (
@@ -23,10 +24,11 @@ from wagtail.api.v2.filters import (
 )
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.serializers import BaseSerializer, PageLocaleField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.serializers import ImageSerializer
@@ -35,6 +37,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .caching.view_restrictions import view_restrictions
+from .languages import language_plan, locale_code
 from .models import NewsPage, NoticePage
 from .public_media import public_document_url
 from .search_text import clean_query, search_terms
@@ -136,7 +139,53 @@ def _public_pages(request):
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
     if site is None:
         return queryset.none()
-    return queryset.descendant_of(site.root_page, inclusive=True)
+    plan = language_plan(site, request=request)
+    if not plan.bilingual:
+        return queryset.descendant_of(site.root_page, inclusive=True)
+    roots = site.root_page.get_translations(inclusive=True).filter(
+        locale__language_code__in=plan.codes
+    )
+    within = Q()
+    for root_path in roots.values_list("path", flat=True):
+        within |= Q(path__startswith=root_path)
+    return queryset.filter(within) if within else queryset.none()
+
+
+class SchoolLocaleFilter(LocaleFilter):
+    """``?locale=cy``: one language's pages; a language the school does not publish
+    in is a 400 that names the ones it does, not an empty 404."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "locale" not in request.GET:
+            return queryset
+        site = SiteFilterValidator(site=request.GET.get("site"), request=request)
+        plan = language_plan(site.site_obj, request=request)
+        asked = request.GET["locale"]
+        try:
+            code = get_supported_content_language_variant(asked)
+        except LookupError:
+            code = None
+        if code not in plan.codes:
+            raise BadRequestError(
+                f"locale {asked!r} is not a language this school publishes in: "
+                f"use {' or '.join(plan.codes)}"
+            )
+        filtered = getattr(queryset, "_filtered_by_child_of", None)
+        queryset = queryset.filter(locale__language_code=code)
+        if filtered:
+            queryset._filtered_by_child_of = filtered
+        return queryset
+
+
+class LocaleCodeField(PageLocaleField):
+    """``meta.locale`` ("en-gb", "cy") without a query per page."""
+
+    def to_representation(self, page):
+        return locale_code(page.locale_id)
+
+
+class SchoolPageSerializer(PageSerializer):
+    locale = LocaleCodeField(read_only=True)
 
 
 class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
@@ -148,6 +197,7 @@ class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     from the image row) and their categories in one more, not one per item.
     """
 
+    base_serializer_class = SchoolPageSerializer
     filter_backends = [
         CheckedFieldsFilter,
         ChildOfFilter,
@@ -155,7 +205,7 @@ class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
         DescendantOfFilter,
         OrderingFilter,
         TranslationOfFilter,
-        LocaleFilter,
+        SchoolLocaleFilter,
         WordsSearchFilter,  # last: search results cannot be filtered further
     ]
 

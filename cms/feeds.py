@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from wagtail.models import Site
 
 from .feed_negotiation import feed_page_wanted
 from .ical import term_dates_calendar
+from .languages import active_language, current_school, language_plan
 from .models import NewsPage
 from .selectors import news_for_listing, term_dates_for_calendar
 
@@ -23,8 +24,12 @@ NEWS_FEED_ITEMS = 20
 
 
 def _school_name(request: HttpRequest) -> str:
-    site = Site.find_for_request(request)
-    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+    """The school's name in the language of the feed (``/cy/feeds/...`` is Welsh)."""
+    site = current_school(request)
+    english = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+    return language_plan(site, request=request).school_name(
+        active_language(), default=english
+    )
 
 
 class NewsFeed(Feed):
@@ -60,16 +65,17 @@ class NewsFeed(Feed):
         return request
 
     def title(self, request: HttpRequest) -> str:
-        return f"{_school_name(request)}: news"
+        return _("%(school)s: news") % {"school": _school_name(request)}
 
     def link(self, request: HttpRequest) -> str:
         return "/"
 
     def description(self, request: HttpRequest) -> str:
-        return f"The latest news from {_school_name(request)}."
+        return _("The latest news from %(school)s.") % {"school": _school_name(request)}
 
     def items(self, request: HttpRequest):
-        return news_for_listing(with_categories=True)[:NEWS_FEED_ITEMS]
+        news = news_for_listing(with_categories=True)
+        return news.filter(locale__language_code=active_language())[:NEWS_FEED_ITEMS]
 
     def item_title(self, item: NewsPage) -> str:
         return item.title
@@ -99,7 +105,7 @@ def term_dates_ical(request: HttpRequest) -> HttpResponse:
     name = _school_name(request)
     body = term_dates_calendar(
         term_dates_for_calendar(),
-        calendar_name=f"{name}: term dates",
+        calendar_name=_("%(school)s: term dates") % {"school": name},
         # The configured address, not the request's Host: a parent subscribed via
         # www.school.example and school.example must see the same events, not twice.
         uid_domain=urlsplit(settings.SITE_URL).hostname or "school.invalid",

@@ -103,7 +103,7 @@ def term_dates_calendar(
             f"UID:{escape_text(uid)}",
             f"DTSTAMP:{stamp}",
             *_when_lines(term_date),
-            f"SUMMARY:{escape_text(term_date.title)}",
+            f"SUMMARY:{escape_text(term_date.title_in_language)}",
             f"CATEGORIES:{escape_text(term_date.get_kind_display())}",
             "TRANSP:TRANSPARENT",
         ]

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
 from wagtail.admin.panels import (
@@ -41,6 +42,7 @@ from .calendar_settings import (  # noqa: F401  (models of this app)
 from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (models)
 from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hashes_of, sha256_of
+from .languages import SchoolLanguages  # noqa: F401  (a model of this app)
 from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
@@ -437,15 +439,21 @@ class TermDate(index.Indexed, models.Model):
     """
 
     class Kind(models.TextChoices):
-        TERM = "term", "Term"
-        HOLIDAY = "holiday", "School holiday"
-        INSET = "inset", "INSET day (school closed to pupils)"
-        CLOSURE = "closure", "School closed (e.g. polling day)"
-        EVENT = "event", "Event"
+        TERM = "term", _("Term")
+        HOLIDAY = "holiday", _("School holiday")
+        INSET = "inset", _("INSET day (school closed to pupils)")
+        CLOSURE = "closure", _("School closed (e.g. polling day)")
+        EVENT = "event", _("Event")
 
     SCHOOL_CLOSED_KINDS = (Kind.HOLIDAY, Kind.INSET, Kind.CLOSURE)
 
     title = models.CharField(max_length=200)
+    welsh_title = models.CharField(
+        "title in Welsh",
+        max_length=200,
+        blank=True,
+        help_text="Shown on the Welsh website (bilingual schools)",
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
     starts_on = models.DateField()
     ends_on = models.DateField(
@@ -477,12 +485,17 @@ class TermDate(index.Indexed, models.Model):
 
     panels = [
         FieldPanel("title"),
+        FieldPanel("welsh_title"),
         FieldPanel("kind"),
         FieldRowPanel([FieldPanel("starts_on"), FieldPanel("starts_at_time")]),
         FieldRowPanel([FieldPanel("ends_on"), FieldPanel("ends_at_time")]),
         FieldPanel("details"),
     ]
-    search_fields = [index.SearchField("title"), index.SearchField("details")]
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("welsh_title"),
+        index.SearchField("details"),
+    ]
 
     class Meta:
         ordering = ["starts_on", "starts_at_time", "title"]
@@ -500,6 +513,13 @@ class TermDate(index.Indexed, models.Model):
     @property
     def last_day(self):
         return self.ends_on or self.starts_on
+
+    @property
+    def title_in_language(self) -> str:
+        """The Welsh title on the Welsh website, when the school has given one."""
+        if self.welsh_title and translation.get_language() == "cy":
+            return self.welsh_title
+        return self.title
 
     @property
     def is_all_day(self) -> bool:
@@ -578,7 +598,7 @@ class NewsIndexPage(LeanPageMixin, Page):
 
 class NewsPage(LeanPageMixin, Page):
     base_form_class = SchoolPageForm
-    search_label = "News"  # what search results call it
+    search_label = _("News")  # what search results call it
 
     date = models.DateField("Post date", default=timezone.localdate)
     summary = models.CharField(
@@ -696,13 +716,13 @@ class NoticeQuerySet(PageQuerySet):
 
 class NoticePage(LeanPageMixin, Page):
     base_form_class = SchoolPageForm
-    search_label = "Notice"  # what search results call it
+    search_label = _("Notice")  # what search results call it
 
     class Kind(models.TextChoices):
-        GENERAL = "general", "General"
-        HOLIDAY = "holiday", "Holiday"
-        CLOSURE = "closure", "School closure"
-        URGENT = "urgent", "Urgent"
+        GENERAL = "general", _("General")
+        HOLIDAY = "holiday", _("Holiday")
+        CLOSURE = "closure", _("School closure")
+        URGENT = "urgent", _("Urgent")
 
     # Shown first everywhere, need senior approval, go to every account, pinned.
     FIRST_KINDS = (Kind.URGENT, Kind.CLOSURE)
@@ -808,7 +828,7 @@ class NoticePage(LeanPageMixin, Page):
 
 class StandardPage(LeanPageMixin, Page):
     base_form_class = SchoolPageForm
-    search_label = "Page"  # what search results call it
+    search_label = _("Page")  # what search results call it
 
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
@@ -832,7 +852,7 @@ class SocialMediaPage(LeanPageMixin, Page):
     base_form_class = SchoolPageForm
     """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
-    search_label = "Page"  # what search results call it
+    search_label = _("Page")  # what search results call it
 
     what_we_post = RichTextField(features=["bold", "italic", "link", "ul"])
     when_monitored = RichTextField(features=["bold", "italic", "link", "ul"])

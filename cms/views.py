@@ -18,7 +18,7 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .caching.query_parameters import LISTING_PAGE, SEARCH_TEXT, reads_query
 from .caching.view_restrictions import public_only
@@ -48,6 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
         pages = (
             public_only(Page.objects.live(), request=request)
             .type(NewsPage, NoticePage, StandardPage, SocialMediaPage)
+            .filter(locale=Locale.get_active())  # the reader's language only
             .specific()
         )  # fmt: skip
         results = paginate(

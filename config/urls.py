@@ -3,11 +3,11 @@
 import re
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import feeds as cms_feeds
@@ -15,6 +15,7 @@ from cms import spreadsheet_exports
 from cms import views as cms_views
 from cms.api import api_router
 from cms.caching.query_parameters import SITEMAP_PAGE, reads_query
+from cms.sitemap import sitemap
 from home import views as home_views
 from moderation.staff_roles.approval_steps import workflow_urlpatterns
 from publishing.inbox.webhooks import facebook_webhook
@@ -37,13 +38,8 @@ urlpatterns = [
     # Facebook's Page webhook (comments to the social inbox): signed by Meta.
     path("webhooks/facebook/", facebook_webhook, name="facebook_webhook"),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", reads_query(SITEMAP_PAGE)(sitemap), name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("search/", cms_views.search, name="search"),
-    path("term-dates/", cms_views.term_dates, name="term_dates"),
-    path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
-    path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
-    path("updates/", include("alerts.urls")),
+    path("sitemap.xml", reads_query(SITEMAP_PAGE)(sitemap), name="sitemap"),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
@@ -59,7 +55,17 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The public site: English at the addresses it always had, Welsh under /cy/ for a
+# school that publishes in Welsh (cms.language_middleware decides the language).
+urlpatterns += i18n_patterns(
+    path("search/", cms_views.search, name="search"),
+    path("term-dates/", cms_views.term_dates, name="term_dates"),
+    path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
+    path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
+    path("updates/", include("alerts.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
 
 handler404 = "home.views.page_not_found"
 handler500 = "home.views.server_error"

@@ -1,11 +1,13 @@
 """The home page: pinned notices first, then the latest news and upcoming dates."""
 
 from django.db import models
+from django.utils import translation
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.languages import locale_code
 from cms.lean_pages import LeanPageMixin
 
 
@@ -32,6 +34,18 @@ class HomePage(LeanPageMixin, Page):
     ]
     max_count = 1
     api_fields = [APIField("welcome")]
+
+    @property
+    def localized(self):
+        """This home page when it is already in the reader's language, with no query.
+
+        Wagtail routes every page view through the site root's ``localized``, which
+        looks the active language's locale up in the database each time: for an
+        English-only school (every request English) that answer is always "itself".
+        """
+        if locale_code(self.locale_id) == translation.get_language():
+            return self
+        return super().localized
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import home_listings  # selectors import this module

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from wagtail.models import Page, Site
 
 from cms.caching.generation_memo import GenerationMemo
+from cms.languages import ENGLISH, active_language, language_plan
 from cms.models import (
     NewsIndexPage,
     NewsPage,
@@ -30,8 +31,8 @@ from .models import HomePage
 LATEST_NEWS_COUNT = 6
 UPCOMING_DATES_COUNT = 6
 
-_chrome = GenerationMemo(size=4)  # one per site
-_home_listings = GenerationMemo(size=4)  # one per home page (site)
+_chrome = GenerationMemo(size=8)  # one per site and language
+_home_listings = GenerationMemo(size=8)  # one per home page (site, language)
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,24 @@ class SiteChrome:
 
 
 def home_page_for_request(*, request: HttpRequest | None) -> HomePage | None:
-    """The HomePage at the root of the request's site, or None if there is none yet."""
+    """The HomePage at the root of the request's site, or None if there is none yet.
+
+    On a Welsh address, the Welsh home page (the English one's live translation).
+    """
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return None
-    root = site.root_page.specific
+    root = site.root_page
+    if active_language() != ENGLISH:
+        root = (
+            root.get_translations()
+            .filter(locale__language_code=active_language())
+            .live()
+            .first()
+        ) or root
+    root = root.specific
     return root if isinstance(root, HomePage) else None
 
 
@@ -89,7 +101,7 @@ def site_chrome(*, request: HttpRequest | None, default_name: str) -> SiteChrome
     """
     site = Site.find_for_request(request) if request is not None else None
     return _chrome.get(
-        site.pk if site else None,
+        (site.pk if site else None, active_language()),
         lambda: site_chrome_uncached(request=request, default_name=default_name),
         request=request,
     )
@@ -103,8 +115,10 @@ def site_chrome_uncached(
     if home is None:
         return SiteChrome(school_name=default_name)
     site = home.get_site()
+    english_name = site.site_name if site and site.site_name else default_name
+    plan = language_plan(site, request=request)
     return SiteChrome(
-        school_name=(site.site_name if site and site.site_name else default_name),
+        school_name=plan.school_name(active_language(), default=english_name),
         home=home,
         navigation=navigation_pages(home=home),
         pinned_notices=pinned_notices(home=home),

@@ -2,17 +2,18 @@
 
 Publishing, unpublishing and expiry (Wagtail's signals, which ``publish_scheduled``
 sends too), any saved or deleted page, image, document, term date, category, site,
-view restriction or redirect. Saves that only record a draft (a new revision, a
-lock) change nothing the public sees and are ignored. Consent withdrawal arrives both
-as the image's own save (its withdrawal flag) and as moderation's
-``consent_withdrawn`` signal, which moderation connects to ``content_changed``.
+view restriction, redirect, school languages or locale. Saves that only record a
+draft (a new revision, a lock) change nothing the public sees and are ignored.
+Consent withdrawal arrives both as the image's own save (its withdrawal flag) and
+as moderation's ``consent_withdrawn`` signal, which moderation connects to
+``content_changed``.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -20,6 +21,7 @@ from wagtail.signals import (
     post_page_move,
 )
 
+from cms.languages import SchoolLanguages
 from cms.models import NewsCategory, SchoolDocument, SchoolImage, TermDate
 
 from .generation import content_changed
@@ -47,6 +49,8 @@ CONTENT_MODELS = (
     TermDate,
     NewsCategory,
     Site,
+    SchoolLanguages,
+    Locale,
     PageViewRestriction,
     Redirect,
 )

@@ -22,9 +22,14 @@ _root_paths = GenerationMemo(size=1)
 
 def _site_for_host(hostname: str, port: int) -> Site | None:
     try:
-        return get_site_for_hostname(hostname, port)
+        site = get_site_for_hostname(hostname, port)
     except Site.DoesNotExist:
         return None
+    # The root as its own type (the home page): Wagtail routes every page view
+    # through ``site.root_page.localized``, which the home page answers without a
+    # query when the reader's language is its own (home.models.HomePage.localized).
+    site.root_page = site.root_page.specific
+    return site
 
 
 def site_for_request(request: HttpRequest) -> Site | None:

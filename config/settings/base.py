@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
+    # Welsh and English (issue 27): Wagtail's locales screen and its "Translate" action,
+    # which copies a page into the other language as a draft for staff to write.
+    "wagtail.locales",
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     # Wagtail's users app, its staff and group screens guarding sensitive roles.
@@ -82,7 +86,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached anonymous page is answered before anything else runs.
+    # The language from the address alone (/cy/ is Welsh): the page cache's key
+    # needs it, so it runs before even the cache, and costs a string comparison.
+    "cms.language_middleware.AddressLanguageMiddleware",
+    # Next: a cached anonymous page is answered before anything else runs.
     "cms.caching.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -263,6 +270,14 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
+# English and Welsh (issue 27). Each school chooses which it publishes in (Settings ->
+# School languages); an English-only school's addresses and pages are unchanged, and
+# Welsh pages live under /cy/. The interface strings are in locale/cy/LC_MESSAGES,
+# compiled by `make install` (config/compile_messages.py).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
@@ -338,7 +353,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # itself, so Wagtail's extra "submitted" email to every superuser is switched off.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILAPI_LIMIT_MAX = 50
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 
 LOGGING = {
     "version": 1,

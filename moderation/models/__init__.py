@@ -13,6 +13,7 @@ from .incidents import (
     Severity,
     TakedownRequest,
 )
+from .language_exceptions import LanguageException
 from .media import MediaMatch
 from .staff_roles import RoleGrant
 from .workflow import ApprovalTask, ApprovalTaskState, ConsentCheckTask
@@ -30,6 +31,7 @@ __all__ = [
     "IncidentDeletionRecord",
     "IncidentEvent",
     "Learner",
+    "LanguageException",
     "LearnerQuerySet",
     "MediaMatch",
     "Platform",

@@ -21,15 +21,16 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
     """Publish the object of ``workflow_state`` if a person approved it in this run.
 
     Raises:
-        ApprovalRefused: nobody approved this run, or the consent check fails now;
+        ApprovalRefused: nobody approved this run, the consent check fails now, or
+            a bilingual school's translation is missing or out of date;
             the surrounding approval is rolled back and the reviewer told why.
     """
-    from wagtail.models import TaskState
+    from wagtail.models import Page, TaskState
     from wagtail.workflows import publish_workflow_state
 
     from cms.preparation.services import preparation_start
     from moderation.models import ApprovalTaskState
-    from moderation.workflow import consent_check
+    from moderation.workflow import consent_check, parity
     from moderation.workflow.services import ApprovalRefused
 
     approved = ApprovalTaskState.objects.filter(
@@ -59,6 +60,30 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
             "The consent check fails now, so the page was not published: "
             + " ".join(problems)
         )
+    try:
+        # A bilingual school's page goes live only with its translation (issue 27).
+        # A fresh copy: ``.specific`` on the run's own object would be cached on it,
+        # and what reads it after publishing (the author's email) would see a draft.
+        pairing = parity.paired_publication(
+            Page.objects.get(pk=workflow_state.object_id).specific
+        )
+    except parity.ParityRefused as refusal:
+        raise ApprovalRefused(str(refusal)) from refusal
+    for partner in pairing.partners:
+        problems = consent_check.page_problems(partner.get_latest_revision_as_object())
+        if problems:
+            raise ApprovalRefused(
+                "The consent check fails on the other language's version, so "
+                "neither was published: " + " ".join(problems)
+            )
+    if pairing.partners:
+        # Both languages go live in this one publish, their copies made here: a
+        # pair's preparation is not split across jobs.
+        publish_workflow_state(workflow_state, user=user)
+        parity.publish_partners(
+            page=workflow_state.content_object, pairing=pairing, user=user
+        )
+        return
     revision = workflow_state.content_object.get_latest_revision()
     if preparation_start(revision=revision, user=user) is None:
         # Every copy it needs exists already (or it shows no new photo): at once.

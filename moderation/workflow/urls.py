@@ -1,5 +1,6 @@
 from django.urls import path
 
+from moderation.workflow.language_exception_views import record_language_exception
 from moderation.workflow.views import ReviewPreviewView, ReviewView
 
 app_name = "moderation_workflow"
@@ -9,5 +10,10 @@ urlpatterns = [
         "review/<int:task_state_id>/preview/",
         ReviewPreviewView.as_view(),
         name="review_preview",
+    ),
+    path(
+        "language-exception/<int:page_id>/",
+        record_language_exception,
+        name="language_exception",
     ),
 ]

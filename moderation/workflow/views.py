@@ -26,6 +26,7 @@ from moderation.two_factor.forms import OneTimeCodeForm
 from moderation.two_factor.services import second_factor_accept
 from moderation.workflow import (
     outcomes,
+    parity,
     review,
     rules,
     services,
@@ -263,6 +264,7 @@ class ReviewView(TaskStateMixin, View):
                 for hook in hooks.get_hooks(REVIEW_SECTIONS_HOOK)
             ],
             "page_url": _public_url(self.page, revision_page),
+            "languages": parity.side_by_side(revision_page),
             "changes": review.changes_since_live(
                 page=self.page, revision_page=revision_page, request=self.request
             ),

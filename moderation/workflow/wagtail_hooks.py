@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.models import WorkflowState
 
 from moderation.awaiting import AWAITING_HOOK
@@ -180,3 +181,36 @@ hooks.register(AWAITING_HOOK, panels.pages_to_approve)
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels_list):
     panels_list.append(panels.ModerationPanel(request.user, request=request))
+
+
+@hooks.register("construct_homepage_panels")
+def add_language_exceptions_panel(request, panels_list):
+    panel = LanguageExceptionsPanel(request=request)
+    if panel.exceptions:
+        panels_list.append(panel)
+
+
+class LanguageExceptionsPanel(Component):
+    """Pages live in one language only, until the other follows (issue 27)."""
+
+    name = "language_exceptions"
+    order = 150
+    template_name = "moderation/workflow/language_exceptions_panel.html"
+
+    def __init__(self, *, request):
+        from cms.languages import LANGUAGE_NAMES, current_school
+        from moderation.models import LanguageException
+
+        site = current_school(request)
+        self.exceptions = list(
+            LanguageException.objects.open()
+            .filter(site=site)
+            .select_related("page", "allowed_by")
+        )
+        for exception in self.exceptions:
+            exception.language_name = LANGUAGE_NAMES.get(
+                exception.missing_language, exception.missing_language
+            )
+
+    def get_context_data(self, parent_context):
+        return {"exceptions": self.exceptions}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.http import QueryDict
-from django.urls import get_resolver
+from django.urls import LocalePrefixPattern, get_resolver
 from wagtail.models import Page, get_page_models
 
 from cms.caching.query_parameters import declared_query_parameters
@@ -90,7 +90,15 @@ def reads_of(client, address: str) -> tuple[int, set[str], set[str]]:
 def public_addresses() -> list[str]:
     """Every public URL pattern without parameters, except Wagtail's page serving."""
     addresses = []
+    patterns = []
     for pattern in get_resolver().url_patterns:
+        if isinstance(pattern.pattern, LocalePrefixPattern):
+            patterns.extend(
+                pattern.url_patterns
+            )  # the public site (English: no prefix)
+        else:
+            patterns.append(pattern)
+    for pattern in patterns:
         route = getattr(pattern.pattern, "_route", None)
         if route is None or route.startswith(NOT_PUBLIC) or "<" in route:
             continue
