@@ -23,7 +23,7 @@ from tests.e2e.journey_kit import (
     signed_in_context,
     staff_member,
 )
-from tests.factories import (
+from tests.factories import school_collection, (
     NewsPageFactory,
     SocialAccountFactory,
     learner_with_consent,
@@ -46,7 +46,7 @@ def school(live_server, home_page):
         nia,
         title="Choir on stage",
         description="The choir singing",
-        collection=Collection.get_first_root_node(),
+        collection=school_collection(),
     )
     parents = SocialAccountFactory(name="Parents group", visibility="closed")
     facebook = SocialAccountFactory(

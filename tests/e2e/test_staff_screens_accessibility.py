@@ -23,7 +23,7 @@ from tests.e2e.journey_kit import (
     signed_in_context,
     staff_member,
 )
-from tests.factories import (
+from tests.factories import school_collection, (
     NewsPageFactory,
     NoticePageFactory,
     SocialAccountFactory,
@@ -45,7 +45,7 @@ def school(live_server, home_page):
     site = build_school_site(home_page)
     nia = learner_with_consent(first_name="Nia", last_name="Jones")
     photo = tagged_image(
-        nia, title="Choir on stage", collection=Collection.get_first_root_node()
+        nia, title="Choir on stage", collection=school_collection()
     )
     news = NewsPageFactory(parent=site.news_index, title="Choir", listing_image=photo)
     account = SocialAccountFactory(name="Parents group", visibility="closed")

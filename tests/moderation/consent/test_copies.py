@@ -20,7 +20,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from moderation.consent.services import consent_record
 from moderation.roles import EDITORS, SAFEGUARDING
-from tests.factories import (
+from tests.factories import school_collection, (
     DocumentFactory,
     ImageFactory,
     UserFactory,
@@ -58,7 +58,7 @@ def upload(client, data: bytes, *, name: str, title: str, **fields):
         {
             "title": title,
             "file": SimpleUploadedFile(name, data),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": school_collection().pk,
             "tags": "",
             "description": "",
             "copyright_holder": "Our School",
@@ -187,7 +187,7 @@ def test_the_same_document_uploaded_again_keeps_its_learners(client, db):
             {
                 "title": title,
                 "file": SimpleUploadedFile("letter.pdf", data),
-                "collection": Collection.get_first_root_node().pk,
+                "collection": school_collection().pk,
                 "tags": "",
                 "copyright_holder": "Our School",
                 "credit": "",

@@ -36,7 +36,7 @@ from tests.documents import (
     pdf_with_attachment,
     pdf_with_password,
 )
-from tests.factories import (
+from tests.factories import school_collection, (
     DocumentFactory,
     ImageFactory,
     NewsPageFactory,
@@ -199,7 +199,7 @@ def upload_document(client, data: bytes, *, name: str, title: str):
         {
             "title": title,
             "file": SimpleUploadedFile(name, data),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": school_collection().pk,
             "tags": "",
             "copyright_holder": "Our School",
             "credit": "",
@@ -449,7 +449,7 @@ def upload_photo(client, data: bytes, *, title: str, learners) -> object:
         {
             "title": title,
             "file": SimpleUploadedFile("photo.jpg", data),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": school_collection().pk,
             "tags": "",
             "description": "Children on the field",
             "copyright_holder": "Our School",
