@@ -7,7 +7,7 @@ axe-core on the screens this project adds.
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Collection, Page
+from wagtail.models import Page
 
 from cms.models import NewsPage
 from moderation import roles
@@ -23,10 +23,11 @@ from tests.e2e.journey_kit import (
     signed_in_context,
     staff_member,
 )
-from tests.factories import school_collection, (
+from tests.factories import (
     NewsPageFactory,
     SocialAccountFactory,
     learner_with_consent,
+    school_collection,
     tagged_image,
 )
 from tests.school_site import build_school_site

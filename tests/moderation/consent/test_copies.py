@@ -15,17 +15,17 @@ from django.urls import reverse
 from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 from wagtail.test.utils.form_data import querydict_from_html
 
 from moderation.consent.services import consent_record
 from moderation.roles import EDITORS, SAFEGUARDING
-from tests.factories import school_collection, (
+from tests.factories import (
     DocumentFactory,
     ImageFactory,
     UserFactory,
     distinct_picture,
     learner_with_consent,
+    school_collection,
 )
 from tests.twofactor import login_verified
 

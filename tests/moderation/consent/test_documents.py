@@ -20,7 +20,6 @@ from django.urls import reverse
 from PIL import Image, ImageOps
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from moderation.consent.cascade import media_withdraw
 from moderation.consent.rules import Channel, ConsentViolation, page_violations
@@ -36,12 +35,13 @@ from tests.documents import (
     pdf_with_attachment,
     pdf_with_password,
 )
-from tests.factories import school_collection, (
+from tests.factories import (
     DocumentFactory,
     ImageFactory,
     NewsPageFactory,
     distinct_picture,
     learner_with_consent,
+    school_collection,
     staff,
 )
 from tests.media_files import fetch_anonymously
