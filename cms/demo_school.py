@@ -26,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from schools.models import School
+
 from .demo_pictures import draw_demo_picture, draw_newsletter_pdf
 from .models import (
     NewsCategory,
@@ -55,6 +57,11 @@ DEMO_STAFF = (
     ("dsl", "Dafydd", "Lewis", ("Safeguarding",)),
 )
 DEMO_SUPERUSER = "admin"
+
+
+def _school_collection():
+    """The default school's collection, where its staff may see and use media."""
+    return School.objects.get(site__is_default_site=True).collection
 
 
 class DemoRefused(Exception):
@@ -260,6 +267,7 @@ class DemoSchoolLoader:
             copyright_holder=SCHOOL_NAME,
             credit=f"Illustration: {SCHOOL_NAME}",
             no_identifiable_learners=True,  # drawn scenes: nobody is pictured
+            collection=_school_collection(),
             file=ImageFile(
                 io.BytesIO(draw_demo_picture(scene=scene, seed=seed)),
                 name=f"demo-{scene}-{seed}.jpg",
@@ -273,7 +281,11 @@ class DemoSchoolLoader:
         existing = SchoolDocument.objects.filter(title=title).first()
         if existing is not None:
             return existing
-        document = SchoolDocument(title=title, no_identifiable_learners=True)
+        document = SchoolDocument(
+            title=title,
+            no_identifiable_learners=True,
+            collection=_school_collection(),
+        )
         document.file.save(
             "autumn-newsletter.pdf",
             ContentFile(draw_newsletter_pdf(title=title, lines=NEWSLETTER_LINES)),
