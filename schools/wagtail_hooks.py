@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import views
-from .current import schools_for_user
+from .current import school_for_request, schools_for_user
 
 
 @hooks.register("register_admin_urls")
@@ -24,3 +24,15 @@ def register_school_switcher():
     return SchoolSwitcherMenuItem(
         _("Your schools"), reverse("schools_work_in"), icon_name="site", order=50
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def pages_of_the_school(pages, request):
+    """The page chooser (links, "choose a page") offers the current school's pages.
+
+    Wagtail's chooser otherwise browses and searches the whole tree, every school's.
+    """
+    site = school_for_request(request)
+    if site is None:
+        return pages.none()
+    return pages.descendant_of(site.root_page, inclusive=True)

@@ -25,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from moderation.models import ConsentRecord, ConsentUse, Learner, MediaMatch
+from schools.current import school_for_request
 from schools.scoping import get_school_object_or_404
 from schools.viewsets import SchoolScopedViewSetMixin
 
@@ -234,6 +235,7 @@ class ImportLearnersView(SafeguardingOnlyMixin, WagtailAdminTemplateMixin, FormV
                 data=upload.read(),
                 recorded_by=f"CSV import by {self.request.user.get_full_name()}",
                 user=self.request.user,
+                site=school_for_request(self.request),
             )
         except ImportRefused as refused:
             return self.render_to_response(
