@@ -242,6 +242,13 @@ class ConsentTaggedMedia(models.Model):
 class SchoolImage(ConsentTaggedMedia, AbstractImage):
     """An image with who is pictured (C1, C5), its copyright holder and credit (C6)."""
 
+    # The chooser hides withdrawn items (moderation.consent.wagtail_hooks); a search
+    # in the chooser filters on this too, so the search index must know the field.
+    search_fields = [
+        *AbstractImage.search_fields,
+        index.FilterField("consent_withdrawn_at"),
+    ]
+
     is_picture = True
     learners = models.ManyToManyField(
         "moderation.Learner",
@@ -304,6 +311,13 @@ class SchoolRendition(AbstractRendition):
 
 class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
     """A newsletter, letter or form offered on the website; it may carry photos (C1)."""
+
+    # The chooser hides withdrawn items (moderation.consent.wagtail_hooks); a search
+    # in the chooser filters on this too, so the search index must know the field.
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.FilterField("consent_withdrawn_at"),
+    ]
 
     learners = models.ManyToManyField(
         "moderation.Learner",

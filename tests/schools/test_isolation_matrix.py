@@ -177,7 +177,7 @@ def test_positive_control_the_schools_own_staff_see_the_same_record(two_schools,
 
 
 def test_the_api_at_one_schools_address_serves_only_its_pages(two_schools):
-    client = Client()
+    client = Client(HTTP_HOST=two_schools.a.site.hostname)
     url = "/api/v2/pages/?" + urlencode({"type": "cms.NewsPage", "fields": "title"})
 
     at_a = client.get(url).json()
@@ -196,14 +196,15 @@ def test_the_api_at_one_schools_address_serves_only_its_pages(two_schools):
 
 
 def test_the_api_refuses_to_serve_another_school_by_name(two_schools):
-    response = Client().get(f"/api/v2/pages/?site={SCHOOL_B_HOST}")
+    client = Client(HTTP_HOST=two_schools.a.site.hostname)
+    response = client.get(f"/api/v2/pages/?site={SCHOOL_B_HOST}")
 
     assert response.status_code == 400
     assert "Bramblewood" not in response.content.decode()
 
 
 def test_search_and_feeds_at_one_schools_address_show_only_its_news(two_schools):
-    client = Client()
+    client = Client(HTTP_HOST=two_schools.a.site.hostname)
 
     search = client.get("/search/?q=sports").content.decode()
     feed = client.get("/feeds/news.xml", HTTP_ACCEPT="application/rss+xml")
