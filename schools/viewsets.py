@@ -26,12 +26,19 @@ class SchoolScopedViewMixin:
 
     def get_object(self, *args, **kwargs):
         instance = super().get_object(*args, **kwargs)
+        if getattr(instance, "pk", None) is None:  # the add view's blank record
+            return instance
         if not works_at(self.request.user, instance, school_field=self.school_field):
             raise Http404
         return instance
 
     def form_valid(self, form):
-        if self.school_field == "site" and form.instance._state.adding:
+        instance = getattr(form, "instance", None)  # a delete form has none
+        if (
+            self.school_field == "site"
+            and instance is not None
+            and instance._state.adding
+        ):
             form.instance.site = school_for_request(self.request)
         return super().form_valid(form)
 
