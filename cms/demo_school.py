@@ -456,7 +456,10 @@ class DemoSchoolLoader:
     def load_term_dates(self) -> None:
         for row in school_year_dates(today=self.today):
             _, created = TermDate.objects.get_or_create(
-                title=row["title"], starts_on=row["starts_on"], defaults=row
+                site=Site.objects.get(is_default_site=True),
+                title=row["title"],
+                starts_on=row["starts_on"],
+                defaults=row,
             )
             self.summary.created_term_dates += int(created)
 
