@@ -17,6 +17,8 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page, Site
 
+from schools.current import school_for_request
+
 from .calendar_file import TermDatesFileRefused, check_size
 from .calendar_sources import CalendarSource, TermDatesUpload
 from .models import NoticePage
@@ -35,8 +37,8 @@ UPLOAD_KEPT_FOR = datetime.timedelta(days=1)
 
 
 def current_school(request) -> Site:
-    """The school (Wagtail site) of ``request``: the one place cms asks."""
-    return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+    """The school the member of staff is working in: the one place cms asks."""
+    return school_for_request(request) or Site.objects.get(is_default_site=True)
 
 
 def _uid_domain() -> str:

@@ -25,7 +25,9 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image as PILImage
-from wagtail.models import Collection, Locale, Page
+from wagtail.models import Locale, Page
+
+from schools.models import School
 
 from .caching.generation import content_changed
 from .demo_pictures import SCENES, draw_demo_picture
@@ -52,7 +54,7 @@ class ScaleSummary:
 def _pictures_for(count: int, *, start: int) -> list[SchoolImage]:
     """``count`` drawn pictures; one drawing per scene, saved under its own name."""
     drawings = {scene: draw_demo_picture(scene=scene, seed=7) for scene in SCENES}
-    collection = Collection.get_first_root_node()
+    collection = School.objects.get(site__is_default_site=True).collection
     images = []
     for number in range(start, start + count):
         scene = SCENES[number % len(SCENES)]

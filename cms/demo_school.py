@@ -26,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from schools.models import School
+
 from .demo_pictures import draw_demo_picture, draw_newsletter_pdf
 from .models import (
     NewsCategory,
@@ -56,6 +58,11 @@ DEMO_STAFF = (
     ("dsl", "Dafydd", "Lewis", ("Safeguarding",)),
 )
 DEMO_SUPERUSER = "admin"
+
+
+def _school_collection():
+    """The default school's collection, where its staff may see and use media."""
+    return School.objects.get(site__is_default_site=True).collection
 
 
 class DemoRefused(Exception):
@@ -261,6 +268,7 @@ class DemoSchoolLoader:
             copyright_holder=SCHOOL_NAME,
             credit=f"Illustration: {SCHOOL_NAME}",
             no_identifiable_learners=True,  # drawn scenes: nobody is pictured
+            collection=_school_collection(),
             file=ImageFile(
                 io.BytesIO(draw_demo_picture(scene=scene, seed=seed)),
                 name=f"demo-{scene}-{seed}.jpg",
@@ -274,7 +282,11 @@ class DemoSchoolLoader:
         existing = SchoolDocument.objects.filter(title=title).first()
         if existing is not None:
             return existing
-        document = SchoolDocument(title=title, no_identifiable_learners=True)
+        document = SchoolDocument(
+            title=title,
+            no_identifiable_learners=True,
+            collection=_school_collection(),
+        )
         document.file.save(
             "autumn-newsletter.pdf",
             ContentFile(draw_newsletter_pdf(title=title, lines=NEWSLETTER_LINES)),
@@ -451,7 +463,10 @@ class DemoSchoolLoader:
     def load_term_dates(self) -> None:
         for row in school_year_dates(today=self.today):
             _, created = TermDate.objects.get_or_create(
-                title=row["title"], starts_on=row["starts_on"], defaults=row
+                site=Site.objects.get(is_default_site=True),
+                title=row["title"],
+                starts_on=row["starts_on"],
+                defaults=row,
             )
             self.summary.created_term_dates += int(created)
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -74,7 +74,10 @@ class NewsFeed(Feed):
         return _("The latest news from %(school)s.") % {"school": _school_name(request)}
 
     def items(self, request: HttpRequest):
-        news = news_for_listing(with_categories=True)
+        site = current_school(request)
+        if site is None:
+            return NewsPage.objects.none()
+        news = news_for_listing(within=site.root_page, with_categories=True)
         return news.filter(locale__language_code=active_language())[:NEWS_FEED_ITEMS]
 
     def item_title(self, item: NewsPage) -> str:
@@ -103,8 +106,11 @@ class NewsFeed(Feed):
 def term_dates_ical(request: HttpRequest) -> HttpResponse:
     """The term dates as an iCalendar feed a parent can subscribe to."""
     name = _school_name(request)
+    site = current_school(request)
+    if site is None:
+        raise Http404
     body = term_dates_calendar(
-        term_dates_for_calendar(),
+        term_dates_for_calendar(site=site),
         calendar_name=_("%(school)s: term dates") % {"school": name},
         # The configured address, not the request's Host: a parent subscribed via
         # www.school.example and school.example must see the same events, not twice.

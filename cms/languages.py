@@ -23,6 +23,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Locale, Site
 
+from schools.current import school_for_request
+
 from .caching.generation_memo import GenerationMemo
 
 ENGLISH = settings.LANGUAGE_CODE  # "en-gb"
@@ -125,7 +127,7 @@ def current_school(request: HttpRequest | None) -> Site | None:
     """The school (site) a request is for: the one place this app asks."""
     if request is None:
         return None
-    return Site.find_for_request(request)
+    return school_for_request(request)
 
 
 def _plan_uncached(site_id: int) -> LanguagePlan:

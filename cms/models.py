@@ -30,6 +30,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from schools.models import default_school_id, school_field
+
 from . import notice_panels
 from .api_fields import PublicRenditionField
 from .blocks import BodyBlock
@@ -259,6 +261,13 @@ class ConsentTaggedMedia(models.Model):
 class SchoolImage(ConsentTaggedMedia, AbstractImage):
     """An image with who is pictured (C1, C5), its copyright holder and credit (C6)."""
 
+    # The chooser hides withdrawn items (moderation.consent.wagtail_hooks); a search
+    # in the chooser filters on this too, so the search index must know the field.
+    search_fields = [
+        *AbstractImage.search_fields,
+        index.FilterField("consent_withdrawn_at"),
+    ]
+
     is_picture = True
     learners = models.ManyToManyField(
         "moderation.Learner",
@@ -321,6 +330,13 @@ class SchoolRendition(AbstractRendition):
 
 class SchoolDocument(ConsentTaggedMedia, AbstractDocument):
     """A newsletter, letter or form offered on the website; it may carry photos (C1)."""
+
+    # The chooser hides withdrawn items (moderation.consent.wagtail_hooks); a search
+    # in the chooser filters on this too, so the search index must know the field.
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.FilterField("consent_withdrawn_at"),
+    ]
 
     learners = models.ManyToManyField(
         "moderation.Learner",
@@ -447,6 +463,7 @@ class TermDate(index.Indexed, models.Model):
 
     SCHOOL_CLOSED_KINDS = (Kind.HOLIDAY, Kind.INSET, Kind.CLOSURE)
 
+    site = school_field(default=default_school_id)
     title = models.CharField(max_length=200)
     welsh_title = models.CharField(
         "title in Welsh",
@@ -501,9 +518,9 @@ class TermDate(index.Indexed, models.Model):
         ordering = ["starts_on", "starts_at_time", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["uid"],
+                fields=["site", "uid"],
                 condition=~models.Q(uid=""),
-                name="term_date_unique_calendar_uid",
+                name="term_date_unique_calendar_uid_per_school",
             )
         ]
 

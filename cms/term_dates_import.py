@@ -180,15 +180,20 @@ def _differences(term_date: TermDate, occurrence: CalendarOccurrence) -> list[st
     return words
 
 
-def _existing(key: str, *, uid_domain: str) -> tuple[TermDate | None, bool]:
-    """The date ``key`` lands on, and whether it is one typed in by hand."""
-    found = TermDate.objects.filter(uid=key).first()
+def _existing(key: str, *, site: Site, uid_domain: str) -> tuple[TermDate | None, bool]:
+    """The date of ``site`` that ``key`` lands on, and whether it was typed in by hand.
+
+    UIDs are matched within the school: two schools importing the same local
+    authority calendar each keep their own copy of every date.
+    """
+    dates = TermDate.objects.filter(site=site)
+    found = dates.filter(uid=key).first()
     if found is not None:
         return found, False
     own = _OWN_UID.match(key)
     if own and own.group("domain") == uid_domain:
         # Our own feed's id for a date typed into the admin: the same row.
-        typed = TermDate.objects.filter(pk=int(own.group("pk")), uid="").first()
+        typed = dates.filter(pk=int(own.group("pk")), uid="").first()
         return typed, typed is not None
     return None, False
 
@@ -246,8 +251,9 @@ def _removals(
         ours |= Q(source=plan.source)
     not_over = Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
     # Compared here, not in SQL: a file may hold hundreds of UIDs.
+    dates = TermDate.objects.filter(site=plan.site)
     candidates = (
-        TermDate.objects.filter(ours, not_over)
+        dates.filter(ours, not_over)
         .exclude(uid="")
         .exclude(pk__in=gone)
         .order_by("starts_on")
@@ -260,7 +266,7 @@ def _removals(
         gone.add(term_date.pk)
     if plan.source is not None:
         dropped = (
-            TermDate.objects.filter(not_over, source=plan.source)
+            dates.filter(not_over, source=plan.source)
             .exclude(pk__in=gone)
             .order_by("starts_on")
         )
@@ -270,7 +276,7 @@ def _removals(
             )
             gone.add(term_date.pk)
     earlier = (
-        TermDate.objects.filter(not_over, source__isnull=True, uid__gt="")
+        dates.filter(not_over, source__isnull=True, uid__gt="")
         .exclude(pk__in=gone)
         .order_by("starts_on")
     )
@@ -392,7 +398,7 @@ def term_dates_plan(
     kept_pks: set[int] = set()
     cancelled: dict[int, CalendarOccurrence] = {}
     for occurrence in calendar_file.occurrences:
-        term_date, typed = _existing(occurrence.key, uid_domain=uid_domain)
+        term_date, typed = _existing(occurrence.key, site=site, uid_domain=uid_domain)
         if occurrence.cancelled:
             if term_date is not None and not typed:
                 cancelled[term_date.pk] = occurrence
@@ -470,7 +476,7 @@ def term_dates_plan_apply(*, plan: ImportPlan, user=None) -> CalendarSource:
             removal.term_date.delete()  # its holiday notice is withdrawn (signal)
         for occurrence in plan.additions:
             TermDate.objects.create(
-                uid=occurrence.key, source=source, **occurrence.fields
+                site=plan.site, uid=occurrence.key, source=source, **occurrence.fields
             )
         for change in plan.changes:
             term_date = change.term_date

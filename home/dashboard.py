@@ -16,6 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
 from cms.models import NewsIndexPage, NoticeIndexPage
+from schools.current import school_for_request
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,5 @@ class QuickActionsPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        site = (
-            Site.find_for_request(self.request)
-            or Site.objects.filter(is_default_site=True).first()
-        )
+        site = school_for_request(self.request)
         return {"actions": quick_actions(user=self.request.user, site=site)}

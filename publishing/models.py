@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from publishing.text import page_link, post_text_with_link
+from schools.models import default_school_id, school_field
 
 
 class Network(models.TextChoices):
@@ -72,6 +73,7 @@ class SocialAccount(models.Model):
         PRIVATE = "private", "Private (approved followers only)"
         CLOSED = "closed", "Closed (members of the school community only)"
 
+    site = school_field(default=default_school_id)
     name = models.CharField(
         max_length=120, help_text="How staff know it, e.g. 'School X account'"
     )

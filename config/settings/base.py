@@ -40,6 +40,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 INSTALLED_APPS = [
+    "schools",
     "home",
     "cms",
     "moderation",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Which site a request is for, without reading the sites table each time.
     "cms.caching.sites.SiteLookupMiddleware",
+    # A host name that names no school: a page saying so (schools/middleware.py).
+    "schools.middleware.UnknownSchoolMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

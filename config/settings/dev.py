@@ -9,7 +9,7 @@ DEBUG = env_bool("DEBUG")
 SERVE_MEDIA_FROM_DJANGO = True
 # A fixed, clearly non-secret key for local use only; production.py demands its own.
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-key-never-use-in-production")  # noqa: S105
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,.localhost,[::1]")
 EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

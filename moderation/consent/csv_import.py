@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from moderation.models import ConsentRecord, ConsentUse, Learner
 from moderation.signals import consent_withdrawn
+from schools.models import default_school_id
 
 from .cascade import consent_cascade
 from .lapses import consent_lapse_schedule_on_commit
@@ -144,6 +145,7 @@ def learners_import(
     user=None,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    site=None,
 ) -> ImportResult:
     """Validate the whole file, then apply it in one transaction (or raise).
 
@@ -154,6 +156,8 @@ def learners_import(
         user: the member of staff importing (audit and the cascade's emails).
         today: the day leaving dates are judged by.
         progress: called as ``progress(rows_done, rows_total)`` while working.
+        site: the school whose register it is (default: the default site's);
+            MIS ids are matched within that school only.
 
     Raises:
         ImportRefused: with every problem; nothing was changed.
@@ -161,7 +165,9 @@ def learners_import(
     today = today or timezone.localdate()
     rows = _parse(data, progress=progress)
     with transaction.atomic():
-        result = _apply(rows, recorded_by=recorded_by, user=user, today=today)
+        result = _apply(
+            rows, recorded_by=recorded_by, user=user, today=today, site=site
+        )
     logger.info(
         "Learner import: %d created, %d updated, %d consent records, %d cascades",
         result.created,
@@ -354,10 +360,14 @@ def _parse_row(line: int, raw: dict[str, str], errors: list[RowError]):
 
 
 def _apply(
-    rows: list[LearnerRow], *, recorded_by: str, user, today: datetime.date
+    rows: list[LearnerRow], *, recorded_by: str, user, today: datetime.date, site
 ) -> ImportResult:
     result = ImportResult(rows=len(rows))
-    existing = Learner.objects.in_bulk(field_name="external_id")
+    site_id = site.pk if site is not None else default_school_id()
+    existing = {
+        learner.external_id: learner
+        for learner in Learner.objects.filter(site_id=site_id)
+    }
     to_create: list[Learner] = []
     to_update: list[Learner] = []
     newly_barred: set[str] = set()
@@ -365,7 +375,7 @@ def _apply(
     for row in rows:
         learner = existing.get(row.external_id)
         if learner is None:
-            learner = Learner(external_id=row.external_id)
+            learner = Learner(site_id=site_id, external_id=row.external_id)
             to_create.append(learner)
         changed = _copy_row(row, learner)
         if learner.pk is None:

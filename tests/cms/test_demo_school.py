@@ -43,7 +43,9 @@ def test_staff_sign_ins_are_in_their_role_groups(loaded):
     users = get_user_model().objects
     for username, groups in ROLES.items():
         user = users.get(username=username)
-        assert set(user.groups.values_list("name", flat=True)) == groups
+        roles = user.groups.filter(school_role__isnull=True)  # not the school's
+        assert set(roles.values_list("name", flat=True)) == groups
+        assert set(user.school_memberships.values_list("role", flat=True)) == groups
         assert not user.is_superuser
         assert user.check_password(DEMO_PASSWORD)
     admin = users.get(username="admin")

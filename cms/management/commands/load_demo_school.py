@@ -1,4 +1,7 @@
-"""`manage.py load_demo_school [--if-empty] [--scale N]`: Meadowbank Primary School.
+"""`manage.py load_demo_school [--if-empty] [--scale N] [--trust]`: Meadowbank Primary.
+
+``--trust`` also loads two more schools and makes the three one trust (see
+cms/demo_trust.py); without it the installation stays one school, as `make run` has it.
 
 ``--scale N`` then adds N news posts, N/10 pictures and 2N/5 learners in bulk, for
 measuring (``make bench``); see cms/demo_scale.py.
@@ -19,6 +22,7 @@ from cms.demo_school import (
     DemoRefused,
     demo_school_load,
 )
+from cms.demo_trust import TRUST_SCHOOLS, demo_trust_load
 from cms.models import NewsIndexPage
 
 
@@ -32,6 +36,11 @@ class Command(BaseCommand):
             help="Do nothing if any news page exists already.",
         )
         parser.add_argument(
+            "--trust",
+            action="store_true",
+            help="Also load two more schools and make the three a trust.",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -39,9 +48,19 @@ class Command(BaseCommand):
             help="Also add N news posts, N/10 pictures and 2N/5 learners in bulk.",
         )
 
-    def handle(self, *args, if_empty: bool = False, scale: int = 0, **options):
+    def handle(
+        self,
+        *args,
+        if_empty: bool = False,
+        scale: int = 0,
+        trust: bool = False,
+        **options,
+    ):
         if scale < 0:
             raise CommandError("--scale must be a positive number of news posts.")
+        if trust:
+            self._trust()
+            return
         try:
             summary = demo_school_load(if_empty=if_empty)
         except DemoRefused as error:
@@ -60,6 +79,21 @@ class Command(BaseCommand):
         )
         usernames = ", ".join([*(row[0] for row in DEMO_STAFF), DEMO_SUPERUSER])
         self.stdout.write(f"Staff sign-ins: {usernames}; password: {DEMO_PASSWORD}")
+
+    def _trust(self) -> None:
+        try:
+            summary = demo_trust_load()
+        except DemoRefused as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo trust loaded: {', '.join(summary.schools)}.")
+        )
+        for key, name, host, _ in TRUST_SCHOOLS:
+            self.stdout.write(f"{name}: http://{host}:<port>/ (staff {key}-editor, …)")
+        self.stdout.write(
+            "Trust sign-ins: trust-safeguarding, trust-leader; password: "
+            f"{DEMO_PASSWORD}"
+        )
 
     def _scale(self, news: int) -> None:
         started = time.monotonic()
