@@ -1,4 +1,4 @@
-"""Run the network emulators and the mail sink until stopped: `python -m emulators.serve`.
+"""Run the network emulators and the mail sink until stopped (`make run` starts them).
 
 For the demo (`make run`) and for trying the connect flows by hand. The mail sink
 (an SMTP server keeping what it is sent, with a page listing it) runs beside them.

@@ -61,7 +61,12 @@ def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deleted_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager deleted the post in the network's app (Instagram)."""
-    delivery = get_object_or_404(Delivery.objects.select_related("account"), pk=pk)
+    delivery = get_school_object_or_404(
+        request,
+        Delivery.objects.select_related("account"),
+        school_field="account__site",
+        pk=pk,
+    )
     account = delivery.account
     if not (
         request.user.is_superuser or account_run_by(account=account, user=request.user)

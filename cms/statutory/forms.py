@@ -49,15 +49,12 @@ def school_documents(site):
     )
 
 
-def school_staff():
+def school_staff(site):
+    """Who may own an item: the school's staff (and the site administrators)."""
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__codename="access_admin")
-            | Q(user_permissions__codename="access_admin")
-        )
+        .filter(Q(is_superuser=True) | Q(school_memberships__site=site))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -111,7 +108,7 @@ class StatutoryRecordForm(forms.ModelForm):
         self.requirement = requirement
         self.fields["page"].queryset = school_pages(site)
         self.fields["document"].queryset = school_documents(site)
-        self.fields["owner"].queryset = school_staff()
+        self.fields["owner"].queryset = school_staff(site)
         if requirement.web_page_required:
             self.fields["document"].disabled = True
             self.fields["document"].help_text = _(

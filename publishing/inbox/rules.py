@@ -43,12 +43,12 @@ class RuleHit:
 
 
 def school_learners(site):
-    """The learners whose names the inbox looks for: the school's register.
-
-    The one place the register is scoped to a school: when learners belong to a
-    site, filter by ``site`` here.
-    """
-    return Learner.objects.on_roll().only("first_name", "known_as", "last_name")
+    """The learners whose names the inbox looks for: the school's register."""
+    return (
+        Learner.objects.on_roll()
+        .filter(site=site)
+        .only("first_name", "known_as", "last_name")
+    )
 
 
 def _register_names(site) -> list[LearnerName]:

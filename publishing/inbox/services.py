@@ -52,12 +52,8 @@ class InboxRefused(Exception):
 
 
 def account_school(account: SocialAccount) -> Site:
-    """The school an account belongs to: the one place the inbox asks.
-
-    Accounts do not yet record their school; until they do, every account is the
-    default site's. Repoint this when the account register is per school.
-    """
-    return Site.objects.get(is_default_site=True)
+    """The school an account belongs to: the one place the inbox asks."""
+    return account.site
 
 
 def account_reader(account: SocialAccount) -> InboxReader:
