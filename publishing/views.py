@@ -194,7 +194,9 @@ def account_connect_start(request, pk: int):
 
 def account_connect_bluesky(request, pk: int):
     """Connect a Bluesky account with its handle and an app password (A3)."""
-    account = get_object_or_404(SocialAccount, pk=pk, network=Network.BLUESKY)
+    account = get_school_object_or_404(
+        request, SocialAccount, pk=pk, network=Network.BLUESKY
+    )
     if not _can_connect(request.user, account):
         raise PermissionDenied
     problem = selectors.account_governance_problem(account=account)
