@@ -42,6 +42,7 @@ from .calendar_sources import CalendarSource, TermDatesUpload  # noqa: F401  (mo
 from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
+from .media_removals import MediaRemoval  # noqa: F401  (a model)
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
 from .pagination import paginate

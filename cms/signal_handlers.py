@@ -13,7 +13,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
-from . import public_media
+from . import cdn_purge, public_media
 
 #: Page fields that change no published content: saves of only these are skipped.
 PAGE_BOOKKEEPING_FIELDS = frozenset(
@@ -85,6 +85,7 @@ def delete_public_copies(sender, instance, **kwargs):
 
 def register() -> None:
     """Connect cms's receivers (called from CmsConfig.ready())."""
+    cdn_purge.register()
     pre_save.connect(remember_live_media, dispatch_uid="cms.public_media.pre_save")
     pre_delete.connect(remember_live_media, dispatch_uid="cms.public_media.pre_del")
     post_save.connect(follow_page, dispatch_uid="cms.public_media.post_save")

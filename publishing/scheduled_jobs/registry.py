@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
+from cms.media_removals import removals_retry_due
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
 from moderation.consent.lapses import consent_lapses_apply
@@ -55,6 +56,10 @@ def _sweep(now: datetime.datetime) -> str:
 
 def _public_media(now: datetime.datetime) -> str:
     return f"{public_media_reconcile(now=now)} public cop(ies) removed."
+
+
+def _media_removals(now: datetime.datetime) -> str:
+    return removals_retry_due(now=now)
 
 
 def _retry_emails(now: datetime.datetime) -> str:
@@ -129,6 +134,14 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "consent allows any more.",
         EveryMinutes(10),
         _public_media,
+    ),
+    ScheduledJob(
+        "retry-media-removals",
+        "Finish removing withdrawn pictures",
+        "Tries again to delete public copies the storage could not delete and to "
+        "clear the CDN where it refused, when a retry is due.",
+        EveryMinutes(1),
+        _media_removals,
     ),
     ScheduledJob(
         "retry-failed-emails",
