@@ -115,6 +115,7 @@ class CloudFrontPurgeBackend(CloudfrontBackend):
         self.client = boto3.client(
             "cloudfront",
             endpoint_url=endpoint_url,
+            region_name="us-east-1",  # CloudFront is global; its API lives here
             aws_access_key_id=params.get("AWS_ACCESS_KEY_ID"),
             aws_secret_access_key=params.get("AWS_SECRET_ACCESS_KEY"),
             aws_session_token=params.get("AWS_SESSION_TOKEN"),

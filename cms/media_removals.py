@@ -172,7 +172,7 @@ def removal_attempt(*, removal_id: int, now: datetime.datetime | None = None) ->
         targets=left,
         attempts=attempts,
         last_error=error or _("The storage did not delete every copy."),
-        next_attempt_at=timezone.now() + wait,
+        next_attempt_at=now + wait,
     )
     logger.warning(
         "Media removal %s failed (attempt %s): %s",

@@ -559,8 +559,6 @@ CONTENT_REVIEW_STALE_DAYS = int(os.environ.get("CONTENT_REVIEW_STALE_DAYS", 365)
 # its deletion is retried (cms.media_removals).
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "files").strip().lower()
 if MEDIA_STORAGE == "s3":
-    from botocore.config import Config as _BotoConfig
-
     def _s3_options(*, bucket: str, location: str = "") -> dict:
         return {
             "bucket_name": bucket,
@@ -574,11 +572,7 @@ if MEDIA_STORAGE == "s3":
             "file_overwrite": False,
             # A storage that does not answer fails in seconds, so a withdrawal
             # completes on the site at once and the deletion is retried.
-            "client_config": _BotoConfig(
-                connect_timeout=float(os.environ.get("S3_TIMEOUT_SECONDS", "5")),
-                read_timeout=float(os.environ.get("S3_TIMEOUT_SECONDS", "5")),
-                retries={"max_attempts": 2, "mode": "standard"},
-            ),
+            "timeout_seconds": float(os.environ.get("S3_TIMEOUT_SECONDS", "5")),
         }
 
     _PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "").strip()
@@ -606,7 +600,7 @@ if MEDIA_STORAGE == "s3":
         },
     }
     STORAGES["withdrawn_media"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "cms.storage.BoundedS3Storage",
         "OPTIONS": _s3_options(bucket=_PRIVATE_BUCKET, location="withdrawn"),
     }
     STORAGES["incident_evidence"] = {
