@@ -339,21 +339,21 @@ def public_files_delete_now(names: list[str]) -> list[str]:
     Raises nothing: a storage that is down or refuses (S3 unreachable, a permission)
     leaves the name in the returned list, to be kept and tried again.
     """
-    failed = []
-    for name in names:
+    for done, name in enumerate(names):
         try:
             _storage().delete(name)
         except Exception:  # noqa: BLE001
-            # Any storage error (botocore's, OSError...): kept for a retry, and the
-            # public-copy gate already refuses the name.
+            # Any storage error (botocore's, OSError...): this and the rest are kept
+            # for a retry (a storage that is down would make each wait its time-out),
+            # and the public-copy gate already refuses them.
             logger.warning(
                 "Could not delete public copy %s",
                 name,
                 exc_info=True,
                 extra={"event": "public_media.delete_failed"},
             )
-            failed.append(name)
-    return failed
+            return list(names[done:])
+    return []
 
 
 def public_files_delete(*, names: list[str], item=None) -> None:

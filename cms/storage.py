@@ -28,7 +28,7 @@ class BoundedS3Storage(S3Storage):
             Config(
                 connect_timeout=timeout_seconds,
                 read_timeout=timeout_seconds,
-                retries={"max_attempts": 2, "mode": "standard"},
+                retries={"max_attempts": 1, "mode": "standard"},
             ),
         )
         super().__init__(**options)
