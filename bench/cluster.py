@@ -164,6 +164,7 @@ def main() -> int:
         from publishing.scheduled_jobs.models import JobRun
 
         index, accounts, pages = build_school()
+        cluster.warm_up()
         port = cluster.nginx_port
         paths = ["/", "/news/"]
 
@@ -182,9 +183,7 @@ def main() -> int:
                 deliveries_settled, timeout=SETTLE_TIMEOUT, what="every post sent"
             )
             paths += [page.url for page, _, _ in pages]
-        figures["publish_to_all_sent_seconds"] = round(
-            time.perf_counter() - started, 1
-        )
+        figures["publish_to_all_sent_seconds"] = round(time.perf_counter() - started, 1)
         figures["settle_after_last_publish_seconds"] = round(settle, 1)
         figures["readers_during_faults"] = dict(readers.statuses)
         if set(readers.statuses) - {200}:
@@ -213,7 +212,7 @@ def main() -> int:
         # 2. Withdrawals, one while S3 does not answer.
         withdrawn = pages[:WITHDRAWALS]
         copies = {}
-        for page, _learner, photo in withdrawn:
+        for _page, _learner, photo in withdrawn:
             photo = SchoolImage.objects.get(pk=photo.pk)
             copies[photo.pk] = [
                 copy["name"] for copy in photo.public_files["files"].values()
@@ -227,7 +226,7 @@ def main() -> int:
             failures.append("published copies are missing from the public bucket")
         cluster.cdn.reset()
         withdrawal_seconds = []
-        for number, (page, learner, photo) in enumerate(withdrawn):
+        for number, (_page, learner, photo) in enumerate(withdrawn):
             if number == 0:
                 cluster.pause_s3()
             began = time.perf_counter()
@@ -255,8 +254,10 @@ def main() -> int:
                 cluster.resume_s3()
         figures["withdrawal_seconds_max"] = round(max(withdrawal_seconds), 2)
         cleared = wait_until(
-            lambda: not MediaRemoval.objects.outstanding().exists()
-            and not set(every_copy) & cluster.public_keys(),
+            lambda: (
+                not MediaRemoval.objects.outstanding().exists()
+                and not set(every_copy) & cluster.public_keys()
+            ),
             timeout=SETTLE_TIMEOUT,
             what="withdrawn copies deleted from S3 and purged",
         )
@@ -291,9 +292,7 @@ def main() -> int:
             "readers": READERS,
             "requests_per_second": round(answered / SECONDS),
             "median_ms": round(statistics.median(load.latencies) * 1000, 1),
-            "p99_ms": round(
-                statistics.quantiles(load.latencies, n=100)[98] * 1000, 1
-            ),
+            "p99_ms": round(statistics.quantiles(load.latencies, n=100)[98] * 1000, 1),
             "statuses": dict(load.statuses),
         }
         figures["database"] = cluster.env["DATABASE_URL"].split(":", 1)[0]

@@ -13,6 +13,8 @@ load checks are in bench/cluster.py.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import signal
@@ -166,6 +168,27 @@ class Cluster:
             self.start("cron")
         self._start_nginx()
 
+    def warm_up(self) -> None:
+        """Each web instance answers its first requests slowly (imports, connections):
+        ask each one directly until it answers, as a load balancer's health check."""
+        for port in self.web_ports:
+            for path in ("/", "/news/"):
+                deadline = time.monotonic() + 120
+                while True:
+                    connection = http.client.HTTPConnection(
+                        "127.0.0.1", port, timeout=60
+                    )
+                    try:
+                        connection.request("GET", path, headers={"Host": "localhost"})
+                        status = connection.getresponse().status
+                    except OSError:
+                        status = 0
+                    finally:
+                        connection.close()
+                    if status in (200, 404) or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.2)
+
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith("postgres"):
@@ -180,24 +203,39 @@ class Cluster:
         return f"{server}/{name}"
 
     def _buckets(self) -> None:
-        import boto3
-
         client = self.s3_client()
         for bucket in (PRIVATE_BUCKET, PUBLIC_BUCKET):
             client.create_bucket(
                 Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
             )
-        del boto3
+        # nginx reads the public copies without signing (in production the policy
+        # names the web hosts' addresses); nobody may list the bucket.
+        client.put_bucket_policy(
+            Bucket=PUBLIC_BUCKET,
+            Policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": "*",
+                            "Action": "s3:GetObject",
+                            "Resource": f"arn:aws:s3:::{PUBLIC_BUCKET}/*",
+                        }
+                    ],
+                }
+            ),
+        )
 
     def s3_client(self):
-        import boto3
+        import boto3  # a dev requirement, like moto
 
         return boto3.client(
             "s3",
             endpoint_url=f"http://127.0.0.1:{self.s3_port}",
             region_name=REGION,
             aws_access_key_id="cluster",
-            aws_secret_access_key="cluster",
+            aws_secret_access_key="cluster",  # noqa: S106 (moto on loopback)
         )
 
     def public_keys(self) -> set[str]:

@@ -559,6 +559,7 @@ CONTENT_REVIEW_STALE_DAYS = int(os.environ.get("CONTENT_REVIEW_STALE_DAYS", 365)
 # its deletion is retried (cms.media_removals).
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "files").strip().lower()
 if MEDIA_STORAGE == "s3":
+
     def _s3_options(*, bucket: str, location: str = "") -> dict:
         return {
             "bucket_name": bucket,
