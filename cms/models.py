@@ -46,6 +46,12 @@ from .media_removals import MediaRemoval  # noqa: F401  (a model)
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
 from .pagination import paginate
+from .statutory.models import (  # noqa: F401  (models of this app)
+    StatutoryInformationPage,
+    StatutoryRecord,
+    StatutoryRequirement,
+    StatutorySettings,
+)
 
 NEWS_PER_PAGE = 10
 
