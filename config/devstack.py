@@ -116,9 +116,18 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
     env.setdefault("SOCIAL_X_CONSUMER_SECRET", DEMO_X_APP["consumer_secret"])
     env.setdefault("SOCIAL_FACEBOOK_APP_ID", DEMO_FACEBOOK_APP["app_id"])
     env.setdefault("SOCIAL_FACEBOOK_APP_SECRET", DEMO_FACEBOOK_APP["app_secret"])
+    mail_page_port = env.setdefault("MAIL_SINK_PORT", "8103")
+    smtp_port = env.setdefault("MAIL_SINK_SMTP_PORT", "8125")
+    if not env.get("EMAIL_BACKEND") and not env.get("ALERTS_EMAIL_BACKEND"):
+        # Parent alerts go to the local mail sink (its page lists them); staff
+        # emails are still printed in the log (dev settings' console backend).
+        env["ALERTS_EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+        env["EMAIL_HOST"] = "127.0.0.1"
+        env["EMAIL_PORT"] = smtp_port
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "emulators.serve", "--x-port", x_port,
-         "--facebook-port", facebook_port],
+         "--facebook-port", facebook_port, "--mail-page-port", mail_page_port,
+         "--smtp-port", smtp_port],
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,
@@ -188,6 +197,7 @@ def run_stack() -> int:
         if emulators is not None:
             manage("connect_demo_social_accounts", env=env)
         manage("load_demo_publishing", env=env)
+        manage("load_demo_subscribers", env=env)
         honcho = subprocess.Popen(  # noqa: S603 (honcho from our own virtualenv)
             # web first, with --port: honcho gives the first process exactly PORT
             # (and each later one PORT + 100), so the site is where we said it is.
@@ -217,7 +227,12 @@ def run_stack() -> int:
                 f"\n  The school website: {site}\n"
                 f"  Staff admin:        {site}admin/\n"
                 "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
-                f"  Demo password:      {DEMO_PASSWORD}\n"
+                + (
+                    f"  Parents' email:     http://127.0.0.1:{env['MAIL_SINK_PORT']}/\n"
+                    if emulators is not None
+                    else ""
+                )
+                + f"  Demo password:      {DEMO_PASSWORD}\n"
                 "  Press Ctrl-C to stop.\n\n"
             )
         code = honcho.wait()

@@ -18,6 +18,7 @@ from cms.api import api_router
 from cms.caching.query_parameters import SITEMAP_PAGE, reads_query
 from home import views as home_views
 from moderation.staff_roles.approval_steps import workflow_urlpatterns
+from publishing.inbox.webhooks import facebook_webhook
 
 urlpatterns = [
     path("admin/rq/", include("django_rq.urls")),
@@ -34,6 +35,8 @@ urlpatterns = [
     path("admin/", include(workflow_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Facebook's Page webhook (comments to the social inbox): signed by Meta.
+    path("webhooks/facebook/", facebook_webhook, name="facebook_webhook"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", reads_query(SITEMAP_PAGE)(sitemap), name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
@@ -41,6 +44,7 @@ urlpatterns = [
     path("term-dates/", cms_views.term_dates, name="term_dates"),
     path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
     path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
+    path("updates/", include("alerts.urls")),
 ]
 
 if settings.MEDIA_STORAGE == "s3":

@@ -1,5 +1,12 @@
 """An emulator of the Facebook Graph API for one Page, and of Facebook Login.
 
+Comments on the Page's posts (the social inbox): `GET /{post-id}/comments`, replies
+with `POST /{comment-id}/comments`, hiding with `POST /{comment-id}?is_hidden=true`,
+`DELETE /{comment-id}`, blocking with `POST /{page-id}/blocked`. A test (or `make
+run`) adds a comment as a member of the public with `add_comment()`; when
+`webhook_url` is set, the emulator delivers the `feed` change there signed as Meta
+signs it (`X-Hub-Signature-256: sha256=` HMAC-SHA256 of the body with the app secret).
+
 API calls need the Page's access token (`Authorization: Bearer`, or the
 `access_token` parameter as facebook-sdk sends it); answers and errors use the Graph
 shapes (`{"id": "pageid_postid"}`, `{"success": true}`, `{"error": {"message",
@@ -10,6 +17,8 @@ X-Business-Use-Case-Usage headers. The Login dialog approves the demo user at on
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import html
 import json
 import math
@@ -19,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
 
 from .server import Emulator, EmulatorRequest, EmulatorResponse, Failure, page
 
@@ -41,6 +52,19 @@ class FacebookPost:
     media: list[dict[str, Any]]
     created_at: str
     pinned: bool = False
+
+
+@dataclass
+class FacebookComment:
+    id: str
+    post_id: str
+    from_id: str
+    from_name: str
+    message: str
+    created_at: str
+    parent_id: str = ""
+    is_hidden: bool = False
+    by_page: bool = False
 
 
 @dataclass
@@ -67,6 +91,7 @@ class FacebookEmulator(Emulator):
         page_id: str = DEMO_FACEBOOK_PAGE["page_id"],
         page_access_token: str = DEMO_FACEBOOK_PAGE["page_access_token"],
         page_name: str = "Our School",
+        webhook_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -75,6 +100,7 @@ class FacebookEmulator(Emulator):
         self.page_id = page_id
         self.page_access_token = page_access_token
         self.page_name = page_name
+        self.webhook_url = webhook_url
         self.clear_state()
 
     @property
@@ -93,6 +119,9 @@ class FacebookEmulator(Emulator):
         self.user_tokens: dict[str, str] = {}  # token -> "short-lived" | "long-lived"
         self.api_versions: set[str] = set()
         self.calls = 0
+        self.comments: dict[str, FacebookComment] = {}
+        self.blocked_users: set[str] = set()
+        self.webhook_deliveries: list[int] = []  # the HTTP status of each delivery
 
     def snapshot(self) -> dict[str, Any]:
         posts = sorted(
@@ -104,6 +133,8 @@ class FacebookEmulator(Emulator):
             "network": "facebook",
             "page": {"id": self.page_id, "name": self.page_name},
             "posts": [asdict(post) for post in posts],
+            "comments": [asdict(comment) for comment in self.comments.values()],
+            "blocked_users": sorted(self.blocked_users),
             "api_versions": sorted(self.api_versions),
         }
 
@@ -208,7 +239,13 @@ class FacebookEmulator(Emulator):
             return self._list_posts(request)
         if path == f"/{self.page_id}/photos" and method == "GET":
             return self._list_photos(request)
+        if path == f"/{self.page_id}/blocked" and method == "POST":
+            return self._block(request)
+        if path.endswith("/comments") and path.count("/") == 2:
+            return self._comments_edge(path.split("/")[1], request)
         object_id = path.lstrip("/")
+        if object_id in self.comments:
+            return self._comment(self.comments[object_id], request)
         if "/" not in object_id and method in ("GET", "POST", "DELETE"):
             post = self.posts.get(object_id)
             if post is None:
@@ -257,6 +294,15 @@ class FacebookEmulator(Emulator):
             )
         if failure.kind == "media_refused":
             return self._error("(#324) Requires upload file", "OAuthException", 324)
+        if failure.kind == "moderation_refused":
+            # A token that lost the Page's moderation task (pages_manage_engagement).
+            return self._error(
+                "(#200) Requires pages_manage_engagement permission to manage the "
+                "object",
+                "OAuthException",
+                200,
+                status=403,
+            )
         if failure.kind == "pin_refused":
             # What Graph answers a token without pages_manage_posts on the Page.
             return self._error(
@@ -529,6 +575,206 @@ class FacebookEmulator(Emulator):
     def pinned_post_ids(self) -> list[str]:
         with self.lock:
             return [post.id for post in self.posts.values() if post.pinned]
+
+    # --- comments (the social inbox) --------------------------------------------------
+    def add_comment(
+        self,
+        post_id: str,
+        *,
+        message: str,
+        author_name: str = "A parent",
+        author_id: str | None = None,
+        parent_id: str = "",
+    ) -> str:
+        """A member of the public comments on a Page post; delivers the webhook.
+
+        Returns the new comment's id. The webhook (when `webhook_url` is set) is sent
+        outside the lock, from the caller's thread, and its HTTP status recorded.
+        """
+        with self.lock:
+            if post_id not in self.posts:
+                raise KeyError(f"no post {post_id}")
+            comment = FacebookComment(
+                id=f"{post_id.split('_')[1]}_{500_000_000 + self.next_number()}",
+                post_id=post_id,
+                from_id=author_id or str(300_000_000_000 + self.next_number()),
+                from_name=author_name,
+                message=message,
+                created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+                parent_id=parent_id,
+            )
+            self.comments[comment.id] = comment
+            payload = self.webhook_payload(comment.id)
+        if self.webhook_url:
+            self.deliver_webhook(payload)
+        return comment.id
+
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """`POST /__emulator__/comment` with JSON {post_id, message, author_name}:
+        a comment from another process (the demo), webhook delivered as usual."""
+        if action != "comment" or request.method != "POST":
+            return None
+        body = request.json()
+        with self.lock:
+            known = isinstance(body, dict) and body.get("post_id") in self.posts
+        if not known:
+            return EmulatorResponse.json({"error": "give a post_id of a post"}, 400)
+        comment_id = self.add_comment(
+            body["post_id"],
+            message=str(body.get("message") or ""),
+            author_name=str(body.get("author_name") or "A parent"),
+        )
+        return EmulatorResponse.json({"id": comment_id})
+
+    def delete_comment_by_hand(self, comment_id: str) -> None:
+        """The commenter deletes their comment on Facebook (no API call)."""
+        with self.lock:
+            del self.comments[comment_id]
+
+    def webhook_payload(self, comment_id: str, verb: str = "add") -> dict[str, Any]:
+        """The `feed` change Meta sends for a comment, as a Page webhook body."""
+        comment = self.comments[comment_id]
+        created = int(datetime.fromisoformat(comment.created_at).timestamp())
+        return {
+            "object": "page",
+            "entry": [
+                {
+                    "id": self.page_id,
+                    "time": created,
+                    "changes": [
+                        {
+                            "field": "feed",
+                            "value": {
+                                "from": {
+                                    "id": comment.from_id,
+                                    "name": comment.from_name,
+                                },
+                                "post_id": comment.post_id,
+                                "comment_id": comment.id,
+                                "parent_id": comment.parent_id or comment.post_id,
+                                "created_time": created,
+                                "item": "comment",
+                                "verb": verb,
+                                "message": comment.message,
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+
+    def sign(self, body: bytes) -> str:
+        """The X-Hub-Signature-256 header Meta sends with `body`."""
+        digest = hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
+        return f"sha256={digest}"
+
+    def deliver_webhook(self, payload: dict[str, Any]) -> int:
+        """POST one signed webhook body to `webhook_url`; returns the HTTP status."""
+        body = json.dumps(payload).encode()
+        response = requests.post(
+            self.webhook_url,
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": self.sign(body),
+            },
+            timeout=10,
+        )
+        self.webhook_deliveries.append(response.status_code)
+        return response.status_code
+
+    def _comments_edge(
+        self, object_id: str, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        """`GET /{post-or-comment-id}/comments` (oldest first), or the Page's reply."""
+        if object_id not in self.posts and object_id not in self.comments:
+            return self._missing(object_id, request.method)
+        if request.method == "POST":
+            message = request.param("message") or ""
+            if not message:
+                return self._error(
+                    "(#100) The parameter message is required", "OAuthException", 100
+                )
+            parent = self.comments.get(object_id)
+            reply = FacebookComment(
+                id=f"{object_id.split('_')[-1]}_{500_000_000 + self.next_number()}",
+                post_id=parent.post_id if parent else object_id,
+                from_id=self.page_id,
+                from_name=self.page_name,
+                message=message,
+                created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+                parent_id=object_id if parent else "",
+                by_page=True,
+            )
+            self.comments[reply.id] = reply
+            return self._answer({"id": reply.id})
+        if request.method != "GET":
+            return self._error("(#100) Unsupported method", "OAuthException", 100)
+        if object_id in self.posts:
+            # filter=stream: every comment and reply under the post, in time order.
+            stream = request.query.get("filter") == "stream"
+            items = [
+                comment
+                for comment in self.comments.values()
+                if comment.post_id == object_id and (stream or not comment.parent_id)
+            ]
+        else:
+            items = [c for c in self.comments.values() if c.parent_id == object_id]
+        return self._edge_page(
+            request,
+            [(comment.id, comment.created_at, comment) for comment in items],
+            default_fields="id,message,created_time",
+            render=self._comment_fields,
+        )
+
+    def _comment_fields(
+        self, comment: FacebookComment, fields: set[str]
+    ) -> dict[str, Any]:
+        values = {
+            "id": comment.id,
+            "message": comment.message,
+            "created_time": _graph_time(comment.created_at),
+            "from": {"id": comment.from_id, "name": comment.from_name},
+            "is_hidden": comment.is_hidden,
+            "permalink_url": f"{self.base_url}/{comment.post_id}?comment_id="
+            f"{comment.id}",
+            "parent": {"id": comment.parent_id} if comment.parent_id else None,
+        }
+        return {
+            name: value
+            for name, value in values.items()
+            if name in fields and value is not None
+        }
+
+    def _comment(
+        self, comment: FacebookComment, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        if request.method == "DELETE":
+            del self.comments[comment.id]
+            return self._answer({"success": True})
+        if request.method == "POST":
+            is_hidden = request.param("is_hidden")
+            if is_hidden not in ("true", "false"):
+                return self._error(
+                    "(#100) Param is_hidden must be a boolean", "OAuthException", 100
+                )
+            if comment.by_page:
+                return self._error(
+                    "(#100) A Page cannot hide its own comment", "OAuthException", 100
+                )
+            comment.is_hidden = is_hidden == "true"
+            return self._answer({"success": True})
+        wanted = request.param("fields") or "id,message,created_time"
+        return self._answer(self._comment_fields(comment, {"id", *wanted.split(",")}))
+
+    def _block(self, request: EmulatorRequest) -> EmulatorResponse:
+        user = request.param("user") or ""
+        if not user.isdigit():
+            return self._error("(#100) Invalid user id", "OAuthException", 100)
+        self.blocked_users.add(user)
+        return self._answer({user: True})
 
     # --- Facebook Login --------------------------------------------------------------
     def _login_dialog(self, request: EmulatorRequest) -> EmulatorResponse:

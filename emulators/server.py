@@ -32,6 +32,7 @@ FAILURE_KINDS = (
     "empty_success",
     "media_refused",
     "pin_refused",
+    "moderation_refused",
 )
 STATUS_KINDS = {401: "unauthorized", 403: "duplicate", 429: "rate_limited"}
 
@@ -264,6 +265,12 @@ class Emulator:
         """Pages for people and uploaded images; None for API requests."""
         return None
 
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """A network's own control actions (`/__emulator__/<action>`), or None."""
+        return None
+
     # --- dispatch ----------------------------------------------------------------
     def handle(self, request: EmulatorRequest) -> EmulatorResponse:
         if request.path.startswith("/__emulator__/"):
@@ -336,6 +343,9 @@ class Emulator:
             except (TypeError, ValueError) as error:
                 return EmulatorResponse.json({"error": str(error)}, 400)
             return EmulatorResponse.json({"queued": options})
+        extra = self.extra_control(action, request)  # takes the lock itself
+        if extra is not None:
+            return extra
         return EmulatorResponse.json({"error": f"no control action {action!r}"}, 404)
 
 

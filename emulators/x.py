@@ -35,6 +35,7 @@ RATE_LIMIT = 300
 RATE_WINDOW_SECONDS = 15 * 60
 _URL = re.compile(r"https?://\S+")
 _USER_TWEETS = re.compile(r"^/2/users/(\d+)/tweets$")
+_USER_MENTIONS = re.compile(r"^/2/users/(\d+)/mentions$")
 _START_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
 
 
@@ -52,6 +53,7 @@ class XPost:
     media: list[dict[str, Any]]
     created_at: str
     pinned: bool = False  # X's API cannot pin; kept for the same state shape
+    in_reply_to: str = ""
 
 
 @dataclass
@@ -118,6 +120,7 @@ class XEmulator(Emulator):
         self.media: dict[str, _Media] = {}
         self.access_tokens = {self.access_token: self.access_token_secret}
         self.request_tokens: dict[str, dict[str, str]] = {}
+        self.mentions: list[dict[str, str]] = []  # posts by others naming the school
         self.window_reset = int(self.clock()) + RATE_WINDOW_SECONDS
         self.remaining = RATE_LIMIT
 
@@ -193,6 +196,9 @@ class XEmulator(Emulator):
             return self._describe_media(request)
         if path == "/2/users/me" and method == "GET":
             return self._answer({"data": asdict(self.user)})
+        mentions = _USER_MENTIONS.match(path)
+        if mentions and method == "GET":
+            return self._mentions(request, mentions.group(1))
         timeline = _USER_TWEETS.match(path)
         if timeline and method == "GET":
             return self._user_posts(request, timeline.group(1))
@@ -277,6 +283,9 @@ class XEmulator(Emulator):
                 for media_id in media_ids
             ],
             created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+            in_reply_to=str(
+                (body.get("reply") or {}).get("in_reply_to_tweet_id") or ""
+            ),
         )
         self.posts[post.id] = post
         return self._answer(
@@ -308,6 +317,87 @@ class XEmulator(Emulator):
                 404,
             )
         return self._answer({"data": {"deleted": True}})
+
+    def add_mention(
+        self,
+        text: str,
+        *,
+        username: str = "aparent",
+        name: str = "A parent",
+        in_reply_to: str = "",
+    ) -> str:
+        """Someone else posts naming the school (a reply to `in_reply_to`, or not)."""
+        with self.lock:
+            mention = {
+                "id": self._new_id(),
+                "text": text,
+                "author_id": str(1_600_000_000_000_000_000 + self.next_number()),
+                "username": username,
+                "name": name,
+                "created_at": datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+                "in_reply_to": in_reply_to,
+            }
+            self.mentions.append(mention)
+            return mention["id"]
+
+    def _mentions(self, request: EmulatorRequest, user_id: str) -> EmulatorResponse:
+        """`GET /2/users/:id/mentions`: newest first, `author_id` expansion to users."""
+        if user_id != self.user.id:
+            return self._answer(
+                _problem(404, "Not Found Error", f"No user {user_id}."), 404
+            )
+        start_time = request.query.get("start_time")
+        found = sorted(self.mentions, key=lambda m: int(m["id"]), reverse=True)
+        if start_time is not None:
+            since = datetime.fromisoformat(start_time.replace("Z", "+00:00"))
+            found = [
+                m for m in found if datetime.fromisoformat(m["created_at"]) >= since
+            ]
+        token = request.query.get("pagination_token")
+        if token is not None:
+            ids = [m["id"] for m in found]
+            if token not in ids:
+                return self._invalid(
+                    "The `pagination_token` query parameter is invalid."
+                )
+            found = found[ids.index(token) :]
+        try:
+            max_results = int(request.query.get("max_results", "10"))
+        except ValueError:
+            max_results = 0
+        if not 5 <= max_results <= 100:
+            return self._invalid(
+                "The `max_results` query parameter value is not between 5 and 100"
+            )
+        shown, rest = found[:max_results], found[max_results:]
+        if not shown:
+            return self._answer({"meta": {"result_count": 0}})
+        meta: dict[str, Any] = {"result_count": len(shown)}
+        if rest:
+            meta["next_token"] = rest[0]["id"]
+        data = [
+            {
+                "id": m["id"],
+                "text": m["text"],
+                "author_id": m["author_id"],
+                "created_at": m["created_at"].replace("+00:00", "Z"),
+                **(
+                    {
+                        "referenced_tweets": [
+                            {"type": "replied_to", "id": m["in_reply_to"]}
+                        ]
+                    }
+                    if m["in_reply_to"]
+                    else {}
+                ),
+            }
+            for m in shown
+        ]
+        users = [
+            {"id": m["author_id"], "username": m["username"], "name": m["name"]}
+            for m in shown
+        ]
+        return self._answer({"data": data, "includes": {"users": users}, "meta": meta})
 
     def _user_posts(self, request: EmulatorRequest, user_id: str) -> EmulatorResponse:
         """`GET /2/users/:id/tweets`: newest first, t.co links, `meta` with paging.

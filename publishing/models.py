@@ -484,4 +484,12 @@ class Pin(models.Model):
 
 
 # Scheduled-job runs live beside the jobs; imported here so Django finds the model.
+from publishing.inbox.models import (  # noqa: E402, F401
+    InboxAction,
+    InboxAlert,
+    InboxItem,
+    InboxReading,
+    InboxReply,
+    InboxWordList,
+)
 from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401

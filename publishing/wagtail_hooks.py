@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import path, re_path, reverse
+from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
@@ -29,6 +30,9 @@ from publishing.delivery_permissions import (
     deliveries_with_may_act,
 )
 from publishing.forms import SocialAccountForm
+from publishing.inbox import access as inbox_access
+from publishing.inbox import selectors as inbox_selectors
+from publishing.inbox import urls as inbox_urls
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.services.closures import closure_posts_planned
@@ -156,6 +160,52 @@ def register_social_calendar_menu_item():
         icon_name="date",
         order=850,
     )
+
+
+class InboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return inbox_access.may_use_inbox(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_inbox_menu_item():
+    return InboxMenuItem(
+        gettext_lazy("Social inbox"), reverse("inbox:list"), icon_name="mail", order=840
+    )
+
+
+class InboxOverduePanel(Component):
+    """Dashboard: the manager's comments past their reply time (M2)."""
+
+    name = "inbox_overdue"
+    order = 104
+    template_name = "publishing/inbox/dashboard_panel.html"
+
+    def __init__(self, *, overdue):
+        self.overdue = overdue
+
+    def get_context_data(self, parent_context):
+        return {"overdue": self.overdue[:10], "count": len(self.overdue)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_inbox_overdue_panel(request, panels):
+    if not inbox_access.may_use_inbox(request.user):
+        return
+    overdue = list(
+        inbox_selectors.overdue_for(
+            user=request.user,
+            site=inbox_access.current_school(request),
+            at=timezone.now(),
+        )
+    )
+    if overdue:
+        panels.append(InboxOverduePanel(overdue=overdue))
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [path("inbox/", include(inbox_urls, namespace="inbox"))]
 
 
 @hooks.register("register_admin_viewset")

@@ -10,6 +10,8 @@ from home.models import HomePage
 from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     cdn_emulator,
     facebook_emulator,
+    mail_sink,
+    postmark_emulator,
     x_emulator,
 )
 

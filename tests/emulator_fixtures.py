@@ -12,6 +12,7 @@ import pytest
 
 from emulators.cdn import CdnPurgeEmulator
 from emulators.facebook import FacebookEmulator
+from emulators.mail import MailSink, PostmarkEmulator
 from emulators.x import XEmulator
 
 
@@ -33,4 +34,18 @@ def facebook_emulator() -> Iterator[FacebookEmulator]:
 def cdn_emulator() -> Iterator[CdnPurgeEmulator]:
     """A running stand-in for a CDN's purge API; what it was told is `.purged`."""
     with CdnPurgeEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def mail_sink() -> Iterator[MailSink]:
+    """A running SMTP server that keeps what it accepts (`.received`, `.to(addr)`)."""
+    with MailSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def postmark_emulator() -> Iterator[PostmarkEmulator]:
+    """A running Postmark-style email API (`.sent`, `.fail_next(...)`)."""
+    with PostmarkEmulator() as emulator:
         yield emulator

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "cms",
     "moderation",
     "publishing",
+    "alerts",
+    "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -175,7 +177,7 @@ REDIS_SENTINELS = [
 REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
 REDIS_SENTINEL_DB = int(os.environ.get("REDIS_SENTINEL_DB", "0"))
 REDIS_PASSWORD = os.environ.get("REDIS_PASSWORD", "") or None
-RQ_QUEUE_NAMES = ["default", "publishing"]
+RQ_QUEUE_NAMES = ["default", "publishing", "alerts"]
 if REDIS_SENTINELS:
     _RQ_CONNECTION = {
         "SENTINELS": REDIS_SENTINELS,
@@ -455,6 +457,19 @@ SOCIAL_X_CONSUMER_SECRET = os.environ.get("SOCIAL_X_CONSUMER_SECRET", "")
 SOCIAL_FACEBOOK_APP_ID = os.environ.get("SOCIAL_FACEBOOK_APP_ID", "")
 SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
 
+# --- The social inbox (publishing/inbox) ----------------------------------------------
+# Which reader reads which account type's comments, resolved with import_string.
+SOCIAL_INBOX_READERS = {
+    "x": "publishing.inbox.readers.x.XMentionsReader",
+    "facebook": "publishing.inbox.readers.facebook.FacebookCommentsReader",
+}
+# The word Facebook's webhook set-up sends back to prove the address is ours.
+SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN = os.environ.get(
+    "SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN", ""
+)
+# What X charges for each post read (US dollars), for the monthly cost estimate.
+SOCIAL_X_PRICE_PER_READ_USD = os.environ.get("SOCIAL_X_PRICE_PER_READ_USD", "0.005")
+
 # --- Social publishing: the delivery ledger and account credentials (A3) --------------
 # One or more Fernet keys, comma-separated; the first encrypts, all decrypt (rotation).
 SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")
@@ -616,3 +631,60 @@ elif MEDIA_STORAGE != "files":
 # location of this prefix (X-Accel-Redirect), which fetches it from the bucket;
 # empty: the gate streams the copy itself.
 PUBLIC_MEDIA_ACCEL_REDIRECT = os.environ.get("PUBLIC_MEDIA_ACCEL_REDIRECT", "")
+
+# --- Parent alerts (alerts/): subscriptions and the email ledger ---------------------
+# Alerts are handed to the real mail backend (EMAIL_BACKEND: SMTP, or an anymail
+# provider such as anymail.backends.postmark.EmailBackend) by the worker, one ledger
+# row per recipient; a refused send is retried by the ledger, not by cms.mail.
+ALERTS_EMAIL_BACKEND = (
+    os.environ.get("ALERTS_EMAIL_BACKEND", "") or EMAIL_DELIVERY_BACKEND
+)
+ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "") or DEFAULT_FROM_EMAIL
+# Where the mailto: of List-Unsubscribe goes (a mailbox the office reads); unset, the
+# email carries only the https one-click address.
+ALERTS_UNSUBSCRIBE_MAILBOX = os.environ.get("ALERTS_UNSUBSCRIBE_MAILBOX", "")
+# How many emails one worker job sends before it lets other jobs run, and the
+# provider's limit (emails a second; 0: as fast as the server takes them).
+ALERTS_EMAIL_BATCH_SIZE = int(os.environ.get("ALERTS_EMAIL_BATCH_SIZE", "200"))
+ALERTS_EMAILS_PER_SECOND = float(os.environ.get("ALERTS_EMAILS_PER_SECOND", "0"))
+ALERTS_RETRY_WINDOW_HOURS = int(os.environ.get("ALERTS_RETRY_WINDOW_HOURS", "24"))
+ALERTS_RETRY_BASE_SECONDS = 30
+ALERTS_RETRY_MAX_SECONDS = 30 * 60
+# A row claimed this long ago by a worker that never finished: outcome unknown.
+ALERTS_SENDING_TIMEOUT_SECONDS = int(
+    os.environ.get("ALERTS_SENDING_TIMEOUT_SECONDS", "300")
+)
+# When the summaries go, on the school's clock.
+ALERTS_DAILY_DIGEST_TIME = os.environ.get("ALERTS_DAILY_DIGEST_TIME", "07:00")
+ALERTS_WEEKLY_DIGEST_TIME = os.environ.get("ALERTS_WEEKLY_DIGEST_TIME", "16:00")
+ALERTS_WEEKLY_DIGEST_WEEKDAY = 4  # Friday
+# Links: a confirmation link works for this many days, a "manage my updates" link
+# for this many; unsubscribe links in emails never expire (RFC 8058).
+ALERTS_CONFIRM_LINK_DAYS = int(os.environ.get("ALERTS_CONFIRM_LINK_DAYS", "7"))
+ALERTS_MANAGE_LINK_DAYS = int(os.environ.get("ALERTS_MANAGE_LINK_DAYS", "60"))
+# No mail-bombing with the sign-up form: one confirmation (or link) email per address
+# in this many minutes, and this many sign-ups an hour from one network address.
+ALERTS_CONFIRMATION_INTERVAL_MINUTES = int(
+    os.environ.get("ALERTS_CONFIRMATION_INTERVAL_MINUTES", "60")
+)
+ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS = int(
+    os.environ.get("ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS", "10")
+)
+# The email provider (anymail): only the keys the chosen EMAIL_BACKEND needs.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "POSTMARK_SERVER_TOKEN": os.environ.get("ANYMAIL_POSTMARK_SERVER_TOKEN"),
+        "POSTMARK_API_URL": os.environ.get("ANYMAIL_POSTMARK_API_URL"),
+        "MAILGUN_API_KEY": os.environ.get("ANYMAIL_MAILGUN_API_KEY"),
+        "MAILGUN_SENDER_DOMAIN": os.environ.get("ANYMAIL_MAILGUN_SENDER_DOMAIN"),
+        "MAILGUN_API_URL": os.environ.get("ANYMAIL_MAILGUN_API_URL"),
+        "BREVO_API_KEY": os.environ.get("ANYMAIL_BREVO_API_KEY"),
+        "SENDGRID_API_KEY": os.environ.get("ANYMAIL_SENDGRID_API_KEY"),
+        # Basic-auth "user:password" the provider's tracking webhook must send.
+        "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET"),
+    }.items()
+    if value
+}
+# Amazon SES (boto3) reads the usual AWS_* variables itself.
+ANYMAIL["REQUESTS_TIMEOUT"] = float(os.environ.get("ANYMAIL_REQUESTS_TIMEOUT", "15"))

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
+from wagtail import hooks
 from wagtail.models import TaskState
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
@@ -30,6 +31,10 @@ from moderation.workflow import (
     social_posts,
     step_up,
 )
+
+#: Hook ``fn(page=...)`` returning HTML for the review screen: what approving also
+#: sends by another way out (the alerts app: the email each family will get).
+REVIEW_SECTIONS_HOOK = "review_screen_sections"
 
 
 class ApproveForm(forms.Form):
@@ -251,6 +256,11 @@ class ReviewView(TaskStateMixin, View):
             "revision": self.revision,
             "revision_page": revision_page,
             "social_posts": posts,
+            # Other ways out of the house (email updates) show what approving sends.
+            "extra_sections": [
+                hook(page=revision_page)
+                for hook in hooks.get_hooks(REVIEW_SECTIONS_HOOK)
+            ],
             "page_url": _public_url(self.page, revision_page),
             "changes": review.changes_since_live(
                 page=self.page, revision_page=revision_page, request=self.request

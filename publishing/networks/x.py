@@ -132,6 +132,18 @@ class _XApiClient(tweepy.Client):
 
 
 @dataclass(frozen=True)
+class XMention:
+    """A post by someone else naming the account (a reply or a mention)."""
+
+    remote_id: str
+    text: str
+    author_id: str
+    author_name: str
+    created_at: datetime
+    in_reply_to: str
+
+
+@dataclass(frozen=True)
 class XProfile:
     """The X account the credentials act as (`GET /2/users/me`)."""
 
@@ -282,6 +294,61 @@ class XNetwork(Network):
             f"X has more than {MAX_TIMELINE_PAGES * 100} posts on this account since "
             f"{since:%d %b %Y %H:%M}; they were not all read."
         )
+
+    def mentions_since(self, *, since: datetime, max_pages: int) -> list[XMention]:
+        """Replies and mentions of the account since `since` (`/2/users/:id/mentions`).
+
+        Every post read is charged by X: callers read only when the school agreed.
+        """
+        me = self._client.get_me().data
+        if me is None:
+            raise PermanentRefusal("X did not say which account the token belongs to.")
+        found: list[XMention] = []
+        paging: dict[str, str] = {}
+        for _ in range(max_pages):
+            response = self._client.get_users_mentions(
+                me.id,
+                start_time=since.astimezone(UTC),
+                max_results=100,
+                tweet_fields=["created_at", "author_id", "referenced_tweets"],
+                expansions=["author_id"],
+                user_auth=True,
+                **paging,
+            )
+            users = {
+                str(user.id): user.name or user.username
+                for user in (response.includes or {}).get("users", [])
+            }
+            for tweet in response.data or []:
+                replied_to = [
+                    str(ref.id)
+                    for ref in tweet.referenced_tweets or []
+                    if ref.type == "replied_to"
+                ]
+                found.append(
+                    XMention(
+                        remote_id=str(tweet.id),
+                        text=tweet.text,
+                        author_id=str(tweet.author_id or ""),
+                        author_name=users.get(str(tweet.author_id), ""),
+                        created_at=tweet.created_at or datetime.now(UTC),
+                        in_reply_to=replied_to[0] if replied_to else "",
+                    )
+                )
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                break
+            paging = {"pagination_token": token}
+        return found
+
+    def reply(self, *, in_reply_to: str, text: str) -> str:
+        """Reply to a post; returns the reply's id."""
+        response = self._client.create_tweet(
+            text=text, in_reply_to_tweet_id=in_reply_to
+        )
+        if not isinstance(response.data, dict) or not response.data.get("id"):
+            raise OutcomeUnknown("X answered without the reply's id.")
+        return str(response.data["id"])
 
     def profile(self) -> XProfile:
         """Who these credentials post as; the connect flow stores it with the tokens."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
@@ -25,6 +26,8 @@ from moderation.jobs import (
     consent_expiry_check,
     incident_retention_check,
 )
+from publishing.inbox.alerts import digests_send, overdue_remind
+from publishing.inbox.services import inboxes_read
 from publishing.services.accounts import account_reviews_remind
 from publishing.services.deliveries import deliveries_sweep
 from publishing.services.holiday_notices import holiday_notices_draft
@@ -101,12 +104,44 @@ def _incident_retention(now: datetime.datetime) -> str:
     return f"{deleted} closed incident(s) deleted at the end of their retention period."
 
 
+def _alert_emails(now: datetime.datetime) -> str:
+    # By dotted path: publishing does not import alerts (alerts is beside it).
+    return import_string("alerts.sending.alert_emails_sweep")(now=now)
+
+
 def _block_reviews(now: datetime.datetime) -> str:
     reminded = block_review_reminders(on=timezone.localdate(now))
     return f"{reminded} blocked account review reminder(s) sent."
 
 
+def _inbox_read(now: datetime.datetime) -> str:
+    return inboxes_read(now=now)
+
+
+def _inbox_alerts(now: datetime.datetime) -> str:
+    overdue = overdue_remind(now=now)
+    digests = digests_send(now=now)
+    return f"{overdue} overdue comment(s) emailed, {digests} digest(s) sent."
+
+
 SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
+    ScheduledJob(
+        "read-social-inbox",
+        "Read comments",
+        "Reads new comments on the school's posts into the social inbox and applies "
+        "the rules (accounts on a webhook are read once an hour as a fallback).",
+        EveryMinutes(5),
+        _inbox_read,
+        queue="publishing",
+    ),
+    ScheduledJob(
+        "social-inbox-alerts",
+        "Inbox emails",
+        "Emails the managers once about each comment past its reply time, and sends "
+        "the daily and weekly digests of comments the rules caught.",
+        EveryMinutes(15),
+        _inbox_alerts,
+    ),
     ScheduledJob(
         "go-live-and-expiry",
         "Go live and expire pages",
@@ -131,6 +166,15 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         EveryMinutes(1),
         _sweep,
         queue="publishing",
+    ),
+    ScheduledJob(
+        "send-parent-alerts",
+        "Send email updates to families",
+        "Sends the email updates and daily and weekly summaries that are due, "
+        "when their wake-up was lost (Redis down) or a retry is due.",
+        EveryMinutes(1),
+        _alert_emails,
+        queue="alerts",
     ),
     ScheduledJob(
         "public-media-check",

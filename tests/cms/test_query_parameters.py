@@ -19,7 +19,15 @@ from tests.factories import NewsPageFactory, NoticePageFactory, StandardPageFact
 
 CACHE = "X-Page-Cache"
 NOT_PUBLIC = ("admin/", "documents/", "api/")
-SAMPLE_VALUES = {"page": "2", "q": "sports day", "p": "1"}
+SAMPLE_VALUES = {
+    "page": "2",
+    "q": "sports day",
+    "p": "1",
+    # Facebook's webhook handshake (publishing/inbox/webhooks.py)
+    "hub.mode": "subscribe",
+    "hub.verify_token": "sample-verify-token",
+    "hub.challenge": "1158201444",
+}
 
 
 class RecordingQueryDict(QueryDict):
@@ -67,6 +75,7 @@ def recording_client(client, settings):
         *settings.MIDDLEWARE,
     ]
     settings.PAGE_CACHE_ENABLED = False  # the view runs on every request
+    settings.SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN = SAMPLE_VALUES["hub.verify_token"]
     return client
 
 

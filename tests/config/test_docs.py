@@ -35,6 +35,7 @@ SCHEDULED_JOBS_PAGE = DOCS / "operations" / "scheduled-jobs.md"
 
 #: Code that ships: the environment variables it reads must all be documented.
 PRODUCTION_SOURCES = (
+    "alerts",
     "cms",
     "config",
     "emulators",
@@ -48,7 +49,8 @@ PRODUCTION_SOURCES = (
 ALL_SOURCES = (*PRODUCTION_SOURCES, "bench")
 #: Top-level folders and files a path in `backticks` is checked against.
 REPOSITORY_PATH = re.compile(
-    r"^(?:cms|config|emulators|home|moderation|publishing|tests|bench|deploy|docs|\.ci)/"
+    r"^(?:alerts|cms|config|emulators|home|moderation|publishing|tests|bench|deploy|docs"
+    r"|\.ci)/"
     r"[\w./-]*$|^(?:Makefile|Procfile|gunicorn\.conf\.py|manage\.py|pyproject\.toml"
     r"|requirements(?:-dev)?\.txt)$"
 )
@@ -64,7 +66,8 @@ SHELL_ASSIGNMENT = re.compile(r"(?:^|\s)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=")
 MANAGE_PY = re.compile(r"\bmanage\.py\s+([^\n`|;&]*)")
 MAKE = re.compile(r"(?:^|[\s(`])make\s+([^\n`|;&#]*)")
 PYTHON_PATH = re.compile(
-    r"^(?:cms|config|emulators|home|moderation|publishing)(?:\.\w+)+(?:\([^)]*\))?$"
+    r"^(?:alerts|cms|config|emulators|home|moderation|publishing)(?:\.\w+)+"
+    r"(?:\([^)]*\))?$"
 )
 MODEL_LIST = re.compile(r"^[a-z_]+\.[A-Z]\w*(?::\w+)?(?:,[a-z_]+\.[A-Z]\w*(?::\w+)?)*$")
 #: Code in which `make`, `manage.py` and `$VARIABLES` are commands, not words.

@@ -29,6 +29,7 @@ PROCESSES = {
         "--with-scheduler",
         "default",
         "publishing",
+        "alerts",
     ],
     "cron": ["rqcron", "config.cron"],
 }

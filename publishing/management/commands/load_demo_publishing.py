@@ -1,5 +1,7 @@
-"""The demo's publishing scenes: a post awaiting approval, a failed delivery, and a
-proposed account, so a newcomer sees every screen with something on it.
+"""The demo's publishing scenes: a post awaiting approval, a failed delivery, a
+proposed account, and an inbox of comments (some answered, one overdue, one hidden
+by a rule, one naming a pupil waiting for the safeguarding lead), so a newcomer sees
+every screen with something on it.
 
 For `make run` only (refuses production settings); run after the demo school, its
 learners and the connected demo accounts. Each scene is loaded once.
@@ -9,15 +11,23 @@ from __future__ import annotations
 
 import datetime
 
+import requests
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Site
 
 from cms.demo_school import DemoRefused, ensure_not_production
 from cms.models import NewsIndexPage, NewsPage, SchoolImage
+from moderation.models import Learner
+from publishing.inbox.models import InboxItem, InboxWordList
+from publishing.inbox.services import inbox_read, reply_write
 from publishing.management.commands.connect_demo_social_accounts import DEMO_CASE
 from publishing.models import Delivery, Network, SocialAccount, SocialPost
+from publishing.networks.facebook import FacebookPageNetwork
+from publishing.services.accounts import account_credentials
 
 WAITING_TITLE = "Year 4 sing at the town hall"
 PROPOSED_NAME = "Meadowbank sports X account"
@@ -37,6 +47,7 @@ class Command(BaseCommand):
         self._proposed_account(staff)
         self._failed_delivery()
         self._waiting_post(staff["editor"])
+        self._inbox(staff)
 
     def _proposed_account(self, staff) -> None:
         if SocialAccount.objects.filter(name=PROPOSED_NAME).exists():
@@ -108,3 +119,61 @@ class Command(BaseCommand):
             page.save_revision(user=editor)
             page.get_workflow().start(page, editor)
         self.stdout.write(f"Waiting for approval: {WAITING_TITLE}.")
+
+    def _inbox(self, staff) -> None:
+        """Comments made on the Facebook emulator and read as the poll reads them."""
+        account = (
+            SocialAccount.objects.approved()
+            .filter(
+                network=Network.FACEBOOK, connection=SocialAccount.Connection.CONNECTED
+            )
+            .first()
+        )
+        if account is None or InboxItem.objects.filter(account=account).exists():
+            return
+        base_url = settings.SOCIAL_FACEBOOK_GRAPH_BASE_URL
+        if base_url.startswith("https://graph.facebook.com"):
+            return  # only ever against the emulator
+        post = FacebookPageNetwork(
+            credentials=account_credentials(account=account)
+        ).publish(text="Sports day: thank you for cheering us on!", images=[])
+        site = Site.objects.get(is_default_site=True)
+        InboxWordList.objects.get_or_create(
+            site=site, language="en", defaults={"words": "useless\nidiots"}
+        )
+        learner = Learner.objects.on_roll().first()
+        comments = [
+            ("Carys Morgan", "What time does the bus get back?"),
+            ("Dewi Price", "Diolch! A brilliant day 🎉"),
+            ("Sam Lee", "Is the photo gallery on the website?"),
+            ("Jo Bloggs", "Useless organisation, idiots the lot of you"),
+        ]
+        if learner is not None:
+            comments.append(
+                ("A visitor", f"{learner.first_name} {learner.last_name} won the race!")
+            )
+        for author, message in comments:
+            requests.post(
+                f"{base_url}/__emulator__/comment",
+                json={
+                    "post_id": post.remote_id,
+                    "message": message,
+                    "author_name": author,
+                },
+                timeout=10,
+            ).raise_for_status()
+        inbox_read(account=account, now=timezone.now())
+        items = {
+            item.author_name: item for item in InboxItem.objects.filter(account=account)
+        }
+        manager = account.managers.first()
+        for author, words in (
+            ("Dewi Price", "Diolch yn fawr!"),
+            ("Sam Lee", "Yes: the gallery is on the news page."),
+        ):
+            reply_write(item=items[author], text=words, by=manager)
+        InboxItem.objects.filter(pk=items["Carys Morgan"].pk).update(
+            received_at=timezone.now() - datetime.timedelta(days=3),
+            due_at=timezone.now() - datetime.timedelta(days=2),
+        )
+        self.stdout.write(f"Inbox: {len(items)} comments on {account.name}.")

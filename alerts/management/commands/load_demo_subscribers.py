@@ -1,0 +1,56 @@
+"""Three confirmed families subscribed to the demo school's email updates.
+
+For `make run` only (refuses production settings). Idempotent: families already
+there are left as they are. Approving the demo post waiting for approval then sends
+their alerts to the local mail sink.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from wagtail.models import Site
+
+from alerts.addresses import email_key
+from alerts.models import Category, Frequency, Subscriber
+from alerts.subscriptions import subscriber_confirm
+from cms.demo_school import DemoRefused, ensure_not_production
+
+DEMO_FAMILIES = {
+    "the.smiths@families.example": {
+        Category.URGENT: Frequency.IMMEDIATE,
+        Category.NEWS: Frequency.IMMEDIATE,
+        Category.NOTICES: Frequency.IMMEDIATE,
+    },
+    "ceri.jones@families.example": {
+        Category.URGENT: Frequency.IMMEDIATE,
+        Category.NEWS: Frequency.WEEKLY,
+    },
+    "no.social.media@families.example": {Category.URGENT: Frequency.IMMEDIATE},
+}
+
+
+class Command(BaseCommand):
+    help = "Add three confirmed demo families to the default school's email updates."
+
+    def handle(self, *args, **options):
+        try:
+            ensure_not_production()
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
+        site = Site.objects.get(is_default_site=True)
+        added = 0
+        for email, choices in DEMO_FAMILIES.items():
+            subscriber, created = Subscriber.objects.get_or_create(
+                site=site,
+                email_key=email_key(email),
+                defaults={
+                    "email": email,
+                    "pending_choices": choices,
+                    "source_page": "demo school",
+                },
+            )
+            if created:
+                subscriber_confirm(subscriber=subscriber, now=timezone.now())
+                added += 1
+        self.stdout.write(f"{added} demo famil(ies) subscribed to email updates.")

@@ -1,0 +1,121 @@
+"""Writing the alerts: one per published page, one ledger row per family (part 4).
+
+Only a page that went live and public on the school's website becomes an alert: it has
+passed two-person approval and the consent check to get there, and every email is
+checked again just before it is sent (``sending.py``). An urgent closure goes to every
+family who chose urgent closures, straight away; other notices and news follow each
+family's choice (straight away, daily or weekly summary).
+
+A page unpublished, expired, taken down or deleted withdraws its alert: every email
+not yet sent is cancelled, and a summary not yet sent no longer lists it. An email
+already sent cannot be recalled; the page it links to is gone from the website.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from wagtail.models import Page, PageViewRestriction
+
+from cms.models import NewsPage, NoticePage
+
+from .models import Alert, AlertEmail, Category, Frequency, Subscription
+from .queueing import send_job_enqueue_on_commit
+from .schedule import due_at_for
+
+SUMMARY_WORDS = 60
+
+
+def alert_category(page: Page) -> str | None:
+    """Which category a page is announced in, or None if it is not announced."""
+    if isinstance(page, NoticePage):
+        return Category.URGENT if page.shows_first else Category.NOTICES
+    if isinstance(page, NewsPage):
+        return Category.NEWS
+    return None
+
+
+def alert_summary(page: Page) -> str:
+    """The words under the title: the news summary, or the notice's message."""
+    if isinstance(page, NoticePage):
+        text = " ".join(strip_tags(page.message).split())
+    else:
+        text = getattr(page, "summary", "") or ""
+    return Truncator(text).words(SUMMARY_WORDS)
+
+
+def page_is_announceable(page: Page) -> bool:
+    """Live, public (no view restriction on it or above it) and not an alias."""
+    if not page.live or page.alias_of_id:
+        return False
+    return not PageViewRestriction.objects.filter(
+        page__in=page.get_ancestors(inclusive=True)
+    ).exists()
+
+
+@transaction.atomic
+def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
+    """Write the page's alert and a ledger row per subscribed family of its school.
+
+    Publishing the same page again (an edit, a correction) does not alert again.
+    """
+    page = page.specific
+    category = alert_category(page)
+    if category is None or not page_is_announceable(page):
+        return None
+    site = page.get_site()
+    if site is None:
+        return None
+    if Alert.objects.filter(page=page, withdrawn_at__isnull=True).exists():
+        return None
+    alert = Alert.objects.create(
+        site=site,
+        page=page,
+        category=category,
+        title=page.title,
+        summary=alert_summary(page),
+        url=page.get_full_url(),
+    )
+    wanted = Subscription.objects.filter(
+        category=category,
+        subscriber__site=site,
+        subscriber__confirmed_at__isnull=False,
+        subscriber__unsubscribed_at__isnull=True,
+        subscriber__suppressed_at__isnull=True,
+    ).values_list("subscriber_id", "frequency")
+    due = {frequency: due_at_for(frequency, now=now) for frequency in Frequency.values}
+    AlertEmail.objects.bulk_create(
+        (
+            AlertEmail(
+                alert=alert,
+                subscriber_id=subscriber_id,
+                frequency=frequency,
+                due_at=due[frequency],
+                next_attempt_at=now,
+            )
+            for subscriber_id, frequency in wanted.iterator()
+        ),
+        batch_size=500,
+    )
+    send_job_enqueue_on_commit(site_id=site.pk)
+    return alert
+
+
+def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int:
+    """The page left the website: nothing more is sent about it.
+
+    Returns:
+        How many emails were stopped before they were sent.
+    """
+    alerts = Alert.objects.filter(page_id=page_id, withdrawn_at__isnull=True)
+    alert_ids = list(alerts.values_list("pk", flat=True))
+    if not alert_ids:
+        return 0
+    stopped = AlertEmail.objects.filter(
+        alert_id__in=alert_ids, status=AlertEmail.Status.QUEUED
+    ).update(status=AlertEmail.Status.CANCELLED, reason=reason)
+    Alert.objects.filter(pk__in=alert_ids).update(withdrawn_at=now)
+    return stopped

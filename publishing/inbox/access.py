@@ -1,0 +1,59 @@
+"""Who sees which inbox items: the school's own, and within it
+
+- the account's managers and owner: the items of their accounts;
+- the safeguarding lead, the head and senior leadership: every item of the school.
+
+A comment flagged to the safeguarding lead (a pupil named, personal details) shows
+its words only to the safeguarding lead and the head; the managers see that it
+was hidden and is with them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from wagtail.models import Site
+
+from moderation.roles import HEADTEACHER, SAFEGUARDING, SENIOR_LEADERSHIP
+
+from .models import InboxItem
+
+OVERSEERS = (SAFEGUARDING, HEADTEACHER, SENIOR_LEADERSHIP)
+SAFEGUARDING_READERS = (SAFEGUARDING, HEADTEACHER)
+
+
+def current_school(request) -> Site:
+    """The school of a request: the one place the inbox asks."""
+    return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+
+
+def _in(user, groups) -> bool:
+    return user.is_active and (
+        user.is_superuser or user.groups.filter(name__in=groups).exists()
+    )
+
+
+def oversees(user) -> bool:
+    return _in(user, OVERSEERS)
+
+
+def reads_safeguarding(user) -> bool:
+    return _in(user, SAFEGUARDING_READERS)
+
+
+def visible_items(*, user, site: Site):
+    items = InboxItem.objects.for_school(site).select_related("account")
+    if oversees(user):
+        return items
+    return items.filter(Q(account__managers=user) | Q(account__owner=user)).distinct()
+
+
+def may_use_inbox(user) -> bool:
+    return (
+        oversees(user)
+        or user.managed_social_accounts.exists()
+        or user.owned_social_accounts.exists()
+    )
+
+
+def words_shown(*, user, item: InboxItem) -> bool:
+    return not item.flagged_for_dsl or reads_safeguarding(user)
