@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench install
+.PHONY: help run test lint format bench install cluster
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -46,6 +46,10 @@ lint: $(STAMP) ## ruff lint and format check
 format: $(STAMP) ## ruff format and autofix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+cluster: $(STAMP) ## Start a small cluster here (2 web, nginx, 3 workers, 2 cron, S3, CDN), pull plugs, print figures
+	tests/ensure-nginx
+	$(PY) bench/cluster.py
 
 BENCH ?= *
 bench: $(STAMP) ## Run the benchmarks under bench/ (one: make bench BENCH=snow_day)

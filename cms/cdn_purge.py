@@ -1,37 +1,43 @@
-"""Tell a CDN in front of the site to forget removed public copies at once (issue 20).
+"""Tell a CDN in front of the site to forget what changed, on every change (issue 23).
 
-Without a CDN nothing is needed: nginx serves the public copies from disk (a removed
-file is a 404 at once) and keeps pages 2 s at most. A CDN honouring our
-``Cache-Control`` keeps a public copy 1 s and a page 2 s; one told to keep things
-longer (an "edge TTL" override) would keep a withdrawn photo that long. So when a
+Without a CDN nothing is needed: nginx serves the public copies itself (a removed one
+is a 404 at once) and keeps pages 2 s at most. A CDN honouring our ``Cache-Control``
+keeps a public copy 1 s and a page 2 s; one told to keep things longer (an "edge
+TTL" override) would keep a withdrawn photo or an expired page that long. So when a
 CDN is configured (``WAGTAILFRONTENDCACHE``, from the ``CDN_PURGE_*`` environment
-variables; off by default), every public copy removed from the public storage is
-purged from it, with the pages that used it, through Wagtail's
-``wagtail.contrib.frontend_cache``.
+variables; off by default) it is told to forget:
 
-The purge runs in the worker (``cms.jobs.cdn_purge``), enqueued when the removal
-commits: Wagtail's backends wait for the CDN's answer, and a slow CDN must not hold
-up a consent withdrawal. If Redis cannot take the job the purge runs at once.
+- a page and the listings above it when the page is published, unpublished (by
+  hand, on expiry, on a takedown), moved, renamed or deleted;
+- every public copy removed from the public storage (consent withdrawal, takedown,
+  a page no longer showing it) with the pages that used it;
+- the old addresses of a redirect that is added, changed or removed.
+
+Wagtail's backends do the talking (``cms.cdn_backends``). Wagtail's own handlers,
+which purge inside the request and only log a failure, are not installed
+(``wagtail.contrib.frontend_cache`` is not an installed app). Each purge is kept as a
+``MediaRemoval`` in the same transaction as the change, done by a worker job when it
+commits, retried with a growing wait until the CDN confirms it, and shown to staff
+meanwhile (``cms.media_removals``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-import django_rq
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import transaction
-from redis.exceptions import RedisError
-from wagtail.contrib.frontend_cache.utils import PurgeBatch, purge_urls_from_cache
+from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Page, ReferenceIndex, Site
+
+from .media_removals import MediaRemoval, removal_record, sites_of
 
 logger = logging.getLogger(__name__)
 
 PUBLIC_STORAGE = "public_media"
-JOB_FUNCTION = "cms.jobs.cdn_purge"
 
 
 def cdn_configured() -> bool:
@@ -39,8 +45,22 @@ def cdn_configured() -> bool:
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
+def cdn_purge_request(*, urls: Iterable[str]) -> None:
+    """Keep a purge of ``urls`` (one per school) and have a worker do it on commit."""
+    if not cdn_configured():
+        return
+    by_site: dict[int, tuple[Site, list[str]]] = {}
+    for url in sorted(set(urls)):
+        site = sites_of([url])
+        if site is None:
+            continue  # no site at all: nothing can have been cached
+        by_site.setdefault(site.pk, (site, []))[1].append(url)
+    for site, site_urls in by_site.values():
+        removal_record(kind=MediaRemoval.Kind.CDN, targets=site_urls, site=site)
+
+
 def public_copies_purge(*, names: Iterable[str], item=None) -> None:
-    """Once the transaction commits, purge these public copies (and ``item``'s pages).
+    """Purge these removed public copies (and the pages using ``item``) on commit.
 
     Args:
         names: storage names of the removed copies in the ``public_media`` storage.
@@ -50,30 +70,40 @@ def public_copies_purge(*, names: Iterable[str], item=None) -> None:
     names = list(names)
     if not names or not cdn_configured():
         return
-    urls = [*_public_urls(names), *(_page_urls(item) if item is not None else [])]
-    transaction.on_commit(lambda: _enqueue(urls))
+    cdn_purge_request(
+        urls=[*_public_urls(names), *(_page_urls(item) if item is not None else [])]
+    )
+
+
+def pages_purge(*, pages: Iterable[Page]) -> None:
+    """Purge these pages and the live listings above them (they changed)."""
+    if not cdn_configured():
+        return
+    batch = PurgeBatch()
+    for page in pages:
+        batch.add_page(page)
+        batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
+    cdn_purge_request(urls=batch.urls)
 
 
 def cdn_urls_purge(*, urls: list[str]) -> None:
-    """Purge ``urls`` from every configured CDN (the worker's job calls this)."""
-    purge_urls_from_cache(urls)
+    """Purge ``urls`` from every configured CDN; raises ``CdnPurgeFailed``.
+
+    Called by the worker's job (``cms.media_removals``), never inside a request.
+    """
+    backends = get_backends()
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in urls:
+        by_host[urlsplit(url).netloc].append(url)
+    for host, host_urls in by_host.items():
+        for backend in backends.values():
+            if backend.invalidates_hostname(host):
+                backend.purge_batch(host_urls)
     logger.info(
         "Asked the CDN to forget %d address(es)",
         len(urls),
         extra={"event": "cdn.purged", "count": len(urls)},
     )
-
-
-def _enqueue(urls: list[str]) -> None:
-    try:
-        django_rq.get_queue("default").enqueue(JOB_FUNCTION, urls=urls)
-    except RedisError:
-        # Not lost: purged here and now instead, slower for this one request.
-        logger.warning(
-            "Could not reach Redis to queue a CDN purge; purging now",
-            extra={"event": "cdn.purge_inline"},
-        )
-        cdn_urls_purge(urls=urls)
 
 
 def _public_urls(names: list[str]) -> list[str]:
@@ -104,3 +134,47 @@ def _page_urls(item) -> list[str]:
         batch.add_page(page)
         batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
     return sorted(batch.urls)
+
+
+# --- Every change to what the public sees --------------------------------------------
+
+
+def _on_page_changed(sender, instance, **kwargs) -> None:
+    pages_purge(pages=[instance])
+
+
+def _on_page_deleting(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page) and instance.live:
+        pages_purge(pages=[instance])
+
+
+def _on_redirect_changed(sender, instance, **kwargs) -> None:
+    if cdn_configured():
+        cdn_purge_request(urls=instance.old_links())
+
+
+def register() -> None:
+    """Connect the receivers (from ``CmsConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save, pre_delete
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.signals import (
+        page_published,
+        page_slug_changed,
+        page_unpublished,
+        post_page_move,
+    )
+
+    for signal, name in (
+        (page_published, "published"),
+        (page_unpublished, "unpublished"),
+        (page_slug_changed, "slug"),
+        (post_page_move, "moved"),
+    ):
+        signal.connect(_on_page_changed, dispatch_uid=f"cms.cdn_purge.{name}")
+    pre_delete.connect(_on_page_deleting, dispatch_uid="cms.cdn_purge.deleting")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _on_redirect_changed,
+            sender=Redirect,
+            dispatch_uid=f"cms.cdn_purge.redirect.{signal is post_save}",
+        )

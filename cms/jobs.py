@@ -1,7 +1,7 @@
 """rq jobs for content: thin wrappers that call a service."""
 
-from cms.cdn_purge import cdn_urls_purge
 from cms.mail import failed_emails_retry
+from cms.media_removals import removal_attempt
 from cms.preparation.services import prepared_medium_make
 from cms.public_media import public_media_reconcile
 
@@ -16,11 +16,11 @@ def retry_failed_emails() -> int:
     return failed_emails_retry()
 
 
-def cdn_purge(*, urls: list[str]) -> None:
-    """Tell the CDN to forget removed public copies and the pages that showed them."""
-    cdn_urls_purge(urls=urls)
-
-
 def prepare_public_copies(*, medium_id: int, attempt: int) -> None:
     """Make one photo's or document's public copies for an approved page."""
     prepared_medium_make(medium_id=medium_id, attempt=attempt)
+
+
+def media_removal_attempt(*, removal_id: int) -> bool:
+    """Try a kept CDN purge or public-copy deletion again (cms.media_removals)."""
+    return removal_attempt(removal_id=removal_id)

@@ -46,6 +46,7 @@ from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hashes_of, sha256_of
 from .languages import SchoolLanguages  # noqa: F401  (a model of this app)
 from .lean_pages import LeanPageMixin
+from .media_removals import MediaRemoval  # noqa: F401  (a model)
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm
 from .pagination import paginate

@@ -34,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
@@ -43,6 +44,7 @@ from .cdn_purge import public_copies_purge
 from .document_cleaning import document_clean
 from .document_contents import DocumentNotCleanable
 from .image_cleaning import CleanImage, image_clean, is_animated
+from .media_removals import MediaRemoval, default_site, removal_record
 from .preparation.models import PagePreparation, PreparedMedium
 
 logger = logging.getLogger(__name__)
@@ -405,9 +407,7 @@ def media_sync(
                 }
         type(item).objects.filter(pk=item.pk).update(public_files=public_files)
         item.public_files = public_files
-    for name in _names(current):
-        _storage().delete(name)
-    public_copies_purge(names=_names(current), item=item)
+    public_files_delete(names=_names(current), item=item)
     logger.info(
         "%s %s is %s",
         type(item).__name__,
@@ -420,9 +420,69 @@ def media_sync(
 
 def public_copies_delete(*, item) -> None:
     """Delete every public copy of ``item`` (it is being deleted)."""
-    for name in _names(item.public_files):
-        _storage().delete(name)
-    public_copies_purge(names=_names(item.public_files), item=item)
+    public_files_delete(names=_names(item.public_files), item=item)
+
+
+def public_files_delete_now(names: list[str]) -> list[str]:
+    """Delete these public files from the storage; returns the ones it refused.
+
+    Raises nothing: a storage that is down or refuses (S3 unreachable, a permission)
+    leaves the name in the returned list, to be kept and tried again.
+    """
+    for done, name in enumerate(names):
+        try:
+            _storage().delete(name)
+        except Exception:  # noqa: BLE001
+            # Any storage error (botocore's, OSError...): this and the rest are kept
+            # for a retry (a storage that is down would make each wait its time-out),
+            # and the public-copy gate already refuses them.
+            logger.warning(
+                "Could not delete public copy %s",
+                name,
+                exc_info=True,
+                extra={"event": "public_media.delete_failed"},
+            )
+            return list(names[done:])
+    return []
+
+
+def public_files_delete(*, names: list[str], item=None) -> None:
+    """Delete removed public copies now, keep any the storage refused for a retry,
+    and have the CDN forget them and the pages that showed them.
+
+    The copies' names are already gone from the database (the caller's transaction),
+    so the site stops showing them at once whatever the storage does.
+    """
+    if not names:
+        return
+    failed = public_files_delete_now(names)
+    if failed:
+        site = _item_site(item)
+        if site is not None:
+            removal_record(
+                kind=MediaRemoval.Kind.STORAGE,
+                targets=failed,
+                site=site,
+                attempts=1,
+                error=gettext("The storage could not be reached to delete the copies."),
+            )
+    public_copies_purge(names=names, item=item)
+
+
+def _item_site(item):
+    """The school whose live page showed ``item``; the default site otherwise."""
+    if item is not None and item.pk is not None:
+        page_type = ReferenceIndex._get_base_content_type(Page)
+        page_ids = (
+            ReferenceIndex.get_references_to(item)
+            .filter(base_content_type=page_type)
+            .values_list("object_id", flat=True)
+        )
+        for page in Page.objects.filter(pk__in=[int(pk) for pk in page_ids])[:1]:
+            site = page.get_site()
+            if site is not None:
+                return site
+    return default_site()
 
 
 def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), set())):
@@ -483,8 +543,7 @@ def _unrecorded_files_delete(*, recorded: set[str], before) -> int:
             name = f"{folder}/{file_name}"
             if name in recorded or storage.get_modified_time(name) > before:
                 continue
-            storage.delete(name)
-            public_copies_purge(names=[name])
+            public_files_delete(names=[name])
             deleted += 1
             logger.warning(
                 "Deleted an unrecorded public file",

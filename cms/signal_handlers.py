@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_unpublished
 
-from . import public_media
+from . import cdn_purge, public_media
 from .preparation import services as preparation_services
 
 #: Page fields that change no published content: saves of only these are skipped.
@@ -117,6 +117,7 @@ def stop_preparing_unpublished(sender, instance, **kwargs):
 
 def register() -> None:
     """Connect cms's receivers (called from CmsConfig.ready())."""
+    cdn_purge.register()
     pre_save.connect(remember_live_media, dispatch_uid="cms.public_media.pre_save")
     pre_delete.connect(remember_live_media, dispatch_uid="cms.public_media.pre_del")
     post_save.connect(follow_page, dispatch_uid="cms.public_media.post_save")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.documents.rich_text import DocumentLinkHandler
@@ -29,7 +30,9 @@ from .admin_views import (
     ImportTermDatesView,
     NoticeReopenedView,
     RescheduleToMonitoredHoursView,
+    current_school,
 )
+from .media_removals import outstanding_removals
 from .models import NoticePage, TermDate
 from .out_of_hours import out_of_hours
 from .preparation.panels import PreparationPanel
@@ -249,3 +252,34 @@ def add_preparation_panel(request, panels):
     panel = PreparationPanel.for_request(request)
     if panel is not None:
         panels.append(panel)
+
+
+class MediaRemovalsPanel(Component):
+    """Dashboard: withdrawn pictures the storage or the CDN has not yet let go of.
+
+    The site stopped showing them at once; this says what is still being retried
+    outside it, and why, until it is done (``cms.media_removals``).
+    """
+
+    name = "media_removals"
+    order = 90
+    template_name = "cms/admin/media_removals_panel.html"
+
+    def __init__(self, *, removals):
+        self.removals = removals
+
+    def get_context_data(self, parent_context=None):
+        return {"removals": self.removals}
+
+
+def may_see_media_removals(user) -> bool:
+    return user.is_superuser or user.has_perm("wagtailimages.change_image")
+
+
+@hooks.register("construct_homepage_panels")
+def add_media_removals_panel(request, panels):
+    if not may_see_media_removals(request.user):
+        return
+    removals = outstanding_removals(site=current_school(request))
+    if removals:
+        panels.append(MediaRemovalsPanel(removals=removals))

@@ -1,6 +1,7 @@
 """URL map: the staff admin, the headless API, feeds, and the public site (last)."""
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -11,7 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import feeds as cms_feeds
-from cms import spreadsheet_exports
+from cms import public_copy_gate, spreadsheet_exports
 from cms import views as cms_views
 from cms.api import api_router
 from cms.caching.query_parameters import SITEMAP_PAGE, reads_query
@@ -42,7 +43,16 @@ urlpatterns = [
     path("sitemap.xml", reads_query(SITEMAP_PAGE)(sitemap), name="sitemap"),
 ]
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
+if settings.MEDIA_STORAGE == "s3":
+    # Public copies in a bucket: every request is checked (cms/public_copy_gate.py).
+    urlpatterns += [
+        path(
+            f"{urlsplit(settings.PUBLIC_MEDIA_URL).path.strip('/')}/<path:name>",
+            public_copy_gate.public_copy,
+            name="cms_public_copy",
+        )
+    ]
+elif settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
     from django.views.static import serve
 
     # `make run` only (settings/dev.py): the public copies, as nginx serves them in

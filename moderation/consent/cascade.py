@@ -172,15 +172,32 @@ def media_withdraw(*, item, reason: str, user=None) -> None:
 
 
 def _move_out_of_public_storage(item) -> None:
-    """Move the original into private storage, so its public URL serves nothing."""
+    """Move the original into private storage, so its public URL serves nothing.
+
+    Uploads are private already (no web server serves them), so a storage that
+    cannot be reached (an S3 outage) does not stop the withdrawal: the original
+    stays where it is, as private as before, and the warning says so.
+    """
     public = item.file.storage
     name = item.file.name
-    if not name or not public.exists(name):
-        return
-    private = storages[WITHDRAWN_MEDIA_STORAGE]
-    with public.open(name, "rb") as original:
-        private.save(name, original)
-    public.delete(name)
+    try:
+        if not name or not public.exists(name):
+            return
+        private = storages[WITHDRAWN_MEDIA_STORAGE]
+        with public.open(name, "rb") as original:
+            private.save(name, original)
+        public.delete(name)
+    except Exception:  # noqa: BLE001
+        # Any storage error (botocore's, OSError): the withdrawal itself must
+        # complete; the original is private wherever it is.
+        logger.warning(
+            "Could not move the withdrawn original of %s %s; it stays in private "
+            "storage",
+            type(item).__name__,
+            item.pk,
+            exc_info=True,
+            extra={"event": "consent.withdrawn_original_not_moved", "item_id": item.pk},
+        )
 
 
 def pages_using(targets) -> PageQuerySet:

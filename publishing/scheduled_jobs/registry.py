@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
+from cms.media_removals import removals_retry_due
 from cms.preparation.services import preparations_sweep
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
@@ -64,6 +65,10 @@ def _public_media(now: datetime.datetime) -> str:
 
 def _preparations(now: datetime.datetime) -> str:
     return f"{preparations_sweep(now=now)} photo(s) or document(s) woken again."
+
+
+def _media_removals(now: datetime.datetime) -> str:
+    return removals_retry_due(now=now)
 
 
 def _retry_emails(now: datetime.datetime) -> str:
@@ -192,6 +197,14 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "goes live.",
         EveryMinutes(1),
         _preparations,
+    ),
+    ScheduledJob(
+        "retry-media-removals",
+        "Finish removing withdrawn pictures",
+        "Tries again to delete public copies the storage could not delete and to "
+        "clear the CDN where it refused, when a retry is due.",
+        EveryMinutes(1),
+        _media_removals,
     ),
     ScheduledJob(
         "retry-failed-emails",

@@ -70,7 +70,7 @@ def test_a_withdrawal_purges_the_photos_copies_and_pages_from_the_cdn(
 ):
     settings.WAGTAILFRONTENDCACHE = {
         "cdn": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "cms.cdn_backends.HTTPPurgeBackend",
             "LOCATION": cdn_emulator.base_url,
         }
     }
