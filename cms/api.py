@@ -10,6 +10,7 @@ unknown ``search_operator``, an ``offset`` too large for the database
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import (
@@ -35,7 +36,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .caching.view_restrictions import view_restrictions
-from .models import NewsPage, NoticePage
+from .models import NewsPage, NoticePage, TrustNoticePage
 from .public_media import public_document_url
 from .search_text import clean_query, search_terms
 
@@ -127,7 +128,8 @@ def _public_pages(request):
     """Wagtail's ``get_public_pages_queryset`` with the restrictions from the snapshot.
 
     The same rules: live pages of the requested site (``?site=`` or the request's),
-    minus every section whose restriction this request does not pass.
+    minus every section whose restriction this request does not pass; plus the
+    trust's notices chosen for that school (they live outside every school's tree).
     """
     queryset = Page.objects.live()
     for restriction in view_restrictions(request=request):
@@ -136,7 +138,11 @@ def _public_pages(request):
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
     if site is None:
         return queryset.none()
-    return queryset.descendant_of(site.root_page, inclusive=True)
+    # The site's own pages, and the trust's notices chosen for this school.
+    return queryset.filter(
+        Q(path__startswith=site.root_page.path)
+        | Q(pk__in=TrustNoticePage.objects.live().filter(schools=site).values("pk"))
+    )
 
 
 class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):

@@ -54,6 +54,24 @@ def public_copies_purge(*, names: Iterable[str], item=None) -> None:
     transaction.on_commit(lambda: _enqueue(urls))
 
 
+def trust_notice_purge(*, notice) -> None:
+    """Once the change commits, purge where a trust's notice shows on each school.
+
+    Its band is on every page of each chosen school; the CDN keeps pages 2 s at
+    most, so purging each school's home page and the notice's own address there
+    (what parents and the social posts open) is what cannot wait those 2 s.
+    """
+    if not cdn_configured():
+        return
+    urls = [
+        url
+        for site in notice.schools.all()
+        for url in (site.root_url + "/", notice.url_on_site(site))
+    ]
+    if urls:
+        transaction.on_commit(lambda: _enqueue(urls))
+
+
 def cdn_urls_purge(*, urls: list[str]) -> None:
     """Purge ``urls`` from every configured CDN (the worker's job calls this)."""
     purge_urls_from_cache(urls)

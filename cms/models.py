@@ -6,8 +6,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
 from wagtail.admin.panels import (
@@ -30,7 +32,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from . import notice_panels
-from .api_fields import PublicRenditionField
+from .api_fields import PublicRenditionField, SchoolAddressField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
 from .caching.query_parameters import LISTING_PAGE
@@ -663,17 +665,32 @@ class NoticeQuerySet(PageQuerySet):
             models.Q(pinned=True) | models.Q(kind__in=NoticePage.FIRST_KINDS)
         )
 
-    def by_priority(self):
-        """Urgent notices and closures first, then pinned, then the rest; newest first.
+    def shown_on(self, site: Site):
+        """The notices of ``site``: its own, and the trust's notices chosen for it."""
+        return self.filter(
+            models.Q(path__startswith=site.root_page.path)
+            | models.Q(trustnoticepage__schools=site)
+        )
 
-        A snow closure approved this morning must never sit below a holiday notice.
+    def by_priority(self):
+        """The trust's notices first, then the school's urgent notices and closures,
+        then pinned, then the rest; newest first.
+
+        A snow closure approved this morning must never sit below a holiday notice,
+        and a school's own notices stay below the trust's decision for all schools.
+        ``from_trust`` says which are the trust's (they have no page in the school).
         """
         return self.annotate(
+            from_trust=models.ExpressionWrapper(
+                models.Q(trustnoticepage__isnull=False),
+                output_field=models.BooleanField(),
+            ),
             priority=models.Case(
+                models.When(trustnoticepage__isnull=False, then=models.Value(-1)),
                 models.When(kind__in=NoticePage.FIRST_KINDS, then=models.Value(0)),
                 models.When(pinned=True, then=models.Value(1)),
                 default=models.Value(2),
-            )
+            ),
         ).order_by("priority", "-valid_from", "-first_published_at", "-pk")
 
 
@@ -878,3 +895,94 @@ class FailedEmail(models.Model):
     @property
     def given_up(self) -> bool:
         return self.attempts >= self.MAX_ATTEMPTS
+
+
+class TrustNoticesPage(LeanPageMixin, Page):
+    """Where a trust writes notices for its schools: outside every school's site.
+
+    A child of the tree's root, beside the schools' home pages, so no school's
+    site (and no school editor's page permissions) reaches it; it has no address
+    of its own. The trust's staff are given permissions on it. Trust notices are
+    the one deliberate exception to "a record belongs to one school": each names
+    the schools it is shown on.
+    """
+
+    base_form_class = SchoolPageForm
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.TrustNoticePage"]
+
+    class Meta:
+        verbose_name = _("trust notices")
+
+    def serve(self, request, *args, **kwargs):
+        raise Http404  # a folder for staff, never a page of any school's website
+
+
+class TrustNoticePage(NoticePage):
+    """One urgent notice or closure, decided once, shown first on every chosen school.
+
+    A notice page of its own kind (so the API's notices and the band's ordering
+    include it), kept in the trust's folder (``TrustNoticesPage``): approving it
+    publishes one page, which every chosen school's band, API and social accounts
+    read; unpublishing it (reopening) or its end takes it off all of them at once.
+    It goes through the same two-person approval as a school closure, always with
+    the senior-leadership step (``always_needs_senior_approval``), P1.
+    """
+
+    schools = ParentalManyToManyField(
+        "wagtailcore.Site",
+        related_name="trust_notices",
+        verbose_name=_("schools"),
+        help_text=_(
+            "Shown first on these schools' websites and sent to their accounts"
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind", help_text=notice_panels.TRUST_KIND_HELP),
+        FieldPanel("message"),
+        FieldPanel("schools", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("valid_from"), FieldPanel("valid_until")],
+            heading=_("When it applies"),
+        ),
+    ]
+    parent_page_types = ["cms.TrustNoticesPage"]
+    subpage_types: list[str] = []
+    # The senior-leadership step is never skipped, whatever the setting says (P1).
+    always_needs_senior_approval = True
+    api_fields = [
+        *NoticePage.api_fields,
+        APIField("schools_named"),
+        APIField("school_url", serializer=SchoolAddressField()),
+    ]
+
+    class Meta:
+        verbose_name = _("trust notice")
+
+    def clean(self) -> None:
+        if self.kind not in self.FIRST_KINDS:
+            raise ValidationError(
+                {"kind": _("A trust notice is a school closure or an urgent notice.")}
+            )
+        super().clean()
+
+    @property
+    def schools_named(self) -> list[str]:
+        """The schools it is shown on, by name (for the API)."""
+        return [site.site_name or site.hostname for site in self.schools.all()]
+
+    def url_on_site(self, site: Site) -> str:
+        """Its address on ``site``: every chosen school shows it on its own website."""
+        return site.root_url + reverse("trust_notice", args=(self.pk,))
+
+    def get_url_parts(self, request=None):
+        """On a chosen school's website, its address there; elsewhere none."""
+        site = Site.find_for_request(request) if request is not None else None
+        if site is None or not self.schools.filter(pk=site.pk).exists():
+            return None
+        return (site.pk, site.root_url, reverse("trust_notice", args=(self.pk,)))
+
+    def serve(self, request, *args, **kwargs):
+        raise Http404  # read on each school's website (``cms.views.trust_notice``)

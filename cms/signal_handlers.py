@@ -4,6 +4,7 @@ Every path that makes a page live, changes its live content, unpublishes, expire
 or deletes it ends in a save or delete of the page row, so public copies follow
 those; view restrictions and media changes (consent clearance, a new file) are
 followed here too. ``public_media_reconcile`` (cron) catches anything else.
+A trust's notice approved or ended is purged from a CDN on each of its schools.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished
 
-from . import public_media
+from . import cdn_purge, public_media
+from .models import TrustNoticePage
 
 #: Page fields that change no published content: saves of only these are skipped.
 PAGE_BOOKKEEPING_FIELDS = frozenset(
@@ -83,8 +86,19 @@ def delete_public_copies(sender, instance, **kwargs):
     public_media.public_copies_delete(item=instance)
 
 
+def purge_trust_notice(sender, instance, **kwargs):
+    """A trust's notice approved or ended: the CDN forgets its schools' pages."""
+    cdn_purge.trust_notice_purge(notice=instance)
+
+
 def register() -> None:
     """Connect cms's receivers (called from CmsConfig.ready())."""
+    for signal in (page_published, page_unpublished):
+        signal.connect(
+            purge_trust_notice,
+            sender=TrustNoticePage,
+            dispatch_uid=f"cms.cdn_purge.trust_notice.{signal is page_published}",
+        )
     pre_save.connect(remember_live_media, dispatch_uid="cms.public_media.pre_save")
     pre_delete.connect(remember_live_media, dispatch_uid="cms.public_media.pre_del")
     post_save.connect(follow_page, dispatch_uid="cms.public_media.post_save")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("search/", cms_views.search, name="search"),
     path("term-dates/", cms_views.term_dates, name="term_dates"),
+    path("trust-notices/<int:notice_id>/", cms_views.trust_notice, name="trust_notice"),
     path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
     path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
 ]

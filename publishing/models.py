@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Site
 
 from publishing.text import page_link, post_text_with_link
 
@@ -32,6 +32,14 @@ class Network(models.TextChoices):
 class SocialAccountQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=SocialAccount.Status.APPROVED)
+
+    def of_schools(self, *, sites: list[Site]):
+        """The accounts of these schools."""
+        # Until accounts name their school (issue 23 item 1), every account is the
+        # one (default) school's.
+        if any(site.is_default_site for site in sites):
+            return self
+        return self.none()
 
     def needing_attention(self):
         """Accounts a person has to act on: suspended or disconnected."""
@@ -156,6 +164,12 @@ class SocialAccount(models.Model):
     def active_managers(self):
         return self.managers.filter(is_active=True)
 
+    @property
+    def school(self) -> Site:
+        """The school (Wagtail site) whose account this is."""
+        # Until accounts name their school (issue 23 item 1): the one school.
+        return Site.objects.get(is_default_site=True)
+
 
 class AccessReview(models.Model):
     """A termly review of who manages an account (A3), as senior leadership saw it."""
@@ -208,7 +222,9 @@ class SocialPost(Orderable):
         The review screen (moderation) shows this too, so what is approved is what
         is sent.
         """
-        return post_text_with_link(text=self.text, link=page_link(page))
+        return post_text_with_link(
+            text=self.text, link=page_link(page, account=self.account)
+        )
 
     def image_as_posted(self, *, page):
         """The image sent with the post: the page's listing image, if asked for."""

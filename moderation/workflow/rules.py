@@ -70,6 +70,8 @@ def is_sensitive(page) -> bool:
     notices sensitive; ``"cms.NoticePage"`` alone would make every notice sensitive.
     """
     specific = page.specific
+    if getattr(specific, "always_needs_senior_approval", False):
+        return True  # a trust's notice to all its schools, whatever the setting
     label = specific._meta.label
     kind = getattr(specific, "kind", None)
     for entry in sensitive_page_types():

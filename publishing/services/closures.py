@@ -5,6 +5,10 @@ seconds; the editor need not remember to add a post for each account. Accounts t
 editor wrote a post for keep those words; every other approved account gets the
 notice's title and text, shortened to fit, with the link (P2).
 
+A trust's notice (``TrustNoticePage``) goes the same way to every approved account
+of each school it was chosen for: one post, so one delivery, per school account,
+each linking to the notice on that school's own website.
+
 The review screen shows the same posts before approval (``closure_posts_planned``,
 through the ``social_posts_added_on_approval`` hook), so the approver sees every
 post that approving sends.
@@ -20,6 +24,15 @@ from publishing.services.holiday_notices import fitted_text
 from publishing.text import page_link
 
 
+def closure_accounts(*, notice: NoticePage):
+    """The approved accounts an urgent notice or closure goes to."""
+    accounts = SocialAccount.objects.approved()
+    schools = getattr(notice, "schools", None)
+    if schools is None:
+        return accounts  # the school's own notice: all of its accounts
+    return SocialAccount.objects.of_schools(sites=list(schools.all())).approved()
+
+
 def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
     """The posts approving ``notice`` adds, unsaved: one per account it lacks.
 
@@ -30,20 +43,20 @@ def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
         return []
     covered = {post.account_id for post in notice.social_posts.all()}
     words = f"{notice.title}: {strip_tags(notice.message).strip()}"
-    link = page_link(notice)
     return [
         SocialPost(
             page=notice,
             account=account,
-            text=fitted_text(words, account=account, link=link),
+            text=fitted_text(
+                words, account=account, link=page_link(notice, account=account)
+            ),
         )
-        for account in SocialAccount.objects.approved().exclude(pk__in=covered)
+        for account in closure_accounts(notice=notice).exclude(pk__in=covered)
     ]
 
 
 def closure_posts_fill(*, notice: NoticePage) -> list[SocialPost]:
     """Add a post for each approved account the urgent notice has none for."""
     posts = closure_posts_planned(notice=notice)
-    for post in posts:
-        post.save()
+    SocialPost.objects.bulk_create(posts)
     return posts
