@@ -41,7 +41,7 @@ def trust_folder() -> TrustNoticesPage:
 def trust_notice(
     folder: TrustNoticesPage, *, schools, title="All our schools are closed today"
 ) -> TrustNoticePage:
-    """A closure for ``schools``, drafted (not live), in force from now until tomorrow."""
+    """A closure for ``schools``, not yet live, in force from now until tomorrow."""
     now = timezone.now()
     notice = folder.add_child(
         instance=TrustNoticePage(

@@ -1,4 +1,4 @@
-"""A trust's urgent notice: one decision, shown first on every chosen school (issue 23.2).
+"""A trust's urgent notice: one decision, first on every chosen school (issue 23.2).
 
 Each school is a Wagtail site with its own host name; the notice is one page in the
 trust's folder, outside every school's tree.
