@@ -10,9 +10,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from PIL import Image
-from wagtail.models import Collection
+from wagtail.models import Site
 
 from cms import models as cms_models
+from schools.models import SchoolRole
+from schools.services import membership_add
+
+
+def school_collection(site: Site | None = None):
+    """The collection of ``site``'s images and documents (default: the default site)."""
+    site = site or Site.objects.get(is_default_site=True)
+    return site.school.collection
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,10 +78,17 @@ class DistinctFileField(factory.django.FileField):
         return f"Newsletter {next(self.numbers)}\n".encode()
 
 
-def staff(username: str, *groups: str, **fields):
-    """A member of staff in the named role groups (``fields`` as for UserFactory)."""
+def staff(username: str, *groups: str, site: Site | None = None, **fields):
+    """A member of staff of the default school in the named roles.
+
+    ``fields`` as for UserFactory; ``site`` for another school.
+    """
     user = UserFactory(username=username, **fields)
     user.groups.add(*Group.objects.filter(name__in=groups))
+    site = site or Site.objects.get(is_default_site=True)
+    for role in groups:
+        if SchoolRole.objects.filter(role=role).exists():
+            membership_add(user=user, site=site, role=role)
     return user
 
 
@@ -84,8 +99,8 @@ class ImageFactory(wagtail_factories.ImageFactory):
         model = cms_models.SchoolImage
 
     file = DistinctImageField()
-    # The school's one collection, where staff's image permissions are granted.
-    collection = factory.LazyFunction(Collection.get_first_root_node)
+    # The school's collection, where its staff's image permissions are granted.
+    collection = factory.LazyFunction(school_collection)
 
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
@@ -95,7 +110,7 @@ class DocumentFactory(wagtail_factories.DocumentFactory):
         model = cms_models.SchoolDocument
 
     file = DistinctFileField(filename="letter.txt")
-    collection = factory.LazyFunction(Collection.get_first_root_node)
+    collection = factory.LazyFunction(school_collection)
 
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):

@@ -40,6 +40,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 INSTALLED_APPS = [
+    "schools",
     "home",
     "cms",
     "moderation",

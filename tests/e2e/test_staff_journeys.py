@@ -7,7 +7,7 @@ axe-core on the screens this project adds.
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Collection, Page
+from wagtail.models import Page
 
 from cms.models import NewsPage
 from moderation import roles
@@ -27,6 +27,7 @@ from tests.factories import (
     NewsPageFactory,
     SocialAccountFactory,
     learner_with_consent,
+    school_collection,
     tagged_image,
 )
 from tests.school_site import build_school_site
@@ -46,7 +47,7 @@ def school(live_server, home_page):
         nia,
         title="Choir on stage",
         description="The choir singing",
-        collection=Collection.get_first_root_node(),
+        collection=school_collection(),
     )
     parents = SocialAccountFactory(name="Parents group", visibility="closed")
     facebook = SocialAccountFactory(

@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Collection, Page
+from wagtail.models import Page
 
 from moderation import roles
 from publishing.models import Delivery
@@ -28,6 +28,7 @@ from tests.factories import (
     NoticePageFactory,
     SocialAccountFactory,
     learner_with_consent,
+    school_collection,
     tagged_image,
 )
 from tests.school_site import build_school_site
@@ -44,9 +45,7 @@ OPTIONS = {"phone": PHONE, "desktop": DESKTOP}
 def school(live_server, home_page):
     site = build_school_site(home_page)
     nia = learner_with_consent(first_name="Nia", last_name="Jones")
-    photo = tagged_image(
-        nia, title="Choir on stage", collection=Collection.get_first_root_node()
-    )
+    photo = tagged_image(nia, title="Choir on stage", collection=school_collection())
     news = NewsPageFactory(parent=site.news_index, title="Choir", listing_image=photo)
     account = SocialAccountFactory(name="Parents group", visibility="closed")
     Delivery.objects.create(

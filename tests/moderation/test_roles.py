@@ -10,11 +10,15 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 from wagtail.permissions import policy_registry
 
 from moderation.roles import APPROVERS, EDITORS, SAFEGUARDING, SENIOR_LEADERSHIP
-from tests.factories import DocumentFactory, ImageFactory, UserFactory
+from tests.factories import (
+    DocumentFactory,
+    ImageFactory,
+    UserFactory,
+    school_collection,
+)
 from tests.twofactor import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +64,7 @@ def test_editors_draft_and_upload_but_neither_publish_nor_delete_media(home_page
 
 def test_an_editor_cannot_delete_their_own_upload_in_the_admin():
     editor = member(EDITORS)
-    root = Collection.get_first_root_node()
+    root = school_collection()
     image = ImageFactory(uploaded_by_user=editor, collection=root)
     document = DocumentFactory(uploaded_by_user=editor, collection=root)
     client = signed_in(editor)
@@ -133,9 +137,7 @@ def test_only_the_administrator_manages_staff_and_roles():
 
 def test_an_editor_cannot_bulk_delete_images():
     editor = member(EDITORS)
-    image = ImageFactory(
-        uploaded_by_user=editor, collection=Collection.get_first_root_node()
-    )
+    image = ImageFactory(uploaded_by_user=editor, collection=school_collection())
     url = reverse("wagtail_bulk_action", args=("cms", "schoolimage", "delete"))
 
     response = signed_in(editor).post(f"{url}?id={image.pk}", follow=True)

@@ -15,7 +15,6 @@ from django.urls import reverse
 from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 from wagtail.test.utils.form_data import querydict_from_html
 
 from moderation.consent.services import consent_record
@@ -26,6 +25,7 @@ from tests.factories import (
     UserFactory,
     distinct_picture,
     learner_with_consent,
+    school_collection,
 )
 from tests.twofactor import login_verified
 
@@ -58,7 +58,7 @@ def upload(client, data: bytes, *, name: str, title: str, **fields):
         {
             "title": title,
             "file": SimpleUploadedFile(name, data),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": school_collection().pk,
             "tags": "",
             "description": "",
             "copyright_holder": "Our School",
@@ -187,7 +187,7 @@ def test_the_same_document_uploaded_again_keeps_its_learners(client, db):
             {
                 "title": title,
                 "file": SimpleUploadedFile("letter.pdf", data),
-                "collection": Collection.get_first_root_node().pk,
+                "collection": school_collection().pk,
                 "tags": "",
                 "copyright_holder": "Our School",
                 "credit": "",

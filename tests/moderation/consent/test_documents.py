@@ -20,7 +20,6 @@ from django.urls import reverse
 from PIL import Image, ImageOps
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from moderation.consent.cascade import media_withdraw
 from moderation.consent.rules import Channel, ConsentViolation, page_violations
@@ -42,6 +41,7 @@ from tests.factories import (
     NewsPageFactory,
     distinct_picture,
     learner_with_consent,
+    school_collection,
     staff,
 )
 from tests.media_files import fetch_anonymously
@@ -199,7 +199,7 @@ def upload_document(client, data: bytes, *, name: str, title: str):
         {
             "title": title,
             "file": SimpleUploadedFile(name, data),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": school_collection().pk,
             "tags": "",
             "copyright_holder": "Our School",
             "credit": "",
@@ -449,7 +449,7 @@ def upload_photo(client, data: bytes, *, title: str, learners) -> object:
         {
             "title": title,
             "file": SimpleUploadedFile("photo.jpg", data),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": school_collection().pk,
             "tags": "",
             "description": "Children on the field",
             "copyright_holder": "Our School",
