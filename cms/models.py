@@ -45,7 +45,7 @@ from .document_cleaning import document_contents_read
 from .fingerprints import perceptual_hashes_of, sha256_of
 from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
-from .page_forms import SchoolPageForm
+from .page_forms import SchoolPageForm, TrustNoticeForm
 from .pagination import paginate
 
 NEWS_PER_PAGE = 10
@@ -911,6 +911,15 @@ class TrustNoticesPage(LeanPageMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.TrustNoticePage"]
 
+    trust = models.ForeignKey(
+        "schools.Trust",
+        on_delete=models.PROTECT,
+        related_name="notice_folders",
+        verbose_name=_("trust"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("trust")]
+
     class Meta:
         verbose_name = _("trust notices")
 
@@ -928,6 +937,8 @@ class TrustNoticePage(NoticePage):
     It goes through the same two-person approval as a school closure, always with
     the senior-leadership step (``always_needs_senior_approval``), P1.
     """
+
+    base_form_class = TrustNoticeForm
 
     schools = ParentalManyToManyField(
         "wagtailcore.Site",
@@ -967,6 +978,40 @@ class TrustNoticePage(NoticePage):
                 {"kind": _("A trust notice is a school closure or an urgent notice.")}
             )
         super().clean()
+        trust = self.trust if self.path else None
+        if trust is not None and any(
+            not Site.objects.filter(pk=site.pk, school__trust=trust).exists()
+            for site in self.schools.all()
+        ):
+            raise ValidationError(
+                {"schools": _("Choose only schools of %(trust)s.") % {"trust": trust}}
+            )
+
+    @property
+    def trust(self):
+        """The trust whose folder it is in (None outside one)."""
+        folder = self.get_parent()
+        return getattr(folder.specific, "trust", None) if folder else None
+
+    def may_decide(self, user, *, senior_step: bool) -> bool:
+        """Whether ``user`` may approve it at a step (P1; the trust's own people).
+
+        The senior step is a senior leader *of this trust*; the other steps anyone
+        working in one of its schools or holding a role in it. Nobody from another
+        trust ever decides on it, whatever their groups.
+        """
+        from schools.models import TrustRole  # every app may import schools
+
+        trust = self.trust
+        if trust is None:
+            return False
+        roles = TrustRole.objects.filter(trust=trust, user=user)
+        if senior_step:
+            return roles.filter(kind=TrustRole.Kind.SENIOR_LEADER).exists()
+        return (
+            roles.exists()
+            or Site.objects.filter(school__trust=trust, memberships__user=user).exists()
+        )
 
     @property
     def schools_named(self) -> list[str]:

@@ -1,8 +1,4 @@
-"""A trust's schools (one Wagtail site each) and its notices folder, for the tests.
-
-Until the many-schools work gives trusts their own model, a trust here is its
-notices folder (``TrustNoticesPage``) beside the schools' home pages.
-"""
+"""A trust's schools (one Wagtail site each) and its notices folder, for the tests."""
 
 from __future__ import annotations
 
@@ -13,28 +9,51 @@ from wagtail.models import Page, Site
 
 from cms.models import NoticeIndexPage, TrustNoticePage, TrustNoticesPage
 from home.models import HomePage
+from schools.models import Trust, TrustRole
+from schools.services import school_add
+
+TRUST_NAME = "Valley Trust"
 
 
-def school_site(number: int) -> Site:
-    """Another school: its own host name, home page and notices page."""
+def valley_trust() -> Trust:
+    """The trust, with the default school (Meadowbank) one of its schools."""
+    trust, _ = Trust.objects.get_or_create(name=TRUST_NAME)
+    school_add(site=Site.objects.get(is_default_site=True), trust=trust)
+    return trust
+
+
+def trust_senior_leader(user, trust: Trust):
+    """``user`` becomes a senior leader of ``trust``."""
+    TrustRole.objects.create(user=user, trust=trust, kind=TrustRole.Kind.SENIOR_LEADER)
+    return user
+
+
+def school_site(number: int, *, trust: Trust | None = None) -> Site:
+    """Another school (of ``trust``, by default the Valley Trust): its own host
+    name, home page and notices page."""
     root = Page.get_first_root_node()
     home = root.add_child(
         instance=HomePage(title=f"School {number}", slug=f"school-{number}")
     )
     home.add_child(instance=NoticeIndexPage(title="Notices", slug="notices"))
-    return Site.objects.create(
+    site = Site.objects.create(
         hostname=f"school-{number}.example",
         port=80,
         root_page=home,
         site_name=f"School {number}",
     )
+    school_add(site=site, trust=trust or valley_trust())
+    return site
 
 
-def trust_folder() -> TrustNoticesPage:
+def trust_folder(trust: Trust | None = None) -> TrustNoticesPage:
     """The trust's notices folder, outside every school's site."""
+    trust = trust or valley_trust()
     root = Page.get_first_root_node()
     return root.add_child(
-        instance=TrustNoticesPage(title="Valley Trust notices", slug="valley-trust")
+        instance=TrustNoticesPage(
+            title=f"{trust.name} notices", slug=f"trust-{trust.pk}", trust=trust
+        )
     )
 
 

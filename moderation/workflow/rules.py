@@ -6,7 +6,6 @@ Reads only: the tasks and the services ask these questions before any state chan
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import QuerySet
 from wagtail.models import (
     Revision,
     Task,
@@ -45,17 +44,6 @@ def involved_user_ids(obj, *, workflow_state: WorkflowState | None = None) -> se
             ).values_list("finished_by_id", flat=True)
         )
     return ids
-
-
-def task_states_involving(user, task_states: QuerySet) -> list[int]:
-    """Ids of the task states in ``task_states`` that ``user`` may not decide."""
-    excluded = []
-    for task_state in task_states.select_related("workflow_state"):
-        workflow_state = task_state.workflow_state
-        obj = workflow_state.content_object
-        if user.pk in involved_user_ids(obj, workflow_state=workflow_state):
-            excluded.append(task_state.pk)
-    return excluded
 
 
 def sensitive_page_types() -> list[str]:
