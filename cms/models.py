@@ -762,6 +762,10 @@ class NoticePage(LeanPageMixin, Page):
     def shows_first(self) -> bool:
         return self.kind in self.FIRST_KINDS
 
+    def may_reopen(self, user) -> bool:
+        """Whether ``user`` may end it at once ("School has reopened")."""
+        return self.permissions_for_user(user).can_unpublish()
+
     @property
     def wants_pin(self) -> bool:
         """Pinned on the website and, where the network can, on the accounts (M1)."""
@@ -992,6 +996,10 @@ class TrustNoticePage(NoticePage):
         """The trust whose folder it is in (None outside one)."""
         folder = self.get_parent()
         return getattr(folder.specific, "trust", None) if folder else None
+
+    def may_reopen(self, user) -> bool:
+        """The trust's senior leaders may end it for every school at once."""
+        return super().may_reopen(user) or self.may_decide(user, senior_step=True)
 
     def may_decide(self, user, *, senior_step: bool) -> bool:
         """Whether ``user`` may approve it at a step (P1; the trust's own people).

@@ -4,7 +4,8 @@ Every path that makes a page live, changes its live content, unpublishes, expire
 or deletes it ends in a save or delete of the page row, so public copies follow
 those; view restrictions and media changes (consent clearance, a new file) are
 followed here too. ``public_media_reconcile`` (cron) catches anything else.
-A trust's notice approved or ended is purged from a CDN on each of its schools.
+A trust's notice approved or ended is purged from a CDN on each of its schools; a
+trust's notices folder and its senior leaders keep its notices group in step.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
-from . import cdn_purge, public_media
-from .models import TrustNoticePage
+from schools.models import TrustRole
+
+from . import cdn_purge, public_media, trust_notice_access
+from .models import TrustNoticePage, TrustNoticesPage
 
 #: Page fields that change no published content: saves of only these are skipped.
 PAGE_BOOKKEEPING_FIELDS = frozenset(
@@ -86,6 +89,18 @@ def delete_public_copies(sender, instance, **kwargs):
     public_media.public_copies_delete(item=instance)
 
 
+def follow_trust_folder(sender, instance, raw=False, **kwargs):
+    """A trust's notices folder made: its senior leaders may write notices in it."""
+    if not raw:
+        trust_notice_access.trust_notices_group_ensure(trust=instance.trust)
+
+
+def follow_trust_role(sender, instance, raw=False, **kwargs):
+    """A trust role given or taken away: the trust's notices group follows."""
+    if not raw and TrustNoticesPage.objects.filter(trust_id=instance.trust_id).exists():
+        trust_notice_access.trust_notices_group_ensure(trust=instance.trust)
+
+
 def purge_trust_notice(sender, instance, **kwargs):
     """A trust's notice approved or ended: the CDN forgets its schools' pages."""
     cdn_purge.trust_notice_purge(notice=instance)
@@ -93,6 +108,17 @@ def purge_trust_notice(sender, instance, **kwargs):
 
 def register() -> None:
     """Connect cms's receivers (called from CmsConfig.ready())."""
+    post_save.connect(
+        follow_trust_folder,
+        sender=TrustNoticesPage,
+        dispatch_uid="cms.trust_notice_access.folder",
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            follow_trust_role,
+            sender=TrustRole,
+            dispatch_uid=f"cms.trust_notice_access.role.{signal is post_save}",
+        )
     for signal in (page_published, page_unpublished):
         signal.connect(
             purge_trust_notice,
