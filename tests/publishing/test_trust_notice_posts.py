@@ -9,8 +9,8 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from moderation import roles
-from schools.models import Trust
 from publishing.models import Delivery, SocialPost
+from schools.models import Trust
 from tests import factories
 from tests.publishing.calendar_steps import approve
 from tests.trust_schools import (
