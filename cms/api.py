@@ -35,6 +35,8 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from schools.current import school_for_request
+
 from .caching.view_restrictions import view_restrictions
 from .models import NewsPage, NoticePage, TrustNoticePage
 from .public_media import public_document_url
@@ -127,18 +129,25 @@ class WordsSearchFilter(BaseFilterBackend):
 def _public_pages(request):
     """Wagtail's ``get_public_pages_queryset`` with the restrictions from the snapshot.
 
-    The same rules: live pages of the requested site (``?site=`` or the request's),
-    minus every section whose restriction this request does not pass; plus the
-    trust's notices chosen for that school (they live outside every school's tree).
+    The same rules: live pages of the school the request's host name names, minus
+    every section whose restriction this request does not pass, plus the trust's
+    notices chosen for that school (they live outside every school's tree). Each
+    school's API is its own: ``?site=`` may only name the school asked (another
+    school's pages are served at that school's own address).
     """
     queryset = Page.objects.live()
     for restriction in view_restrictions(request=request):
         if not restriction.accept_request(request):
             queryset = queryset.exclude(path__startswith=restriction.page.path)
-    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    site = school_for_request(request)
     if site is None:
         return queryset.none()
-    # The site's own pages, and the trust's notices chosen for this school.
+    named = request.GET.get("site")
+    if named is not None:
+        asked = SiteFilterValidator(site=named, request=request).site_obj
+        if asked is None or asked.pk != site.pk:
+            raise ValueError("site: this address serves only its own school's pages")
+    # The school's own pages, and the trust's notices chosen for it.
     return queryset.filter(
         Q(path__startswith=site.root_page.path)
         | Q(pk__in=TrustNoticePage.objects.live().filter(schools=site).values("pk"))
@@ -190,15 +199,18 @@ class SchoolPagesAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
         return queryset
 
 
-def _public_only(model):
-    """Items with public copies whose consent clears them today (C1, C2, issue 9).
+def _public_only(model, *, request):
+    """The school's items with public copies whose consent clears them today (C1, C2,
+    issue 9); the school is the one the request's host name names.
 
     Filtered by id so that a search can still run over the result: the search
     backends accept only indexed fields in a search's filters, and ``id`` is one.
     """
-    return model.objects.filter(id__in=model.objects.public().values("pk")).order_by(
-        "id"
-    )
+    site = school_for_request(request)
+    if site is None:
+        return model.objects.none()
+    public = model.objects.public().filter(collection__school__site=site)
+    return model.objects.filter(id__in=public.values("pk")).order_by("id")
 
 
 class PublicDocumentUrlField(Field):
@@ -244,7 +256,7 @@ class SchoolImagesAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
     model = get_image_model()
 
     def get_queryset(self):
-        return _public_only(self.model)
+        return _public_only(self.model, request=self.request)
 
 
 class SchoolDocumentsAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
@@ -264,7 +276,7 @@ class SchoolDocumentsAPIViewSet(CheckedFindMixin, BaseAPIViewSet):
     model = get_document_model()
 
     def get_queryset(self):
-        return _public_only(self.model)
+        return _public_only(self.model, request=self.request)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
-from wagtail.models import Site
+
+from schools.current import school_for_request
 
 from .feed_negotiation import feed_page_wanted
 from .ical import term_dates_calendar
@@ -23,7 +24,7 @@ NEWS_FEED_ITEMS = 20
 
 
 def _school_name(request: HttpRequest) -> str:
-    site = Site.find_for_request(request)
+    site = school_for_request(request)
     return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
 
@@ -69,7 +70,11 @@ class NewsFeed(Feed):
         return f"The latest news from {_school_name(request)}."
 
     def items(self, request: HttpRequest):
-        return news_for_listing(with_categories=True)[:NEWS_FEED_ITEMS]
+        site = school_for_request(request)
+        if site is None:
+            return NewsPage.objects.none()
+        news = news_for_listing(within=site.root_page, with_categories=True)
+        return news[:NEWS_FEED_ITEMS]
 
     def item_title(self, item: NewsPage) -> str:
         return item.title
@@ -97,8 +102,11 @@ class NewsFeed(Feed):
 def term_dates_ical(request: HttpRequest) -> HttpResponse:
     """The term dates as an iCalendar feed a parent can subscribe to."""
     name = _school_name(request)
+    site = school_for_request(request)
+    if site is None:
+        raise Http404
     body = term_dates_calendar(
-        term_dates_for_calendar(),
+        term_dates_for_calendar(site=site),
         calendar_name=f"{name}: term dates",
         # The configured address, not the request's Host: a parent subscribed via
         # www.school.example and school.example must see the same events, not twice.

@@ -31,6 +31,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from schools.models import default_school_id, school_field
+
 from . import notice_panels
 from .api_fields import PublicRenditionField, SchoolAddressField
 from .blocks import BodyBlock
@@ -430,6 +432,7 @@ class TermDate(index.Indexed, models.Model):
 
     SCHOOL_CLOSED_KINDS = (Kind.HOLIDAY, Kind.INSET, Kind.CLOSURE)
 
+    site = school_field(default=default_school_id)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
     starts_on = models.DateField()
@@ -473,9 +476,9 @@ class TermDate(index.Indexed, models.Model):
         ordering = ["starts_on", "starts_at_time", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["uid"],
+                fields=["site", "uid"],
                 condition=~models.Q(uid=""),
-                name="term_date_unique_calendar_uid",
+                name="term_date_unique_calendar_uid_per_school",
             )
         ]
 

@@ -55,6 +55,7 @@ class SchoolCalendar:
             | Q(ends_on__isnull=True, starts_on__gte=first_day),
             starts_on__lte=last_day,
             kind__in=closed_kinds,
+            site=site,
         )
         for closure in overlapping:
             day = max(closure.starts_on, first_day)
@@ -62,7 +63,7 @@ class SchoolCalendar:
                 closed.add(day)
                 day += datetime.timedelta(days=1)
         terms = tuple(
-            TermDate.objects.filter(kind=TermDate.Kind.TERM)
+            TermDate.objects.filter(kind=TermDate.Kind.TERM, site=site)
             .order_by("starts_on")
             .values_list("starts_on", "ends_on")
         )

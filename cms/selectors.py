@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Min, Q
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from .caching.view_restrictions import public_only
 from .models import NewsPage, NoticePage, TermDate
@@ -36,20 +36,21 @@ def notices_in_force(
     return notices.by_priority()
 
 
-def term_dates_from(*, day: datetime.date | None = None):
-    """Term dates that have not finished by ``day`` (default today), soonest first."""
+def term_dates_from(*, site: Site, day: datetime.date | None = None):
+    """``site``'s term dates not finished by ``day`` (default today), soonest first."""
     day = day or timezone.localdate()
     return TermDate.objects.filter(
-        Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
+        Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day), site=site
     ).order_by("starts_on", "title")
 
 
-def term_dates_for_calendar(*, day: datetime.date | None = None):
-    """Term dates for the iCal feed: this school year's past dates too, for context."""
+def term_dates_for_calendar(*, site: Site, day: datetime.date | None = None):
+    """``site``'s term dates for the iCal feed: this year's past dates too."""
     day = day or timezone.localdate()
     since = day - datetime.timedelta(days=365)
     return TermDate.objects.filter(
-        Q(ends_on__gte=since) | Q(ends_on__isnull=True, starts_on__gte=since)
+        Q(ends_on__gte=since) | Q(ends_on__isnull=True, starts_on__gte=since),
+        site=site,
     ).order_by("starts_on", "title")
 
 

@@ -20,6 +20,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
+from schools.current import school_for_request
+
 from .caching.query_parameters import LISTING_PAGE, SEARCH_TEXT, reads_query
 from .caching.view_restrictions import public_only
 from .models import (
@@ -51,8 +53,12 @@ def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms(query)
     results = None
     if terms:
+        site = school_for_request(request)
+        if site is None:
+            raise Http404
         pages = (
             public_only(Page.objects.live(), request=request)
+            .descendant_of(site.root_page, inclusive=True)
             .type(NewsPage, NoticePage, StandardPage, SocialMediaPage)
             .specific()
         )  # fmt: skip
@@ -79,8 +85,11 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def term_dates(request: HttpRequest) -> HttpResponse:
     """Every term date still to come, for parents planning ahead."""
+    site = school_for_request(request)
+    if site is None:
+        raise Http404
     return TemplateResponse(
-        request, "cms/term_dates.html", {"term_dates": term_dates_from()}
+        request, "cms/term_dates.html", {"term_dates": term_dates_from(site=site)}
     )
 
 

@@ -18,6 +18,8 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from schools.viewsets import SchoolScopedViewSetMixin
+
 from .admin_input import admin_bad_request
 from .admin_views import (
     TERM_DATE_PERMISSIONS,
@@ -191,7 +193,7 @@ def register_term_dates_log_actions(actions):
         actions.register_action(action, label, message)
 
 
-class TermDateViewSet(SnippetViewSet):
+class TermDateViewSet(SchoolScopedViewSetMixin, SnippetViewSet):
     """Term dates in the admin, with the calendar each came from (an import from a
     calendar replaces only that calendar's dates; typed ones stay)."""
 

@@ -149,7 +149,9 @@ def home_listings_uncached(*, home: HomePage) -> HomeListings:
         latest_news=list(news_for_listing(within=home)[:LATEST_NEWS_COUNT]),
         # Pinned notices are in the band at the top of every page; list the others.
         current_notices=list(notices_in_force(within=home).filter(pinned=False)),
-        upcoming_dates=list(term_dates_from()[:UPCOMING_DATES_COUNT]),
+        upcoming_dates=list(
+            term_dates_from(site=home.get_site())[:UPCOMING_DATES_COUNT]
+        ),
         news_index=sections.get(content_type(NewsIndexPage).pk),
         notice_index=sections.get(content_type(NoticeIndexPage).pk),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from publishing.delivery_permissions import account_run_by
 from publishing.models import Pin
 from publishing.scheduled_jobs.selectors import scheduled_jobs_status
 from publishing.services.pins import pin_mark_done_by_hand
+from schools.scoping import get_school_object_or_404
 
 
 def may_see_jobs(user) -> bool:
@@ -35,7 +36,12 @@ def scheduled_jobs_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager pinned the post by hand on the network."""
-    pin = get_object_or_404(Pin.objects.select_related("delivery__account"), pk=pk)
+    pin = get_school_object_or_404(
+        request,
+        Pin.objects.select_related("delivery__account"),
+        school_field="delivery__account__site",
+        pk=pk,
+    )
     account = pin.delivery.account
     if not (
         request.user.is_superuser or account_run_by(account=account, user=request.user)

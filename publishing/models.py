@@ -20,6 +20,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable, Site
 
 from publishing.text import page_link, post_text_with_link
+from schools.models import default_school_id, school_field
 
 
 class Network(models.TextChoices):
@@ -35,11 +36,7 @@ class SocialAccountQuerySet(models.QuerySet):
 
     def of_schools(self, *, sites: list[Site]):
         """The accounts of these schools."""
-        # Until accounts name their school (issue 23 item 1), every account is the
-        # one (default) school's.
-        if any(site.is_default_site for site in sites):
-            return self
-        return self.none()
+        return self.filter(site__in=sites)
 
     def needing_attention(self):
         """Accounts a person has to act on: suspended or disconnected."""
@@ -71,6 +68,7 @@ class SocialAccount(models.Model):
         PRIVATE = "private", "Private (approved followers only)"
         CLOSED = "closed", "Closed (members of the school community only)"
 
+    site = school_field(default=default_school_id)
     name = models.CharField(
         max_length=120, help_text="How staff know it, e.g. 'School X account'"
     )
@@ -163,12 +161,6 @@ class SocialAccount(models.Model):
 
     def active_managers(self):
         return self.managers.filter(is_active=True)
-
-    @property
-    def school(self) -> Site:
-        """The school (Wagtail site) whose account this is."""
-        # Until accounts name their school (issue 23 item 1): the one school.
-        return Site.objects.get(is_default_site=True)
 
 
 class AccessReview(models.Model):

@@ -24,7 +24,7 @@ def page_link(page, *, account=None) -> str:
     """
     url_on_site = getattr(page, "url_on_site", None)
     if url_on_site is not None and account is not None:
-        return url_on_site(account.school)
+        return url_on_site(account.site)
     return page.full_url or f"{settings.SITE_URL}{page.url_path}"
 
 

@@ -11,7 +11,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -30,6 +30,7 @@ from publishing.models import Delivery, SocialAccount
 from publishing.networks.base import NetworkError
 from publishing.services import accounts as account_services
 from publishing.services import deliveries as delivery_services
+from schools.scoping import get_school_object_or_404
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def _require_staff_access(request) -> None:
 
 def account_detail(request, pk: int):
     _require_staff_access(request)
-    account = get_object_or_404(
+    account = get_school_object_or_404(
+        request,
         SocialAccount.objects.select_related("owner", "proposed_by", "decided_by"),
         pk=pk,
     )
@@ -99,7 +101,7 @@ def account_detail(request, pk: int):
 def account_decide(request, pk: int, decision: str):
     if decision not in ("approve", "reject"):
         raise Http404
-    account = get_object_or_404(SocialAccount, pk=pk)
+    account = get_school_object_or_404(request, SocialAccount, pk=pk)
     form = DecisionForm(request.POST)
     note = form.data.get("note", "").strip()
     try:
@@ -122,7 +124,7 @@ def account_decide(request, pk: int, decision: str):
 
 @require_POST
 def account_review(request, pk: int):
-    account = get_object_or_404(SocialAccount, pk=pk)
+    account = get_school_object_or_404(request, SocialAccount, pk=pk)
     form = ReviewForm(request.POST)
     note = form.data.get("note", "").strip()
     try:
@@ -139,7 +141,7 @@ def account_paste_credentials(request, pk: int):
     """An administrator pastes tokens by hand (the issue's fallback to Connect)."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    account = get_object_or_404(SocialAccount, pk=pk)
+    account = get_school_object_or_404(request, SocialAccount, pk=pk)
     form = PastedCredentialsForm(request.POST or None, network=account.network)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +163,7 @@ def account_paste_credentials(request, pk: int):
 @require_POST
 def account_connect_start(request, pk: int):
     """Send the member of staff to the network to authorise the school's app."""
-    account = get_object_or_404(SocialAccount, pk=pk)
+    account = get_school_object_or_404(request, SocialAccount, pk=pk)
     if not _can_connect(request.user, account):
         raise PermissionDenied
     problem = selectors.account_governance_problem(account=account)
@@ -196,7 +198,7 @@ def account_connect_callback(request, network: str):
             "press Connect on the account again.",
         )
         return redirect("publishing_accounts:index")
-    account = get_object_or_404(SocialAccount, pk=pending["account"])
+    account = get_school_object_or_404(request, SocialAccount, pk=pending["account"])
     if not _can_connect(request.user, account):
         raise PermissionDenied
     try:
@@ -225,8 +227,11 @@ def delivery_detail(request, pk: int):
     """A delivery, its history and, for those who may act on it, its buttons."""
     if not deliveries_may_see(user=request.user):
         raise PermissionDenied
-    delivery = get_object_or_404(
-        Delivery.objects.select_related("account", "page"), pk=pk
+    delivery = get_school_object_or_404(
+        request,
+        Delivery.objects.select_related("account", "page"),
+        school_field="account__site",
+        pk=pk,
     )
     status = delivery.status
     may_act = delivery_may_act(delivery=delivery, user=request.user)
@@ -275,7 +280,12 @@ def _history(delivery: Delivery):
 @require_POST
 def delivery_action(request, pk: int, action: str):
     """Retry, resend, look again or mark: only for those who run the account."""
-    delivery = get_object_or_404(Delivery.objects.select_related("account"), pk=pk)
+    delivery = get_school_object_or_404(
+        request,
+        Delivery.objects.select_related("account"),
+        school_field="account__site",
+        pk=pk,
+    )
     if not delivery_may_act(delivery=delivery, user=request.user):
         return _delivery_refused(request, delivery)
     try:

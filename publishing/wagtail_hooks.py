@@ -33,6 +33,7 @@ from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.services.closures import closure_posts_planned
 from publishing.validation import length_rules
+from schools.viewsets import SchoolScopedViewSetMixin
 
 
 class SocialAccountIndexView(IndexView):
@@ -40,7 +41,7 @@ class SocialAccountIndexView(IndexView):
         return reverse("publishing_account_detail", args=[instance.pk])
 
 
-class SocialAccountViewSet(ModelViewSet):
+class SocialAccountViewSet(SchoolScopedViewSetMixin, ModelViewSet):
     """The register of accounts (A1): proposals, decisions, connections."""
 
     model = SocialAccount
@@ -111,8 +112,10 @@ class DeliveryIndexView(IndexView):
         return reverse("publishing_delivery_detail", args=[instance.pk])
 
 
-class DeliveryViewSet(ModelViewSet):
+class DeliveryViewSet(SchoolScopedViewSetMixin, ModelViewSet):
     """Every delivery, filterable by status, account and page (part 7)."""
+
+    school_field = "account__site"
 
     model = Delivery
     index_view_class = DeliveryIndexView

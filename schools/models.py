@@ -157,3 +157,33 @@ class TrustRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()} ({self.trust})"
+
+
+def default_school_id() -> int | None:
+    """The default site's id: the school of a record made by code not yet told one.
+
+    Every screen that makes a school's record sets its school from the request
+    (``schools.current.school_for_request``); this default only keeps the jobs and
+    commands that predate many schools working in a one-school installation.
+    """
+    from wagtail.models import Site
+
+    return (
+        Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+    )
+
+
+def school_field(**kwargs) -> models.ForeignKey:
+    """The ``site`` foreign key every school's record carries (its school).
+
+    Not editable in forms: the school is the one the request is for, set by the view.
+    """
+    # PROTECT: removing a school never silently removes its incidents or register.
+    return models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("school"),
+        editable=False,
+        **kwargs,
+    )

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Which site a request is for, without reading the sites table each time.
     "cms.caching.sites.SiteLookupMiddleware",
+    # A host name that names no school: a page saying so (schools/middleware.py).
+    "schools.middleware.UnknownSchoolMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

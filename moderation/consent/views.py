@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,6 +25,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from moderation.models import ConsentRecord, ConsentUse, Learner, MediaMatch
+from schools.scoping import get_school_object_or_404
+from schools.viewsets import SchoolScopedViewSetMixin
 
 from .csv_import import ImportRefused, learners_import, size_error
 from .filters import LearnerFilterSet
@@ -111,7 +113,7 @@ class ConsentColumn(TitleColumn):
         )
 
 
-class LearnerViewSet(ModelViewSet):
+class LearnerViewSet(SchoolScopedViewSetMixin, ModelViewSet):
     model = Learner
     icon = "group"
     menu_label = "Consent register"
@@ -314,7 +316,7 @@ class RecordConsentView(WagtailAdminTemplateMixin, FormView):
         self.can_record = request.user.has_perm("moderation.add_consentrecord")
         if request.method == "POST" and not self.can_record:
             raise PermissionDenied
-        self.learner = get_object_or_404(Learner, pk=kwargs["pk"])
+        self.learner = get_school_object_or_404(request, Learner, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from moderation.models import Learner
+from schools.scoping import get_school_object_or_404
 
 from .services import consent_withdraw_all
 from .withdrawal import withdrawal_preview
@@ -29,7 +30,7 @@ class WithdrawEverythingView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("moderation.add_consentrecord"):
             raise PermissionDenied
-        self.learner = get_object_or_404(Learner, pk=kwargs["pk"])
+        self.learner = get_school_object_or_404(request, Learner, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):

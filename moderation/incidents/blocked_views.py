@@ -8,6 +8,7 @@ from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from moderation.models import BlockedAccount
+from schools.viewsets import SchoolScopedViewSetMixin
 
 
 class BlockedAccountCreateView(CreateView):
@@ -37,7 +38,7 @@ class BlockedAccountEditView(EditView):
         return form
 
 
-class BlockedAccountViewSet(ModelViewSet):
+class BlockedAccountViewSet(SchoolScopedViewSetMixin, ModelViewSet):
     model = BlockedAccount
     icon = "cross"
     menu_label = "Blocked accounts"

@@ -24,12 +24,14 @@ def block_reviews_remind(*, on: datetime.date | None = None) -> int:
         How many reminders were sent.
     """
     on = on or timezone.localdate()
-    senior = notifications.staff_emails(groups=(SENIOR_LEADERSHIP, HEADTEACHER))
     sent = 0
     for blocked in BlockedAccount.objects.reminder_due(on=on).select_related(
         "decided_by"
     ):
         decider = blocked.decided_by
+        senior = notifications.staff_emails(
+            groups=(SENIOR_LEADERSHIP, HEADTEACHER), site_id=blocked.site_id
+        )
         recipients = sorted(
             {*senior, *([decider.email] if decider and decider.is_active else [])}
             - {""}

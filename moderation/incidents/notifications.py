@@ -15,10 +15,16 @@ from django.urls import reverse
 from moderation.models import BlockedAccount, Incident
 
 
-def staff_emails(*, groups: Iterable[str]) -> list[str]:
+def staff_emails(*, groups: Iterable[str], site_id: int | None = None) -> list[str]:
+    """Who holds one of the roles ``groups`` (at the school ``site_id``, if given)."""
     users = get_user_model().objects.filter(
         groups__name__in=list(groups), is_active=True
     )
+    if site_id is not None:
+        users = users.filter(
+            school_memberships__site_id=site_id,
+            school_memberships__role__in=list(groups),
+        )
     return sorted({user.email for user in users if user.email})
 
 
@@ -44,7 +50,7 @@ def incident_escalation_send(
     *, incident: Incident, groups: Iterable[str], why: str
 ) -> list[str]:
     """Tell the people in ``groups`` that ``incident`` needs them. Returns who."""
-    recipients = staff_emails(groups=groups)
+    recipients = staff_emails(groups=groups, site_id=incident.site_id)
     category = incident.get_category_display().lower()
     urgent = incident.category == "threat_or_hate"
     subject = (

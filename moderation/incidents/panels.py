@@ -59,9 +59,14 @@ def takedowns_to_decide(user) -> list[AwaitingDecision]:
             detail=f"asked by {takedown.requester_name}",
             since=takedown.received_at,
         )
-        for takedown in TakedownRequest.objects.filter(outcome="").order_by(
-            "received_at"
-        )[:20]
+        for takedown in TakedownRequest.objects.filter(
+            outcome="",
+            incident__site_id__in=[
+                site_id
+                for site_id in access.school_ids(user)
+                if access.can_act_on_takedowns(user, site_id)
+            ],
+        ).order_by("received_at")[:20]
     ]
 
 

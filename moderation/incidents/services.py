@@ -63,6 +63,7 @@ def incident_record(
 def incident_report(
     *,
     reported_by,
+    site=None,
     occurred_at: datetime.datetime,
     platform: str,
     url: str,
@@ -76,11 +77,12 @@ def incident_report(
     """Record a new incident, set its response-due time (M2) and escalate at once
     where the guidance says so (I2): safeguarding to the DSL and the head, credible
     threats and hate to senior leadership. Every other incident is sent to senior
-    leadership to pick up.
+    leadership to pick up. ``site`` is the school it happened at (the request's).
     """
     now = now or timezone.now()
     with transaction.atomic():
         incident = Incident.objects.create(
+            **({"site": site} if site is not None else {}),
             reported_by=reported_by,
             reported_at=now,
             occurred_at=occurred_at,
@@ -157,7 +159,9 @@ def incident_escalate(*, incident: Incident, by, note: str = "") -> Incident:
 
 def incident_assign(*, incident: Incident, owner, by) -> Incident:
     """Make ``owner`` responsible; a safeguarding incident only to the DSL or head."""
-    if incident.is_safeguarding and not (role_names(owner) & SAFEGUARDING_READERS):
+    if incident.is_safeguarding and not (
+        role_names(owner, incident.site_id) & SAFEGUARDING_READERS
+    ):
         raise IncidentRefused(
             "A safeguarding concern can only be assigned to the designated "
             "safeguarding lead or the headteacher."

@@ -64,6 +64,7 @@ def takedown_request_record(
     social_post_url: str = "",
     shows_learner: bool = False,
     learner: Learner | None = None,
+    site=None,
 ) -> TakedownRequest:
     """Record a request as an incident (category: takedown request) and its details.
 
@@ -78,6 +79,7 @@ def takedown_request_record(
     with transaction.atomic():
         incident = incident_report(
             reported_by=reported_by,
+            site=site,
             occurred_at=received_at,
             platform="website" if (page or image) and not social_post_url else "other",
             url=url,

@@ -19,6 +19,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from moderation.models import TakedownRequest
+from schools.current import school_for_request
+from schools.scoping import for_school
 
 from . import access, audit
 from .forms import TakedownActionForm, TakedownRequestForm
@@ -52,8 +54,13 @@ class TakedownIndexView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        requests = TakedownRequest.objects.select_related("incident", "page", "image")
-        if not access.can_view_takedowns(user):
+        requests = for_school(
+            TakedownRequest.objects.select_related("incident", "page", "image"),
+            self.request,
+            school_field="incident__site",
+        )
+        site = school_for_request(self.request)
+        if not access.can_view_takedowns(user, site.pk if site else 0):
             requests = requests.filter(incident__reported_by=user)
         context["takedowns"] = requests[:500]
         return context
@@ -84,6 +91,7 @@ class TakedownCreateView(WagtailAdminTemplateMixin, FormView):
         data = form.cleaned_data
         try:
             takedown = takedown_request_record(
+                site=school_for_request(self.request),
                 reported_by=self.request.user,
                 requester=data["requester"],
                 requester_name=data["requester_name"],
@@ -104,7 +112,7 @@ class TakedownCreateView(WagtailAdminTemplateMixin, FormView):
             f"Takedown request recorded ({takedown.incident}); the approvers and "
             "senior leadership can now act on it.",
         )
-        if access.can_view_takedowns(self.request.user):
+        if access.can_view_takedowns(self.request.user, takedown.incident.site_id):
             return redirect("takedowns:detail", takedown.pk)
         return redirect("takedowns:index")
 
@@ -123,8 +131,9 @@ class TakedownDetailView(WagtailAdminTemplateMixin, View):
             pk=pk,
         )
         user = request.user
+        site_id = self.takedown.incident.site_id
         if not (
-            access.can_view_takedowns(user)
+            access.can_view_takedowns(user, site_id)
             or self.takedown.incident.reported_by_id == user.pk
         ):
             return refuse(
@@ -145,7 +154,9 @@ class TakedownDetailView(WagtailAdminTemplateMixin, View):
         return self.render(form=TakedownActionForm())
 
     def post(self, request, *args, **kwargs):
-        if not access.can_act_on_takedowns(request.user):
+        if not access.can_act_on_takedowns(
+            request.user, self.takedown.incident.site_id
+        ):
             return refuse(
                 request, self.takedown.incident, what="act on a takedown request"
             )
@@ -196,7 +207,8 @@ class TakedownDetailView(WagtailAdminTemplateMixin, View):
             **self.get_context_data(),
             "takedown": self.takedown,
             "form": form,
-            "can_act": access.can_act_on_takedowns(user) and not self.takedown.is_done,
+            "can_act": access.can_act_on_takedowns(user, self.takedown.incident.site_id)
+            and not self.takedown.is_done,
             "can_record_consent": _can_record_consent(user),
             "can_view_incident": access.can_view_incident(user, self.takedown.incident),
             "page_live": bool(self.takedown.page and self.takedown.page.live),

@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from moderation.models import EvidenceItem, Incident
+from schools.current import school_for_request
 
 from . import access, audit, services
 from .evidence import EvidenceRefused
@@ -148,7 +149,9 @@ class IncidentReportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         incident = services.incident_report(
-            reported_by=self.request.user, **form.cleaned_data
+            reported_by=self.request.user,
+            site=school_for_request(self.request),
+            **form.cleaned_data,
         )
         if access.can_view_incident(self.request.user, incident):
             messages.success(

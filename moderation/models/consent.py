@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from schools.models import default_school_id, school_field
+
 
 class ConsentUse(models.TextChoices):
     """The uses a parent is asked about separately (C5: online use named when asked)."""
@@ -36,10 +38,10 @@ class LearnerQuerySet(models.QuerySet):
 class Learner(models.Model):
     """A pupil who may appear in the school's photos and videos."""
 
+    site = school_field(default=default_school_id)
     external_id = models.CharField(
         "MIS id",
         max_length=64,
-        unique=True,
         help_text="The learner's id in the school's management information system",
     )
     first_name = models.CharField(max_length=100)
@@ -73,6 +75,11 @@ class Learner(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "external_id"], name="learner_unique_mis_id_per_school"
+            )
+        ]
         permissions = [
             ("view_do_not_publish_reason", "Can see why a learner may not be published")
         ]

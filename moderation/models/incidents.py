@@ -20,6 +20,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 
+from schools.models import default_school_id, school_field
+
 EVIDENCE_STORAGE = "incident_evidence"
 
 
@@ -80,6 +82,7 @@ class Incident(models.Model):
         REFERRED = "referred", "Referred"
         CLOSED = "closed", "Closed"
 
+    site = school_field(default=default_school_id)
     occurred_at = models.DateTimeField(
         "when it happened", help_text="As near as is known"
     )
@@ -411,6 +414,7 @@ class BlockedAccount(models.Model):
         SPAMMING = "spamming", "Spamming"
         OTHER = "other", "Other"
 
+    site = school_field(default=default_school_id)
     platform = models.CharField(max_length=20, choices=Platform.choices)
     handle = models.CharField(
         "account", max_length=200, help_text="Their handle or profile name, e.g. @name"

@@ -25,12 +25,11 @@ from publishing.text import page_link
 
 
 def closure_accounts(*, notice: NoticePage):
-    """The approved accounts an urgent notice or closure goes to."""
-    accounts = SocialAccount.objects.approved()
+    """The approved accounts an urgent notice or closure goes to: its school's, or
+    for a trust's notice those of every school it was chosen for."""
     schools = getattr(notice, "schools", None)
-    if schools is None:
-        return accounts  # the school's own notice: all of its accounts
-    return SocialAccount.objects.of_schools(sites=list(schools.all())).approved()
+    sites = list(schools.all()) if schools is not None else [notice.get_site()]
+    return SocialAccount.objects.of_schools(sites=sites).approved()
 
 
 def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
