@@ -31,6 +31,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from schools.current import school_for_request
 from schools.models import default_school_id, school_field
 
 from . import notice_panels
@@ -1035,7 +1036,7 @@ class TrustNoticePage(NoticePage):
 
     def get_url_parts(self, request=None):
         """On a chosen school's website, its address there; elsewhere none."""
-        site = Site.find_for_request(request) if request is not None else None
+        site = school_for_request(request) if request is not None else None
         if site is None or not self.schools.filter(pk=site.pk).exists():
             return None
         return (site.pk, site.root_url, reverse("trust_notice", args=(self.pk,)))

@@ -18,7 +18,7 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from schools.current import school_for_request
 
@@ -136,7 +136,7 @@ def trust_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     the notice at this address on its own website, where its band and its social
     posts link (P2). Any other school's website answers "not found".
     """
-    site = Site.find_for_request(request)
+    site = school_for_request(request)
     notice = (
         TrustNoticePage.objects.live().filter(pk=notice_id, schools=site).first()
         if site is not None

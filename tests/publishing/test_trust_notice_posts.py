@@ -63,6 +63,8 @@ def test_approved_once_by_the_trusts_senior_leader_it_goes_to_every_school_accou
     approver = factories.staff("deputy", roles.APPROVERS)
     school_head = factories.staff("head2", roles.SENIOR_LEADERSHIP, roles.APPROVERS)
     ceo = trust_senior_leader(factories.staff("ceo", roles.EDITORS, site=second), trust)
+    second_x = factories.SocialAccountFactory(name="School 2 X", site=second)
+    not_chosen = factories.SocialAccountFactory(name="School 3 X", site=school_site(3))
     notice = trust_notice(trust_folder(trust), schools=[meadowbank, second])
     notice.save_revision(user=author)
     notice.get_workflow().start(notice, author)
@@ -82,12 +84,15 @@ def test_approved_once_by_the_trusts_senior_leader_it_goes_to_every_school_accou
     assert notice.live
     worker.drain()
 
-    deliveries = Delivery.objects.filter(page=notice)
-    assert {d.account for d in deliveries} == {x_account, facebook_account}
-    assert all(d.status == "sent" for d in deliveries)
+    # One delivery per account of each chosen school; none for School 3's.
+    deliveries = {d.account: d for d in Delivery.objects.filter(page=notice)}
+    assert set(deliveries) == {x_account, facebook_account, second_x}
+    assert not_chosen not in deliveries
+    assert deliveries[x_account].status == deliveries[facebook_account].status == "sent"
     # Each post links to the notice on that school's own website (P2).
-    address = f"http://localhost/trust-notices/{notice.pk}/?ref="
-    assert all(d.link.startswith(address) for d in deliveries)
+    path = f"/trust-notices/{notice.pk}/?ref="
+    assert deliveries[x_account].link.startswith("http://localhost" + path)
+    assert deliveries[second_x].link.startswith("http://school-2.example" + path)
     [facebook_post] = facebook_emulator.snapshot()["posts"]
     assert facebook_post["text"].startswith("All our schools are closed today")
     assert facebook_post["pinned"] is True
@@ -105,7 +110,14 @@ def test_approved_once_by_the_trusts_senior_leader_it_goes_to_every_school_accou
     assert not notice.live
     assert facebook_emulator.snapshot()["posts"] == []
     assert x_emulator.snapshot()["posts"] == []
-    assert set(Delivery.objects.values_list("status", flat=True)) == {"retracted"}
+    assert (
+        deliveries[x_account].__class__.objects.get(pk=deliveries[x_account].pk).status
+        == "retracted"
+    )
+    assert {d.status for d in Delivery.objects.filter(page=notice)} <= {
+        "retracted",
+        "cancelled",
+    }
 
 
 def test_the_consent_check_sends_back_a_trust_notice_linking_a_document_it_fails(
