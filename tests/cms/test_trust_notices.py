@@ -6,8 +6,13 @@ trust's folder, outside every school's tree.
 
 from __future__ import annotations
 
+import threading
+
+import django_rq
 import pytest
+from django.db import connection, transaction
 from django.test import Client
+from rq import SimpleWorker
 
 from cms.models import TrustNoticePage
 from moderation.workflow.rules import is_sensitive
@@ -39,6 +44,11 @@ def band_titles(host: str, path: str = "/") -> list[str]:
         titles.append(html[start:end].rsplit(">", 1)[-1])
         start = html.find('class="pinned-band__title"', end)
     return titles
+
+
+def run_default_queue() -> None:
+    queue = django_rq.get_queue("default")
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
 def publish(page, django_capture_on_commit_callbacks) -> None:
@@ -179,3 +189,78 @@ def test_the_trust_folder_and_its_notices_have_no_page_of_their_own(
         client = Client(HTTP_HOST=host)
         assert client.get(folder.url_path).status_code == 404
         assert client.get(notice.url_path).status_code == 404
+
+
+def test_approval_and_reopening_purge_each_chosen_schools_pages_from_the_cdn(
+    schools,
+    settings,
+    cdn_emulator,
+    redis_connection,
+    django_capture_on_commit_callbacks,
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": cdn_emulator.base_url,
+        }
+    }
+    cdn_emulator.reset()
+    chosen = [schools["meadowbank"].home.get_site(), schools["second"]]
+    notice = trust_notice(trust_folder(), schools=chosen)
+    publish(notice, django_capture_on_commit_callbacks)
+    run_default_queue()
+    expected = {
+        "http://localhost/",
+        f"http://localhost/trust-notices/{notice.pk}/",
+        "http://school-2.example/",
+        f"http://school-2.example/trust-notices/{notice.pk}/",
+    }
+    assert set(cdn_emulator.purged) == expected  # School 3 was not chosen
+    cdn_emulator.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice.unpublish()
+    run_default_queue()
+    assert set(cdn_emulator.purged) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approved_while_a_school_is_mid_publish_both_show_and_nothing_is_lost(
+    home_page,
+):
+    """The fault: a school's own publish is still in its transaction at approval."""
+    build_school_site(home_page)
+    second = school_site(2)
+    school_3 = school_site(3)
+    notices = second.root_page.get_children().get(slug="notices").specific
+    own = pinned_notice(notices, "School 2: boiler fixed", live=False)
+    notice = trust_notice(trust_folder(), schools=[second, school_3])
+    assert band_titles("school-2.example") == []  # cached before either
+    mid_publish, approved = threading.Event(), threading.Event()
+    failures = []
+
+    def school_publishes():
+        try:
+            with transaction.atomic():
+                own.save_revision().publish()
+                mid_publish.set()
+                # On PostgreSQL the approval commits meanwhile; SQLite has one
+                # writer at a time, so there it waits for this commit.
+                approved.wait(timeout=2)
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=school_publishes)
+    thread.start()
+    assert mid_publish.wait(timeout=30)
+    notice.save_revision().publish()
+    approved.set()
+    thread.join(timeout=30)
+    assert failures == []
+    assert band_titles("school-2.example") == [
+        "All our schools are closed today",
+        "School 2: boiler fixed",
+    ]
+    assert band_titles("school-3.example") == ["All our schools are closed today"]
+    assert band_titles("localhost") == []
