@@ -998,15 +998,24 @@ class TrustNoticePage(NoticePage):
     @property
     def trust(self):
         """The trust whose folder it is in (None outside one)."""
-        folder = self.get_parent()
+        return self.trust_of(self)
+
+    @staticmethod
+    def trust_of(page):
+        """The trust of the folder ``page`` (a trust notice, any instance) is in."""
+        folder = page.get_parent()
         return getattr(folder.specific, "trust", None) if folder else None
 
     def may_reopen(self, user) -> bool:
         """The trust's senior leaders may end it for every school at once."""
-        return super().may_reopen(user) or self.may_decide(user, senior_step=True)
+        return super().may_reopen(user) or self.may_decide_on(
+            self, user, senior_step=True
+        )
 
-    def may_decide(self, user, *, senior_step: bool) -> bool:
-        """Whether ``user`` may approve it at a step (P1; the trust's own people).
+    @classmethod
+    def may_decide_on(cls, page, user, *, senior_step: bool) -> bool:
+        """Whether ``user`` may approve ``page`` (this notice, as any instance) at a
+        step (P1; the trust's own people).
 
         The senior step is a senior leader *of this trust*; the other steps anyone
         working in one of its schools or holding a role in it. Nobody from another
@@ -1014,7 +1023,7 @@ class TrustNoticePage(NoticePage):
         """
         from schools.models import TrustRole  # every app may import schools
 
-        trust = self.trust
+        trust = cls.trust_of(page)
         if trust is None:
             return False
         roles = TrustRole.objects.filter(trust=trust, user=user)

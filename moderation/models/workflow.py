@@ -159,10 +159,14 @@ class ApprovalTask(AbstractGroupApprovalTask):
         and at the senior step a senior leader of that trust): groups alone, which
         every school shares, would let any school's senior leader decide for all.
         """
-        specific = getattr(obj, "specific", obj)
-        may_decide = getattr(specific, "may_decide", None)
+        # The class, not ``obj.specific``: that would keep a copy of the page as it
+        # is now on ``obj``, which the approval's email would then show unpublished.
+        specific_class = getattr(obj, "specific_class", None) or type(obj)
+        may_decide = getattr(specific_class, "may_decide_on", None)
         senior_step = self.sensitive_content_only
-        if may_decide is not None and not may_decide(user, senior_step=senior_step):
+        if may_decide is not None and not may_decide(
+            obj, user, senior_step=senior_step
+        ):
             return False
         if not (may_decide is not None and senior_step) and not (
             user.is_superuser or self._user_in_groups(user)
