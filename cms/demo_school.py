@@ -39,6 +39,7 @@ from .models import (
     StandardPage,
     TermDate,
 )
+from .statutory.demo import demo_statutory_load
 
 logger = logging.getLogger(__name__)
 
@@ -305,6 +306,12 @@ class DemoSchoolLoader:
             self._publish(home)
         return home
 
+    def load_statutory_information(self, home: Page) -> None:
+        pages = {
+            page.slug: page for page in StandardPage.objects.child_of(home).specific()
+        }
+        demo_statutory_load(self, home=home, pages=pages)
+
     def load_pages(self, home: Page) -> tuple[NewsIndexPage, NoticeIndexPage]:
         news_index = self._child(
             home, NewsIndexPage, slug="news", title="News", show_in_menus=True,
@@ -510,6 +517,7 @@ def demo_school_load(
         loader.load_news(news_index)
         loader.load_notices(notices)
         loader.load_staff()
+        loader.load_statutory_information(home)
     logger.info(
         "Demo school loaded",
         extra={

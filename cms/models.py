@@ -50,6 +50,12 @@ from .lean_pages import LeanPageMixin
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm, TrustNoticeForm
 from .pagination import paginate
+from .statutory.models import (  # noqa: F401  (models of this app)
+    StatutoryInformationPage,
+    StatutoryRecord,
+    StatutoryRequirement,
+    StatutorySettings,
+)
 
 NEWS_PER_PAGE = 10
 

@@ -1,13 +1,15 @@
 """Wagtail hooks for content: media reach visitors only as public copies (issue 9);
 checks Wagtail's own admin views leave to the browser; the school calendar (the
-calendar-file import, "school has reopened", the out-of-hours warning)."""
+calendar-file import, "school has reopened", the out-of-hours warning); the
+statutory-information checklist."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
@@ -32,6 +34,8 @@ from .models import NoticePage, TermDate
 from .out_of_hours import out_of_hours
 from .public_media import public_document_url
 from .staff_view import staff_view
+from .statutory import admin_urls as statutory_admin_urls
+from .statutory.dashboard import statutory_panel_for
 from .term_dates_import import LOG_ACTIONS as TERM_DATES_LOG_ACTIONS
 
 
@@ -126,6 +130,29 @@ def register_term_dates_urls():
             name="cms_notice_reopened",
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_statutory_information_urls():
+    return [path("statutory-information/", include(statutory_admin_urls))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_statutory_information_menu_item():
+    return PermittedMenuItem(
+        _("Statutory information"),
+        reverse("cms_statutory_checklist"),
+        icon_name="list-ul",
+        order=320,
+        perms=("cms.view_statutoryrecord",),
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def statutory_information_panel(request, panels):
+    panel = statutory_panel_for(request)
+    if panel is not None:
+        panels.append(panel)
 
 
 @hooks.register("register_page_header_buttons")

@@ -28,6 +28,7 @@ class HomePage(LeanPageMixin, Page):
         "cms.NoticeIndexPage",
         "cms.StandardPage",
         "cms.SocialMediaPage",
+        "cms.StatutoryInformationPage",
     ]
     max_count = 1
     api_fields = [APIField("welcome")]

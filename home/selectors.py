@@ -20,6 +20,7 @@ from cms.models import (
     NoticeIndexPage,
     NoticePage,
     SocialMediaPage,
+    StatutoryInformationPage,
     TermDate,
 )
 from cms.selectors import news_for_listing, notices_in_force, term_dates_from
@@ -42,6 +43,7 @@ class SiteChrome:
     navigation: list[Page] = field(default_factory=list)
     pinned_notices: list[NoticePage] = field(default_factory=list)
     social_media_page: SocialMediaPage | None = None
+    statutory_page: StatutoryInformationPage | None = None
 
 
 def home_page_for_request(*, request: HttpRequest | None) -> HomePage | None:
@@ -78,6 +80,11 @@ def social_media_page(*, home: HomePage) -> SocialMediaPage | None:
     return SocialMediaPage.objects.live().public().descendant_of(home).first()
 
 
+def statutory_page(*, home: HomePage) -> StatutoryInformationPage | None:
+    """The school's "Statutory information" page, if it has published one."""
+    return StatutoryInformationPage.objects.live().public().child_of(home).first()
+
+
 def site_chrome(*, request: HttpRequest | None, default_name: str) -> SiteChrome:
     """The header, band and footer, built once per content generation, site and process.
 
@@ -107,6 +114,7 @@ def site_chrome_uncached(
         navigation=navigation_pages(home=home),
         pinned_notices=pinned_notices(home=home, site=site),
         social_media_page=social_media_page(home=home),
+        statutory_page=statutory_page(home=home),
     )
 
 

@@ -17,6 +17,7 @@ from cms.content_review import content_review_remind
 from cms.mail import failed_emails_retry
 from cms.public_media import public_media_reconcile
 from cms.scheduled_publishing import pages_publish_scheduled
+from cms.statutory.reminders import statutory_check
 from moderation.consent.lapses import consent_lapses_apply
 from moderation.jobs import (
     block_review_reminders,
@@ -79,6 +80,10 @@ def _consent_lapses(now: datetime.datetime) -> str:
 
 def _content_review(now: datetime.datetime) -> str:
     return content_review_remind(today=timezone.localdate(now))
+
+
+def _statutory(now: datetime.datetime) -> str:
+    return statutory_check(today=timezone.localdate(now))
 
 
 def _access_reviews(now: datetime.datetime) -> str:
@@ -176,6 +181,15 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "long time.",
         DailyAt(datetime.time(7, 15), weekday=0),
         _content_review,
+    ),
+    ScheduledJob(
+        "statutory-information-check",
+        "Statutory information check",
+        "Checks that every item of the information the school must publish links to "
+        "a published page or document, and reminds owners of broken links and of "
+        "deadlines coming.",
+        DailyAt(datetime.time(1, 30)),
+        _statutory,
     ),
     ScheduledJob(
         "incident-retention",

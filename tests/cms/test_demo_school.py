@@ -59,7 +59,7 @@ def test_content_is_published(loaded, client):
     pinned = NoticePage.objects.live().current().pinned()
     assert pinned.count() == 1
     assert pinned.get().kind == NoticePage.Kind.HOLIDAY
-    assert StandardPage.objects.live().count() == 2
+    assert StandardPage.objects.live().count() == 3  # with the SEN information report
     assert SocialMediaPage.objects.live().count() == 1
     assert TermDate.objects.filter(kind=TermDate.Kind.TERM).count() == 3
 
@@ -148,3 +148,22 @@ def test_refuses_production_settings():
     assert "must not be loaded with production settings" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (BASE_DIR / "var" / "never-created.sqlite3").exists()
+
+
+def test_the_demo_school_shows_its_statutory_information(loaded, client):
+    from wagtail.models import Site
+
+    from cms.statutory.checklist import school_checklist
+
+    site = Site.objects.get(is_default_site=True)
+    checklist = school_checklist(site, today=timezone.localdate())
+    by_key = {row.requirement.key: row.status for row in checklist.rows}
+
+    assert by_key["contact_details"].colour == "green"
+    assert by_key["send_report"].colour == "amber"  # due within a fortnight
+    assert by_key["behaviour_policy"].colour == "red"  # its page was never published
+    home = client.get("/").content.decode()
+    assert 'href="/statutory-information/"' in home
+    public = client.get("/statutory-information/").content.decode()
+    assert "Contact details" in public
+    assert "Behaviour policy" not in public

@@ -9,6 +9,7 @@ pseudo-terminal.
 
 import fcntl
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -111,14 +112,30 @@ def open_browser_connections(port: int) -> list:
     return [kept_alive, *idle]
 
 
-def _copy_terminal(master: int, log_path: Path) -> threading.Thread:
-    """Drain the pseudo-terminal into the log, as a terminal window shows it."""
+class Terminal:
+    """A terminal window on a pseudo-terminal: shows what is written, can be closed.
 
-    def copy() -> None:
-        with log_path.open("ab") as log:
-            while True:
+    The copying thread polls rather than blocking in ``read``: a file being read in
+    another thread stays open after ``os.close`` until that read returns, so the
+    hang-up would only reach `make run` with its next line of output.
+    """
+
+    def __init__(self, master: int, log_path: Path) -> None:
+        self.master = master
+        self._log_path = log_path
+        self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._copy, daemon=True)
+        self._thread.start()
+
+    def _copy(self) -> None:
+        poller = select.poll()
+        poller.register(self.master, select.POLLIN)
+        with self._log_path.open("ab") as log:
+            while not self._closing.is_set():
+                if not poller.poll(100):
+                    continue
                 try:
-                    data = os.read(master, 65536)
+                    data = os.read(self.master, 65536)
                 except OSError:  # the other side closed: everything has exited
                     return
                 if not data:
@@ -126,9 +143,19 @@ def _copy_terminal(master: int, log_path: Path) -> threading.Thread:
                 log.write(data)
                 log.flush()
 
-    thread = threading.Thread(target=copy, daemon=True)
-    thread.start()
-    return thread
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def drain(self, timeout: float) -> None:
+        """Show what is left to read (the other side has closed), then close."""
+        self._thread.join(timeout)
+        self.close()
+
+    def close(self) -> None:
+        """The window closes: the terminal hangs up at once."""
+        self._closing.set()
+        self._thread.join()
+        os.close(self.master)
 
 
 def _take_terminal() -> None:
@@ -172,7 +199,7 @@ def run_stack_once(tmp_path: Path, run: int, how: str = "ctrl-c") -> str:
             preexec_fn=_take_terminal,  # noqa: PLW1509
         )
         os.close(slave)
-        terminal = _copy_terminal(master, log_path)
+        terminal = Terminal(master, log_path)
     else:
         process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "config.devstack"],
@@ -207,17 +234,16 @@ def run_stack_once(tmp_path: Path, run: int, how: str = "ctrl-c") -> str:
         if how == "terminate":
             process.send_signal(signal.SIGTERM)  # the launcher only, as a service
         elif how == "make-terminal":
-            os.write(master, b"\x03")  # Ctrl-C typed in the terminal
+            terminal.type(b"\x03")  # Ctrl-C typed in the terminal
         elif how == "close-terminal":
-            os.close(master)  # the window closes: the terminal hangs up
+            terminal.close()  # the window closes: the terminal hangs up
         else:
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
         exit_status = process.wait(timeout=60)
         for connection in connections:
             connection.close()
     if how == "make-terminal":
-        terminal.join(timeout=30)
-        os.close(master)
+        terminal.drain(timeout=30)
 
     log.seek(0)
     output = log.read()
