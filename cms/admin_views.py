@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page, Site
@@ -236,8 +237,8 @@ class NoticeReopenedView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "warning"
 
     def dispatch(self, request, *args, pk: int, **kwargs):
-        self.notice = get_object_or_404(NoticePage, pk=pk)
-        if not self.notice.permissions_for_user(request.user).can_unpublish():
+        self.notice = get_object_or_404(NoticePage, pk=pk).specific
+        if not self.notice.may_reopen(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -250,11 +251,17 @@ class NoticeReopenedView(WagtailAdminTemplateMixin, TemplateView):
             now = timezone.now()
             NoticePage.objects.filter(pk=notice.pk).update(valid_until=now)
             notice.unpublish(user=request.user)
-        messages.success(
-            request,
-            f"“{notice.title}” has been taken down from the website and the school's "
-            "social media.",
-        )
+        if hasattr(notice, "schools"):
+            done = _(
+                "“%(title)s” has been taken down from every school's website and "
+                "social media."
+            )
+        else:
+            done = _(
+                "“%(title)s” has been taken down from the website and the school's "
+                "social media."
+            )
+        messages.success(request, done % {"title": notice.title})
         return redirect("wagtailadmin_explore", notice.get_parent().pk)
 
 

@@ -40,7 +40,7 @@ from schools.current import school_for_request
 
 from .caching.view_restrictions import view_restrictions
 from .languages import language_plan, locale_code
-from .models import NewsPage, NoticePage
+from .models import NewsPage, NoticePage, TrustNoticePage
 from .public_media import public_document_url
 from .search_text import clean_query, search_terms
 
@@ -132,9 +132,10 @@ def _public_pages(request):
     """Wagtail's ``get_public_pages_queryset`` with the restrictions from the snapshot.
 
     The same rules: live pages of the school the request's host name names, minus
-    every section whose restriction this request does not pass. Each school's API is
-    its own: ``?site=`` may only name the school asked (another school's pages are
-    served at that school's own address).
+    every section whose restriction this request does not pass, plus the trust's
+    notices chosen for that school (they live outside every school's tree). Each
+    school's API is its own: ``?site=`` may only name the school asked (another
+    school's pages are served at that school's own address).
     """
     queryset = Page.objects.live()
     for restriction in view_restrictions(request=request):
@@ -149,15 +150,19 @@ def _public_pages(request):
         if asked is None or asked.pk != site.pk:
             raise ValueError("site: this address serves only its own school's pages")
     plan = language_plan(site, request=request)
+    # The school's own pages, and the trust's notices chosen for it.
+    trust_notices = Q(
+        pk__in=TrustNoticePage.objects.live().filter(schools=site).values("pk")
+    )
     if not plan.bilingual:
-        return queryset.descendant_of(site.root_page, inclusive=True)
+        return queryset.filter(Q(path__startswith=site.root_page.path) | trust_notices)
     roots = site.root_page.get_translations(inclusive=True).filter(
         locale__language_code__in=plan.codes
     )
     within = Q()
     for root_path in roots.values_list("path", flat=True):
         within |= Q(path__startswith=root_path)
-    return queryset.filter(within) if within else queryset.none()
+    return queryset.filter(within | trust_notices)
 
 
 class SchoolLocaleFilter(LocaleFilter):

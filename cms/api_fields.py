@@ -36,3 +36,19 @@ class PublicRenditionField(Field):
             "height": rendition.height,
             "alt": rendition.alt,
         }
+
+
+class SchoolAddressField(Field):
+    """A trust's notice at its address on the school the API was asked about.
+
+    Wagtail's ``html_url`` has no request to read the school from, and the notice has
+    no page in any school's tree, so it is empty there.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, notice):
+        return notice.get_full_url(request=self.context.get("request"))

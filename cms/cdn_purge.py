@@ -86,6 +86,23 @@ def pages_purge(*, pages: Iterable[Page]) -> None:
     cdn_purge_request(urls=batch.urls)
 
 
+def trust_notice_purge(*, notice) -> None:
+    """Once the change commits, purge where a trust's notice shows on each school.
+
+    Its band is on every page of each chosen school; the CDN keeps pages 2 s at
+    most, so purging each school's home page and the notice's own address there
+    (what parents and the social posts open) is what cannot wait those 2 s.
+    """
+    if not cdn_configured():
+        return
+    urls = [
+        url
+        for site in notice.schools.all()
+        for url in (site.root_url + "/", notice.url_on_site(site))
+    ]
+    cdn_purge_request(urls=urls)
+
+
 def cdn_urls_purge(*, urls: list[str]) -> None:
     """Purge ``urls`` from every configured CDN; raises ``CdnPurgeFailed``.
 

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +31,11 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from schools.current import school_for_request
 from schools.models import default_school_id, school_field
 
 from . import notice_panels
-from .api_fields import PublicRenditionField
+from .api_fields import PublicRenditionField, SchoolAddressField
 from .blocks import BodyBlock
 from .caching.content_changes import PublicContentChange  # noqa: F401  (a model)
 from .caching.query_parameters import LISTING_PAGE
@@ -48,7 +50,7 @@ from .languages import SchoolLanguages  # noqa: F401  (a model of this app)
 from .lean_pages import LeanPageMixin
 from .media_removals import MediaRemoval  # noqa: F401  (a model)
 from .notice_panels import SocialPostsPanel
-from .page_forms import SchoolPageForm
+from .page_forms import SchoolPageForm, TrustNoticeForm
 from .pagination import paginate
 from .preparation.models import PagePreparation, PreparedMedium  # noqa: F401  (models)
 from .statutory.models import (  # noqa: F401  (models of this app)
@@ -718,17 +720,32 @@ class NoticeQuerySet(PageQuerySet):
             models.Q(pinned=True) | models.Q(kind__in=NoticePage.FIRST_KINDS)
         )
 
-    def by_priority(self):
-        """Urgent notices and closures first, then pinned, then the rest; newest first.
+    def shown_on(self, site: Site):
+        """The notices of ``site``: its own, and the trust's notices chosen for it."""
+        return self.filter(
+            models.Q(path__startswith=site.root_page.path)
+            | models.Q(trustnoticepage__schools=site)
+        )
 
-        A snow closure approved this morning must never sit below a holiday notice.
+    def by_priority(self):
+        """The trust's notices first, then the school's urgent notices and closures,
+        then pinned, then the rest; newest first.
+
+        A snow closure approved this morning must never sit below a holiday notice,
+        and a school's own notices stay below the trust's decision for all schools.
+        ``from_trust`` says which are the trust's (they have no page in the school).
         """
         return self.annotate(
+            from_trust=models.ExpressionWrapper(
+                models.Q(trustnoticepage__isnull=False),
+                output_field=models.BooleanField(),
+            ),
             priority=models.Case(
+                models.When(trustnoticepage__isnull=False, then=models.Value(-1)),
                 models.When(kind__in=NoticePage.FIRST_KINDS, then=models.Value(0)),
                 models.When(pinned=True, then=models.Value(1)),
                 default=models.Value(2),
-            )
+            ),
         ).order_by("priority", "-valid_from", "-first_published_at", "-pk")
 
 
@@ -799,6 +816,10 @@ class NoticePage(LeanPageMixin, Page):
     @property
     def shows_first(self) -> bool:
         return self.kind in self.FIRST_KINDS
+
+    def may_reopen(self, user) -> bool:
+        """Whether ``user`` may end it at once ("School has reopened")."""
+        return self.permissions_for_user(user).can_unpublish()
 
     @property
     def wants_pin(self) -> bool:
@@ -933,3 +954,152 @@ class FailedEmail(models.Model):
     @property
     def given_up(self) -> bool:
         return self.attempts >= self.MAX_ATTEMPTS
+
+
+class TrustNoticesPage(LeanPageMixin, Page):
+    """Where a trust writes notices for its schools: outside every school's site.
+
+    A child of the tree's root, beside the schools' home pages, so no school's
+    site (and no school editor's page permissions) reaches it; it has no address
+    of its own. The trust's staff are given permissions on it. Trust notices are
+    the one deliberate exception to "a record belongs to one school": each names
+    the schools it is shown on.
+    """
+
+    base_form_class = SchoolPageForm
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.TrustNoticePage"]
+
+    trust = models.ForeignKey(
+        "schools.Trust",
+        on_delete=models.PROTECT,
+        related_name="notice_folders",
+        verbose_name=_("trust"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("trust")]
+
+    class Meta:
+        verbose_name = _("trust notices")
+
+    def serve(self, request, *args, **kwargs):
+        raise Http404  # a folder for staff, never a page of any school's website
+
+
+class TrustNoticePage(NoticePage):
+    """One urgent notice or closure, decided once, shown first on every chosen school.
+
+    A notice page of its own kind (so the API's notices and the band's ordering
+    include it), kept in the trust's folder (``TrustNoticesPage``): approving it
+    publishes one page, which every chosen school's band, API and social accounts
+    read; unpublishing it (reopening) or its end takes it off all of them at once.
+    It goes through the same two-person approval as a school closure, always with
+    the senior-leadership step (``always_needs_senior_approval``), P1.
+    """
+
+    base_form_class = TrustNoticeForm
+
+    schools = ParentalManyToManyField(
+        "wagtailcore.Site",
+        related_name="trust_notices",
+        verbose_name=_("schools"),
+        help_text=_(
+            "Shown first on these schools' websites and sent to their accounts"
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind", help_text=notice_panels.TRUST_KIND_HELP),
+        FieldPanel("message"),
+        FieldPanel("schools", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("valid_from"), FieldPanel("valid_until")],
+            heading=_("When it applies"),
+        ),
+    ]
+    parent_page_types = ["cms.TrustNoticesPage"]
+    subpage_types: list[str] = []
+    # The senior-leadership step is never skipped, whatever the setting says (P1).
+    always_needs_senior_approval = True
+    api_fields = [
+        *NoticePage.api_fields,
+        APIField("schools_named"),
+        APIField("school_url", serializer=SchoolAddressField()),
+    ]
+
+    class Meta:
+        verbose_name = _("trust notice")
+
+    def clean(self) -> None:
+        if self.kind not in self.FIRST_KINDS:
+            raise ValidationError(
+                {"kind": _("A trust notice is a school closure or an urgent notice.")}
+            )
+        super().clean()
+        trust = self.trust if self.path else None
+        if trust is not None and any(
+            not Site.objects.filter(pk=site.pk, school__trust=trust).exists()
+            for site in self.schools.all()
+        ):
+            raise ValidationError(
+                {"schools": _("Choose only schools of %(trust)s.") % {"trust": trust}}
+            )
+
+    @property
+    def trust(self):
+        """The trust whose folder it is in (None outside one)."""
+        return self.trust_of(self)
+
+    @staticmethod
+    def trust_of(page):
+        """The trust of the folder ``page`` (a trust notice, any instance) is in."""
+        folder = page.get_parent()
+        return getattr(folder.specific, "trust", None) if folder else None
+
+    def may_reopen(self, user) -> bool:
+        """The trust's senior leaders may end it for every school at once."""
+        return super().may_reopen(user) or self.may_decide_on(
+            self, user, senior_step=True
+        )
+
+    @classmethod
+    def may_decide_on(cls, page, user, *, senior_step: bool) -> bool:
+        """Whether ``user`` may approve ``page`` (this notice, as any instance) at a
+        step (P1; the trust's own people).
+
+        The senior step is a senior leader *of this trust*; the other steps anyone
+        working in one of its schools or holding a role in it. Nobody from another
+        trust ever decides on it, whatever their groups.
+        """
+        from schools.models import TrustRole  # every app may import schools
+
+        trust = cls.trust_of(page)
+        if trust is None:
+            return False
+        roles = TrustRole.objects.filter(trust=trust, user=user)
+        if senior_step:
+            return roles.filter(kind=TrustRole.Kind.SENIOR_LEADER).exists()
+        return (
+            roles.exists()
+            or Site.objects.filter(school__trust=trust, memberships__user=user).exists()
+        )
+
+    @property
+    def schools_named(self) -> list[str]:
+        """The schools it is shown on, by name (for the API)."""
+        return [site.site_name or site.hostname for site in self.schools.all()]
+
+    def url_on_site(self, site: Site) -> str:
+        """Its address on ``site``: every chosen school shows it on its own website."""
+        return site.root_url + reverse("trust_notice", args=(self.pk,))
+
+    def get_url_parts(self, request=None):
+        """On a chosen school's website, its address there; elsewhere none."""
+        site = school_for_request(request) if request is not None else None
+        if site is None or not self.schools.filter(pk=site.pk).exists():
+            return None
+        return (site.pk, site.root_url, reverse("trust_notice", args=(self.pk,)))
+
+    def serve(self, request, *args, **kwargs):
+        raise Http404  # read on each school's website (``cms.views.trust_notice``)

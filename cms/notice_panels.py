@@ -9,6 +9,7 @@ suggesting that each account must be added by hand.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import InlinePanel
 
 #: What the kind field says about the two kinds that show first.
@@ -50,3 +51,12 @@ class SocialPostsPanel(InlinePanel):
             if getattr(self.instance, "shows_first", False):
                 self.help_text = CLOSURE_POSTS_HELP
                 self.label = "your own words for one account"
+
+
+#: What the kind field of a trust notice says.
+TRUST_KIND_HELP = _(
+    "Shown first on every page of each school's website you choose, above the "
+    "school's own notices, and sent to each school's social media accounts, once "
+    "a senior leader of the trust approves it. It ends by itself at the end of the "
+    "school day unless you give an end; unpublish it to reopen every school."
+)

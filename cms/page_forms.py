@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Site
 
 
 class SchoolPageForm(WagtailAdminPageForm):
@@ -97,3 +98,19 @@ class SchoolPageForm(WagtailAdminPageForm):
                 None,
                 f"On the “{where[name]}” tab, {label}: {' '.join(errors)}",
             )
+
+
+class TrustNoticeForm(SchoolPageForm):
+    """A trust notice's form: only the trust's own schools can be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = self.fields.get("schools")
+        if schools is None:
+            return
+        folder = self.parent_page.specific if self.parent_page else None
+        trust_id = getattr(folder, "trust_id", None)
+        schools.queryset = Site.objects.filter(school__trust_id=trust_id).order_by(
+            "site_name", "hostname"
+        )
+        schools.required = True

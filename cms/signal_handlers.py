@@ -4,6 +4,8 @@ Every path that makes a page live, changes its live content, unpublishes, expire
 or deletes it ends in a save or delete of the page row, so public copies follow
 those; view restrictions and media changes (consent clearance, a new file) are
 followed here too. ``public_media_reconcile`` (cron) catches anything else.
+A trust's notice approved or ended is purged from a CDN on each of its schools; a
+trust's notices folder and its senior leaders keep its notices group in step.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_unpublished
+from wagtail.signals import page_published, page_unpublished
 
-from . import cdn_purge, public_media
+from schools.models import TrustRole
+
+from . import cdn_purge, public_media, trust_notice_access
+from .models import TrustNoticePage, TrustNoticesPage
 from .preparation import services as preparation_services
 
 #: Page fields that change no published content: saves of only these are skipped.
@@ -115,9 +120,43 @@ def stop_preparing_unpublished(sender, instance, **kwargs):
     )
 
 
+def follow_trust_folder(sender, instance, raw=False, **kwargs):
+    """A trust's notices folder made: its senior leaders may write notices in it."""
+    if not raw:
+        trust_notice_access.trust_notices_group_ensure(trust=instance.trust)
+
+
+def follow_trust_role(sender, instance, raw=False, **kwargs):
+    """A trust role given or taken away: the trust's notices group follows."""
+    if not raw and TrustNoticesPage.objects.filter(trust_id=instance.trust_id).exists():
+        trust_notice_access.trust_notices_group_ensure(trust=instance.trust)
+
+
+def purge_trust_notice(sender, instance, **kwargs):
+    """A trust's notice approved or ended: the CDN forgets its schools' pages."""
+    cdn_purge.trust_notice_purge(notice=instance)
+
+
 def register() -> None:
     """Connect cms's receivers (called from CmsConfig.ready())."""
     cdn_purge.register()
+    post_save.connect(
+        follow_trust_folder,
+        sender=TrustNoticesPage,
+        dispatch_uid="cms.trust_notice_access.folder",
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            follow_trust_role,
+            sender=TrustRole,
+            dispatch_uid=f"cms.trust_notice_access.role.{signal is post_save}",
+        )
+    for signal in (page_published, page_unpublished):
+        signal.connect(
+            purge_trust_notice,
+            sender=TrustNoticePage,
+            dispatch_uid=f"cms.cdn_purge.trust_notice.{signal is page_published}",
+        )
     pre_save.connect(remember_live_media, dispatch_uid="cms.public_media.pre_save")
     pre_delete.connect(remember_live_media, dispatch_uid="cms.public_media.pre_del")
     post_save.connect(follow_page, dispatch_uid="cms.public_media.post_save")

@@ -1,4 +1,4 @@
-"""Views that are not Wagtail pages: site search, term dates, staff media files."""
+"""Views that are not Wagtail pages: search, term dates, trust notices, staff media."""
 
 from __future__ import annotations
 
@@ -24,7 +24,13 @@ from schools.current import school_for_request
 
 from .caching.query_parameters import LISTING_PAGE, SEARCH_TEXT, reads_query
 from .caching.view_restrictions import public_only
-from .models import NewsPage, NoticePage, SocialMediaPage, StandardPage
+from .models import (
+    NewsPage,
+    NoticePage,
+    SocialMediaPage,
+    StandardPage,
+    TrustNoticePage,
+)
 from .pagination import paginate
 from .search_text import clean_query, search_terms
 from .selectors import term_dates_from
@@ -121,3 +127,22 @@ def private_media(request: HttpRequest, name: str) -> HttpResponse:
 def _unchanged_since(request: HttpRequest, modified: int) -> bool:
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return since is not None and since >= modified
+
+
+@require_GET
+def trust_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """A trust's notice, on the website of each school it was chosen for.
+
+    The trust's notices have no page in any school's tree; each chosen school shows
+    the notice at this address on its own website, where its band and its social
+    posts link (P2). Any other school's website answers "not found".
+    """
+    site = school_for_request(request)
+    notice = (
+        TrustNoticePage.objects.live().filter(pk=notice_id, schools=site).first()
+        if site is not None
+        else None
+    )
+    if notice is None:
+        raise Http404
+    return TemplateResponse(request, "cms/trust_notice_page.html", {"page": notice})

@@ -167,7 +167,7 @@ def reopened_button(page, user, view_name, next_url=None):
         isinstance(specific, NoticePage)
         and specific.live
         and specific.shows_first
-        and page.permissions_for_user(user).can_unpublish()
+        and specific.may_reopen(user)
     ):
         yield Button(
             "School has reopened",

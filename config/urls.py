@@ -70,6 +70,7 @@ elif settings.DEBUG or getattr(settings, "SERVE_MEDIA_FROM_DJANGO", False):
 urlpatterns += i18n_patterns(
     path("search/", cms_views.search, name="search"),
     path("term-dates/", cms_views.term_dates, name="term_dates"),
+    path("trust-notices/<int:notice_id>/", cms_views.trust_notice, name="trust_notice"),
     path("feeds/news.xml", cms_feeds.NewsFeed(), name="news_feed"),
     path("feeds/term-dates.ics", cms_feeds.term_dates_ical, name="term_dates_ical"),
     path("updates/", include("alerts.urls")),

@@ -74,12 +74,17 @@ def navigation_pages(*, home: HomePage) -> list[Page]:
     return list(home.get_children().live().public().in_menu().specific())
 
 
-def pinned_notices(*, home: HomePage, at: datetime | None = None) -> list[NoticePage]:
-    """Notices for the band on every page: urgent and closures first, then pinned."""
-    return list(
-        NoticePage.objects.live().public().descendant_of(home).current(at).pinned()
-        .by_priority()
-    )  # fmt: skip
+def pinned_notices(
+    *, home: HomePage, site: Site | None = None, at: datetime | None = None
+) -> list[NoticePage]:
+    """Notices for the band on every page: the trust's notices for this school
+    first, then the school's urgent notices and closures, then pinned ones."""
+    notices = NoticePage.objects.live().public().current(at).pinned()
+    if site is None:
+        notices = notices.descendant_of(home)
+    else:
+        notices = notices.shown_on(site)
+    return list(notices.by_priority())
 
 
 def social_media_page(*, home: HomePage) -> SocialMediaPage | None:
@@ -121,7 +126,7 @@ def site_chrome_uncached(
         school_name=plan.school_name(active_language(), default=english_name),
         home=home,
         navigation=navigation_pages(home=home),
-        pinned_notices=pinned_notices(home=home),
+        pinned_notices=pinned_notices(home=home, site=site),
         social_media_page=social_media_page(home=home),
         statutory_page=statutory_page(home=home),
     )

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Site
 
 from publishing.text import page_link, post_text_with_link
 from schools.models import default_school_id, school_field
@@ -42,6 +42,10 @@ ALWAYS_PUBLIC_NETWORKS = frozenset({Network.INSTAGRAM, Network.BLUESKY})
 class SocialAccountQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=SocialAccount.Status.APPROVED)
+
+    def of_schools(self, *, sites: list[Site]):
+        """The accounts of these schools."""
+        return self.filter(site__in=sites)
 
     def needing_attention(self):
         """Accounts a person has to act on: suspended or disconnected."""
@@ -242,7 +246,9 @@ class SocialPost(Orderable):
         The review screen (moderation) shows this too, so what is approved is what
         is sent.
         """
-        return post_text_with_link(text=self.text, link=page_link(page))
+        return post_text_with_link(
+            text=self.text, link=page_link(page, account=self.account)
+        )
 
     def review_notes(self, *, page) -> list[str]:
         """What the network will do to the post that the approver should know."""

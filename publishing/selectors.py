@@ -145,14 +145,15 @@ def accounts_needing_attention():
     return SocialAccount.objects.needing_attention()
 
 
-def accounts_for_text_notices() -> list[SocialAccount]:
-    """Approved accounts a text-only notice (closure, holiday) can go to.
+def accounts_for_text_notices(*, sites) -> list[SocialAccount]:
+    """The approved accounts of ``sites`` a text-only notice (closure, holiday) can
+    go to.
 
     A network where every post is a photo (Instagram) is left out: its managers
     post there themselves, with a picture, if they want to.
     """
     return [
         account
-        for account in SocialAccount.objects.approved()
+        for account in SocialAccount.objects.of_schools(sites=sites).approved()
         if not network_class(account.network).needs_image
     ]

@@ -16,8 +16,15 @@ def post_text_with_link(*, text: str, link: str) -> str:
     return f"{text}\n\n{link}" if text else link
 
 
-def page_link(page) -> str:
-    """The page's address on the school website, the canonical record (P2)."""
+def page_link(page, *, account=None) -> str:
+    """The page's address on the school website, the canonical record (P2).
+
+    A trust's notice has no page in any school's tree: each account's post links to
+    it on the website of the account's own school (``url_on_site``).
+    """
+    url_on_site = getattr(page, "url_on_site", None)
+    if url_on_site is not None and account is not None:
+        return url_on_site(account.site)
     return page.full_url or f"{settings.SITE_URL}{page.url_path}"
 
 

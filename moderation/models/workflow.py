@@ -153,8 +153,24 @@ class ApprovalTask(AbstractGroupApprovalTask):
         return super().start(workflow_state, user=user)
 
     def user_may_decide(self, obj, user) -> bool:
-        """True when ``user`` is a reviewer of this step and had no hand in ``obj``."""
-        if not (user.is_superuser or self._user_in_groups(user)):
+        """True when ``user`` is a reviewer of this step and had no hand in ``obj``.
+
+        A trust's notice to its schools names its own reviewers (its trust's people,
+        and at the senior step a senior leader of that trust): groups alone, which
+        every school shares, would let any school's senior leader decide for all.
+        """
+        # The class, not ``obj.specific``: that would keep a copy of the page as it
+        # is now on ``obj``, which the approval's email would then show unpublished.
+        specific_class = getattr(obj, "specific_class", None) or type(obj)
+        may_decide = getattr(specific_class, "may_decide_on", None)
+        senior_step = self.sensitive_content_only
+        if may_decide is not None and not may_decide(
+            obj, user, senior_step=senior_step
+        ):
+            return False
+        if not (may_decide is not None and senior_step) and not (
+            user.is_superuser or self._user_in_groups(user)
+        ):
             return False
         return user.pk not in rules.involved_user_ids(obj)
 
@@ -176,8 +192,20 @@ class ApprovalTask(AbstractGroupApprovalTask):
         ]
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        states = super().get_task_states_user_can_moderate(user, **kwargs)
-        return states.exclude(pk__in=rules.task_states_involving(user, states))
+        """The runs waiting at this step that ``user`` may decide (``user_may_decide``).
+
+        Not only by group, as Wagtail has it: a trust's senior leader decides the
+        trust's notices at the senior step without being in the school's group.
+        """
+        states = TaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr
+        )
+        allowed = [
+            state.pk
+            for state in states.select_related("workflow_state")
+            if self.user_may_decide(state.workflow_state.content_object, user)
+        ]
+        return states.filter(pk__in=allowed)
 
     def on_action(self, task_state, user, action_name, **kwargs):
         """Act on a decision from Wagtail's views, refusing anyone the rules exclude.

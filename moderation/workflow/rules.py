@@ -6,7 +6,6 @@ Reads only: the tasks and the services ask these questions before any state chan
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import QuerySet
 from wagtail.models import (
     Revision,
     Task,
@@ -47,17 +46,6 @@ def involved_user_ids(obj, *, workflow_state: WorkflowState | None = None) -> se
     return ids
 
 
-def task_states_involving(user, task_states: QuerySet) -> list[int]:
-    """Ids of the task states in ``task_states`` that ``user`` may not decide."""
-    excluded = []
-    for task_state in task_states.select_related("workflow_state"):
-        workflow_state = task_state.workflow_state
-        obj = workflow_state.content_object
-        if user.pk in involved_user_ids(obj, workflow_state=workflow_state):
-            excluded.append(task_state.pk)
-    return excluded
-
-
 def sensitive_page_types() -> list[str]:
     """The configured sensitive types: "app.Model" or "app.Model:kind" entries."""
     return list(getattr(settings, SENSITIVE_SETTING, []))
@@ -70,6 +58,8 @@ def is_sensitive(page) -> bool:
     notices sensitive; ``"cms.NoticePage"`` alone would make every notice sensitive.
     """
     specific = page.specific
+    if getattr(specific, "always_needs_senior_approval", False):
+        return True  # a trust's notice to all its schools, whatever the setting
     label = specific._meta.label
     kind = getattr(specific, "kind", None)
     for entry in sensitive_page_types():

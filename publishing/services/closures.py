@@ -5,6 +5,10 @@ seconds; the editor need not remember to add a post for each account. Accounts t
 editor wrote a post for keep those words; every other approved account gets the
 notice's title and text, shortened to fit, with the link (P2).
 
+A trust's notice (``TrustNoticePage``) goes the same way to every approved account
+of each school it was chosen for: one post, so one delivery, per school account,
+each linking to the notice on that school's own website.
+
 The review screen shows the same posts before approval (``closure_posts_planned``,
 through the ``social_posts_added_on_approval`` hook), so the approver sees every
 post that approving sends.
@@ -21,6 +25,14 @@ from publishing.services.holiday_notices import fitted_text
 from publishing.text import page_link
 
 
+def closure_accounts(*, notice: NoticePage):
+    """The approved accounts an urgent notice or closure goes to: its school's, or
+    for a trust's notice those of every school it was chosen for."""
+    schools = getattr(notice, "schools", None)
+    sites = list(schools.all()) if schools is not None else [notice.get_site()]
+    return selectors.accounts_for_text_notices(sites=sites)
+
+
 def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
     """The posts approving ``notice`` adds, unsaved: one per account it lacks.
 
@@ -31,14 +43,15 @@ def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
         return []
     covered = {post.account_id for post in notice.social_posts.all()}
     words = f"{notice.title}: {strip_tags(notice.message).strip()}"
-    link = page_link(notice)
     return [
         SocialPost(
             page=notice,
             account=account,
-            text=fitted_text(words, account=account, link=link),
+            text=fitted_text(
+                words, account=account, link=page_link(notice, account=account)
+            ),
         )
-        for account in selectors.accounts_for_text_notices()
+        for account in closure_accounts(notice=notice)
         if account.pk not in covered
     ]
 
@@ -46,6 +59,5 @@ def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
 def closure_posts_fill(*, notice: NoticePage) -> list[SocialPost]:
     """Add a post for each approved account the urgent notice has none for."""
     posts = closure_posts_planned(notice=notice)
-    for post in posts:
-        post.save()
+    SocialPost.objects.bulk_create(posts)
     return posts

@@ -132,8 +132,9 @@ def deliveries_create_for_page(
     the post (unpublish) and publish again if a new post is wanted.
     """
     created = []
-    link = page_link(page)
-    for post in SocialPost.objects.filter(page=page).select_related("account"):
+    posts = SocialPost.objects.filter(page=page).select_related("account__site")
+    for post in posts:
+        link = page_link(page, account=post.account)
         existing = (
             Delivery.objects.live().filter(page=page, account=post.account).first()
         )
