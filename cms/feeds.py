@@ -77,7 +77,7 @@ class NewsFeed(Feed):
         site = current_school(request)
         if site is None:
             return NewsPage.objects.none()
-        news = news_for_listing(within=site.root_page, with_categories=True)
+        news = news_for_listing(within=site.root_page.localized, with_categories=True)
         return news.filter(locale__language_code=active_language())[:NEWS_FEED_ITEMS]
 
     def item_title(self, item: NewsPage) -> str:

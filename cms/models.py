@@ -1096,7 +1096,9 @@ class TrustNoticePage(NoticePage):
 
     def get_url_parts(self, request=None):
         """On a chosen school's website, its address there; elsewhere none."""
-        site = school_for_request(request) if request is not None else None
+        # Wagtail's CDN purge passes its own batch object as the "request".
+        is_request = getattr(request, "path", None) is not None
+        site = school_for_request(request) if is_request else None
         if site is None or not self.schools.filter(pk=site.pk).exists():
             return None
         return (site.pk, site.root_url, reverse("trust_notice", args=(self.pk,)))

@@ -58,7 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
             raise Http404
         pages = (
             public_only(Page.objects.live(), request=request)
-            .descendant_of(site.root_page, inclusive=True)
+            .descendant_of(site.root_page.localized, inclusive=True)
             .type(NewsPage, NoticePage, StandardPage, SocialMediaPage)
             .filter(locale=Locale.get_active())  # the reader's language only
             .specific()

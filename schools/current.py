@@ -52,7 +52,12 @@ def public_site_for_request(request: HttpRequest) -> Site | None:
     if site.hostname.lower() == hostname:
         return site
     root_paths = getattr(request, "_wagtail_cached_site_root_paths", None)
-    count = len(root_paths) if root_paths is not None else Site.objects.count()
+    # One root path per site and language: a bilingual school is still one school.
+    count = (
+        len({root_path.site_id for root_path in root_paths})
+        if root_paths is not None
+        else Site.objects.count()
+    )
     return site if count <= 1 else None
 
 

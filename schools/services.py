@@ -91,10 +91,13 @@ def _role_group_ensure(*, school: School, school_role: SchoolRole) -> SchoolRole
             extra={"event": "school_group_made", "site": site.pk},
         )
     group = role_group.group
+    # The school's root in every language it publishes in (Welsh beside English).
+    roots = list(site.root_page.get_translations(inclusive=True))
     for permission in school_role.page_permissions.all():
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=site.root_page, permission=permission
-        )
+        for root in roots:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root, permission=permission
+            )
     for permission in school_role.collection_permissions.all():
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=school.collection, permission=permission

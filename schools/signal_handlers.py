@@ -79,7 +79,27 @@ def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwar
         _state.busy = False
 
 
+def root_translated(sender, source_obj, target_obj, **kwargs) -> None:
+    """A school's home page translated (its Welsh root): the school's role groups
+    get the same page permissions there."""
+    from wagtail.models import Page, Site
+
+    from .models import School
+    from .services import school_groups_ensure
+
+    if not isinstance(source_obj, Page):
+        return
+    for site in Site.objects.filter(root_page_id=source_obj.pk):
+        if School.objects.filter(site=site).exists():
+            school_groups_ensure(site=site)
+
+
 def register() -> None:
+    from wagtail.signals import copy_for_translation_done
+
+    copy_for_translation_done.connect(
+        root_translated, dispatch_uid="schools.root_translated"
+    )
     m2m_changed.connect(
         user_groups_changed,
         sender=get_user_model().groups.through,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
+    Site,
     Task,
     Workflow,
     WorkflowPage,
@@ -16,13 +17,17 @@ from moderation import roles
 from moderation.models import ApprovalTask
 from moderation.workflow.finish import publish_approved_workflow_state
 from moderation.workflow.services import ApprovalRefused
+from schools.models import SchoolRoleGroup
 from tests.moderation.workflow.conftest import signed_in, submit
 
 
-def page_permissions(group_name: str) -> set[str]:
+def page_permissions(role: str) -> set[str]:
+    """What the role may do with the default school's pages (its school group)."""
+    site = Site.objects.get(is_default_site=True)
+    group = SchoolRoleGroup.objects.get(site=site, role=role).group
     return set(
         GroupPagePermission.objects.filter(
-            group__name=group_name, page__depth=1
+            group=group, page=site.root_page
         ).values_list("permission__codename", flat=True)
     )
 

@@ -29,7 +29,7 @@ def test_x_state_lists_live_posts_over_http(x_emulator, sports_day_photo):
     state = requests.get(f"{x_emulator.base_url}/__emulator__/state", timeout=5).json()
 
     [post] = state["posts"]
-    assert set(post) == {"id", "text", "media", "pinned", "created_at"}
+    assert set(post) == {"id", "text", "media", "pinned", "created_at", "in_reply_to"}
     assert (post["text"], post["pinned"]) == ("Photo day", False)
     assert state["account"]["username"] == "OurSchool"
 
@@ -150,7 +150,8 @@ def test_facebook_accepts_the_token_as_a_parameter_like_facebook_sdk_sends_it(
             {"kind": "meltdown"},
             "unknown failure kind 'meltdown'; use one of: unauthorized, duplicate, "
             "rate_limited, server_error, timeout, timeout_after_success, html, "
-            "empty_success, media_refused, pin_refused, expired_token",
+            "empty_success, media_refused, pin_refused, moderation_refused, "
+            "expired_token",
         ),
         (
             {"status": 418},
