@@ -7,7 +7,8 @@ language is the approval of the pair: the approver sees both side by side on the
 review screen, and both go live in the same transaction, with the same scheduled
 go-live and expiry (their copies prepared together by ``cms.preparation``). A page
 whose translation is missing, or was not updated since the pair was last published
-("needs update"), is refused, unless a senior leader recorded an exception for it (``language_exception_record``).
+("needs update"), is refused, unless a senior leader recorded an exception for it
+(``language_exception_record``).
 """
 
 from __future__ import annotations
