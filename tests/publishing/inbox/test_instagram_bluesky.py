@@ -15,42 +15,8 @@ from publishing.inbox.services import (
     item_hide,
     reply_write,
 )
-from publishing.networks.bluesky import BlueskyNetwork
-from publishing.services.accounts import account_credentials_store
-from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def _connected(network, emulator, managers):
-    account = factories.SocialAccountFactory(
-        name=f"School {network}", network=network, managers=managers
-    )
-    account_credentials_store(
-        account=account, credentials=emulator.credentials, by=managers[0]
-    )
-    return account
-
-
-@pytest.fixture
-def instagram_account(instagram_emulator, instagram_settings, managers):
-    return _connected("instagram", instagram_emulator, managers)
-
-
-@pytest.fixture
-def bluesky_account(bluesky_emulator, bluesky_settings, managers):
-    return _connected("bluesky", bluesky_emulator, managers)
-
-
-@pytest.fixture
-def instagram_post(instagram_emulator, instagram_account):
-    return instagram_emulator.post_by_hand("Sports day! 🏅")
-
-
-@pytest.fixture
-def bluesky_post(bluesky_emulator, bluesky_account):
-    network = BlueskyNetwork(credentials=bluesky_emulator.credentials)
-    return network.publish(text="Sports day was wonderful!", images=[]).remote_id
 
 
 def _ig_comment(emulator, comment_id):
