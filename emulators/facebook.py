@@ -676,6 +676,15 @@ class FacebookEmulator(Emulator):
             ],
         }
 
+    def webhook_batch(self, comment_ids: list[str]) -> dict[str, Any]:
+        """One delivery carrying many comments, as Meta batches a busy Page's
+        changes: every change in one entry."""
+        with self.lock:
+            payloads = [self.webhook_payload(comment_id) for comment_id in comment_ids]
+        entry = payloads[0]["entry"][0]
+        entry["changes"] = [p["entry"][0]["changes"][0] for p in payloads]
+        return payloads[0]
+
     def sign(self, body: bytes) -> str:
         """The X-Hub-Signature-256 header Meta sends with `body`."""
         digest = hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
