@@ -196,10 +196,14 @@ class InstagramEmulator(FacebookEmulator):
     def extra_control(
         self, action: str, request: EmulatorRequest
     ) -> EmulatorResponse | None:
-        """`POST /__emulator__/comment` with JSON {media_id, message, author_name}."""
-        if action != "comment" or request.method != "POST":
+        """`POST /__emulator__/comment` with JSON {media_id, message, author_name};
+        `POST /__emulator__/post` with JSON {caption}: a post made in the app."""
+        if action not in ("comment", "post") or request.method != "POST":
             return None
         body = request.json()
+        if action == "post":
+            caption = body.get("caption") if isinstance(body, dict) else None
+            return EmulatorResponse.json({"id": self.post_by_hand(str(caption or ""))})
         with self.lock:
             known = isinstance(body, dict) and body.get("media_id") in self.media
         if not known:
