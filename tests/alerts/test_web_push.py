@@ -132,7 +132,9 @@ def test_nothing_is_pushed_to_a_device_that_unsubscribed_or_about_a_withdrawn_pa
         HTTP_HOST="localhost",
     )
     assert answer.status_code == 200
-    assert answer.json()["message"] == "Done: this device will not be notified any more."
+    assert (
+        answer.json()["message"] == "Done: this device will not be notified any more."
+    )
     with_drawn = publish(closure(school.notices, title="Closed on Monday too"))
     with_drawn.unpublish()
     worker.drain()
@@ -142,4 +144,3 @@ def test_nothing_is_pushed_to_a_device_that_unsubscribed_or_about_a_withdrawn_pa
         notice.full_url
     ]
     assert AlertPush.objects.filter(status=Status.CANCELLED).count() == 2
-
