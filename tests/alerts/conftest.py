@@ -148,8 +148,13 @@ def link_in(text: str, path_part: str) -> str:
 
 @pytest.fixture
 def push(settings, push_service):
-    """Web push on, with a key pair from `manage.py generate_vapid_keys`, sending to
-    the local push service (which answers a hanging request after 2 s)."""
+    """Web push on, sending to the local push service."""
+    return push_turned_on(settings, push_service)
+
+
+def push_turned_on(settings, push_service):
+    """A key pair from `manage.py generate_vapid_keys`, and the local push service
+    allowed; a push service that has not answered in 0.5 s is asked again later."""
     output = io.StringIO()
     call_command("generate_vapid_keys", stdout=output)
     keys = dict(line.split("=", 1) for line in output.getvalue().split())
