@@ -144,3 +144,23 @@ def test_nothing_is_pushed_to_a_device_that_unsubscribed_or_about_a_withdrawn_pa
         notice.full_url
     ]
     assert AlertPush.objects.filter(status=Status.CANCELLED).count() == 2
+
+
+def test_a_push_a_stopped_worker_left_is_sent_again_and_shown_once(
+    school, push, publish, client, redis_connection
+):
+    from alerts.sweep import alerts_sweep
+
+    device = subscribe_device(client, push, ["urgent"])
+    publish(closure(school.notices))
+    site = school.home.get_site()
+    assert alert_pushes_send_due(site_id=site.pk, now=timezone.now()).sent == 1
+    # As if the worker had stopped after the push service took it, before recording.
+    AlertPush.objects.update(
+        status=Status.SENDING, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    alerts_sweep(now=timezone.now())
+    assert AlertPush.objects.get().status == Status.QUEUED
+    assert alert_pushes_send_due(site_id=site.pk, now=timezone.now()).sent == 1
+    assert len(push.received(device["endpoint"])) == 2
+    assert len(push.shown(device["endpoint"])) == 1
