@@ -19,7 +19,7 @@ from cms.queueing import rq_queue
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "alerts"
-JOB_FUNCTION = "alerts.jobs.send_due_emails"
+JOB_FUNCTION = "alerts.jobs.send_due_alerts"
 WAITING = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 
 

@@ -15,6 +15,7 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     mail_sink,
     postmark_emulator,
     public_web,
+    push_service,
     x_emulator,
 )
 

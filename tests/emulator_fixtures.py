@@ -18,6 +18,7 @@ from emulators.cdn import CdnPurgeEmulator
 from emulators.facebook import FacebookEmulator
 from emulators.instagram import InstagramEmulator
 from emulators.mail import MailSink, PostmarkEmulator
+from emulators.push import PushServiceEmulator
 from emulators.x import XEmulator
 
 
@@ -53,6 +54,14 @@ def mail_sink() -> Iterator[MailSink]:
 def postmark_emulator() -> Iterator[PostmarkEmulator]:
     """A running Postmark-style email API (`.sent`, `.fail_next(...)`)."""
     with PostmarkEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def push_service() -> Iterator[PushServiceEmulator]:
+    """A running web push service (`.new_device()`, `.shown(endpoint)`,
+    `.device_gone(endpoint)`, `.fail_next(...)`)."""
+    with PushServiceEmulator() as emulator:
         yield emulator
 
 

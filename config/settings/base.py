@@ -705,6 +705,36 @@ ALERTS_CONFIRMATION_INTERVAL_MINUTES = int(
 ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS = int(
     os.environ.get("ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS", "10")
 )
+# Web push (alerts/push_*.py): the school's VAPID key pair, from the environment
+# (`manage.py generate_vapid_keys` prints a new pair). Unset: no "notify me on this
+# device" button, and nothing is sent by push.
+ALERTS_PUSH_VAPID_PUBLIC_KEY = os.environ.get("ALERTS_PUSH_VAPID_PUBLIC_KEY", "")
+ALERTS_PUSH_VAPID_PRIVATE_KEY = os.environ.get("ALERTS_PUSH_VAPID_PRIVATE_KEY", "")
+# Who push services may contact about our messages (the VAPID "sub" claim).
+ALERTS_PUSH_CONTACT = os.environ.get("ALERTS_PUSH_CONTACT", "") or (
+    "mailto:" + ALERTS_FROM_EMAIL.rpartition("<")[2].rstrip(">")
+)
+# The push services a browser's subscription may point at: the worker POSTs to these
+# addresses only (a stranger's URL is refused). Host names, a leading dot for a
+# domain and its subdomains; ALERTS_PUSH_EXTRA_SERVICES adds full origins (e.g. the
+# local push-service emulator, http allowed only there).
+ALERTS_PUSH_SERVICE_HOSTS = [
+    ".googleapis.com",  # Chrome, Edge on Android, Samsung Internet (FCM)
+    ".push.services.mozilla.com",  # Firefox
+    ".push.apple.com",  # Safari, and iPhone web apps added to the Home Screen
+    ".notify.windows.com",  # Edge on Windows (WNS)
+]
+ALERTS_PUSH_EXTRA_SERVICES = [
+    origin.strip().rstrip("/")
+    for origin in os.environ.get("ALERTS_PUSH_EXTRA_SERVICES", "").split(",")
+    if origin.strip()
+]
+ALERTS_PUSH_BATCH_SIZE = int(os.environ.get("ALERTS_PUSH_BATCH_SIZE", "500"))
+# A push service that has not answered in this many seconds is asked again later (the
+# message carries a Topic and a notification tag, so a repeat replaces, not doubles).
+ALERTS_PUSH_TIMEOUT_SECONDS = float(os.environ.get("ALERTS_PUSH_TIMEOUT_SECONDS", "10"))
+# How long a push service keeps a message for a phone that is switched off.
+ALERTS_PUSH_TTL_SECONDS = int(os.environ.get("ALERTS_PUSH_TTL_SECONDS", "86400"))
 # The email provider (anymail): only the keys the chosen EMAIL_BACKEND needs.
 ANYMAIL = {
     key: value
