@@ -30,7 +30,7 @@ ATOM = "application/atom+xml; charset=utf-8"
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n'
     + b"".join(
-        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">\n'.encode()
+        f'<!ENTITY lol{n} "{(f"&lol{n - 1};" if n > 1 else "&lol;") * 10}">\n'.encode()
         for n in range(1, 10)
     )
     + b']>\n<rss version="2.0"><channel><title>Alerts</title><item>'

@@ -7,15 +7,19 @@ from .models import MentionEmail, MentionFeed, MentionSearch
 
 
 class FeedForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("feed address"),
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_(
+            "The RSS or Atom address of an alert, e.g. a Google Alert delivered to "
+            "an RSS feed."
+        ),
+    )
+
     class Meta:
         model = MentionFeed
         fields = ["title", "url"]
-        help_texts = {
-            "url": _(
-                "The RSS or Atom address of an alert, e.g. a Google Alert delivered "
-                "to an RSS feed."
-            )
-        }
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]

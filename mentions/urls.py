@@ -1,4 +1,4 @@
-"""The mentions' admin addresses (under /admin/mentions/, behind the two-factor sign-in)."""
+"""The mentions' admin addresses: /admin/mentions/, behind the two-factor sign-in."""
 
 from django.urls import path
 
