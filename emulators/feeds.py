@@ -2,7 +2,8 @@
 
 Google Alerts and similar services deliver keyword alerts as feeds; the mentions
 screen reads them. This server stands in for them in the tests and the demo:
-``publish(path, body)`` serves a feed at a path, ``alert_feed(...)`` builds one in
+``publish(path, body)`` serves a feed at a path, ``redirect(path, location)`` sends
+a reader on elsewhere, ``alert_feed(...)`` builds one in
 the shape Google Alerts uses, and ``/hostile/...`` serves the feeds a careless reader
 falls over:
 
@@ -95,6 +96,7 @@ class FeedServer:
         self.lock = threading.Lock()
         self.feeds: dict[str, tuple[bytes, str]] = {}
         self.requests: list[str] = []
+        self.redirects: dict[str, str] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -109,6 +111,12 @@ class FeedServer:
         """Serve ``body`` at ``path`` from now on; returns its address."""
         with self.lock:
             self.feeds[path] = (body, content_type)
+        return self.url(path)
+
+    def redirect(self, path: str, location: str) -> str:
+        """Answer ``path`` with a redirect to ``location``; returns its address."""
+        with self.lock:
+            self.redirects[path] = location
         return self.url(path)
 
     def start(self) -> FeedServer:
@@ -156,6 +164,13 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.requests.append(self.path)
             found = server.feeds.get(self.path) or HOSTILE.get(self.path)
+            location = server.redirects.get(self.path)
+        if location is not None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/hostile/endless":
             self._endless()
             return

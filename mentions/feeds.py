@@ -2,6 +2,10 @@
 
 A feed is somebody else's file: it may be huge, broken, or built to hurt the reader.
 
+- Where: only addresses on the internet are fetched, and each redirect is checked
+  the same way, so a feed address cannot reach the school's own network or the
+  server's (``MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES`` is for the tests' loopback
+  feed server only).
 - Size: the download stops at ``MENTIONS_FEED_MAX_BYTES`` whatever the
   ``Content-Length`` says (or does not say), and a read times out.
 - XML entities: a feed that declares entities is refused before it is parsed
@@ -19,8 +23,10 @@ from __future__ import annotations
 
 import datetime
 import html
+import ipaddress
+import socket
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
 
 import feedparser
@@ -32,6 +38,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 CHUNK_BYTES = 64 * 1024
+MAX_REDIRECTS = 5
 
 
 class FeedRefused(Exception):
@@ -50,20 +57,54 @@ class FoundPost:
     guid: str = ""
 
 
+def _check_address(url: str) -> None:
+    """Refuse an address that is not http(s) or not on the internet."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FeedRefused(_("A feed's address starts with http:// or https://."))
+    if settings.MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES:
+        return
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 443)
+    except (OSError, UnicodeError):
+        raise FeedRefused(_("The feed's address could not be found.")) from None
+    if any(not ipaddress.ip_address(info[4][0]).is_global for info in found):
+        raise FeedRefused(
+            _(
+                "The feed's address is on a private network; only feeds on the "
+                "internet are read."
+            )
+        )
+
+
+def _get(url: str) -> requests.Response:
+    """GET ``url``, following redirects only to addresses on the internet."""
+    for _redirect in range(MAX_REDIRECTS + 1):
+        _check_address(url)
+        response = requests.get(
+            url,
+            stream=True,
+            allow_redirects=False,
+            timeout=settings.MENTIONS_FEED_TIMEOUT_SECONDS,
+            headers={"Accept": "application/atom+xml, application/rss+xml, */*"},
+        )
+        if not response.is_redirect:
+            return response
+        response.close()
+        url = urljoin(url, response.headers["Location"])
+    raise FeedRefused(_("The feed's address redirects too many times."))
+
+
 def feed_download(url: str) -> bytes:
     """The feed's bytes, at most ``MENTIONS_FEED_MAX_BYTES`` of them.
 
     Raises:
-        FeedRefused: not reachable, an error status, or larger than allowed.
+        FeedRefused: not on the internet, not reachable, an error status, or larger
+            than allowed.
     """
     limit = settings.MENTIONS_FEED_MAX_BYTES
     try:
-        with requests.get(
-            url,
-            stream=True,
-            timeout=settings.MENTIONS_FEED_TIMEOUT_SECONDS,
-            headers={"Accept": "application/atom+xml, application/rss+xml, */*"},
-        ) as response:
+        with _get(url) as response:
             if response.status_code >= 400:
                 raise FeedRefused(
                     _("The feed's address answered with error %(status)s.")

@@ -488,6 +488,8 @@ MENTIONS_FEED_MAX_BYTES = int(os.environ.get("MENTIONS_FEED_MAX_BYTES", "2000000
 MENTIONS_FEED_TIMEOUT_SECONDS = float(
     os.environ.get("MENTIONS_FEED_TIMEOUT_SECONDS", "15")
 )
+# Feeds are fetched only from addresses on the internet (never the school's network).
+MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES = False
 SOCIAL_NETWORK_TIMEOUT_SECONDS = float(
     os.environ.get("SOCIAL_NETWORK_TIMEOUT_SECONDS", "15")
 )

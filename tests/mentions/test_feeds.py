@@ -115,3 +115,28 @@ def test_a_slightly_broken_feed_is_still_read(school, feed_server):
     feed = _feed(school, url)
     assert feed_read(feed=feed, now=timezone.now()) == 1
     assert Mention.objects.get().title == "Fish & chips at Meadowbank"
+
+
+def test_a_feed_on_a_private_address_is_refused_even_through_a_redirect(
+    school, feed_server, settings
+):
+    settings.MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES = False
+    feed = _feed(school, feed_server.publish("/a.xml", alert_feed([entry(1, "A")])))
+    feed_read(feed=feed, now=timezone.now())
+    feed.refresh_from_db()
+    assert "on a private network" in feed.problem
+    assert feed_server.requests == []
+
+
+def test_a_redirect_is_followed_to_the_feed(school, feed_server):
+    feed_server.publish("/moved.xml", alert_feed([entry(1, "Meadowbank fair")]))
+    feed = _feed(school, feed_server.redirect("/old.xml", "/moved.xml"))
+    assert feed_read(feed=feed, now=timezone.now()) == 1
+    assert feed_server.requests == ["/old.xml", "/moved.xml"]
+
+
+def test_a_redirect_loop_is_refused(school, feed_server):
+    feed = _feed(school, feed_server.redirect("/loop.xml", "/loop.xml"))
+    feed_read(feed=feed, now=timezone.now())
+    feed.refresh_from_db()
+    assert "redirects too many times" in feed.problem
