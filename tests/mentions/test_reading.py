@@ -13,6 +13,7 @@ from django.utils import timezone
 from emulators.feeds import alert_feed
 from mentions.models import Mention, MentionEmail, MentionFeed, MentionSearch
 from mentions.services import mentions_read
+from publishing.scheduled_jobs.services import scheduled_job_run
 from publishing.services.accounts import account_credentials_store
 from tests import factories
 from tests.mentions.conftest import entry
@@ -147,3 +148,18 @@ def test_each_person_gets_new_mentions_as_often_as_they_chose(
     assert mail.outbox[-1].to == ["head@school.example"]
     assert "2 new posts about" in mail.outbox[-1].body
     assert len(mail.outbox) == 2
+
+
+def test_the_scheduled_job_reads_once_per_slot_whichever_host_wakes_it(
+    school, feed_server
+):
+    url = feed_server.publish("/a.xml", alert_feed([entry(1, "Meadowbank fair")]))
+    MentionFeed.objects.create(site=school, title="Alert", url=url)
+    now = timezone.now()
+
+    first = scheduled_job_run(name="read-mentions", now=now)
+    again = scheduled_job_run(name="read-mentions", now=now)
+
+    assert first.outcome == "1 new mention(s), 0 email(s) sent."
+    assert again is None
+    assert feed_server.requests == ["/a.xml"]
