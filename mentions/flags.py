@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from moderation.consent.names import LearnerName, PublishedWords, learner_name
-from publishing.inbox.rules import school_learners
+from publishing.inbox.rules import register_names
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,11 @@ def _staff_names(site) -> list[LearnerName]:
     return [learner_name(first_names=[first], last_name=last) for first, last in people]
 
 
-def _learner_names(site) -> list[LearnerName]:
-    return [
-        learner_name(
-            first_names=[learner.first_name, learner.known_as],
-            last_name=learner.last_name,
-        )
-        for learner in school_learners(site).iterator(chunk_size=2000)
-    ]
-
-
 class NameReader:
     """A school's learners' and staff's names, read once for a batch of mentions."""
 
     def __init__(self, *, site):
-        self._learners = _learner_names(site)
+        self._learners = register_names(site)
         self._staff = _staff_names(site)
 
     def named(self, *texts: str) -> Named:

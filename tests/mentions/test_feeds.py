@@ -140,3 +140,15 @@ def test_a_redirect_loop_is_refused(school, feed_server):
     feed_read(feed=feed, now=timezone.now())
     feed.refresh_from_db()
     assert "redirects too many times" in feed.problem
+
+
+def test_a_link_that_is_not_a_web_address_is_dropped(school, feed_server):
+    url = feed_server.publish(
+        "/js.xml",
+        b"<rss version='2.0'><channel><title>A</title><item><title>Click</title>"
+        b"<link>javascript:alert(1)</link><guid>js-1</guid></item></channel></rss>",
+    )
+    feed_read(feed=_feed(school, url), now=timezone.now())
+    mention = Mention.objects.get()
+    assert mention.title == "Click"
+    assert mention.url == ""
