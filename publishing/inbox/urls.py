@@ -7,7 +7,7 @@ from django.urls import path
 
 from publishing.social_policy.views import policy_acknowledged
 
-from . import views
+from . import block_notice_views, views
 
 app_name = "inbox"
 
@@ -30,4 +30,9 @@ urlpatterns = [
         name="reading",
     ),
     path("rules/", policy_acknowledged(views.rules_and_alerts), name="rules"),
+    path(
+        "notice/<int:pk>/<slug:action>/",
+        policy_acknowledged(block_notice_views.block_notice_action),
+        name="notice_action",
+    ),
 ]
