@@ -228,6 +228,8 @@ def run_stack() -> int:
         if emulators is not None:
             manage("connect_demo_social_accounts", env=env)
         manage("load_demo_publishing", env=env)
+        manage("load_demo_social_policy", env=env)
+        manage("load_demo_mentions", env=env)
         manage("load_demo_subscribers", env=env)
         honcho = subprocess.Popen(  # noqa: S603 (honcho from our own virtualenv)
             # web first, with --port: honcho gives the first process exactly PORT

@@ -2,7 +2,9 @@
 
 `com.atproto.server.createSession` / `refreshSession` (app password in, access and
 refresh JWTs out, the old refresh token spent), `com.atproto.repo.uploadBlob`,
-`createRecord` / `putRecord` / `deleteRecord` / `getRecord` / `listRecords`, with
+`createRecord` / `putRecord` / `deleteRecord` / `getRecord` / `listRecords`, and
+`app.bsky.feed.searchPosts` (over the account's posts and other people's, added with
+`add_network_post`), with
 Bluesky's error shape (`{"error": "InvalidRequest", "message": ...}`) and its
 rate-limit headers (`ratelimit-limit`, `-remaining`, `-reset`, `-policy`).
 
@@ -134,6 +136,32 @@ class BlueskyEmulator(Emulator):
         """Someone deleted the post in the Bluesky app."""
         with self.lock:
             self.records.pop((_POST, rkey), None)
+
+    def add_network_post(
+        self,
+        *,
+        text: str,
+        handle: str = "a-parent.bsky.social",
+        display_name: str = "",
+        created_at: str | None = None,
+    ) -> str:
+        """Someone else posts on Bluesky, not to the school (what a search finds)."""
+        with self.lock:
+            created = created_at or datetime.fromtimestamp(self.clock(), UTC).isoformat(
+                timespec="milliseconds"
+            ).replace("+00:00", "Z")
+            author = self._author(handle, display_name)
+            rkey = _new_tid(self.clock() + len(self.others_posts) / 1000)
+            uri = f"at://{author['did']}/{_POST}/{rkey}"
+            record = {"$type": _POST, "text": text, "createdAt": created}
+            self.others_posts[uri] = {
+                "uri": uri,
+                "cid": cid_for(json.dumps(record, sort_keys=True).encode()),
+                "author": author,
+                "record": record,
+                "indexedAt": created,
+            }
+            return uri
 
     # --- other people: replies, mentions, likes --------------------------------------
     def add_reply(
@@ -409,6 +437,7 @@ class BlueskyEmulator(Emulator):
             ("POST", "com.atproto.repo.deleteRecord"): self._delete_record,
             ("GET", "com.atproto.repo.getRecord"): self._get_record,
             ("GET", "com.atproto.repo.listRecords"): self._list_records,
+            ("GET", "app.bsky.feed.searchPosts"): self._search_posts,
             ("GET", "app.bsky.notification.listNotifications"): self._notifications,
             ("GET", "app.bsky.feed.getPosts"): self._get_posts,
         }
@@ -727,6 +756,46 @@ class BlueskyEmulator(Emulator):
                     }
                 )
         return self._answer({"posts": found})
+
+    def _search_posts(self, request: EmulatorRequest) -> EmulatorResponse:
+        """Posts holding every word of ``q`` (any case), since ``since``, newest first.
+
+        Searches the school's own posts too, as Bluesky does.
+        """
+        words = (request.query.get("q") or "").casefold().split()
+        if not words:
+            return self._error("InvalidRequest", 'Params must have the property "q"')
+        try:
+            limit = min(100, max(1, int(request.query.get("limit", "25"))))
+        except ValueError:
+            return self._error("InvalidRequest", "limit must be an integer")
+        since = request.query.get("since", "")
+        own = [
+            {
+                "uri": self._uri(r),
+                "cid": r.cid,
+                "author": {"did": self.did, "handle": self.bsky_handle},
+                "record": r.value,
+                "indexedAt": r.indexed_at,
+            }
+            for r in self.posts()
+        ]
+        found = [
+            post
+            for post in own + list(self.others_posts.values())
+            if all(word in post["record"]["text"].casefold() for word in words)
+            and _instant(post["record"]["createdAt"]) >= _instant(since)
+        ]
+        found.sort(key=lambda post: _instant(post["record"]["createdAt"]), reverse=True)
+        return self._answer({"posts": found[:limit], "hitsTotal": len(found)})
+
+
+def _instant(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _bearer(request: EmulatorRequest) -> str | None:

@@ -549,3 +549,7 @@ from publishing.inbox.models import (  # noqa: E402, F401
     InboxWordList,
 )
 from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401
+from publishing.social_policy.models import (  # noqa: E402, F401
+    PolicyAcknowledgement,
+    SocialMediaPolicy,
+)

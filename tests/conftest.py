@@ -11,6 +11,7 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     bluesky_emulator,
     cdn_emulator,
     facebook_emulator,
+    feed_server,
     instagram_emulator,
     mail_sink,
     postmark_emulator,

@@ -16,6 +16,7 @@ import pytest
 from emulators.bluesky import BlueskyEmulator
 from emulators.cdn import CdnPurgeEmulator
 from emulators.facebook import FacebookEmulator
+from emulators.feeds import FeedServer
 from emulators.instagram import InstagramEmulator
 from emulators.mail import MailSink, PostmarkEmulator
 from emulators.push import PushServiceEmulator
@@ -78,6 +79,13 @@ def bluesky_emulator() -> Iterator[BlueskyEmulator]:
     """A running Bluesky PDS emulator; `.credentials`: handle and app password."""
     with BlueskyEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A running local feed server: `.publish(path, body)`, `/hostile/...` feeds."""
+    with FeedServer() as server:
+        yield server
 
 
 class _PublicFiles(http.server.SimpleHTTPRequestHandler):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cms",
     "moderation",
     "publishing",
+    "mentions",
     "alerts",
     "anymail",
     "wagtail.contrib.forms",
@@ -481,6 +482,14 @@ SOCIAL_INSTAGRAM_CONTAINER_WAIT_SECONDS = float(
 # The Bluesky account's PDS (bsky.social hosts most accounts; a self-hosted PDS, or
 # the emulator in the demo and tests, elsewhere).
 SOCIAL_BLUESKY_PDS_URL = os.environ.get("SOCIAL_BLUESKY_PDS_URL", "https://bsky.social")
+
+# --- Mentions (mentions/): alert feeds read from the internet, never trusted ----------
+MENTIONS_FEED_MAX_BYTES = int(os.environ.get("MENTIONS_FEED_MAX_BYTES", "2000000"))
+MENTIONS_FEED_TIMEOUT_SECONDS = float(
+    os.environ.get("MENTIONS_FEED_TIMEOUT_SECONDS", "15")
+)
+# Feeds are fetched only from addresses on the internet (never the school's network).
+MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES = False
 SOCIAL_NETWORK_TIMEOUT_SECONDS = float(
     os.environ.get("SOCIAL_NETWORK_TIMEOUT_SECONDS", "15")
 )

@@ -19,6 +19,8 @@ CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"
 # write sets it to 0.
 CONTENT_CHANGE_CHECK_SECONDS = 60.0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The local feed server is on loopback (tests/mentions turn this off to check it).
+MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES = True
 EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

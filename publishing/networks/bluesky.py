@@ -119,6 +119,18 @@ def bluesky_web_base_url(pds_url: str) -> str:
     return PUBLIC_WEB_URLS.get(pds_url, pds_url)
 
 
+@dataclass(frozen=True)
+class SearchedPost:
+    """A public post found by a search: plain data for whoever searched."""
+
+    uri: str
+    url: str
+    text: str
+    author: str  # the display name, or else the handle
+    handle: str
+    created_at: datetime
+
+
 class BlueskyNetwork(Network):
     """Posts to one Bluesky account. Every XRPC call goes through `_request`."""
 
@@ -323,6 +335,43 @@ class BlueskyNetwork(Network):
             f"The account has more than {MAX_LIST_PAGES * 100} posts; they were not "
             "all read."
         )
+
+    # --- search (the school's mentions) ------------------------------------------
+    def search_posts(
+        self, *, query: str, since: datetime, limit: int = 50
+    ) -> list[SearchedPost]:
+        """Public posts matching ``query`` made since ``since``, newest first.
+
+        Through the account's own PDS, which passes ``app.bsky.feed.searchPosts`` on
+        to Bluesky's AppView for signed-in accounts (the public AppView may refuse
+        searches made without an account). One page of ``limit``: a search run every
+        few minutes never has more new posts than that for one school.
+        """
+        params = {
+            "q": query,
+            "sort": "latest",
+            "since": since.astimezone(UTC).isoformat(timespec="seconds"),
+            "limit": limit,
+        }
+        answer = self._request(
+            lambda client: client.app.bsky.feed.search_posts(params), write=False
+        )
+        web = bluesky_web_base_url(self.base_url)
+        found = []
+        for post in answer.posts:
+            value = _plain(post.record)
+            handle = str(post.author.handle)
+            found.append(
+                SearchedPost(
+                    uri=str(post.uri),
+                    url=f"{web}/profile/{handle}/post/{_rkey(str(post.uri))}",
+                    text=str(value.get("text") or ""),
+                    author=str(post.author.display_name or handle),
+                    handle=handle,
+                    created_at=_parse_time(str(value.get("createdAt") or "")),
+                )
+            )
+        return found
 
     # --- pinning (M1): the profile record's pinnedPost -----------------------------
     def pin(self, *, remote_id: str) -> PinResult:

@@ -114,6 +114,11 @@ def _parent_alerts(now: datetime.datetime) -> str:
     return import_string("alerts.sweep.alerts_sweep")(now=now)
 
 
+def _mentions(now: datetime.datetime) -> str:
+    # By dotted path: publishing does not import mentions (mentions reads publishing).
+    return import_string("mentions.services.mentions_read")(now=now)
+
+
 def _block_reviews(now: datetime.datetime) -> str:
     reminded = block_review_reminders(on=timezone.localdate(now))
     return f"{reminded} blocked account review reminder(s) sent."
@@ -146,6 +151,14 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         "the daily and weekly digests of comments the rules caught.",
         EveryMinutes(15),
         _inbox_alerts,
+    ),
+    ScheduledJob(
+        "read-mentions",
+        "Read mentions",
+        "Reads the school's alert feeds and searches Bluesky for its name, then "
+        "emails new mentions to those who chose it (at once, daily or weekly).",
+        EveryMinutes(15),
+        _mentions,
     ),
     ScheduledJob(
         "go-live-and-expiry",
