@@ -274,6 +274,11 @@ class Network(abc.ABC):
         return image, ""
 
     @classmethod
+    def photo_note(cls, *, width: int, height: int) -> str:
+        """What `prepare_image` will do to a photo of this size, for the approver."""
+        return ""
+
+    @classmethod
     def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
         """Refuse, before any request, a post the network is sure to refuse.
 

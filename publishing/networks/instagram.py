@@ -139,6 +139,10 @@ class InstagramNetwork(Network):
         return settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL
 
     @classmethod
+    def photo_note(cls, *, width: int, height: int) -> str:
+        return fit_note(width, height)
+
+    @classmethod
     def prepare_image(cls, image: ImageFile) -> tuple[ImageFile, str]:
         """A JPEG within 4:5..1.91:1: padded with white, never cropped."""
         with Image.open(io.BytesIO(image.content)) as opened:
