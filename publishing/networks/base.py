@@ -37,10 +37,15 @@ class ImageFile:
 
 @dataclass(frozen=True)
 class PublishResult:
-    """A post that now exists on the network: record `remote_id` at once."""
+    """A post that now exists on the network: record `remote_id` at once.
+
+    `notes` say what the network made differently from what was written (a mention
+    of an account it does not know left as plain text), for the delivery's record.
+    """
 
     remote_id: str
     url: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

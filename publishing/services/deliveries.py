@@ -412,7 +412,14 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     finally:
         _sharing_copies_delete(images)
     # Saved at once, before anything else can go wrong: this is what stops a repost.
-    _record_sent(delivery, remote_id=result.remote_id, url=result.url, reason="")
+    # What the network made differently (a mention left as plain text) stays on the
+    # delivery's record and in its log; the post itself is live and correct.
+    _record_sent(
+        delivery,
+        remote_id=result.remote_id,
+        url=result.url,
+        reason=" ".join(result.notes),
+    )
     _log(delivery, "publishing.delivery.sent", url=result.url)
     logger.info(
         "Delivery %s sent",
