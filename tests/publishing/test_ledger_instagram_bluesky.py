@@ -100,7 +100,7 @@ def album_news(news_index, accounts, learner, *, photos):
     return page, images
 
 
-def test_several_photos_go_as_one_carousel_and_one_bluesky_post_even_when_an_answer_is_lost(
+def test_several_photos_make_one_carousel_and_one_bluesky_post_despite_a_lost_answer(
     news_index,
     instagram_account,
     bluesky_account,
