@@ -279,6 +279,11 @@ class Network(abc.ABC):
         return image, ""
 
     @classmethod
+    def prepare_images(cls, images: list[ImageFile]) -> list[ImageFile]:
+        """The pictures of one post as this network needs them (`prepare_image`)."""
+        return [cls.prepare_image(image)[0] for image in images]
+
+    @classmethod
     def photo_note(cls, *, width: int, height: int) -> str:
         """What `prepare_image` will do to a photo of this size, for the approver."""
         return ""

@@ -255,35 +255,37 @@ def _adapter(delivery: Delivery) -> Network:
     return account_adapter(account=delivery.account)
 
 
-def _image(image, network: type[Network]) -> ImageFile:
+def _clean(image) -> ImageFile:
     """A picture as it leaves the server: upright, no metadata, a random name.
 
     Never the original: camera metadata (where a photo was taken, the camera's
     serial number, a thumbnail of the uncropped picture) must not reach a network,
     nor the uploaded file name, which may name a pupil (issue 9). The network then
-    shapes it (`Network.prepare_image`: Bluesky's 2 MB, Instagram's aspect ratios,
-    padded rather than cropped). A network that fetches the picture itself
-    (Instagram) gets a public copy that lives only for this send
-    (`_sharing_copies_delete`). Several pictures make one post: a carousel on
-    Instagram, a post with up to four images on Bluesky and X.
+    shapes the post's pictures (`Network.prepare_images`: Bluesky's 2 MB,
+    Instagram's aspect ratios, padded rather than cropped, a carousel's all to the
+    first's shape). Several pictures make one post: a carousel on Instagram, a post
+    with up to four images on Bluesky and X.
     """
     clean = image_for_sharing(image)
-    prepared, _note = network.prepare_image(
-        ImageFile(
-            content=clean.content,
-            filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
-            mime_type=clean.mime_type,
-            alt_text=image.default_alt_text,
-        )
+    return ImageFile(
+        content=clean.content,
+        filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
+        mime_type=clean.mime_type,
+        alt_text=image.default_alt_text,
     )
-    if network.needs_public_image_url:
-        prepared = dataclasses.replace(
-            prepared,
-            public_url=sharing_copy_save(
-                content=prepared.content, extension=prepared.filename.rsplit(".")[-1]
-            ),
-        )
-    return prepared
+
+
+def _with_public_copy(prepared: ImageFile, network: type[Network]) -> ImageFile:
+    """A network that fetches the picture itself (Instagram) gets a public copy that
+    lives only for this send (`_sharing_copies_delete`)."""
+    if not network.needs_public_image_url:
+        return prepared
+    return dataclasses.replace(
+        prepared,
+        public_url=sharing_copy_save(
+            content=prepared.content, extension=prepared.filename.rsplit(".")[-1]
+        ),
+    )
 
 
 def _sharing_copies_delete(images: list[ImageFile]) -> None:
@@ -370,9 +372,10 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     try:
         adapter = _adapter(delivery)
         pictures = _delivery_pictures(delivery) if delivery.include_image else []
-        for picture in pictures:
+        network = type(adapter)
+        for prepared in network.prepare_images([_clean(p) for p in pictures]):
             # A public copy per picture: each is deleted however the send ends.
-            images.append(_image(picture, type(adapter)))
+            images.append(_with_public_copy(prepared, network))
         _record_sent_picture(delivery, pictures, images)
         adapter.check_post(text=delivery.text, images=images)
     except (CredentialsUnavailable, ImproperlyConfigured) as error:

@@ -243,3 +243,24 @@ def test_the_emulator_checks_carousels_as_instagram_does(
     assert status(made) == "FINISHED"
     assert post("media_publish", creation_id=made).json()["id"]
     assert carousel([two, child()]).json()["error"]["error_subcode"] == 2207028
+
+
+def test_a_carousels_photos_are_all_padded_to_the_first_ones_shape():
+    """Instagram crops every photo of a carousel to the first one's shape: so each is
+    padded to it instead, and nobody at the edge of a wide photo is cut off."""
+
+    def raw(size):
+        out = io.BytesIO()
+        Image.new("RGB", size, "green").save(out, "PNG")
+        return ImageFile(out.getvalue(), "upload.png", "image/png", "A photo")
+
+    tall, wide, square = InstagramNetwork.prepare_images(
+        [raw((900, 1600)), raw((1910, 1000)), raw((1000, 1000))]
+    )
+    sizes = [
+        Image.open(io.BytesIO(image.content)).size for image in (tall, wide, square)
+    ]
+    assert sizes[0] == (1280, 1600)  # portrait 4:5, white bars at the sides
+    for width, height in sizes:
+        assert abs(width / height - 0.8) < 0.005
+    assert sizes[1][0] >= 1910 and sizes[2][0] >= 1000  # nothing cut off
