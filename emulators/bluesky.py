@@ -18,9 +18,11 @@ an `app.bsky.graph.block` record to its own repository.
 
 It checks what the PDS and the `app.bsky.feed.post` lexicon check: a post's text is
 at most 300 graphemes (and 3,000 bytes); its facets' `byteStart`/`byteEnd` are UTF-8
-byte offsets inside the text, on character boundaries, and a link facet covers its
-own link; at most 4 images, each an uploaded blob of at most 2,000,000 bytes with an
-`alt`; a record key is a valid TID and is not already used. Standard library plus
+byte offsets inside the text, on character boundaries; a link facet covers its own
+link and a mention facet the "@handle" of its DID (as `resolveHandle` gives it, for
+this account and those added with `add_account`); at most 4 images, each an
+uploaded blob of at most 2,000,000 bytes with an `alt`; a record key is a valid TID
+and is not already used. Standard library plus
 `regex` (for grapheme clusters, as Bluesky counts them): no Django.
 """
 
@@ -100,6 +102,8 @@ class BlueskyEmulator(Emulator):
         self.bsky_handle = handle
         self.app_password = app_password
         self.did = did
+        #: Other accounts' handles and DIDs, for `resolveHandle` (mentions).
+        self.directory: dict[str, str] = {}
         self._signing_key = secrets.token_bytes(32)
         self.clear_state()
 
@@ -131,6 +135,11 @@ class BlueskyEmulator(Emulator):
             self.app_password = "revoked-" + secrets.token_urlsafe(8)
             self.access_tokens.clear()
             self.refresh_tokens.clear()
+
+    def add_account(self, handle: str, did: str) -> None:
+        """Another Bluesky account, which posts can mention by its handle."""
+        with self.lock:
+            self.directory[handle.lower()] = did
 
     def delete_by_hand(self, rkey: str) -> None:
         """Someone deleted the post in the Bluesky app."""
@@ -427,6 +436,8 @@ class BlueskyEmulator(Emulator):
             return self._create_session(request)
         if method == "com.atproto.server.refreshSession" and request.method == "POST":
             return self._refresh_session(request)
+        if method == "com.atproto.identity.resolveHandle" and request.method == "GET":
+            return self._resolve_handle(request)
         problem = self._check_access(request)
         if problem is not None:
             return problem
@@ -553,6 +564,14 @@ class BlueskyEmulator(Emulator):
         self.refreshes += 1
         return self._new_session()
 
+    def _resolve_handle(self, request: EmulatorRequest) -> EmulatorResponse:
+        """`resolveHandle` needs no session, as on the real service."""
+        handle = (request.query.get("handle") or "").lower()
+        found = {self.bsky_handle: self.did, **self.directory}.get(handle)
+        if found is None:
+            return self._error("InvalidRequest", "Unable to resolve handle")
+        return self._answer({"did": found})
+
     def _check_access(self, request: EmulatorRequest) -> EmulatorResponse | None:
         token = _bearer(request)
         if token is None:
@@ -648,7 +667,9 @@ class BlueskyEmulator(Emulator):
                 f"(it is {graphemes})"
             )
         for facet in record.get("facets") or []:
-            problem = _facet_problem(facet, encoded)
+            problem = _facet_problem(
+                facet, encoded, dids={self.bsky_handle: self.did, **self.directory}
+            )
             if problem:
                 return problem
         embed = record.get("embed")
@@ -803,8 +824,9 @@ def _bearer(request: EmulatorRequest) -> str | None:
     return authorization.removeprefix("Bearer ") if authorization else None
 
 
-def _facet_problem(facet: Any, encoded: bytes) -> str | None:
-    """A facet must cover whole characters of the text, and a link its own link."""
+def _facet_problem(facet: Any, encoded: bytes, *, dids: dict[str, str]) -> str | None:
+    """A facet must cover whole characters of the text, a link its own link, and a
+    mention the "@handle" of the account it names."""
     index = facet.get("index") if isinstance(facet, dict) else None
     if not isinstance(index, dict):
         return "Record/facets must have an index"
@@ -821,6 +843,15 @@ def _facet_problem(facet: Any, encoded: bytes) -> str | None:
     except UnicodeDecodeError:
         return f"Facet byte range {start}-{end} splits a character"
     for feature in facet.get("features") or []:
+        if feature.get("$type") == "app.bsky.richtext.facet#mention":
+            did = str(feature.get("did", ""))
+            if not did.startswith("did:"):
+                return f"Mention facet {start}-{end} has no valid did ({did!r})"
+            if not covered.startswith("@") or dids.get(covered[1:].lower()) != did:
+                return (
+                    f"Mention facet byte range {start}-{end} covers {covered!r}, "
+                    f"not the @handle of {did}"
+                )
         if feature.get("$type") == "app.bsky.richtext.facet#link":
             uri = str(feature.get("uri", ""))
             if covered not in (uri, uri.split("://", 1)[-1]):

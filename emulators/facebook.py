@@ -125,6 +125,7 @@ class FacebookEmulator(Emulator):
         self.blocked_users: set[str] = set()
         self.private_replies: list[dict[str, str]] = []
         self.webhook_deliveries: list[int] = []  # the HTTP status of each delivery
+        self.revoked_tokens: set[str] = set()
 
     def snapshot(self) -> dict[str, Any]:
         posts = sorted(
@@ -371,6 +372,14 @@ class FacebookEmulator(Emulator):
         return self._answer({"error": error}, status, regain_minutes)
 
     def _invalid_token(self, token: str | None) -> EmulatorResponse:
+        if token in self.revoked_tokens:
+            return self._error(
+                "Error validating access token: The user has not authorized "
+                f"application {self.app_id}.",
+                "OAuthException",
+                190,
+                subcode=458,
+            )
         return self._error(
             "Invalid OAuth access token - Cannot parse access token"
             if token
@@ -577,6 +586,16 @@ class FacebookEmulator(Emulator):
                 other.pinned = False  # a Page has one pinned post
         post.pinned = is_pinned == "true"
         return self._answer({"success": True})
+
+    def revoke_app_access(self) -> None:
+        """The Page admin removed the school's app in Facebook's settings: every
+        token given so far stops working (190, subcode 458); logging in again gives
+        a new Page token."""
+        with self.lock:
+            self.revoked_tokens.add(self.page_access_token)
+            self.revoked_tokens.update(self.user_tokens)
+            self.user_tokens.clear()
+            self.page_access_token = "revoked-then-new-" + secrets.token_urlsafe(12)
 
     def unpin_by_hand(self, post_id: str) -> None:
         """A Page admin unpins the post in Facebook itself (no API call)."""

@@ -6,7 +6,9 @@ account (`instagram_business_account` in /me/accounts) and Instagram's publishin
 endpoints:
 
 - `POST /{ig-user-id}/media` makes a container (`image_url`, `caption`, `alt_text`;
-  `is_carousel_item`; `media_type=CAROUSEL` with 2-10 `children`). Like Instagram it
+  `is_carousel_item`; `media_type=CAROUSEL` with 2-10 `children`, each a carousel
+  item of this account used in no other carousel; a child not yet FINISHED puts
+  the carousel in ERROR, and publishing checks every child again). Like Instagram it
   fetches `image_url` itself, over HTTP; a picture it cannot fetch, that is not a
   JPEG, or whose aspect ratio is outside 4:5..1.91:1, puts the container in ERROR.
 - `GET /{container-id}?fields=status_code,status`: IN_PROGRESS, FINISHED, ERROR,
@@ -381,6 +383,7 @@ class InstagramEmulator(FacebookEmulator):
                     100,
                     subcode=2207025,
                 )
+            used = {c for other in self.containers.values() for c in other.children}
             for child in container.children:
                 item = self.containers.get(child)
                 if item is None or not item.is_carousel_item:
@@ -388,6 +391,14 @@ class InstagramEmulator(FacebookEmulator):
                         f"(#100) Child {child} is not a carousel item.",
                         "OAuthException",
                         100,
+                    )
+                if child in used or container.children.count(child) > 1:
+                    # A container is used once, in one carousel, in one place.
+                    return self._error(
+                        f"(#100) Child {child} is already used in a carousel.",
+                        "OAuthException",
+                        100,
+                        subcode=2207028,
                     )
                 if item.status_code != "FINISHED":
                     container.status_code = "ERROR"
@@ -492,6 +503,16 @@ class InstagramEmulator(FacebookEmulator):
             if container.children
             else [container]
         )
+        unfinished = [
+            i.id for i in items if i is not container and i.status_code != "FINISHED"
+        ]
+        if unfinished:
+            return self._error(
+                f"(#9007) Carousel item {unfinished[0]} is not ready for publishing.",
+                "OAuthException",
+                9007,
+                subcode=2207027,
+            )
         media = InstagramMedia(
             id=str(18000000000000000 + self.next_number()),
             shortcode=secrets.token_urlsafe(8).replace("-", "A").replace("_", "B"),

@@ -63,6 +63,12 @@ MAX_IMAGE_SIDE = 2000
 MAX_LIST_PAGES = 10
 _LINK = regex.compile(r"https?://[^\s<>\"]+")
 _TAG = regex.compile(r"(?<![\w#])#(\p{L}[\p{L}\p{N}_]{0,63})")
+#: "@handle" after a space, an opening bracket or the start; a handle is a domain
+#: name (Bluesky's own rule), so "office@school.org" and "@ourschool" are not.
+_MENTION = regex.compile(
+    r"(?<![^\s(])@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
+    r"[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
+)
 _TRAILING = ".,;:!?)]}'\""
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 #: Derived record keys fall in the twelve days after this instant (microseconds).
@@ -82,23 +88,54 @@ def record_key_for_link(link: str) -> str:
     return "".join(_TID_ALPHABET[(value >> (60 - 5 * i)) & 31] for i in range(13))
 
 
-def facets_for(text: str) -> list[dict[str, Any]]:
-    """Link and hashtag facets, with UTF-8 byte offsets as the lexicon requires.
+def mentioned_handles(text: str) -> list[str]:
+    """The handles "@name.example" in `text` outside links, each once, in order."""
+    return list(dict.fromkeys(handle for _match, handle in _mentions(text)))
+
+
+def facets_for(
+    text: str, *, dids: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Link, mention and hashtag facets, with UTF-8 byte offsets as the lexicon
+    requires.
 
     Python indexes characters; Bluesky indexes bytes of UTF-8 ("ŵ" is two bytes), so
-    every offset is the length of the encoded text before it.
+    every offset is the length of the encoded text before it. A mention becomes a
+    facet only when its handle is in `dids` (resolved to the account's DID); any
+    other "@handle" stays plain text.
     """
-    facets = []
-    for match in _LINK.finditer(text):
-        uri = match.group().rstrip(_TRAILING)
-        facets.append(
-            _facet(text, match.start(), match.start() + len(uri), {"uri": uri}, "link")
-        )
+    dids = dids or {}
+    facets = [
+        _facet(text, start, end, {"uri": uri}, "link")
+        for start, end, uri in _links(text)
+    ]
+    facets += [
+        _facet(text, match.start(), match.end(), {"did": dids[handle]}, "mention")
+        for match, handle in _mentions(text)
+        if handle in dids
+    ]
     for match in _TAG.finditer(text):
         facets.append(
             _facet(text, match.start(), match.end(), {"tag": match.group(1)}, "tag")
         )
     return facets
+
+
+def _links(text: str) -> list[tuple[int, int, str]]:
+    """Each link's character span and address (trailing punctuation left out)."""
+    found = []
+    for match in _LINK.finditer(text):
+        uri = match.group().rstrip(_TRAILING)
+        found.append((match.start(), match.start() + len(uri), uri))
+    return found
+
+
+def _mentions(text: str):
+    """Each "@handle" outside a link, with its handle in lower case."""
+    links = _links(text)
+    for match in _MENTION.finditer(text):
+        if not any(start <= match.start() < end for start, end, _uri in links):
+            yield match, match.group(1).lower()
 
 
 def _facet(text: str, start: int, end: int, feature: dict, kind: str) -> dict:
@@ -229,7 +266,8 @@ class BlueskyNetwork(Network):
             .replace("+00:00", "Z"),
             "langs": ["cy" if _looks_welsh(text) else "en"],
         }
-        facets = facets_for(text)
+        dids, unknown = self._resolve_handles(mentioned_handles(text))
+        facets = facets_for(text, dids=dids)
         if facets:
             record["facets"] = facets
         if images:
@@ -266,7 +304,36 @@ class BlueskyNetwork(Network):
             if existing is None or link and link not in existing["text"]:
                 raise
             return PublishResult(remote_id=existing["uri"], url=self.post_url(rkey))
-        return PublishResult(remote_id=str(answer.uri), url=self.post_url(rkey))
+        notes = tuple(
+            f"@{handle} was not found on Bluesky, so it is plain text in the post, "
+            "not a mention that tells them."
+            for handle in unknown
+        )
+        return PublishResult(
+            remote_id=str(answer.uri), url=self.post_url(rkey), notes=notes
+        )
+
+    def _resolve_handles(self, handles: list[str]) -> tuple[dict[str, str], list[str]]:
+        """Each handle's DID (`resolveHandle`), and the handles Bluesky does not know.
+
+        Resolving writes nothing, so a failure to reach Bluesky is simply retried
+        later; a handle Bluesky does not know is left as plain text.
+        """
+        dids: dict[str, str] = {}
+        unknown: list[str] = []
+        for handle in handles:
+            try:
+                answer = self._request(
+                    lambda client, handle=handle: (
+                        client.com.atproto.identity.resolve_handle({"handle": handle})
+                    ),
+                    write=False,
+                )
+            except PermanentRefusal:
+                unknown.append(handle)
+                continue
+            dids[handle] = str(answer.did)
+        return dids, unknown
 
     def retract(self, *, remote_id: str) -> RetractResult:
         """`deleteRecord`; a record already gone counts as retracted."""
