@@ -76,8 +76,8 @@ PYTHON_PATH = re.compile(
 MODEL_LIST = re.compile(r"^[a-z_]+\.[A-Z]\w*(?::\w+)?(?:,[a-z_]+\.[A-Z]\w*(?::\w+)?)*$")
 #: Code in which `make`, `manage.py` and `$VARIABLES` are commands, not words.
 SHELL_LANGUAGES = {None, "", "sh", "bash", "shell", "console"}
-#: Variables the code reads from the operating system, not settings of this project.
-#: Set by other programs, not by whoever runs the school (pytest-xdist names its processes).
+#: Variables the code reads from the operating system, not settings of this project
+#: (pytest-xdist names its processes).
 SYSTEM_VARIABLES = {"PATH", "PYTEST_XDIST_WORKER"}
 FENCE = re.compile(r"^(```|~~~)(.*)$")
 INLINE_CODE = re.compile(r"(`+)(.+?)\1")
