@@ -34,9 +34,9 @@ from publishing.inbox import access as inbox_access
 from publishing.inbox import selectors as inbox_selectors
 from publishing.inbox import urls as inbox_urls
 from publishing.models import Delivery, Pin, SocialAccount
-from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.services.closures import closure_posts_planned
 from publishing.validation import length_rules
+from schools.current import school_for_request
 from schools.viewsets import SchoolScopedViewSetMixin
 
 
@@ -344,7 +344,7 @@ def posts_removed_with_consent(learner, image_ids):
 
 @hooks.register("construct_homepage_panels")
 def add_published_this_week_panel(request, panels):
-    panels.append(PublishedThisWeekPanel())
+    panels.append(PublishedThisWeekPanel(site=school_for_request(request)))
 
 
 @hooks.register("construct_homepage_panels")
@@ -377,7 +377,7 @@ def add_calendar_panel(request, panels):
     if not user.is_superuser:
         pin_tasks = pin_tasks.filter(delivery__account__managers=user)
     jobs = (
-        jobs_needing_attention(now=timezone.now())
+        calendar_views.jobs_seen_by(request, attention_only=True)
         if calendar_views.may_see_jobs(user)
         else []
     )
