@@ -18,12 +18,15 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page
 
+from alerts.addresses import email_key
+from alerts.models import Subscriber
 from cms.calendar_settings import HolidayNoticeSettings, MonitoringHours
 from cms.content_review import content_review_remind
 from cms.models import NoticePage, SocialMediaPage, StandardPage
 from moderation.models import Learner
 from moderation.roles import EDITORS, SCHOOL_OFFICE, SENIOR_LEADERSHIP
 from publishing import selectors
+from publishing.inbox.models import InboxItem
 from publishing.models import SocialAccount
 from publishing.scheduled_jobs.errors import SchoolsFailed
 from publishing.scheduled_jobs.models import JobRun
@@ -305,3 +308,44 @@ def test_each_school_has_its_own_social_media_page(two_schools):
 
     assert not SocialMediaPage.can_create_at(home_a)
     assert SocialMediaPage.can_create_at(home_b)
+
+
+def test_the_inbox_is_the_school_being_worked_in_whatever_the_host(two_schools):
+    for records in (two_schools.a, two_schools.b):
+        InboxItem.objects.create(
+            site=records.site,
+            account=records.account,
+            remote_id=f"{records.tag}-1",
+            author_name=f"{records.tag} parent",
+            text=f"{records.tag} question",
+            received_at=timezone.now(),
+            due_at=timezone.now() + datetime.timedelta(days=1),
+        )
+    bramblewood = signed_in(
+        staff("bramble-slt", SENIOR_LEADERSHIP, site=two_schools.b.site)
+    )
+
+    # The admin at Alderley's (the default) address: still Bramblewood's inbox.
+    inbox = bramblewood.get("/admin/inbox/").content.decode()
+    reading = bramblewood.get(f"/admin/inbox/account/{two_schools.a.account.pk}/")
+
+    assert "Bramblewood question" in inbox
+    assert "Alderley question" not in inbox
+    assert reading.status_code == 404
+
+
+def test_the_families_list_is_the_school_being_worked_in(two_schools):
+    families = {}
+    for records in (two_schools.a, two_schools.b):
+        email = f"{records.tag.lower()}.family@families.example"
+        families[records.tag] = Subscriber.objects.create(
+            site=records.site, email=email, email_key=email_key(email)
+        )
+    office = signed_in(staff("bramble-office", SCHOOL_OFFICE, site=two_schools.b.site))
+
+    listing = office.get("/admin/email-updates/families/").content.decode()
+    typed = office.get(f"/admin/email-updates/families/{families['Alderley'].pk}/")
+
+    assert "bramblewood.family@families.example" in listing
+    assert "alderley.family@families.example" not in listing
+    assert typed.status_code == 404
