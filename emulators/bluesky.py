@@ -6,6 +6,14 @@ refresh JWTs out, the old refresh token spent), `com.atproto.repo.uploadBlob`,
 Bluesky's error shape (`{"error": "InvalidRequest", "message": ...}`) and its
 rate-limit headers (`ratelimit-limit`, `-remaining`, `-reset`, `-policy`).
 
+What other people do (the social inbox): `add_reply()` replies under one of the
+account's posts (or under a reply), `add_mention()` mentions the account, `add_like()`
+likes a post; each is a notification in `app.bsky.notification.listNotifications`
+(newest first, `limit` and `cursor`), and their posts are read with
+`app.bsky.feed.getPosts`. `delete_post_by_hand()` is the author deleting theirs: it
+leaves both. Bluesky has no way to hide a reply; the account blocks someone by writing
+an `app.bsky.graph.block` record to its own repository.
+
 It checks what the PDS and the `app.bsky.feed.post` lexicon check: a post's text is
 at most 300 graphemes (and 3,000 bytes); its facets' `byteStart`/`byteEnd` are UTF-8
 byte offsets inside the text, on character boundaries, and a link facet covers its
@@ -26,6 +34,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 import regex
 
@@ -47,6 +56,7 @@ RATE_WINDOW_SECONDS = 3600
 _TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 _POST = "app.bsky.feed.post"
 _PROFILE = "app.bsky.actor.profile"
+_INBOX_REASONS = ("reply", "mention", "like")
 
 
 def cid_for(data: bytes, *, codec: int = 0x71) -> str:
@@ -104,6 +114,8 @@ class BlueskyEmulator(Emulator):
         self.logins = 0
         self.refreshes = 0
         self.remaining = RATE_LIMIT
+        self.others_posts: dict[str, dict[str, Any]] = {}  # uri -> post view
+        self.notifications: list[dict[str, Any]] = []  # oldest first
 
     # --- switches for tests and the demo ---------------------------------------------
     def expire_sessions(self) -> None:
@@ -122,6 +134,170 @@ class BlueskyEmulator(Emulator):
         """Someone deleted the post in the Bluesky app."""
         with self.lock:
             self.records.pop((_POST, rkey), None)
+
+    # --- other people: replies, mentions, likes --------------------------------------
+    def add_reply(
+        self,
+        post_uri: str,
+        *,
+        text: str,
+        author_handle: str = "parent.bsky.social",
+        author_name: str = "A parent",
+    ) -> str:
+        """Someone replies under `post_uri` (the account's post, or a reply under
+        one); returns the reply's at:// URI."""
+        with self.lock:
+            parent = self._strong_ref(post_uri)
+            parent_post = self.others_posts.get(post_uri)
+            root = (
+                parent_post["record"]["reply"]["root"]
+                if parent_post and parent_post["record"].get("reply")
+                else parent
+            )
+            record = {
+                "$type": _POST,
+                "text": text,
+                "createdAt": self._now(),
+                "reply": {"root": root, "parent": parent},
+            }
+            return self._someone_posts(
+                record, author_handle, author_name, "reply", post_uri
+            )
+
+    def add_mention(
+        self,
+        *,
+        text: str,
+        author_handle: str = "neighbour.bsky.social",
+        author_name: str = "A neighbour",
+    ) -> str:
+        """Someone mentions the account in a post of their own."""
+        with self.lock:
+            mention = f"@{self.bsky_handle}"
+            text = text if mention in text else f"{text} {mention}"
+            start = len(text[: text.index(mention)].encode())
+            record = {
+                "$type": _POST,
+                "text": text,
+                "createdAt": self._now(),
+                "facets": [
+                    {
+                        "index": {
+                            "byteStart": start,
+                            "byteEnd": start + len(mention.encode()),
+                        },
+                        "features": [
+                            {
+                                "$type": "app.bsky.richtext.facet#mention",
+                                "did": self.did,
+                            }
+                        ],
+                    }
+                ],
+            }
+            return self._someone_posts(
+                record, author_handle, author_name, "mention", None
+            )
+
+    def add_like(self, post_uri: str, *, author_handle: str = "fan.bsky.social"):
+        """Someone likes a post: a notification that is not a comment."""
+        with self.lock:
+            record = {
+                "$type": "app.bsky.feed.like",
+                "subject": self._strong_ref(post_uri),
+                "createdAt": self._now(),
+            }
+            author = self._author(author_handle, "")
+            uri = f"at://{author['did']}/app.bsky.feed.like/{_new_tid(self.clock())}"
+            self._notify(uri, record, author, "like", post_uri)
+            return uri
+
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """`POST /__emulator__/reply` with JSON {post_uri, text, author_handle,
+        author_name}: a reply from another process (the demo)."""
+        if action != "reply" or request.method != "POST":
+            return None
+        body = request.json()
+        if not isinstance(body, dict):
+            return EmulatorResponse.json({"error": "send a JSON object"}, 400)
+        try:
+            uri = self.add_reply(
+                str(body.get("post_uri") or ""),
+                text=str(body.get("text") or ""),
+                author_handle=str(body.get("author_handle") or "parent.bsky.social"),
+                author_name=str(body.get("author_name") or "A parent"),
+            )
+        except KeyError:
+            return EmulatorResponse.json({"error": "give the uri of a post"}, 400)
+        return EmulatorResponse.json({"uri": uri})
+
+    def delete_post_by_hand(self, uri: str) -> None:
+        """The author deleted their reply or mention before the school read it."""
+        with self.lock:
+            self.others_posts.pop(uri, None)
+            self.notifications = [n for n in self.notifications if n["uri"] != uri]
+
+    def blocked_dids(self) -> list[str]:
+        with self.lock:
+            return [
+                r.value["subject"]
+                for r in self.records.values()
+                if r.collection == "app.bsky.graph.block"
+            ]
+
+    def _now(self) -> str:
+        return (
+            datetime.fromtimestamp(self.clock(), UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
+        )
+
+    def _strong_ref(self, uri: str) -> dict[str, str]:
+        if uri in self.others_posts:
+            return {"uri": uri, "cid": self.others_posts[uri]["cid"]}
+        rkey = uri.rsplit("/", 1)[-1]
+        record = self.records.get((_POST, rkey))
+        if record is None or uri != self._uri(record):
+            raise KeyError(f"no post {uri}")
+        return {"uri": uri, "cid": record.cid}
+
+    def _author(self, handle: str, name: str) -> dict[str, str]:
+        digest = hashlib.sha256(handle.encode()).digest()
+        suffix = base64.b32encode(digest).decode().lower()[:24]
+        author = {"did": f"did:plc:{suffix}", "handle": handle}
+        if name:
+            author["displayName"] = name
+        return author
+
+    def _someone_posts(self, record, handle, name, reason, subject) -> str:
+        author = self._author(handle, name)
+        uri = f"at://{author['did']}/{_POST}/{_new_tid(self.clock())}"
+        cid = cid_for(json.dumps(record, sort_keys=True).encode())
+        self.others_posts[uri] = {
+            "uri": uri,
+            "cid": cid,
+            "author": author,
+            "record": record,
+            "indexedAt": record["createdAt"],
+        }
+        self._notify(uri, record, author, reason, subject, cid=cid)
+        return uri
+
+    def _notify(self, uri, record, author, reason, subject, *, cid=None) -> None:
+        notification = {
+            "uri": uri,
+            "cid": cid or cid_for(uri.encode()),
+            "author": author,
+            "reason": reason,
+            "record": record,
+            "isRead": False,
+            "indexedAt": record["createdAt"],
+        }
+        if subject:
+            notification["reasonSubject"] = subject
+        self.notifications.append(notification)
 
     def posts(self) -> list[BlueskyRecord]:
         with self.lock:
@@ -148,6 +324,11 @@ class BlueskyEmulator(Emulator):
             "pinned": self.pinned_uri(),
             "logins": self.logins,
             "refreshes": self.refreshes,
+            "notifications": len(self.notifications),
+            "blocked": self.blocked_dids(),
+            "replies_by_account": [
+                r.value for r in self.posts() if r.value.get("reply")
+            ],
         }
 
     # --- pages for people ------------------------------------------------------------
@@ -228,6 +409,8 @@ class BlueskyEmulator(Emulator):
             ("POST", "com.atproto.repo.deleteRecord"): self._delete_record,
             ("GET", "com.atproto.repo.getRecord"): self._get_record,
             ("GET", "com.atproto.repo.listRecords"): self._list_records,
+            ("GET", "app.bsky.notification.listNotifications"): self._notifications,
+            ("GET", "app.bsky.feed.getPosts"): self._get_posts,
         }
         handler = handlers.get((request.method, method))
         if handler is None:
@@ -502,6 +685,48 @@ class BlueskyEmulator(Emulator):
         if len(records) > limit:
             answer["cursor"] = chosen[-1].rkey
         return self._answer(answer)
+
+    def _notifications(self, request: EmulatorRequest) -> EmulatorResponse:
+        try:
+            limit = min(100, max(1, int(request.query.get("limit", "50"))))
+            start = int(request.query.get("cursor") or 0)
+        except ValueError:
+            return self._error("InvalidRequest", "limit and cursor must be integers")
+        reasons = {
+            value
+            for name, value in parse_qsl(request.raw_query)
+            if name == "reasons" and value in _INBOX_REASONS
+        } or set(_INBOX_REASONS)
+        newest_first = [
+            n for n in reversed(self.notifications) if n["reason"] in reasons
+        ]
+        chosen = newest_first[start : start + limit]
+        answer: dict[str, Any] = {"notifications": chosen}
+        if start + limit < len(newest_first):
+            answer["cursor"] = str(start + limit)
+        return self._answer(answer)
+
+    def _get_posts(self, request: EmulatorRequest) -> EmulatorResponse:
+        uris = [v for name, v in parse_qsl(request.raw_query) if name == "uris"]
+        if not uris or len(uris) > 25:
+            return self._error("InvalidRequest", "Give between 1 and 25 uris")
+        found = []
+        for uri in uris:
+            if uri in self.others_posts:
+                found.append(self.others_posts[uri])
+                continue
+            record = self.records.get((_POST, uri.rsplit("/", 1)[-1]))
+            if record is not None and self._uri(record) == uri:
+                found.append(
+                    {
+                        "uri": uri,
+                        "cid": record.cid,
+                        "author": {"did": self.did, "handle": self.bsky_handle},
+                        "record": record.value,
+                        "indexedAt": record.indexed_at,
+                    }
+                )
+        return self._answer({"posts": found})
 
 
 def _bearer(request: EmulatorRequest) -> str | None:

@@ -540,6 +540,7 @@ class Pin(models.Model):
 
 # Scheduled-job runs live beside the jobs; imported here so Django finds the model.
 from publishing.inbox.models import (  # noqa: E402, F401
+    BlockNotice,
     InboxAction,
     InboxAlert,
     InboxItem,

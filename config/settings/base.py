@@ -495,6 +495,8 @@ SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
 SOCIAL_INBOX_READERS = {
     "x": "publishing.inbox.readers.x.XMentionsReader",
     "facebook": "publishing.inbox.readers.facebook.FacebookCommentsReader",
+    "instagram": "publishing.inbox.readers.instagram.InstagramCommentsReader",
+    "bluesky": "publishing.inbox.readers.bluesky.BlueskyRepliesReader",
 }
 # The word Facebook's webhook set-up sends back to prove the address is ours.
 SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN = os.environ.get(

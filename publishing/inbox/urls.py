@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import block_notice_views, views
 
 app_name = "inbox"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("reply/<int:pk>/approve/", views.reply_approve, name="reply_approve"),
     path("account/<int:account_pk>/", views.reading_settings, name="reading"),
     path("rules/", views.rules_and_alerts, name="rules"),
+    path(
+        "notice/<int:pk>/<slug:action>/",
+        block_notice_views.block_notice_action,
+        name="notice_action",
+    ),
 ]

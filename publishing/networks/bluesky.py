@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
+BLOCK = "app.bsky.graph.block"
 #: Hosts whose posts people read on bsky.app; any other (an emulator) serves its own.
 PUBLIC_WEB_URLS = {"https://bsky.social": "https://bsky.app"}
 #: What the `app.bsky.embed.images` lexicon allows per image.
@@ -340,6 +341,87 @@ class BlueskyNetwork(Network):
     def pinned_state(self, *, remote_id: str) -> PinResult:
         pinned = (self._profile().get("pinnedPost") or {}).get("uri") == remote_id
         return PinResult(remote_id=remote_id, pinned=pinned)
+
+    # --- the social inbox: replies and mentions, replying, blocking -----------------
+    def notifications_since(
+        self, *, since: datetime, reasons: tuple[str, ...], max_pages: int
+    ) -> list[dict[str, Any]]:
+        """Notifications of these `reasons` since `since`, as plain JSON data.
+
+        `listNotifications` answers newest first, so reading stops at the first
+        older than `since` (or after `max_pages` pages of 100; the next poll
+        reads on from where this one stopped).
+        """
+        found: list[dict[str, Any]] = []
+        cursor = None
+        for _ in range(max_pages):
+            params: dict[str, Any] = {"limit": 100, "reasons": list(reasons)}
+            if cursor:
+                params["cursor"] = cursor
+            answer = _plain(
+                self._request(
+                    lambda client, params=params: (
+                        client.app.bsky.notification.list_notifications(params)
+                    ),
+                    write=False,
+                )
+            )
+            for notification in answer.get("notifications") or []:
+                if _parse_time(str(notification.get("indexedAt") or "")) < since:
+                    return found
+                if notification.get("reason") in reasons:
+                    found.append(notification)
+            cursor = answer.get("cursor")
+            if not cursor:
+                break
+        return found
+
+    def reply(self, *, in_reply_to: str, text: str) -> str:
+        """Reply under someone's post (at:// URI); returns the reply's URI."""
+        answer = _plain(
+            self._request(
+                lambda client: client.app.bsky.feed.get_posts({"uris": [in_reply_to]}),
+                write=False,
+            )
+        )
+        posts = answer.get("posts") or []
+        if not posts:
+            raise RemotePostMissing("The post is no longer on Bluesky.")
+        parent = {"uri": str(posts[0]["uri"]), "cid": str(posts[0]["cid"])}
+        root = (posts[0].get("record") or {}).get("reply", {}).get("root") or parent
+        record = {
+            "$type": POST,
+            "text": text,
+            "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "reply": {"root": root, "parent": parent},
+            "facets": facets_for(text),
+        }
+        created = self._request(
+            lambda client: client.com.atproto.repo.create_record(
+                {"repo": self._did, "collection": POST, "record": record}
+            ),
+            write=True,
+        )
+        return str(created.uri)
+
+    def block(self, *, did: str) -> None:
+        """Block someone: an `app.bsky.graph.block` record in the account's repo."""
+        self._request(
+            lambda client: client.com.atproto.repo.create_record(
+                {
+                    "repo": self._did,
+                    "collection": BLOCK,
+                    "record": {
+                        "$type": BLOCK,
+                        "subject": did,
+                        "createdAt": datetime.now(UTC)
+                        .isoformat()
+                        .replace("+00:00", "Z"),
+                    },
+                }
+            ),
+            write=False,  # a second block record of the same person is harmless
+        )
 
     def _profile(self) -> dict[str, Any]:
         found = self._record("self", collection=PROFILE)
