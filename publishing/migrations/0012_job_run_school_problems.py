@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publishing', '0010_merge_20261206_1000'),
+        ('publishing', '0011_inbox_block_notices'),
     ]
 
     operations = [
