@@ -37,9 +37,13 @@ NEW_SOURCE = "new"
 UPLOAD_KEPT_FOR = datetime.timedelta(days=1)
 
 
-def current_school(request) -> Site:
-    """The school the member of staff is working in: the one place cms asks."""
-    return school_for_request(request) or Site.objects.get(is_default_site=True)
+def current_school(request) -> Site | None:
+    """The school the member of staff is working in: the one place cms asks.
+
+    ``None`` when they work in no school: they see no school's records (never the
+    default site's).
+    """
+    return school_for_request(request)
 
 
 def _uid_domain() -> str:
@@ -107,6 +111,8 @@ class TermDatesPermissionMixin:
         if not request.user.has_perms(TERM_DATE_PERMISSIONS):
             raise PermissionDenied
         self.site = current_school(request)
+        if self.site is None:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -13,8 +13,11 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from schools.current import school_staff
 
 WEEKDAY_FIELDS = (
     "monday",
@@ -131,6 +134,14 @@ def validate_notice_template(value: str) -> None:
         )
 
 
+class HolidayNoticeSettingsForm(WagtailAdminModelForm):
+    """The author is chosen among the school's own staff, not the installation's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = school_staff(self.instance.site)
+
+
 @register_setting(icon="date")
 class HolidayNoticeSettings(BaseSiteSetting):
     """The school's holiday notice, drafted from the term calendar (M1).
@@ -195,6 +206,7 @@ class HolidayNoticeSettings(BaseSiteSetting):
         "when one is waiting for approval.",
     )
 
+    base_form_class = HolidayNoticeSettingsForm
     panels = [
         FieldPanel("days_before"),
         FieldPanel("author"),

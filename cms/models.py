@@ -892,8 +892,12 @@ class StandardPage(LeanPageMixin, Page):
 
 
 class SocialMediaPage(LeanPageMixin, Page):
+    """'Our social media': what we post, when we watch, how to raise a concern (M4).
+
+    One per school (and per language): one under each school's home page.
+    """
+
     base_form_class = SchoolPageForm
-    """'Our social media': what we post, when we watch, how to raise a concern (M4)."""
 
     search_label = _("Page")  # what search results call it
 
@@ -919,7 +923,7 @@ class SocialMediaPage(LeanPageMixin, Page):
     ]
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
-    max_count = 1
+    max_count_per_parent = 1
     api_fields = [
         APIField("what_we_post"),
         APIField("when_monitored"),

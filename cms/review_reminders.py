@@ -3,7 +3,8 @@
 The weekly content review (pages past their "review by" date, M3) and the
 statutory-information reminders (a deadline coming, a link broken) both hand their
 items here. Each owner gets one email per school listing theirs; items nobody owns
-(or whose owner has left) go to the site administrators.
+(or whose owner has left, or no longer works at that school) go to the installation's
+administrators. Nobody is sent a school's items who does not work there.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from wagtail.models import Site
+
+from schools.current import schools_for_user
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,20 @@ def _administrators() -> list[str]:
     ]
 
 
+def _reachable_at(owner, site: Site | None) -> bool:
+    """Whether ``owner`` may be sent ``site``'s items: active, with an email
+    address, and working at that school."""
+    if owner is None or not owner.is_active or not owner.email:
+        return False
+    return site is None or schools_for_user(owner).filter(pk=site.pk).exists()
+
+
 def review_reminders_send(items, *, subject: str, introduction: str) -> int:
     """Email ``items`` to their owners, one email per owner and school; return how
     many emails went."""
     groups: dict = defaultdict(list)
     for item in items:
-        owner = item.owner
-        if owner is None or not owner.is_active or not owner.email:
-            owner = None
+        owner = item.owner if _reachable_at(item.owner, item.site) else None
         groups[(item.site.pk if item.site else None, owner)].append(item)
     administrators = None
     sent = 0

@@ -299,8 +299,9 @@ def may_see_media_removals(user) -> bool:
 
 @hooks.register("construct_homepage_panels")
 def add_media_removals_panel(request, panels):
-    if not may_see_media_removals(request.user):
+    site = current_school(request)
+    if site is None or not may_see_media_removals(request.user):
         return
-    removals = outstanding_removals(site=current_school(request))
+    removals = outstanding_removals(site=site)
     if removals:
         panels.append(MediaRemovalsPanel(removals=removals))

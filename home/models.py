@@ -32,7 +32,8 @@ class HomePage(LeanPageMixin, Page):
         "cms.SocialMediaPage",
         "cms.StatutoryInformationPage",
     ]
-    max_count = 1
+    # No max_count: each school's site has its own home page (a new school's is
+    # added at the root, where only the installation's administrators add pages).
     api_fields = [APIField("welcome")]
 
     @property

@@ -15,15 +15,30 @@ from django.views.decorators.http import require_GET, require_POST
 from publishing.delivery_permissions import account_run_by
 from publishing.errors import DeliveryStateError
 from publishing.models import Delivery, Pin
-from publishing.scheduled_jobs.selectors import scheduled_jobs_status
+from publishing.scheduled_jobs.selectors import (
+    jobs_needing_attention,
+    scheduled_jobs_status,
+)
 from publishing.services.deliveries import delivery_mark_deleted_by_hand
 from publishing.services.pins import pin_mark_done_by_hand
 from publishing.social_policy.views import policy_gate
+from schools.current import school_for_request
 from schools.scoping import get_school_object_or_404
 
 
 def may_see_jobs(user) -> bool:
     return user.is_superuser or user.has_perm("publishing.change_delivery")
+
+
+def jobs_seen_by(request: HttpRequest, *, attention_only: bool = False) -> list:
+    """The jobs' statuses as the one asking may see them: the installation's
+    administrators every school's outcome, staff their school's (selectors)."""
+    select = jobs_needing_attention if attention_only else scheduled_jobs_status
+    return select(
+        now=timezone.now(),
+        school=school_for_request(request),
+        everything=request.user.is_superuser,
+    )
 
 
 @require_GET
@@ -34,7 +49,7 @@ def scheduled_jobs_report(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "publishing/scheduled_jobs.html",
-        {"statuses": scheduled_jobs_status(now=timezone.now())},
+        {"statuses": jobs_seen_by(request)},
     )
 
 

@@ -23,6 +23,8 @@ from moderation.awaiting import AwaitingDecision
 from publishing import selectors
 from publishing.models import Delivery, SocialAccount
 from publishing.services.accounts import is_senior_leader
+from schools.current import schools_for_user
+from schools.scoping import school_pages
 
 
 @dataclass
@@ -33,10 +35,11 @@ class PublishedPage:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-def published_since(*, since: datetime.datetime, limit: int = 20) -> list:
-    """Pages published since ``since``, newest first, each with its deliveries."""
+def published_since(*, site, since: datetime.datetime, limit: int = 20) -> list:
+    """The school's pages published since ``since``, newest first, each with its
+    deliveries (none at all when there is no school)."""
     pages = list(
-        Page.objects.live()
+        school_pages(Page.objects.live(), site)
         .filter(last_published_at__gte=since)
         .order_by("-last_published_at")[:limit]
     )
@@ -63,22 +66,30 @@ class PublishedThisWeekPanel(Component):
     order = 30
     template_name = "publishing/published_this_week_panel.html"
 
+    def __init__(self, *, site):
+        self.site = site
+
     def get_context_data(self, parent_context=None):
         since = timezone.now() - datetime.timedelta(days=7)
         return {
-            "published": published_since(since=since),
+            "published": published_since(site=self.site, since=since),
             "failed": Delivery.Status.FAILED,
             "sent": Delivery.Status.SENT,
         }
 
 
 def accounts_to_decide(user) -> list[AwaitingDecision]:
-    """Account proposals and suspensions ``user`` may decide; reviews now due."""
+    """Account proposals and suspensions ``user`` may decide; reviews now due.
+
+    Only their schools' accounts: a senior leader decides for the schools they lead.
+    """
     if not is_senior_leader(user):
         return []
+    schools = list(schools_for_user(user))
     deciding = (
         SocialAccount.objects.filter(
-            status__in=[SocialAccount.Status.PROPOSED, SocialAccount.Status.SUSPENDED]
+            site__in=schools,
+            status__in=[SocialAccount.Status.PROPOSED, SocialAccount.Status.SUSPENDED],
         )
         .exclude(proposed_by=user)
         .select_related("proposed_by")
@@ -91,7 +102,10 @@ def accounts_to_decide(user) -> list[AwaitingDecision]:
             url=reverse("publishing_account_detail", args=[account.pk]),
             detail="Termly access review due",
         )
-        for account in selectors.accounts_due_review(today=timezone.localdate())
+        for site in schools
+        for account in selectors.accounts_due_review(
+            site=site, today=timezone.localdate()
+        )
     ]
     return decisions
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from publishing.models import SocialAccount
 from publishing.services.accounts import account_business_case_changed
+from schools.current import school_staff
 
 BUSINESS_CASE_FIELDS = [
     "name",
@@ -39,11 +39,8 @@ class SocialAccountForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .order_by("first_name", "last_name", "username")
-        )
+        # The school's own staff: another school's are neither listed nor accepted.
+        staff = school_staff(self.instance.site if self.instance.site_id else None)
         self.fields["owner"].queryset = staff
         self.fields["managers"].queryset = staff
         # People choose colleagues by name, not by username.

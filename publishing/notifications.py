@@ -8,15 +8,23 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from wagtail.models import Site
 
 from moderation.roles import SENIOR_LEADERSHIP
 
 logger = logging.getLogger(__name__)
 
 
-def senior_leadership_emails() -> list[str]:
+def senior_leadership_emails(*, site: Site) -> list[str]:
+    """The email addresses of the senior leaders of the school ``site``.
+
+    Only that school's: an email about its accounts or notices names them, and
+    another school's leaders have no business seeing them.
+    """
     users = get_user_model().objects.filter(
-        groups__name=SENIOR_LEADERSHIP, is_active=True
+        is_active=True,
+        school_memberships__site=site,
+        school_memberships__role=SENIOR_LEADERSHIP,
     )
     return sorted({user.email for user in users if user.email})
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from cms.models import TermDate
 from publishing.models import Delivery, SocialAccount
@@ -41,10 +42,13 @@ def account_posting_problem(*, account: SocialAccount) -> str | None:
     return None
 
 
-def current_term_start(*, today: date) -> date:
-    """The first day of the term ``today`` falls in (or the latest term begun)."""
+def current_term_start(*, site: Site, today: date) -> date:
+    """The first day of the school's term ``today`` falls in (or its latest term
+    begun): each school keeps its own term calendar."""
     term = (
-        TermDate.objects.filter(kind=TermDate.Kind.TERM, starts_on__lte=today)
+        TermDate.objects.filter(
+            site=site, kind=TermDate.Kind.TERM, starts_on__lte=today
+        )
         .order_by("-starts_on")
         .first()
     )
@@ -53,11 +57,13 @@ def current_term_start(*, today: date) -> date:
     return today - timedelta(days=REVIEW_FALLBACK_DAYS)
 
 
-def accounts_due_review(*, today: date):
-    """Approved or suspended accounts not reviewed since the current term began."""
-    since = current_term_start(today=today)
+def accounts_due_review(*, site: Site, today: date):
+    """The school's approved or suspended accounts not reviewed since its current
+    term began."""
+    since = current_term_start(site=site, today=today)
     return (
         SocialAccount.objects.filter(
+            site=site,
             status__in=[SocialAccount.Status.APPROVED, SocialAccount.Status.SUSPENDED],
             decided_at__date__lt=since,
         )

@@ -34,7 +34,6 @@ from publishing.inbox import access as inbox_access
 from publishing.inbox import selectors as inbox_selectors
 from publishing.inbox import urls as inbox_urls
 from publishing.models import Delivery, Pin, SocialAccount
-from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.services.closures import closure_posts_planned
 from publishing.social_policy import views as policy_views
 from publishing.social_policy.panels import no_policy_panel
@@ -359,7 +358,7 @@ def posts_removed_with_consent(learner, image_ids):
 
 @hooks.register("construct_homepage_panels")
 def add_published_this_week_panel(request, panels):
-    panels.append(PublishedThisWeekPanel())
+    panels.append(PublishedThisWeekPanel(site=school_for_request(request)))
 
 
 @hooks.register("construct_homepage_panels")
@@ -392,7 +391,7 @@ def add_calendar_panel(request, panels):
     if not user.is_superuser:
         pin_tasks = pin_tasks.filter(delivery__account__managers=user)
     jobs = (
-        jobs_needing_attention(now=timezone.now())
+        calendar_views.jobs_seen_by(request, attention_only=True)
         if calendar_views.may_see_jobs(user)
         else []
     )

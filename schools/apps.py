@@ -13,5 +13,7 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signal_handlers
+        from .settings_permissions import school_settings_policies_register
 
         signal_handlers.register()
+        school_settings_policies_register()

@@ -13,8 +13,9 @@ The one place the rest of the project asks "which school?":
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.models import Site
@@ -36,6 +37,20 @@ def schools_for_user(user) -> QuerySet[Site]:
     if not user.is_superuser:
         sites = sites.filter(memberships__user=user).distinct()
     return sites.order_by("site_name", "hostname", "port")
+
+
+def school_staff(site: Site | None) -> QuerySet:
+    """Who may be chosen for a school's record (its owner, an account's managers,
+    the holiday notices' author): the school's active staff and the installation's
+    administrators; never another school's staff."""
+    users = get_user_model().objects.filter(is_active=True)
+    if site is None:
+        return users.filter(is_superuser=True)
+    return (
+        users.filter(Q(is_superuser=True) | Q(school_memberships__site=site))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def public_site_for_request(request: HttpRequest) -> Site | None:

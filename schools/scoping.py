@@ -6,8 +6,12 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from wagtail.models import Site
 
 from .current import school_for_request, schools_for_user
 
@@ -30,6 +34,17 @@ def for_school(
     if site is None:
         return queryset.none()
     return queryset.filter(**{school_field: site})
+
+
+def school_pages(pages: QuerySet, site: Site | None) -> QuerySet:
+    """``pages`` narrowed to the school's tree, in every language it publishes in
+    (a Welsh home page is the English one's translation, beside it at the root)."""
+    if site is None:
+        return pages.none()
+    roots = site.root_page.get_translations(inclusive=True)
+    return pages.filter(
+        reduce(or_, (pages.descendant_of_q(root, inclusive=True) for root in roots))
+    )
 
 
 def works_at(user, instance: Model, *, school_field: str = "site") -> bool:

@@ -32,6 +32,14 @@ class SchoolScopedViewMixin:
             raise Http404
         return instance
 
+    def get_initial_form_instance(self):
+        """The add view's blank record already belongs to the current school, so
+        its form offers that school's choices (staff, …) only."""
+        instance = super().get_initial_form_instance() or self.model()
+        if self.school_field == "site" and instance.pk is None:
+            instance.site = school_for_request(self.request)
+        return instance
+
     def form_valid(self, form):
         instance = getattr(form, "instance", None)  # a delete form has none
         if (

@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import views
 from .current import school_for_request, schools_for_user
+from .scoping import school_pages
 
 
 @hooks.register("register_admin_urls")
@@ -28,11 +29,9 @@ def register_school_switcher():
 
 @hooks.register("construct_page_chooser_queryset")
 def pages_of_the_school(pages, request):
-    """The page chooser (links, "choose a page") offers the current school's pages.
+    """The page chooser (links, "choose a page") offers the current school's pages
+    (in each of its languages).
 
     Wagtail's chooser otherwise browses and searches the whole tree, every school's.
     """
-    site = school_for_request(request)
-    if site is None:
-        return pages.none()
-    return pages.descendant_of(site.root_page, inclusive=True)
+    return school_pages(pages, school_for_request(request))

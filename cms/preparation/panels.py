@@ -21,9 +21,10 @@ class PreparationPanel(Component):
     @classmethod
     def for_request(cls, request):
         """The panel, or None when the user has nothing being prepared."""
-        preparations = preparations_for_dashboard(
-            user=request.user, site=current_school(request)
-        )
+        site = current_school(request)
+        if site is None:
+            return None
+        preparations = preparations_for_dashboard(user=request.user, site=site)
         return cls(request, preparations) if preparations else None
 
     def get_context_data(self, parent_context=None):

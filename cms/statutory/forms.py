@@ -9,13 +9,13 @@ page, or a document no published page uses is refused with the reason.
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
+
+from schools.current import school_staff
 
 from .link_check import link_problem
 from .models import StatutoryRecord
@@ -46,17 +46,6 @@ def school_documents(site):
         get_document_model()
         .objects.filter(pk__in=[int(pk) for pk in used if str(pk).isdigit()])
         .order_by("title")
-    )
-
-
-def school_staff(site):
-    """Who may own an item: the school's staff (and the site administrators)."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(school_memberships__site=site))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
     )
 
 

@@ -10,10 +10,12 @@ was hidden and is with them.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from wagtail.models import Site
 
 from moderation.roles import HEADTEACHER, SAFEGUARDING, SENIOR_LEADERSHIP
+from schools.current import school_for_request
 
 from .models import InboxItem
 
@@ -22,8 +24,15 @@ SAFEGUARDING_READERS = (SAFEGUARDING, HEADTEACHER)
 
 
 def current_school(request) -> Site:
-    """The school of a request: the one place the inbox asks."""
-    return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+    """The school being worked in (``schools.current``): the one place the inbox asks.
+
+    Not the host name: every school's staff may share the admin's address, and a
+    typed host name must not open another school's inbox.
+    """
+    site = school_for_request(request)
+    if site is None:  # works in no school: no school's inbox to show
+        raise PermissionDenied
+    return site
 
 
 def _in(user, groups) -> bool:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from publishing.models import SocialAccount
 from publishing.services.accounts import is_senior_leader
+from schools.scoping import get_school_object_or_404
 
 from . import access, selectors, services
 from .costs import x_monthly_cost_usd
@@ -218,8 +219,8 @@ def reply_approve(request, pk: int):
 def reading_settings(request, account_pk: int):
     """How the inbox reads one account; X shows its estimated cost before it is on."""
     user = _inbox_user(request)
-    account = get_object_or_404(SocialAccount, pk=account_pk)
-    site = access.current_school(request)
+    account = get_school_object_or_404(request, SocialAccount, pk=account_pk)
+    site = account.site
     if not (account.owner_id == user.pk or is_senior_leader(user) or user.is_superuser):
         raise PermissionDenied
     reading = InboxReading.objects.filter(account=account).first() or InboxReading(

@@ -30,6 +30,12 @@ class JobRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, help_text="What the run did, or the error")
+    school_problems = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the run failed for each school it failed for, by site id: "
+        "what each school's staff are shown (the outcome is the installation's)",
+    )
 
     objects = JobRunQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ import time
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from .errors import SchoolsFailed
 from .models import JobRun
 from .registry import JOBS_BY_NAME, ScheduledJob
 from .schedules import school_zone
@@ -75,9 +76,15 @@ def scheduled_job_run(*, name: str, now: datetime.datetime) -> JobRun | None:
     if run is None:
         return None
     started = time.monotonic()
+    school_problems: dict[str, str] = {}
     try:
         outcome = job.run(now)
         status = JobRun.Status.SUCCEEDED
+    except SchoolsFailed as error:
+        # Each school's staff are shown their own school's reason only.
+        outcome = str(error)
+        school_problems = {str(pk): reason for pk, reason in error.problems.items()}
+        status = JobRun.Status.FAILED
     except Exception as error:  # noqa: BLE001
         # A job's failure is recorded and shown on the dashboard, never lost; the
         # slot is tried again at the next wake-up (up to MAX_ATTEMPTS).
@@ -90,7 +97,10 @@ def scheduled_job_run(*, name: str, now: datetime.datetime) -> JobRun | None:
         status = JobRun.Status.FAILED
     elapsed = datetime.timedelta(seconds=time.monotonic() - started)
     JobRun.objects.filter(pk=run.pk).update(
-        status=status, outcome=outcome, finished_at=now + elapsed
+        status=status,
+        outcome=outcome,
+        school_problems=school_problems,
+        finished_at=now + elapsed,
     )
     run.refresh_from_db()
     logger.info(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
+from wagtail.models import Site
 
 from moderation.roles import SENIOR_LEADERSHIP
 from publishing import selectors
@@ -36,10 +37,11 @@ def _admin_url(account: SocialAccount) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL}/admin/publishing/accounts/{account.pk}/"
 
 
-def account_propose(*, proposed_by, managers, **fields) -> SocialAccount:
+def account_propose(*, site: Site, proposed_by, managers, **fields) -> SocialAccount:
     """Record a proposed account with its business case (A1) and managers.
 
     Args:
+        site: the school whose account it is (never assumed: every school has its own).
         proposed_by: the member of staff proposing it; they cannot approve it.
         managers: at least two active members of staff.
         **fields: the SocialAccount fields (name, network, business case, owner...).
@@ -50,7 +52,9 @@ def account_propose(*, proposed_by, managers, **fields) -> SocialAccount:
             "An account needs at least two active members of staff as managers."
         )
     with transaction.atomic():
-        account = SocialAccount.objects.create(proposed_by=proposed_by, **fields)
+        account = SocialAccount.objects.create(
+            site=site, proposed_by=proposed_by, **fields
+        )
         account.managers.set(active)
         log(account, "publishing.account.proposed", user=proposed_by)
     return account
@@ -101,7 +105,7 @@ def account_business_case_changed(
             data={"changed": sorted(changed_fields)},
         )
     notify(
-        recipients=senior_leadership_emails(),
+        recipients=senior_leadership_emails(site=account.site),
         subject=f"Social account changed, approve it again: {account.name}",
         body=(
             f"{by.get_full_name() or by.get_username()} changed {account} "
@@ -200,7 +204,7 @@ def account_check_managers(*, account: SocialAccount) -> SocialAccount:
         extra={"event": "publishing.account_suspended", "account": account.pk},
     )
     notify(
-        recipients=senior_leadership_emails(),
+        recipients=senior_leadership_emails(site=account.site),
         subject=f"Social account suspended: {account.name}",
         body=(
             f"{account} has been suspended and nothing will be posted to it.\n\n"
@@ -347,24 +351,26 @@ def account_review_record(
 def account_reviews_remind(*, today: date) -> list[SocialAccount]:
     """Email senior leadership about each account whose termly review is due (A3).
 
-    Each account is reminded once per term (``review_reminder_sent_on``).
+    Each school's accounts follow its own term calendar and go to its own senior
+    leadership; each account is reminded once per term (``review_reminder_sent_on``).
     """
-    term_start = selectors.current_term_start(today=today)
     reminded = []
-    for account in selectors.accounts_due_review(today=today):
-        if account.review_reminder_sent_on and account.review_reminder_sent_on >= (
-            term_start
-        ):
-            continue
-        notify(
-            recipients=[*senior_leadership_emails(), account.owner.email],
-            subject=f"Termly access review due: {account.name}",
-            body=(
-                f"Please review who manages {account} and record the review "
-                f"(admin roles are reviewed regularly).\n\n{_admin_url(account)}\n"
-            ),
-        )
-        account.review_reminder_sent_on = today
-        account.save(update_fields=["review_reminder_sent_on"])
-        reminded.append(account)
+    schools = Site.objects.filter(pk__in=SocialAccount.objects.values("site"))
+    for site in schools.order_by("site_name", "hostname"):
+        term_start = selectors.current_term_start(site=site, today=today)
+        for account in selectors.accounts_due_review(site=site, today=today):
+            sent_on = account.review_reminder_sent_on
+            if sent_on and sent_on >= term_start:
+                continue
+            notify(
+                recipients=[*senior_leadership_emails(site=site), account.owner.email],
+                subject=f"Termly access review due: {account.name}",
+                body=(
+                    f"Please review who manages {account} and record the review "
+                    f"(admin roles are reviewed regularly).\n\n{_admin_url(account)}\n"
+                ),
+            )
+            account.review_reminder_sent_on = today
+            account.save(update_fields=["review_reminder_sent_on"])
+            reminded.append(account)
     return reminded

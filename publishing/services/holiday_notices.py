@@ -31,6 +31,7 @@ from publishing import selectors
 from publishing.models import SocialAccount, SocialPost
 from publishing.networks.base import network_class
 from publishing.notifications import notify, senior_leadership_emails
+from publishing.scheduled_jobs.errors import SchoolsFailed
 from publishing.text import page_link, post_text_with_link
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,9 @@ def _author(notice_settings: HolidayNoticeSettings):
 def _tell_author(notice: NoticePage, *, notice_settings, subject: str, body: str):
     author = _author(notice_settings)
     notify(
-        recipients=[author.email] if author else senior_leadership_emails(),
+        recipients=[author.email]
+        if author
+        else senior_leadership_emails(site=notice_settings.site),
         subject=subject,
         body=body,
     )
@@ -132,19 +135,14 @@ def _submit(notice: NoticePage, *, user) -> None:
     workflow.start(notice, user)
 
 
-def _default_site() -> Site:
-    return Site.objects.get(is_default_site=True)
-
-
-def holiday_notice_draft(
-    *, holiday: TermDate, now: datetime.datetime, site: Site | None = None
-) -> NoticePage:
-    """Draft ``holiday``'s notice from the template and submit it for approval.
+def holiday_notice_draft(*, holiday: TermDate, now: datetime.datetime) -> NoticePage:
+    """Draft ``holiday``'s notice from its school's template and submit it for
+    approval, among that school's notices.
 
     Raises:
         HolidayNoticeNotDrafted: no template, or nowhere to put notices.
     """
-    site = site or _default_site()
+    site = holiday.site
     notice_settings = HolidayNoticeSettings.for_site(site)
     if not notice_settings.has_template:
         raise HolidayNoticeNotDrafted(
@@ -197,10 +195,12 @@ def holiday_notice_draft(
     return notice
 
 
-def holidays_needing_notices(*, today: datetime.date, days_before: int):
-    """Holidays due a notice and without one: starting within ``days_before`` days,
-    or begun and not over (a run missed while the worker was down still drafts)."""
+def holidays_needing_notices(*, site: Site, today: datetime.date, days_before: int):
+    """The school's holidays due a notice and without one: starting within
+    ``days_before`` days, or begun and not over (a run missed while the worker was
+    down still drafts)."""
     return TermDate.objects.filter(
+        site=site,
         kind=TermDate.Kind.HOLIDAY,
         starts_on__lte=today + datetime.timedelta(days=days_before),
     ).filter(
@@ -210,22 +210,35 @@ def holidays_needing_notices(*, today: datetime.date, days_before: int):
 
 
 def holiday_notices_draft(*, now: datetime.datetime) -> str:
-    """Daily: draft every holiday notice now due. Idempotent: one per holiday.
+    """Daily: draft every school's holiday notices now due, each from its school's
+    template onto its school's site. Idempotent: one per holiday.
 
     Raises:
-        HolidayNoticeNotDrafted: no template; the run is recorded as failed and the
-            dashboard shows it until the template is written.
+        SchoolsFailed: a school has no template (or no notices page); the other
+            schools' notices are drafted first, then the run is recorded as failed
+            and that school's dashboard shows why until it is fixed.
     """
-    site = _default_site()
-    notice_settings = HolidayNoticeSettings.for_site(site)
     today = timezone.localdate(now)
-    due = list(
-        holidays_needing_notices(today=today, days_before=notice_settings.days_before)
-    )
-    if not due:
-        return "No holiday notice due."
-    drafted = [holiday_notice_draft(holiday=h, now=now, site=site) for h in due]
-    return f"{len(drafted)} holiday notice(s) drafted and sent for approval."
+    drafted = 0
+    problems: dict[int, str] = {}
+    sites = Site.objects.order_by("site_name", "hostname")
+    for site in sites:
+        notice_settings = HolidayNoticeSettings.for_site(site)
+        due = holidays_needing_notices(
+            site=site, today=today, days_before=notice_settings.days_before
+        )
+        for holiday in due:
+            try:
+                holiday_notice_draft(holiday=holiday, now=now)
+            except HolidayNoticeNotDrafted as problem:
+                problems.setdefault(site.pk, str(problem))
+            else:
+                drafted += 1
+    done = f"{drafted} holiday notice(s) drafted and sent for approval."
+    if problems:
+        names = {site.pk: site.site_name or site.hostname for site in sites}
+        raise SchoolsFailed(problems=problems, names=names, done=done)
+    return done if drafted else "No holiday notice due."
 
 
 # --- The holiday changes after drafting ----------------------------------------------
@@ -288,7 +301,7 @@ def _move(notice: NoticePage, text: HolidayNoticeText) -> None:
 
 def holiday_notices_follow(*, holiday: TermDate, now: datetime.datetime) -> None:
     """The holiday was edited: move, re-word (re-approval) or withdraw its notices."""
-    site = _default_site()
+    site = holiday.site
     notice_settings = HolidayNoticeSettings.for_site(site)
     if holiday.last_day < timezone.localdate(now):
         return  # a past holiday tidied up: its notice has long gone

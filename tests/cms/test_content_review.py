@@ -7,14 +7,15 @@ from django.core import mail
 from django.utils import timezone
 
 from cms.content_review import content_review_remind
-from tests.factories import StandardPageFactory, UserFactory
+from moderation.roles import EDITORS
+from tests.factories import StandardPageFactory, UserFactory, staff
 
 
 @pytest.mark.django_db
 def test_pages_past_review_or_stale_are_listed_to_their_owners(home_page, settings):
     settings.CONTENT_REVIEW_STALE_DAYS = 365
     today = datetime.date(2026, 11, 30)
-    owner = UserFactory(email="teacher@school.example")
+    owner = staff("teacher", EDITORS, email="teacher@school.example")
     UserFactory(is_superuser=True, email="admin@school.example")
     due = StandardPageFactory(
         parent=home_page, title="Uniform", owner=owner, review_by=today

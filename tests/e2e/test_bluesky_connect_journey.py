@@ -8,6 +8,7 @@ once, and the form never shows the password again.
 from __future__ import annotations
 
 import pytest
+from wagtail.models import Site
 
 from moderation.roles import EDITORS, SENIOR_LEADERSHIP
 from publishing.models import SocialAccount
@@ -21,6 +22,7 @@ def approved_bluesky_account(transactional_db, live_server):
     owner = staff_member("office", EDITORS, first_name="Olu", last_name="Adeyemi")
     second = staff_member("teacher", EDITORS, first_name="Tess", last_name="Morgan")
     account = account_propose(
+        site=Site.objects.get(is_default_site=True),
         proposed_by=second,
         managers=[owner, second],
         name="Meadowbank on Bluesky",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from wagtail.models import Site
 
 from moderation.roles import EDITORS, SENIOR_LEADERSHIP
 from publishing.models import SocialAccount
@@ -31,6 +32,7 @@ def proposed_account(transactional_db, live_server):
         staff_member("teacher", EDITORS, first_name="Tess", last_name="Morgan"),
     ]
     return account_propose(
+        site=Site.objects.get(is_default_site=True),
         proposed_by=deputy,
         managers=managers,
         name="Meadowbank PE",

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, Site
 
 from moderation.roles import SENIOR_LEADERSHIP
 from publishing.credentials import CredentialsUnavailable
@@ -42,6 +42,7 @@ def proposer(db):
 @pytest.fixture
 def proposal(proposer):
     return services.account_propose(
+        site=Site.objects.get(is_default_site=True),
         proposed_by=proposer,
         managers=factories.UserFactory.create_batch(2),
         owner=proposer,
@@ -52,6 +53,7 @@ def proposal(proposer):
 def test_a_proposal_needs_two_managers(proposer):
     with pytest.raises(GovernanceError, match="at least two"):
         services.account_propose(
+            site=Site.objects.get(is_default_site=True),
             proposed_by=proposer,
             managers=[factories.UserFactory()],
             owner=proposer,

@@ -43,7 +43,8 @@ def head(senior_leader, client):
 
 def test_a_proposal_through_the_admin_records_who_proposed_it(client, db):
     teacher = staff("teacher", SENIOR_LEADERSHIP)
-    managers = factories.UserFactory.create_batch(2)
+    # The school's staff: only they may manage its account.
+    managers = [staff(f"manager{n}", EDITORS) for n in range(2)]
     login_verified(client, teacher)
     response = client.post(
         reverse("publishing_accounts:add"),

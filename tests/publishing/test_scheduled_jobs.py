@@ -242,7 +242,7 @@ def test_a_job_that_ran_and_failed_says_failed_with_its_reason_not_not_run(
     login_verified(client, UserFactory(is_superuser=True, is_staff=True))
     line = _job_line(client.get("/admin/").content.decode(), "Draft holiday notices")
     assert "has not run" not in line
-    assert "ran Sat 12 Dec, 06:32 and failed: The notice for Christmas holiday" in line
+    assert "06:32 and failed: localhost: The notice for Christmas holiday" in line
     assert "the holiday notice template is empty" in line
     assert "runs again Sun 13 Dec, 06:30" in line
     # A job that did not run at all still says so, and what that suggests.
@@ -250,7 +250,7 @@ def test_a_job_that_ran_and_failed_says_failed_with_its_reason_not_not_run(
     assert "has not run when due" in consent
     assert "it has never run" in consent
     report = client.get("/admin/reports/scheduled-jobs/").content.decode()
-    assert "and failed: The notice for Christmas holiday" in report
+    assert "and failed: localhost: The notice for Christmas holiday" in report
     assert "Overdue" not in report
 
 

@@ -1,6 +1,7 @@
 """Three confirmed families subscribed to the demo school's email updates.
 
-For `make run` only (refuses production settings). Idempotent: families already
+For `make run` only (refuses production settings). Subscribes them to the school
+named by ``--school HOST`` (the demo school without it). Idempotent: families already
 there are left as they are. Approving the demo post waiting for approval then sends
 their alerts to the local mail sink.
 """
@@ -9,12 +10,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from wagtail.models import Site
 
 from alerts.addresses import email_key
 from alerts.models import Category, Frequency, Subscriber
 from alerts.subscriptions import subscriber_confirm
 from cms.demo_school import DemoRefused, ensure_not_production
+from schools.commands import school_argument_add, school_from_option
 
 DEMO_FAMILIES = {
     "the.smiths@families.example": {
@@ -31,14 +32,17 @@ DEMO_FAMILIES = {
 
 
 class Command(BaseCommand):
-    help = "Add three confirmed demo families to the default school's email updates."
+    help = "Add three confirmed demo families to a school's email updates."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        school_argument_add(parser)
+
+    def handle(self, *args, school: str | None = None, **options):
         try:
             ensure_not_production()
         except DemoRefused as refused:
             raise CommandError(str(refused)) from refused
-        site = Site.objects.get(is_default_site=True)
+        site = school_from_option(school)
         added = 0
         for email, choices in DEMO_FAMILIES.items():
             subscriber, created = Subscriber.objects.get_or_create(

@@ -1,7 +1,8 @@
 """The demo school's consent register: learners in every consent state, tagged photos.
 
-For `make run` only (refuses production settings). Loads once: a register that
-already has learners is left alone. A newcomer can then tag a photo, see a consent
+For `make run` only (refuses production settings). Loads into the school named by
+``--school HOST`` (the demo school without it), once: a school whose register already
+has learners is left alone. A newcomer can then tag a photo, see a consent
 refusal and withdraw consent without first becoming the consent officer.
 """
 
@@ -19,6 +20,7 @@ from cms.demo_pictures import draw_demo_picture
 from cms.demo_school import DemoRefused, ensure_not_production
 from cms.models import SchoolImage
 from moderation.models import ConsentRecord, ConsentUse, Learner
+from schools.commands import school_argument_add, school_from_option
 
 ALL_USES = tuple(ConsentUse.values)
 # (first name, last name, class, uses agreed, how): every state a register holds.
@@ -48,30 +50,40 @@ PHOTOS = (
 class Command(BaseCommand):
     help = "Load the demo consent register (learners and tagged photos) once."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        school_argument_add(parser)
+
+    def handle(self, *args, school: str | None = None, **options):
         try:
             ensure_not_production()
         except DemoRefused as refused:
             raise CommandError(str(refused)) from refused
-        if Learner.objects.exists():
+        site = school_from_option(school)
+        if Learner.objects.filter(site=site).exists():
             self.stdout.write("The consent register has learners: nothing loaded.")
             return
         today = timezone.localdate()
         with transaction.atomic():
             learners = {
-                first: self._learner(first, last, year, uses, how, today=today)
+                first: self._learner(site, first, last, year, uses, how, today=today)
                 for first, last, year, uses, how in LEARNERS
             }
             for title, scene, seed, pictured, description in PHOTOS:
                 self._photo(
-                    title, scene, seed, description, [learners[n] for n in pictured]
+                    site,
+                    title,
+                    scene,
+                    seed,
+                    description,
+                    [learners[n] for n in pictured],
                 )
         self.stdout.write(
             f"Loaded {len(LEARNERS)} demo learners and {len(PHOTOS)} tagged photos."
         )
 
-    def _learner(self, first, last, year, uses, how, *, today) -> Learner:
+    def _learner(self, site, first, last, year, uses, how, *, today) -> Learner:
         learner = Learner.objects.create(
+            site=site,
             external_id=f"DEMO-{first}-{last}".upper(),
             first_name=first,
             last_name=last,
@@ -93,11 +105,12 @@ class Command(BaseCommand):
             )
         return learner
 
-    def _photo(self, title, scene, seed, description, learners) -> SchoolImage:
+    def _photo(self, site, title, scene, seed, description, learners) -> SchoolImage:
         image = SchoolImage(
             title=title,
             description=description,
-            copyright_holder="Meadowbank Primary School",
+            copyright_holder=site.site_name or "Meadowbank Primary School",
+            collection=site.school.collection,
             no_identifiable_learners=False,
             file=ImageFile(
                 io.BytesIO(draw_demo_picture(scene=scene, seed=seed)),

@@ -4,7 +4,8 @@ by a rule, one naming a pupil waiting for the safeguarding lead, one on Instagra
 one on Bluesky), so a newcomer sees every screen with something on it.
 
 For `make run` only (refuses production settings); run after the demo school, its
-learners and the connected demo accounts. Each scene is loaded once.
+learners and the connected demo accounts. Loads into the school named by
+``--school HOST`` (the demo school without it); each scene is loaded once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Site
 
 from cms.demo_school import DemoRefused, ensure_not_production
 from cms.models import NewsIndexPage, NewsPage, SchoolImage
@@ -28,7 +28,8 @@ from publishing.management.commands.connect_demo_social_accounts import DEMO_CAS
 from publishing.models import Delivery, Network, SocialAccount, SocialPost
 from publishing.networks.bluesky import BlueskyNetwork
 from publishing.networks.facebook import FacebookPageNetwork
-from publishing.services.accounts import account_credentials
+from publishing.services.accounts import account_credentials, account_propose
+from schools.commands import school_argument_add, school_from_option
 
 WAITING_TITLE = "Year 4 sing at the town hall"
 PROPOSED_NAME = "Meadowbank sports X account"
@@ -37,42 +38,53 @@ PROPOSED_NAME = "Meadowbank sports X account"
 class Command(BaseCommand):
     help = "Load the demo's post awaiting approval, failed delivery, proposed account."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        school_argument_add(parser)
+
+    def handle(self, *args, school: str | None = None, **options):
         try:
             ensure_not_production()
         except DemoRefused as refused:
             raise CommandError(str(refused)) from refused
+        site = school_from_option(school)
         staff = {user.username: user for user in get_user_model().objects.all()}
         if not {"editor", "head"} <= staff.keys():
             raise CommandError("Load the demo school first (no demo staff).")
-        self._proposed_account(staff)
-        self._failed_delivery()
-        self._waiting_post(staff["editor"])
-        self._inbox(staff)
-        self._inbox_instagram()
-        self._inbox_bluesky()
+        accounts = SocialAccount.objects.filter(site=site)
+        self._proposed_account(site, accounts, staff)
+        self._failed_delivery(site, accounts)
+        self._waiting_post(site, accounts, staff["editor"])
+        self._inbox(site, accounts)
+        self._inbox_instagram(accounts)
+        self._inbox_bluesky(accounts)
 
-    def _proposed_account(self, staff) -> None:
-        if SocialAccount.objects.filter(name=PROPOSED_NAME).exists():
+    def _proposed_account(self, site, accounts, staff) -> None:
+        if accounts.filter(name=PROPOSED_NAME).exists():
             return
-        account = SocialAccount.objects.create(
+        account = account_propose(
+            site=site,
+            proposed_by=staff["editor"],
+            managers=[staff["editor"], staff["head"]],
             name=PROPOSED_NAME,
             network=Network.X,
             visibility=SocialAccount.Visibility.OPEN,
             handle="@MeadowbankSport",
             owner=staff["head"],
-            proposed_by=staff["editor"],
-            status=SocialAccount.Status.PROPOSED,
             **DEMO_CASE,
         )
-        account.managers.set([staff["editor"], staff["head"]])
         self.stdout.write(f"Proposed account: {account.name} (for the head to decide).")
 
-    def _failed_delivery(self) -> None:
-        if Delivery.objects.filter(status=Delivery.Status.FAILED).exists():
+    def _failed_delivery(self, site, accounts) -> None:
+        failed = Delivery.objects.filter(status=Delivery.Status.FAILED)
+        if failed.filter(account__site=site).exists():
             return
-        account = SocialAccount.objects.filter(network=Network.X).approved().first()
-        page = NewsPage.objects.live().order_by("-first_published_at").first()
+        account = accounts.filter(network=Network.X).approved().first()
+        page = (
+            NewsPage.objects.live()
+            .descendant_of(site.root_page)
+            .order_by("-first_published_at")
+            .first()
+        )
         if account is None or page is None:
             return
         now = timezone.now()
@@ -92,14 +104,15 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Failed delivery: {page.title} to {account.name}.")
 
-    def _waiting_post(self, editor) -> None:
-        if NewsPage.objects.filter(title=WAITING_TITLE).exists():
+    def _waiting_post(self, site, accounts, editor) -> None:
+        news = NewsPage.objects.descendant_of(site.root_page)
+        if news.filter(title=WAITING_TITLE).exists():
             return
-        news_index = NewsIndexPage.objects.first()
-        photo = SchoolImage.objects.filter(title="Year 4 choir rehearsal").first()
-        closed = SocialAccount.objects.filter(
-            visibility=SocialAccount.Visibility.CLOSED
-        ).approved()
+        news_index = NewsIndexPage.objects.descendant_of(site.root_page).first()
+        photo = SchoolImage.objects.filter(
+            title="Year 4 choir rehearsal", collection=site.school.collection
+        ).first()
+        closed = accounts.filter(visibility=SocialAccount.Visibility.CLOSED).approved()
         if news_index is None:
             return
         with transaction.atomic():
@@ -123,10 +136,10 @@ class Command(BaseCommand):
             page.get_workflow().start(page, editor)
         self.stdout.write(f"Waiting for approval: {WAITING_TITLE}.")
 
-    def _inbox(self, staff) -> None:
+    def _inbox(self, site, accounts) -> None:
         """Comments made on the Facebook emulator and read as the poll reads them."""
         account = (
-            SocialAccount.objects.approved()
+            accounts.approved()
             .filter(
                 network=Network.FACEBOOK, connection=SocialAccount.Connection.CONNECTED
             )
@@ -140,11 +153,10 @@ class Command(BaseCommand):
         post = FacebookPageNetwork(
             credentials=account_credentials(account=account)
         ).publish(text="Sports day: thank you for cheering us on!", images=[])
-        site = Site.objects.get(is_default_site=True)
         InboxWordList.objects.get_or_create(
             site=site, language="en", defaults={"words": "useless\nidiots"}
         )
-        learner = Learner.objects.on_roll().first()
+        learner = Learner.objects.on_roll().filter(site=site).first()
         comments = [
             ("Carys Morgan", "What time does the bus get back?"),
             ("Dewi Price", "Diolch! A brilliant day 🎉"),
@@ -181,11 +193,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Inbox: {len(items)} comments on {account.name}.")
 
-    def _demo_account(self, network: str, base_url: str) -> SocialAccount | None:
-        """The connected demo account of `network`, if its inbox is still empty and
-        it talks to an emulator (never a real network)."""
+    def _demo_account(
+        self, accounts, network: str, base_url: str
+    ) -> SocialAccount | None:
+        """The school's connected demo account of `network`, if its inbox is still
+        empty and it talks to an emulator (never a real network)."""
         account = (
-            SocialAccount.objects.approved()
+            accounts.approved()
             .filter(network=network, connection=SocialAccount.Connection.CONNECTED)
             .first()
         )
@@ -202,10 +216,10 @@ class Command(BaseCommand):
         answer.raise_for_status()
         return answer.json()
 
-    def _inbox_instagram(self) -> None:
+    def _inbox_instagram(self, accounts) -> None:
         """A Welsh comment on a post on the Instagram emulator, read by the poll."""
         base_url = settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL
-        account = self._demo_account(Network.INSTAGRAM, base_url)
+        account = self._demo_account(accounts, Network.INSTAGRAM, base_url)
         if account is None:
             return
         media = self._emulator_control(
@@ -223,10 +237,10 @@ class Command(BaseCommand):
         inbox_read(account=account, now=timezone.now())
         self.stdout.write(f"Inbox: 1 comment on {account.name}.")
 
-    def _inbox_bluesky(self) -> None:
+    def _inbox_bluesky(self, accounts) -> None:
         """A reply to a post on the Bluesky emulator, read from the notifications."""
         base_url = settings.SOCIAL_BLUESKY_PDS_URL
-        account = self._demo_account(Network.BLUESKY, base_url)
+        account = self._demo_account(accounts, Network.BLUESKY, base_url)
         if account is None:
             return
         post = BlueskyNetwork(credentials=account_credentials(account=account)).publish(
