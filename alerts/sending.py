@@ -7,8 +7,9 @@ every channel):
 - the family still wants them (confirmed, not unsubscribed, not suppressed);
 - the alert's page is still live and public (not withdrawn, expired or taken down);
 - the consent rule-set still lets the page and the words of the alert out: the same
-  name check and consent check as the website and the social posts. Alerts carry no
-  photographs of pupils, so no picture consent beyond the website's is needed.
+  name check and consent check as the website and the social posts. A photo goes
+  with it only if the school turned photos in emails on and every pupil in it has
+  consent for newsletters and emails (``photos.py``); otherwise the email has none.
 
 Then the email goes to the mail backend (SMTP or the school's provider through
 anymail). What the server answers decides the row:
@@ -46,6 +47,7 @@ from moderation.consent.rules import Channel, page_violations
 from . import messages
 from .models import Alert, AlertEmail, Frequency
 from .outbox import page_is_announceable
+from .photos import EmailPhoto, alert_photo
 from .queueing import send_job_enqueue
 
 logger = logging.getLogger(__name__)
@@ -97,20 +99,33 @@ def _backoff(attempts: int) -> timedelta:
 
 
 class _AlertChecks:
-    """The consent and liveness check of each alert, made once per batch."""
+    """The consent and liveness check of each alert, and its photo, once per batch."""
 
     def __init__(self):
         self._reasons: dict[int, str] = {}
+        self._photos: dict[int, EmailPhoto | None] = {}
 
     def stop_reason(self, alert: Alert) -> str:
         if alert.pk not in self._reasons:
             self._reasons[alert.pk] = self._check(alert)
         return self._reasons[alert.pk]
 
+    def photo(self, alert: Alert) -> EmailPhoto | None:
+        if alert.pk not in self._photos:
+            self._photos[alert.pk] = alert_photo(alert)
+        return self._photos[alert.pk]
+
     @staticmethod
     def _check(alert: Alert) -> str:
         if alert.withdrawn_at is not None:
+            if alert.page_id is None:
+                return "The date changed or was removed before this was sent."
             return "The page was withdrawn before this was sent."
+        if alert.page_id is None:
+            # A date in the school calendar: no page, no pictures, no learners.
+            if alert.term_date_id is None:
+                return "The date was removed from the calendar before this was sent."
+            return ""
         page = Page.objects.filter(pk=alert.page_id).first()
         if page is None:
             return "The page was deleted before this was sent."
@@ -172,12 +187,16 @@ def _send_one_email(connection, rows, checks, now) -> tuple[str, int]:
         return "cancelled", len(rows)
     frequency = going[0].frequency
     if frequency == Frequency.IMMEDIATE:
-        message = messages.alert_email(subscriber=subscriber, alert=going[0].alert)
+        alert = going[0].alert
+        message = messages.alert_email(
+            subscriber=subscriber, alert=alert, photo=checks.photo(alert)
+        )
     else:
         message = messages.digest_email(
             subscriber=subscriber,
             alerts=[row.alert for row in going],
             frequency=frequency,
+            photos={row.alert.pk: checks.photo(row.alert) for row in going},
         )
     try:
         connection.send_messages([message])

@@ -60,8 +60,8 @@ def _link_problem(request, error: Exception, *, status: int = 400) -> HttpRespon
 def sign_up(request: HttpRequest) -> HttpResponse:
     site = current_school(request)
     if request.method == "GET":
-        return render(request, "alerts/sign_up.html", {"form": SignUpForm()})
-    form = SignUpForm(request.POST)
+        return render(request, "alerts/sign_up.html", {"form": SignUpForm(site=site)})
+    form = SignUpForm(request.POST, site=site)
     if not form.is_valid():
         return render(request, "alerts/sign_up.html", {"form": form}, status=400)
     if _too_many_sign_ups(request):
@@ -106,7 +106,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "manage_url": manage_url(subscriber, site),
             },
         )
-    form = ChoicesForm(initial=ChoicesForm.initial_from(subscriber.pending_choices))
+    form = ChoicesForm(
+        initial=ChoicesForm.initial_from(subscriber.pending_choices), site=site
+    )
     return render(
         request,
         "alerts/confirm.html",
@@ -128,7 +130,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(request, tokens.LinkInvalid())
     saved = False
     if request.method == "POST":
-        form = ChoicesForm(request.POST)
+        form = ChoicesForm(request.POST, site=site)
         if form.is_valid():
             subscriptions.subscriber_choices_save(
                 subscriber=subscriber, choices=form.choices(), now=timezone.now()
@@ -138,7 +140,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         form = ChoicesForm(
             initial=ChoicesForm.initial_from(
                 subscriptions.subscriber_choices(subscriber)
-            )
+            ),
+            site=site,
         )
     return render(
         request,
