@@ -45,6 +45,16 @@ def _too_many_sign_ups(request: HttpRequest) -> bool:
     return count > settings.ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS
 
 
+def _is_one_click(request: HttpRequest) -> bool:
+    """RFC 8058's POST: ``List-Unsubscribe=One-Click``, form-encoded or multipart.
+
+    Mail programs send either encoding; any other body is not a one-click request.
+    """
+    if request.content_type == "multipart/form-data":
+        return request.POST.get("List-Unsubscribe") == "One-Click"
+    return request.body.decode("utf-8", "replace").strip() == ONE_CLICK_BODY
+
+
 def _link_problem(request, error: Exception, *, status: int = 400) -> HttpResponse:
     expired = isinstance(error, tokens.LinkExpired)
     return render(
@@ -199,7 +209,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "alerts/unsubscribe.html",
             {"subscriber": subscriber, "done": subscriber.unsubscribed_at is not None},
         )
-    one_click = request.body.decode("utf-8", "replace").strip() == ONE_CLICK_BODY
+    one_click = _is_one_click(request)
     from_our_page = request.POST.get("unsubscribe") == "yes" if not one_click else False
     if not (one_click or from_our_page):
         return render(

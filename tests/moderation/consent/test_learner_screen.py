@@ -46,9 +46,12 @@ def test_the_screen_is_headed_with_the_learners_name_and_a_row_per_use(client):
     html = client.get(screen_url(nia)).content.decode()
 
     assert "<title>Nia Jones" in html
-    assert html.count("data-use=") == 4
+    assert html.count("data-use=") == 5
     assert "Website" in html and "Given" in html
     assert "Closed social accounts" in html
+    # Parents are told, when asked, that a photo in an email cannot be recalled.
+    assert "Newsletters and emails" in html
+    assert "a photo in an email cannot be recalled" in html
     assert "Not asked yet: no consent" in html
     assert "Withdraw everything" in html
 
