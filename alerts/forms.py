@@ -101,6 +101,10 @@ class SignUpForm(ChoicesForm):
                 "Enter an email address like name@example.com. Letters with "
                 "accents work after the @ but not before it."
             ),
+            "max_length": _(
+                "That is longer than an email address can be. Check the address "
+                "you typed."
+            ),
         },
     )
 
