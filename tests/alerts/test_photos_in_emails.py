@@ -3,10 +3,15 @@ in it has consent for newsletters and emails (issue 24 part 4)."""
 
 from __future__ import annotations
 
+import time
+
 from alerts.models import AlertSettings, Category, Frequency
 from cms.public_media import public_rendition
+from moderation import roles
 from tests import factories
 from tests.alerts.conftest import confirmed_subscriber
+from tests.factories import staff
+from tests.twofactor import login_verified
 
 NEWS_NOW = {Category.NEWS: Frequency.IMMEDIATE}
 
@@ -54,3 +59,23 @@ def test_with_the_setting_on_only_fully_consented_photos_are_shown(
     # One pupil without consent for emails: the email goes, without the photo.
     assert "Choir" in choir.text
     assert "<img" not in choir.html
+
+
+def test_only_the_head_turns_photos_on_and_with_a_fresh_code(school, client):
+    site = school.home.get_site()
+    url = f"/admin/settings/alerts/alertsettings/{site.pk}/"
+    login_verified(client, staff("editor", roles.EDITORS))
+    client.post(url, {"photos_in_emails": "on"})
+    assert not AlertSettings.for_site(site).photos_in_emails
+
+    head = staff("head", roles.HEADTEACHER)
+    login_verified(client, head, verified_at=time.time() - 3600)
+    stale = client.post(url, {"photos_in_emails": "on"})
+    assert stale["Location"].startswith("/admin/two-factor/step-up/")
+    assert not AlertSettings.for_site(site).photos_in_emails
+
+    login_verified(client, head)
+    form = client.get(url).content.decode()
+    assert "an email cannot be recalled" in form
+    assert client.post(url, {"photos_in_emails": "on"}).status_code == 302
+    assert AlertSettings.for_site(site).photos_in_emails
