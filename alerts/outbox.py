@@ -1,10 +1,12 @@
-"""Writing the alerts: one per published page, one ledger row per family (part 4).
+"""Writing the alerts: one per published page, one ledger row per family and per
+device (part 4).
 
 Only a page that went live and public on the school's website becomes an alert: it has
 passed two-person approval and the consent check to get there, and every email is
 checked again just before it is sent (``sending.py``). An urgent closure goes to every
 family who chose urgent closures, straight away; other notices and news follow each
-family's choice (straight away, daily or weekly summary).
+family's choice (straight away, daily or weekly summary); a device that asked for
+push notifications of a category gets each one straight away.
 
 A page unpublished, expired, taken down or deleted withdraws its alert: every email
 not yet sent is cancelled, and a summary not yet sent no longer lists it. An email
@@ -24,7 +26,9 @@ from wagtail.models import Page, PageViewRestriction
 from cms.models import NewsPage, NoticePage
 
 from .audience import news_category_ids, subscriptions_wanting
-from .models import Alert, AlertEmail, Category, Frequency, Subscription
+from .models import Alert, AlertEmail, AlertPush, Category, Frequency, Subscription
+from .push_devices import push_devices_for
+from .push_keys import push_enabled
 from .queueing import send_job_enqueue_on_commit
 from .schedule import due_at_for
 
@@ -91,8 +95,9 @@ def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
 def alert_emails_write(
     *, alert: Alert, wanted: QuerySet[Subscription], now: datetime
 ) -> None:
-    """One ledger row per family in ``wanted``, due when each family chose; the
-    sender is woken once the transaction commits."""
+    """One ledger row per family in ``wanted``, due when each family chose, and one
+    per device that asked for push; the sender is woken once the transaction
+    commits."""
     due = {frequency: due_at_for(frequency, now=now) for frequency in Frequency.values}
     AlertEmail.objects.bulk_create(
         (
@@ -109,6 +114,20 @@ def alert_emails_write(
         ),
         batch_size=500,
     )
+    if push_enabled():
+        # Push is always straight away (a summary is an email's job): every device
+        # that chose this category, urgent closures included.
+        AlertPush.objects.bulk_create(
+            (
+                AlertPush(alert=alert, device_id=device_id, next_attempt_at=now)
+                for device_id in push_devices_for(
+                    site=alert.site, category=alert.category
+                )
+                .values_list("pk", flat=True)
+                .iterator()
+            ),
+            batch_size=500,
+        )
     send_job_enqueue_on_commit(site_id=alert.site_id)
 
 
@@ -116,7 +135,7 @@ def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int
     """The page left the website: nothing more is sent about it.
 
     Returns:
-        How many emails were stopped before they were sent.
+        How many emails and pushes were stopped before they were sent.
     """
     return alerts_withdraw(
         alerts=Alert.objects.filter(page_id=page_id), reason=reason, now=now
@@ -124,10 +143,11 @@ def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int
 
 
 def alerts_withdraw(*, alerts: QuerySet[Alert], reason: str, now: datetime) -> int:
-    """Stop every email not yet sent of ``alerts``; a summary no longer lists them.
+    """Stop every email and push not yet sent of ``alerts``; a summary no longer
+    lists them.
 
     Returns:
-        How many emails were stopped before they were sent.
+        How many emails and pushes were stopped before they were sent.
     """
     alerts = alerts.filter(withdrawn_at__isnull=True)
     alert_ids = list(alerts.values_list("pk", flat=True))
@@ -136,5 +156,8 @@ def alerts_withdraw(*, alerts: QuerySet[Alert], reason: str, now: datetime) -> i
     stopped = AlertEmail.objects.filter(
         alert_id__in=alert_ids, status=AlertEmail.Status.QUEUED
     ).update(status=AlertEmail.Status.CANCELLED, reason=reason)
+    stopped += AlertPush.objects.filter(
+        alert_id__in=alert_ids, status=AlertPush.Status.QUEUED
+    ).update(status=AlertPush.Status.CANCELLED, reason=reason)
     Alert.objects.filter(pk__in=alert_ids).update(withdrawn_at=now)
     return stopped

@@ -1,4 +1,5 @@
-"""The review screen's "email updates" section: the email and how many families.
+"""The review screen's "email updates" section: the alert, how many families get the
+email and how many devices the notification.
 
 Registered on moderation's ``review_screen_sections`` hook (moderation never imports
 alerts). Shows the alert as it will be sent and how many families of this page's
@@ -14,6 +15,8 @@ from django.utils.safestring import SafeString
 from .audience import news_category_ids, subscriptions_wanting
 from .models import AlertSettings, Frequency
 from .outbox import alert_category, alert_summary
+from .push_devices import push_devices_for
+from .push_keys import push_enabled
 
 
 def review_section(*, page) -> SafeString | str:
@@ -39,5 +42,9 @@ def review_section(*, page) -> SafeString | str:
             "daily": counts.get(Frequency.DAILY, 0),
             "weekly": counts.get(Frequency.WEEKLY, 0),
             "photos_in_emails": AlertSettings.for_site(site).photos_in_emails,
+            "push_enabled": push_enabled(),
+            "devices": push_devices_for(site=site, category=category).count()
+            if push_enabled()
+            else 0,
         },
     )

@@ -26,7 +26,6 @@ Rows are retried for ``ALERTS_RETRY_WINDOW_HOURS``, then ``failed``.
 from __future__ import annotations
 
 import logging
-import random
 import smtplib
 import time
 import uuid
@@ -40,13 +39,10 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import Page
-
-from moderation.consent.rules import Channel, page_violations
 
 from . import messages
+from .ledger import AlertChecks, retry_delay
 from .models import Alert, AlertEmail, Frequency
-from .outbox import page_is_announceable
 from .photos import EmailPhoto, alert_photo
 from .queueing import send_job_enqueue
 
@@ -92,60 +88,6 @@ def error_kind(error: Exception) -> str:
     return RETRY  # connection refused or dropped, time-outs before sending, others
 
 
-def _backoff(attempts: int) -> timedelta:
-    base = settings.ALERTS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    capped = min(base, settings.ALERTS_RETRY_MAX_SECONDS)
-    return timedelta(seconds=capped / 2 + random.uniform(0, capped / 2))  # noqa: S311
-
-
-class _AlertChecks:
-    """The consent and liveness check of each alert, and its photo, once per batch."""
-
-    def __init__(self):
-        self._reasons: dict[int, str] = {}
-        self._photos: dict[int, EmailPhoto | None] = {}
-
-    def stop_reason(self, alert: Alert) -> str:
-        if alert.pk not in self._reasons:
-            self._reasons[alert.pk] = self._check(alert)
-        return self._reasons[alert.pk]
-
-    def photo(self, alert: Alert) -> EmailPhoto | None:
-        if alert.pk not in self._photos:
-            self._photos[alert.pk] = alert_photo(alert)
-        return self._photos[alert.pk]
-
-    @staticmethod
-    def _check(alert: Alert) -> str:
-        if alert.withdrawn_at is not None:
-            if alert.page_id is None:
-                return "The date changed or was removed before this was sent."
-            return "The page was withdrawn before this was sent."
-        if alert.page_id is None:
-            # A date in the school calendar: no page, no pictures, no learners.
-            if alert.term_date_id is None:
-                return "The date was removed from the calendar before this was sent."
-            return ""
-        page = Page.objects.filter(pk=alert.page_id).first()
-        if page is None:
-            return "The page was deleted before this was sent."
-        page = page.specific
-        if not page_is_announceable(page):
-            return "The page is no longer on the website."
-        channel = Channel(
-            kind="website",
-            name="email alerts",
-            closed=False,
-            text=f"{alert.title}\n{alert.summary}",
-        )
-        violations = page_violations(page, channel=channel)
-        if violations:
-            return "Blocked by the consent check: " + " ".join(
-                violation.message for violation in violations
-            )
-        return ""
-
-
 def _claim(row_ids: list[int]) -> list[AlertEmail]:
     # The clock now, not the batch's start: a long, rate-limited batch must not
     # look to the sweep like a send a dead worker left.
@@ -164,6 +106,19 @@ def _finish(rows: list[AlertEmail], status: str, **fields) -> None:
     AlertEmail.objects.filter(
         pk__in=[row.pk for row in rows], status=Status.SENDING
     ).update(status=status, **fields)
+
+
+class _EmailChecks(AlertChecks):
+    """The checks of each alert, and the photo its email may show, once per batch."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._photos: dict[int, EmailPhoto | None] = {}
+
+    def photo(self, alert: Alert) -> EmailPhoto | None:
+        if alert.pk not in self._photos:
+            self._photos[alert.pk] = alert_photo(alert)
+        return self._photos[alert.pk]
 
 
 def _send_one_email(connection, rows, checks, now) -> tuple[str, int]:
@@ -239,7 +194,7 @@ def _record_failure(rows: list[AlertEmail], error: Exception, now: datetime) -> 
                 [row],
                 Status.QUEUED,
                 attempts=attempts,
-                next_attempt_at=now + _backoff(attempts),
+                next_attempt_at=now + retry_delay(attempts),
                 reason=reason,
                 claim="",
             )
@@ -279,7 +234,7 @@ def alert_emails_send_due(*, site_id: int, now: datetime) -> SendReport:
     nothing: unsent rows are still ``queued``.
     """
     counts: dict[str, int] = defaultdict(int)
-    checks = _AlertChecks()
+    checks = _EmailChecks(channel_name="email alerts")
     groups = _due_groups(site_id, now, settings.ALERTS_EMAIL_BATCH_SIZE)
     pause = (
         1 / settings.ALERTS_EMAILS_PER_SECOND

@@ -9,6 +9,7 @@ from django.db.models.signals import (
 )
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.signals import page_published
 
 from cms.caching.generation import content_changed
 
@@ -17,6 +18,7 @@ from .consent.duplicates import media_inherit_from_copies
 from .models import ConsentRecord, Learner
 from .signals import consent_withdrawn
 from .workflow import notifications as workflow_notifications
+from .workflow import parity
 
 
 def inherit_from_earlier_copies(sender, instance, raw=False, **kwargs) -> None:
@@ -43,6 +45,11 @@ def on_consent_register_changed(sender, instance, **kwargs) -> None:
     content_changed(reason=f"{sender.__name__} {instance.pk} changed")
 
 
+def resolve_language_exceptions(sender, instance, **kwargs) -> None:
+    """A language that was let wait is live now: its exception is over."""
+    parity.resolve_exceptions(page=instance)
+
+
 def register() -> None:
     """Connect moderation's receivers."""
     pre_save.connect(
@@ -62,6 +69,9 @@ def register() -> None:
             dispatch_uid=f"moderation.consent.inherit_copies.{label}",
         )
     _register_clearance()
+    page_published.connect(
+        resolve_language_exceptions, dispatch_uid="moderation.parity.resolve"
+    )
     workflow_notifications.register()
     consent_withdrawn.connect(
         on_consent_withdrawn, dispatch_uid="moderation.consent.page_cache"
