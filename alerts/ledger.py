@@ -44,7 +44,14 @@ class AlertChecks:
 
     def _check(self, alert: Alert) -> str:
         if alert.withdrawn_at is not None:
+            if alert.page_id is None:
+                return "The date changed or was removed before this was sent."
             return "The page was withdrawn before this was sent."
+        if alert.page_id is None:
+            # A date in the school calendar: no page, no pictures, no learners.
+            if alert.term_date_id is None:
+                return "The date was removed from the calendar before this was sent."
+            return ""
         page = Page.objects.filter(pk=alert.page_id).first()
         if page is None:
             return "The page was deleted before this was sent."

@@ -3,8 +3,10 @@
 Every alert and summary carries the school's own unsubscribe link twice over: in the
 body, and in ``List-Unsubscribe`` (https, and mailto when the school has a mailbox for
 it) with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), so a mail
-program's "Unsubscribe" button works without opening the website. No images, no
-pixels, no third-party assets: the HTML part is text with links.
+program's "Unsubscribe" button works without opening the website. No pixels, no
+third-party assets: the HTML part is text with links, and a photo only where
+``photos.py`` allows one (the school turned it on and the consent is there), from
+the school's own website.
 """
 
 from __future__ import annotations
@@ -89,24 +91,45 @@ def _subscriber_context(subscriber: Subscriber, site: Site) -> dict:
     }
 
 
-def alert_email(*, subscriber: Subscriber, alert: Alert) -> EmailMultiAlternatives:
-    """One alert, sent straight away: title, summary, link to the page."""
+def alert_email(
+    *, subscriber: Subscriber, alert: Alert, photo=None
+) -> EmailMultiAlternatives:
+    """One alert, sent straight away: title, summary, link to the page.
+
+    Args:
+        photo: an ``photos.EmailPhoto`` the consent rules let out, or None.
+    """
     site = alert.site
     return _message(
         subject=_("%(school)s: %(title)s")
         % {"school": school_name(site), "title": alert.title},
         template="alert",
-        context={**_subscriber_context(subscriber, site), "alert": alert},
+        context={
+            **_subscriber_context(subscriber, site),
+            "alert": alert,
+            "photo": photo,
+        },
         to=subscriber.email,
         headers=_list_headers(subscriber, site),
     )
 
 
 def digest_email(
-    *, subscriber: Subscriber, alerts: list[Alert], frequency: str
+    *,
+    subscriber: Subscriber,
+    alerts: list[Alert],
+    frequency: str,
+    photos: dict | None = None,
 ) -> EmailMultiAlternatives:
-    """A daily or weekly summary of every alert due to one subscriber."""
+    """A daily or weekly summary of every alert due to one subscriber.
+
+    Args:
+        photos: by alert id, the ``photos.EmailPhoto`` each may show (or None).
+    """
     site = alerts[0].site
+    photos = photos or {}
+    for alert in alerts:
+        alert.photo = photos.get(alert.pk)
     if frequency == Frequency.WEEKLY:
         subject = _("%(school)s: this week's updates")
     else:

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .school_settings import AlertSettings  # noqa: F401  (a model of this app)
+
 
 class Category(models.TextChoices):
     """What a family can choose to hear about."""
@@ -18,6 +20,12 @@ class Category(models.TextChoices):
     URGENT = "urgent", _("Urgent closures")
     NOTICES = "notices", _("Holiday and general notices")
     NEWS = "news", _("News")
+    TERM_DATES = "term_dates", _("Term dates and events")
+
+
+#: In a family's choices (the sign-up form, ``pending_choices``, ``consent``): the
+#: ids of the school's news categories they picked; none means all the news.
+NEWS_CATEGORIES = "news_categories"
 
 
 class Frequency(models.TextChoices):
@@ -92,6 +100,11 @@ class Subscription(models.Model):
     )
     category = models.CharField(max_length=16, choices=Category.choices)
     frequency = models.CharField(max_length=16, choices=Frequency.choices)
+    #: For news: only posts in these of the school's news categories; none chosen
+    #: means all the school's news.
+    news_categories = models.ManyToManyField(
+        "cms.NewsCategory", blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -102,10 +115,12 @@ class Subscription(models.Model):
 
 
 class Alert(models.Model):
-    """What one published page tells the families: its title, summary and link.
+    """What one published page, or one date in the school calendar, tells families.
 
-    Written when the page goes live (approval or scheduled go-live); withdrawn when
-    the page leaves the website, which stops every email not yet sent.
+    Its title, summary and link. A page's alert is written when the page goes live
+    (approval or scheduled go-live) and withdrawn when the page leaves the website,
+    which stops every email not yet sent. A term date's is written when the date is
+    added or changed (a newer change replaces it) and withdrawn when it is removed.
     """
 
     site = models.ForeignKey(
@@ -115,6 +130,13 @@ class Alert(models.Model):
         "wagtailcore.Page",
         on_delete=models.SET_NULL,
         null=True,
+        related_name="parent_alerts",
+    )
+    term_date = models.ForeignKey(
+        "cms.TermDate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="parent_alerts",
     )
     category = models.CharField(max_length=16, choices=Category.choices)

@@ -18,12 +18,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page, PageViewRestriction
 
 from cms.models import NewsPage, NoticePage
 
+from .audience import news_category_ids, subscriptions_wanting
 from .models import Alert, AlertEmail, AlertPush, Category, Frequency, Subscription
 from .push_devices import push_devices_for
 from .push_keys import push_enabled
@@ -83,13 +85,19 @@ def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
         summary=alert_summary(page),
         url=page.get_full_url(),
     )
-    wanted = Subscription.objects.filter(
-        category=category,
-        subscriber__site=site,
-        subscriber__confirmed_at__isnull=False,
-        subscriber__unsubscribed_at__isnull=True,
-        subscriber__suppressed_at__isnull=True,
-    ).values_list("subscriber_id", "frequency")
+    wanted = subscriptions_wanting(
+        site=site, category=category, news_category_ids=news_category_ids(page)
+    )
+    alert_emails_write(alert=alert, wanted=wanted, now=now)
+    return alert
+
+
+def alert_emails_write(
+    *, alert: Alert, wanted: QuerySet[Subscription], now: datetime
+) -> None:
+    """One ledger row per family in ``wanted``, due when each family chose, and one
+    per device that asked for push; the sender is woken once the transaction
+    commits."""
     due = {frequency: due_at_for(frequency, now=now) for frequency in Frequency.values}
     AlertEmail.objects.bulk_create(
         (
@@ -100,7 +108,9 @@ def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
                 due_at=due[frequency],
                 next_attempt_at=now,
             )
-            for subscriber_id, frequency in wanted.iterator()
+            for subscriber_id, frequency in wanted.values_list(
+                "subscriber_id", "frequency"
+            ).iterator()
         ),
         batch_size=500,
     )
@@ -110,14 +120,15 @@ def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
         AlertPush.objects.bulk_create(
             (
                 AlertPush(alert=alert, device_id=device_id, next_attempt_at=now)
-                for device_id in push_devices_for(site=site, category=category)
+                for device_id in push_devices_for(
+                    site=alert.site, category=alert.category
+                )
                 .values_list("pk", flat=True)
                 .iterator()
             ),
             batch_size=500,
         )
-    send_job_enqueue_on_commit(site_id=site.pk)
-    return alert
+    send_job_enqueue_on_commit(site_id=alert.site_id)
 
 
 def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int:
@@ -126,7 +137,19 @@ def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int
     Returns:
         How many emails and pushes were stopped before they were sent.
     """
-    alerts = Alert.objects.filter(page_id=page_id, withdrawn_at__isnull=True)
+    return alerts_withdraw(
+        alerts=Alert.objects.filter(page_id=page_id), reason=reason, now=now
+    )
+
+
+def alerts_withdraw(*, alerts: QuerySet[Alert], reason: str, now: datetime) -> int:
+    """Stop every email and push not yet sent of ``alerts``; a summary no longer
+    lists them.
+
+    Returns:
+        How many emails and pushes were stopped before they were sent.
+    """
+    alerts = alerts.filter(withdrawn_at__isnull=True)
     alert_ids = list(alerts.values_list("pk", flat=True))
     if not alert_ids:
         return 0

@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from .models import Frequency, Subscription
+from .audience import news_category_ids, subscriptions_wanting
+from .models import AlertSettings, Frequency
 from .outbox import alert_category, alert_summary
 from .push_devices import push_devices_for
 from .push_keys import push_enabled
@@ -26,12 +27,8 @@ def review_section(*, page) -> SafeString | str:
     if category is None or site is None:
         return ""
     counts = dict(
-        Subscription.objects.filter(
-            category=category,
-            subscriber__site=site,
-            subscriber__confirmed_at__isnull=False,
-            subscriber__unsubscribed_at__isnull=True,
-            subscriber__suppressed_at__isnull=True,
+        subscriptions_wanting(
+            site=site, category=category, news_category_ids=news_category_ids(page)
         )
         .values_list("frequency")
         .annotate(families=Count("pk"))
@@ -44,6 +41,7 @@ def review_section(*, page) -> SafeString | str:
             "now": counts.get(Frequency.IMMEDIATE, 0),
             "daily": counts.get(Frequency.DAILY, 0),
             "weekly": counts.get(Frequency.WEEKLY, 0),
+            "photos_in_emails": AlertSettings.for_site(site).photos_in_emails,
             "push_enabled": push_enabled(),
             "devices": push_devices_for(site=site, category=category).count()
             if push_enabled()

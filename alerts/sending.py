@@ -7,8 +7,9 @@ every channel):
 - the family still wants them (confirmed, not unsubscribed, not suppressed);
 - the alert's page is still live and public (not withdrawn, expired or taken down);
 - the consent rule-set still lets the page and the words of the alert out: the same
-  name check and consent check as the website and the social posts. Alerts carry no
-  photographs of pupils, so no picture consent beyond the website's is needed.
+  name check and consent check as the website and the social posts. A photo goes
+  with it only if the school turned photos in emails on and every pupil in it has
+  consent for newsletters and emails (``photos.py``); otherwise the email has none.
 
 Then the email goes to the mail backend (SMTP or the school's provider through
 anymail). What the server answers decides the row:
@@ -41,7 +42,8 @@ from django.utils import timezone
 
 from . import messages
 from .ledger import AlertChecks, retry_delay
-from .models import AlertEmail, Frequency
+from .models import Alert, AlertEmail, Frequency
+from .photos import EmailPhoto, alert_photo
 from .queueing import send_job_enqueue
 
 logger = logging.getLogger(__name__)
@@ -106,6 +108,19 @@ def _finish(rows: list[AlertEmail], status: str, **fields) -> None:
     ).update(status=status, **fields)
 
 
+class _EmailChecks(AlertChecks):
+    """The checks of each alert, and the photo its email may show, once per batch."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._photos: dict[int, EmailPhoto | None] = {}
+
+    def photo(self, alert: Alert) -> EmailPhoto | None:
+        if alert.pk not in self._photos:
+            self._photos[alert.pk] = alert_photo(alert)
+        return self._photos[alert.pk]
+
+
 def _send_one_email(connection, rows, checks, now) -> tuple[str, int]:
     """Check, build and send the email for ``rows`` (one family, one frequency).
 
@@ -127,12 +142,16 @@ def _send_one_email(connection, rows, checks, now) -> tuple[str, int]:
         return "cancelled", len(rows)
     frequency = going[0].frequency
     if frequency == Frequency.IMMEDIATE:
-        message = messages.alert_email(subscriber=subscriber, alert=going[0].alert)
+        alert = going[0].alert
+        message = messages.alert_email(
+            subscriber=subscriber, alert=alert, photo=checks.photo(alert)
+        )
     else:
         message = messages.digest_email(
             subscriber=subscriber,
             alerts=[row.alert for row in going],
             frequency=frequency,
+            photos={row.alert.pk: checks.photo(row.alert) for row in going},
         )
     try:
         connection.send_messages([message])
@@ -215,7 +234,7 @@ def alert_emails_send_due(*, site_id: int, now: datetime) -> SendReport:
     nothing: unsent rows are still ``queued``.
     """
     counts: dict[str, int] = defaultdict(int)
-    checks = AlertChecks(channel_name="email alerts")
+    checks = _EmailChecks(channel_name="email alerts")
     groups = _due_groups(site_id, now, settings.ALERTS_EMAIL_BATCH_SIZE)
     pause = (
         1 / settings.ALERTS_EMAILS_PER_SECOND

@@ -20,28 +20,57 @@ from wagtail.models import Site
 
 from . import messages
 from .addresses import email_key
-from .models import AlertEmail, Category, Frequency, Subscriber, Subscription
+from .audience import school_news_categories
+from .models import (
+    NEWS_CATEGORIES,
+    AlertEmail,
+    Category,
+    Frequency,
+    Subscriber,
+    Subscription,
+)
 from .schedule import due_at_for
 
 logger = logging.getLogger(__name__)
 
-Choices = dict[str, str]
+#: Category -> frequency, and for news the ids of the picked news categories
+#: under ``NEWS_CATEGORIES``.
+Choices = dict[str, str | list[int]]
+
+
+def _ids(values) -> list[int]:
+    if not isinstance(values, list | tuple):
+        return []
+    return sorted({int(value) for value in values if str(value).isdigit()})
 
 
 def clean_choices(choices: Choices) -> Choices:
     """Only known categories and frequencies; urgent closures always straight away."""
-    cleaned = {
+    cleaned: Choices = {
         category: frequency
         for category, frequency in choices.items()
         if category in Category.values and frequency in Frequency.values
     }
     if Category.URGENT in cleaned:
         cleaned[Category.URGENT] = Frequency.IMMEDIATE
+    picked = _ids(choices.get(NEWS_CATEGORIES))
+    if Category.NEWS in cleaned and picked:
+        cleaned[NEWS_CATEGORIES] = picked
     return cleaned
 
 
 def subscriber_choices(subscriber: Subscriber) -> Choices:
-    return dict(subscriber.subscriptions.values_list("category", "frequency"))
+    choices: Choices = dict(
+        subscriber.subscriptions.values_list("category", "frequency")
+    )
+    picked = sorted(
+        Subscription.news_categories.through.objects.filter(
+            subscription__subscriber=subscriber
+        ).values_list("newscategory_id", flat=True)
+    )
+    if picked:
+        choices[NEWS_CATEGORIES] = picked
+    return choices
 
 
 def _send_now(message) -> None:
@@ -138,21 +167,41 @@ def subscriber_confirm(*, subscriber: Subscriber, now: datetime) -> Subscriber:
 def _subscriptions_replace(
     *, subscriber: Subscriber, choices: Choices, now: datetime
 ) -> None:
+    categories = {
+        category: frequency
+        for category, frequency in choices.items()
+        if category in Category.values
+    }
     subscriber.subscriptions.all().delete()
     Subscription.objects.bulk_create(
         Subscription(subscriber=subscriber, category=category, frequency=frequency)
-        for category, frequency in choices.items()
+        for category, frequency in categories.items()
     )
+    picked = list(
+        school_news_categories(subscriber.site)
+        .filter(pk__in=_ids(choices.get(NEWS_CATEGORIES)))
+        .values_list("pk", flat=True)
+    )
+    if picked:
+        news = subscriber.subscriptions.get(category=Category.NEWS)
+        news.news_categories.set(picked)
     # Emails already waiting follow the new choices: dropped categories are not
     # sent, a changed frequency moves them to the next summary (or to now).
     waiting = AlertEmail.objects.filter(
         subscriber=subscriber, status=AlertEmail.Status.QUEUED
     )
-    waiting.exclude(alert__category__in=list(choices)).update(
+    waiting.exclude(alert__category__in=list(categories)).update(
         status=AlertEmail.Status.CANCELLED,
         reason="The family stopped this kind of update.",
     )
-    for category, frequency in choices.items():
+    if picked:
+        waiting.filter(alert__category=Category.NEWS).exclude(
+            alert__page__newspage__categories__in=picked
+        ).update(
+            status=AlertEmail.Status.CANCELLED,
+            reason="The family chose other news categories.",
+        )
+    for category, frequency in categories.items():
         waiting.filter(alert__category=category).exclude(frequency=frequency).update(
             frequency=frequency, due_at=due_at_for(frequency, now=now)
         )

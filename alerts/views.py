@@ -45,6 +45,16 @@ def too_many_sign_ups(request: HttpRequest) -> bool:
     return count > settings.ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS
 
 
+def _is_one_click(request: HttpRequest) -> bool:
+    """RFC 8058's POST: ``List-Unsubscribe=One-Click``, form-encoded or multipart.
+
+    Mail programs send either encoding; any other body is not a one-click request.
+    """
+    if request.content_type == "multipart/form-data":
+        return request.POST.get("List-Unsubscribe") == "One-Click"
+    return request.body.decode("utf-8", "replace").strip() == ONE_CLICK_BODY
+
+
 def _link_problem(request, error: Exception, *, status: int = 400) -> HttpResponse:
     expired = isinstance(error, tokens.LinkExpired)
     return render(
@@ -60,8 +70,8 @@ def _link_problem(request, error: Exception, *, status: int = 400) -> HttpRespon
 def sign_up(request: HttpRequest) -> HttpResponse:
     site = current_school(request)
     if request.method == "GET":
-        return render(request, "alerts/sign_up.html", {"form": SignUpForm()})
-    form = SignUpForm(request.POST)
+        return render(request, "alerts/sign_up.html", {"form": SignUpForm(site=site)})
+    form = SignUpForm(request.POST, site=site)
     if not form.is_valid():
         return render(request, "alerts/sign_up.html", {"form": form}, status=400)
     if too_many_sign_ups(request):
@@ -106,7 +116,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "manage_url": manage_url(subscriber, site),
             },
         )
-    form = ChoicesForm(initial=ChoicesForm.initial_from(subscriber.pending_choices))
+    form = ChoicesForm(
+        initial=ChoicesForm.initial_from(subscriber.pending_choices), site=site
+    )
     return render(
         request,
         "alerts/confirm.html",
@@ -128,7 +140,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(request, tokens.LinkInvalid())
     saved = False
     if request.method == "POST":
-        form = ChoicesForm(request.POST)
+        form = ChoicesForm(request.POST, site=site)
         if form.is_valid():
             subscriptions.subscriber_choices_save(
                 subscriber=subscriber, choices=form.choices(), now=timezone.now()
@@ -138,7 +150,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         form = ChoicesForm(
             initial=ChoicesForm.initial_from(
                 subscriptions.subscriber_choices(subscriber)
-            )
+            ),
+            site=site,
         )
     return render(
         request,
@@ -196,7 +209,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "alerts/unsubscribe.html",
             {"subscriber": subscriber, "done": subscriber.unsubscribed_at is not None},
         )
-    one_click = request.body.decode("utf-8", "replace").strip() == ONE_CLICK_BODY
+    one_click = _is_one_click(request)
     from_our_page = request.POST.get("unsubscribe") == "yes" if not one_click else False
     if not (one_click or from_our_page):
         return render(

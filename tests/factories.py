@@ -205,7 +205,11 @@ class ConsentRecordFactory(factory.django.DjangoModelFactory):
 def learner_with_consent(*uses: str, **learner_fields):
     """A learner whose parent agreed to ``uses`` (default: every use)."""
     learner = LearnerFactory(**learner_fields)
-    for use in uses or ("website", "closed_social", "public_social", "press"):
+    every_use = (
+        *("website", "closed_social", "public_social", "press"),
+        "newsletter_email",
+    )
+    for use in uses or every_use:
         ConsentRecordFactory(learner=learner, use=use)
     return learner
 

@@ -34,7 +34,7 @@ from .selectors import PicturedLearner, can_view_register, pictured_learners
 class Channel:
     """Where a page is going: the website, or one social account with its own text."""
 
-    kind: str  # "website" or "social"
+    kind: str  # "website", "social" or "email"
     name: str
     closed: bool
     text: str = ""
@@ -54,16 +54,23 @@ class Channel:
             kind="social", name=name, closed=closed, text=text, image_ids=image_ids
         )
 
+    @classmethod
+    def email(cls, text: str) -> Channel:
+        """A photo in an email to families, with the email's words (C3, C5)."""
+        return cls(kind="email", name="emails to families", closed=False, text=text)
+
     @property
     def consent_use(self) -> ConsentUse:
         """The consent this channel needs (C4: public accounts need public consent)."""
         if self.kind == "website":
             return ConsentUse.WEBSITE
+        if self.kind == "email":
+            return ConsentUse.NEWSLETTER_EMAIL
         return ConsentUse.CLOSED_SOCIAL if self.closed else ConsentUse.PUBLIC_SOCIAL
 
     @property
     def description(self) -> str:
-        if self.kind == "website":
+        if self.kind in ("website", "email"):
             return self.name
         return f"the {'closed' if self.closed else 'public'} account {self.name}"
 
@@ -96,6 +103,7 @@ USE_WORDS = {
     ConsentUse.CLOSED_SOCIAL: "closed social media accounts",
     ConsentUse.PUBLIC_SOCIAL: "public social media accounts",
     ConsentUse.PRESS: "the press",
+    ConsentUse.NEWSLETTER_EMAIL: "newsletters and emails",
 }
 
 
@@ -199,9 +207,10 @@ def media_violations(
 ) -> list[Violation]:
     """The rules one image or document breaks for ``channel`` by its own tags.
 
-    The same checks as ``page_violations`` makes of each item, without a page's text:
-    used when an item's tags change while it is already live (C1, C2). Learners
-    appear by initials: the result goes to the audit log and to editors.
+    The same checks as ``page_violations`` makes of each item, with the channel's
+    own text but not a page's: used when an item's tags change while it is already
+    live (C1, C2), and for a photo in an email (C3, C5). Learners appear by
+    initials: the result goes to the audit log and to editors.
     """
     if getattr(item, "contents_read", True) is False:
         item.contents_refresh()  # a document uploaded before documents were read
@@ -211,7 +220,7 @@ def media_violations(
         channel=channel,
         on=on or timezone.localdate(),
         full_names=False,
-        text=readable_texts(published_media_texts(item)),
+        text=readable_texts([*published_media_texts(item), channel.text]),
     )
     check.learners = pictured_learners(
         learner_ids=item.pictured_ids, use=channel.consent_use

@@ -63,6 +63,7 @@ def consent_summary(
         ConsentUse.CLOSED_SOCIAL: "closed social",
         ConsentUse.PUBLIC_SOCIAL: "public social",
         ConsentUse.PRESS: "press",
+        ConsentUse.NEWSLETTER_EMAIL: "email",
     }
     parts = []
     for use, label in labels.items():

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import TitleColumn
@@ -251,10 +252,21 @@ class ImportLearnersView(SafeguardingOnlyMixin, WagtailAdminTemplateMixin, FormV
         return redirect("learners:index")
 
 
+#: What the school must tell parents when it asks for a use (C5: the use is named
+#: when permission is asked), shown beside the use in the register.
+USE_NOTES = {
+    ConsentUse.NEWSLETTER_EMAIL: _(
+        "Tell parents when you ask: a photo in an email cannot be recalled. Once sent, "
+        "it stays in every inbox it reached, even if consent is withdrawn later."
+    ),
+}
+
+
 class RecordConsentForm(forms.ModelForm):
     class Meta:
         model = ConsentRecord
         fields = ["use", "given", "given_on", "expires_on", "recorded_by"]
+        help_texts = {"use": USE_NOTES[ConsentUse.NEWSLETTER_EMAIL]}
         widgets = {
             "given": forms.Select(choices=[(True, "Given"), (False, "Withdrawn")]),
             "given_on": forms.DateInput(attrs={"type": "date"}),
@@ -271,6 +283,7 @@ class UseRow:
     state: str
     in_force: bool
     expires_on: datetime.date | None
+    note: str = ""
 
 
 def _use_rows(learner: Learner, *, on: datetime.date) -> list[UseRow]:
@@ -295,6 +308,7 @@ def _use_rows(learner: Learner, *, on: datetime.date) -> list[UseRow]:
                 state=state,
                 in_force=record is not None and record.is_in_force(on),
                 expires_on=record.expires_on if record else None,
+                note=USE_NOTES.get(use, ""),
             )
         )
     return rows

@@ -23,6 +23,9 @@ class ConsentUse(models.TextChoices):
     CLOSED_SOCIAL = "closed_social", "Closed social accounts"
     PUBLIC_SOCIAL = "public_social", "Public social accounts"
     PRESS = "press", "Press"
+    #: Photos in the school's emails to families (newsletters, email alerts). An
+    #: email cannot be recalled once sent: parents are told so when asked.
+    NEWSLETTER_EMAIL = "newsletter_email", "Newsletters and emails"
 
 
 class LearnerQuerySet(models.QuerySet):

@@ -69,6 +69,8 @@ CALENDAR_BULK_MODELS = frozenset({("cms", "termdate")})
 CALENDAR_SETTINGS = frozenset(
     {("cms", "monitoringhours"), ("cms", "holidaynoticesettings")}
 )
+#: Whether pupils' photos go in emails to families: an email cannot be recalled.
+PHOTO_SETTINGS = frozenset({("alerts", "alertsettings")})
 
 
 def _view_name(request: HttpRequest) -> tuple[str, dict]:
@@ -126,7 +128,7 @@ def is_sensitive_action(request: HttpRequest) -> bool:
     Adding, editing or deleting users and groups (one by one or in bulk), approving
     or rejecting a social account, pasting or starting its network credentials;
     adding, editing, deleting or importing term dates, and changing the monitoring
-    hours or the holiday-notice template.
+    hours or the holiday-notice template; turning photos in emails on or off.
     """
     if request.method != "POST":
         return False
@@ -139,7 +141,8 @@ def is_sensitive_action(request: HttpRequest) -> bool:
             (kwargs.get("app_label"), kwargs.get("model_name")) in CALENDAR_BULK_MODELS
         )
     if view_name == "wagtailsettings:edit":
-        return (kwargs.get("app_name"), kwargs.get("model_name")) in CALENDAR_SETTINGS
+        setting = (kwargs.get("app_name"), kwargs.get("model_name"))
+        return setting in CALENDAR_SETTINGS | PHOTO_SETTINGS
     return last in ACCOUNT_GOVERNANCE_VIEWS or last in CALENDAR_VIEWS
 
 

@@ -46,6 +46,21 @@ def test_a_one_click_post_with_a_wrong_body_changes_nothing(school, client):
     assert subscriber.is_receiving
 
 
+def test_a_one_click_post_sent_as_multipart_form_data_unsubscribes(school, client):
+    # RFC 8058 lets a mail program send the body as multipart/form-data too.
+    site = school.home.get_site()
+    subscriber = confirmed_subscriber(site, "smith@family.example", URGENT_ONLY)
+    url = _path(messages.unsubscribe_url(subscriber, site))
+    wrong = client.post(url, {"List-Unsubscribe": "Yes"})  # multipart by default
+    assert wrong.status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.is_receiving
+    answer = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    subscriber.refresh_from_db()
+    assert not subscriber.is_receiving
+
+
 def test_a_forged_unsubscribe_link_is_refused(school, client):
     site = school.home.get_site()
     subscriber = confirmed_subscriber(site, "smith@family.example", URGENT_ONLY)
@@ -93,9 +108,16 @@ def test_the_manage_link_changes_choices_without_a_password(school, client, publ
         Category.URGENT: Frequency.IMMEDIATE,
         Category.NOTICES: Frequency.DAILY,
     }
-    # A forged choice is not saved.
+    # A forged choice is not saved: a frequency, or a news category this school's
+    # news does not use.
+    sport = factories.NewsCategoryFactory(name="Sport", slug="sport")
+    unused = factories.NewsCategoryFactory(name="Unused", slug="unused")
+    factories.NewsPageFactory(parent=school.news_index, categories=[sport])
     bad = client.post(url, {"urgent": "on", "notices": "hourly"})
     assert bad.status_code == 400
+    for forged in (str(unused.pk), "999999", "sport"):
+        answer = client.post(url, {"news": "daily", "news_categories": [forged]})
+        assert answer.status_code == 400, forged
     assert subscriber.subscriptions.count() == 2
 
 

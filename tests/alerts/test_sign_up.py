@@ -110,10 +110,19 @@ def test_internationalised_and_malformed_addresses(school, smtp, client):
     assert good.status_code == 200
     assert smtp.received[0].recipients == ["tad@xn--bcher-kva.example"]
     assert Subscriber.objects.get().email_key == "tad@xn--bcher-kva.example"
-    for bad in ("not-an-address", "a@b", "two@@family.example", "ñame@family.example"):
+    for bad in (
+        "not-an-address",
+        "a@b",
+        "two@@family.example",
+        "ñame@family.example",
+        "smith@family.example\r\nBcc: victim@family.example",  # header injection
+    ):
         answer = client.post("/updates/", {**FORM, "email": bad})
         assert answer.status_code == 400, bad
         assert "Enter an email address" in answer.content.decode()
+    too_long = client.post("/updates/", {**FORM, "email": "x" * 250 + "@family.ex"})
+    assert too_long.status_code == 400
+    assert "longer than an email address can be" in too_long.content.decode()
     nothing = client.post("/updates/", {"email": "x@family.example"})
     assert nothing.status_code == 400
     assert "Choose at least one kind of update" in nothing.content.decode()

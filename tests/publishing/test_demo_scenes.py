@@ -35,11 +35,11 @@ def summary(first_name: str) -> str:
 
 def test_the_register_holds_every_consent_state(demo):
     assert summary("Nia") == (
-        "consent: website ✓, closed social ✓, public social ✓, press ✓"
+        "consent: website ✓, closed social ✓, public social ✓, press ✓, email ✓"
     )
     assert summary("Tom").startswith("consent: website ✓, closed social ✗")
     assert summary("Ava") == (
-        "consent: website ✗, closed social ✗, public social ✗, press ✗"
+        "consent: website ✗, closed social ✗, public social ✗, press ✗, email ✗"
     )
     assert summary("Leo") == "do not publish"
     assert summary("Ella").startswith("consent: website ✗")  # expired last month

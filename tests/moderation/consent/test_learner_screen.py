@@ -46,9 +46,12 @@ def test_the_screen_is_headed_with_the_learners_name_and_a_row_per_use(client):
     html = client.get(screen_url(nia)).content.decode()
 
     assert "<title>Nia Jones" in html
-    assert html.count("data-use=") == 4
+    assert html.count("data-use=") == 5
     assert "Website" in html and "Given" in html
     assert "Closed social accounts" in html
+    # Parents are told, when asked, that a photo in an email cannot be recalled.
+    assert "Newsletters and emails" in html
+    assert "a photo in an email cannot be recalled" in html
     assert "Not asked yet: no consent" in html
     assert "Withdraw everything" in html
 
@@ -114,7 +117,7 @@ def test_confirming_ends_every_use_and_takes_the_photos_down(client):
 
     html = response.content.decode()
     assert "All consent for Nia Jones is withdrawn" in html
-    assert html.count("Refused or withdrawn on") == 4
+    assert html.count("Refused or withdrawn on") == 5
     assert type(photo).objects.get(pk=photo.pk).is_withdrawn
     newest = ConsentRecord.objects.filter(learner=nia).latest_first()[:4]
     assert {record.given for record in newest} == {False}
@@ -162,7 +165,7 @@ def test_senior_leaders_read_but_cannot_withdraw(client):
     confirmation = client.get(withdraw_url(nia))
     confirmed = client.post(withdraw_url(nia))
 
-    assert page.count("data-use=") == 4  # they can read every use
+    assert page.count("data-use=") == 5  # they can read every use
     assert "Withdraw everything" not in page
     assert refused.status_code in (302, 403)
     assert confirmation.status_code in (302, 403)
