@@ -48,9 +48,8 @@ class AlertChecks:
                 return "The date changed or was removed before this was sent."
             return "The page was withdrawn before this was sent."
         if alert.page_id is None:
-            # A date in the school calendar: no page, no pictures, no learners.
-            if alert.term_date_id is None:
-                return "The date was removed from the calendar before this was sent."
+            # Dates in the school calendar (one, or an import's): no page, no
+            # pictures, no learners. Removing a date withdrew its alert (above).
             return ""
         page = Page.objects.filter(pk=alert.page_id).first()
         if page is None:

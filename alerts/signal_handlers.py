@@ -3,8 +3,9 @@
 - Wagtail's ``page_published``: write the page's alert and its ledger rows in the
   same transaction as the publish (a scheduled page: when it really goes live).
 - ``page_unpublished`` (unpublish, expiry, takedown) and page deletion: withdraw.
-- a term date saved (typed in or imported): alert families who chose the calendar,
-  when it is new or what they are told of it changed; deleted: withdraw.
+- a term date saved (typed in): alert families who chose the calendar, when it is
+  new or what they are told of it changed; deleted: withdraw. A calendar import
+  (``term_dates_imported``) is one alert for every date it added or changed.
 - anymail's ``tracking``: hard bounces and complaints suppress the address.
 """
 
@@ -17,9 +18,11 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from cms.models import TermDate
+from cms.term_dates_import import term_dates_imported, term_dates_importing
 
 from .outbox import alerts_create_for_page, alerts_withdraw_for_page
 from .term_date_alerts import (
+    alert_for_imported_term_dates,
     alert_for_term_date,
     alerts_withdraw_for_term_date,
     announced,
@@ -59,13 +62,17 @@ def before_term_date_saved(sender, instance, raw=False, **kwargs) -> None:
 
 
 def on_term_date_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    if raw:
-        return
+    if raw or term_dates_importing.get():
+        return  # an import announces its dates together (on_term_dates_imported)
     alert_for_term_date(
         term_date=instance,
         before=None if created else getattr(instance, "_alerts_announced_before", None),
         now=timezone.now(),
     )
+
+
+def on_term_dates_imported(sender, site, dates, **kwargs) -> None:
+    alert_for_imported_term_dates(site=site, dates=dates, now=timezone.now())
 
 
 def on_term_date_deleted(sender, instance, **kwargs) -> None:
@@ -91,5 +98,8 @@ def register() -> None:
     )
     pre_delete.connect(
         on_term_date_deleted, sender=TermDate, dispatch_uid=DISPATCH_PREFIX + "td_del"
+    )
+    term_dates_imported.connect(
+        on_term_dates_imported, dispatch_uid=DISPATCH_PREFIX + "td_import"
     )
     tracking.connect(on_tracking, dispatch_uid=DISPATCH_PREFIX + "tracking")

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cms.models import TermDate
 
@@ -101,6 +102,55 @@ def alert_for_term_date(
     alert_emails_write(
         alert=alert,
         wanted=subscriptions_wanting(site=term_date.site, category=Category.TERM_DATES),
+        now=now,
+    )
+    return alert
+
+
+#: The dates an imported calendar's one alert names; the rest are on the website.
+IMPORT_DATES_LISTED = 5
+
+
+@transaction.atomic
+def alert_for_imported_term_dates(
+    *, site, dates: list[TermDate], now: datetime
+) -> Alert | None:
+    """One alert for every date a calendar import added or changed (not one each:
+    a family who chose "straight away" gets one email for a year's calendar).
+
+    Dates already over are left out; a single date is told as one typed in.
+    """
+    today = timezone.localdate(now)
+    coming = sorted(
+        (term_date for term_date in dates if term_date.last_day >= today),
+        key=lambda term_date: term_date.starts_on,
+    )
+    if not coming:
+        return None
+    if len(coming) == 1:
+        return alert_for_term_date(term_date=coming[0], before=None, now=now)
+    listed = [f"{term_date.title}: {when_text(term_date)}" for term_date in coming]
+    if len(listed) > IMPORT_DATES_LISTED:
+        listed = [
+            *listed[:IMPORT_DATES_LISTED],
+            _("and %(count)s more on the website.")
+            % {"count": len(listed) - IMPORT_DATES_LISTED},
+        ]
+    alert = Alert.objects.create(
+        site=site,
+        category=Category.TERM_DATES,
+        title=ngettext(
+            "%(count)s date added or changed in the school calendar",
+            "%(count)s dates added or changed in the school calendar",
+            len(coming),
+        )
+        % {"count": len(coming)},
+        summary=Truncator("; ".join(listed)).words(SUMMARY_WORDS),
+        url=site_address(site, reverse("term_dates")),
+    )
+    alert_emails_write(
+        alert=alert,
+        wanted=subscriptions_wanting(site=site, category=Category.TERM_DATES),
         now=now,
     )
     return alert

@@ -27,10 +27,12 @@ import datetime
 import hashlib
 import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Site
@@ -38,6 +40,16 @@ from wagtail.models import Site
 from .calendar_file import CalendarFile, CalendarOccurrence, calendar_file_read
 from .calendar_sources import CalendarSource
 from .models import NoticePage, TermDate
+
+#: True while an import applies its dates. What announces each saved date to
+#: families (email and push updates) waits instead for ``term_dates_imported``:
+#: a year's calendar is one message, not one per date.
+term_dates_importing: ContextVar[bool] = ContextVar(
+    "term_dates_importing", default=False
+)
+#: Sent once an import has applied, inside its transaction: ``site``, ``dates``
+#: (the term dates it added or changed, as saved).
+term_dates_imported = Signal()
 
 IMPORTED = "cms.term_dates_imported"
 LOG_ACTIONS = {
@@ -472,18 +484,12 @@ def term_dates_plan_apply(*, plan: ImportPlan, user=None) -> CalendarSource:
             source = CalendarSource.objects.create(
                 site=plan.site, name=plan.source_name, calendar_name=plan.calendar_name
             )
-        for removal in plan.removals:
-            removal.term_date.delete()  # its holiday notice is withdrawn (signal)
-        for occurrence in plan.additions:
-            TermDate.objects.create(
-                site=plan.site, uid=occurrence.key, source=source, **occurrence.fields
-            )
-        for change in plan.changes:
-            term_date = change.term_date
-            for name, value in change.occurrence.fields.items():
-                setattr(term_date, name, value)
-            _adopt(term_date, source=source, plan=plan)
-            term_date.save()  # its holiday notice follows (signal)
+        importing = term_dates_importing.set(True)
+        try:
+            saved = _dates_save(plan=plan, source=source)
+        finally:
+            term_dates_importing.reset(importing)
+        term_dates_imported.send(sender=TermDate, site=plan.site, dates=saved)
         for term_date in plan.unchanged:
             if _adopt(term_date, source=source, plan=plan):
                 TermDate.objects.filter(pk=term_date.pk).update(source=source)
@@ -505,6 +511,26 @@ def term_dates_plan_apply(*, plan: ImportPlan, user=None) -> CalendarSource:
             },
         )
     return source
+
+
+def _dates_save(*, plan: ImportPlan, source: CalendarSource) -> list[TermDate]:
+    """Remove, add and change the plan's dates; return those added or changed."""
+    for removal in plan.removals:
+        removal.term_date.delete()  # its holiday notice is withdrawn (signal)
+    saved = [
+        TermDate.objects.create(
+            site=plan.site, uid=occurrence.key, source=source, **occurrence.fields
+        )
+        for occurrence in plan.additions
+    ]
+    for change in plan.changes:
+        term_date = change.term_date
+        for name, value in change.occurrence.fields.items():
+            setattr(term_date, name, value)
+        _adopt(term_date, source=source, plan=plan)
+        term_date.save()  # its holiday notice follows (signal)
+        saved.append(term_date)
+    return saved
 
 
 def _adopt(term_date: TermDate, *, source: CalendarSource, plan: ImportPlan) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from alerts.models import AlertEmail, Category, Frequency, Subscriber
 from alerts.sending import alert_emails_send_due
 from cms.models import TermDate
+from cms.term_dates_import import term_dates_import
 from tests import factories
 from tests.alerts.conftest import confirmed_subscriber, link_in
 
@@ -139,3 +140,52 @@ def test_a_family_picks_news_by_the_schools_own_categories(
     assert [m.subject for m in smtp.to("smith@family.example")[1:]] == [
         "Meadowbank Primary School: Football final"
     ]
+
+
+def test_an_imported_calendar_is_one_message_not_one_per_date(
+    school, smtp, worker, django_capture_on_commit_callbacks
+):
+    """A year's calendar imported at once: a family who chose "straight away" gets
+    one email naming the dates, not one per date (a date already over is left out)."""
+    site = school.home.get_site()
+    confirmed_subscriber(site, "smith@family.example", CALENDAR_NOW)
+    today = timezone.localdate()
+    events = [
+        "\r\n".join(
+            [
+                "BEGIN:VEVENT",
+                f"UID:date-{number}@council.example",
+                "DTSTAMP:20261101T090000Z",
+                f"SUMMARY:{title}",
+                f"DTSTART;VALUE=DATE:{today + datetime.timedelta(days=days):%Y%m%d}",
+                "END:VEVENT",
+            ]
+        )
+        for number, (title, days) in enumerate(
+            [
+                ("Sports day", 20),
+                ("Parents' evening", 30),
+                ("Book week", 40),
+                ("Summer fair", 50),
+                ("Nativity", 60),
+                ("Harvest festival", 70),
+                ("Last term's fair", -30),
+            ]
+        )
+    ]
+    content = "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Council//EN", *events]
+        + ["END:VCALENDAR", ""]
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        term_dates_import(content=content, uid_domain="school.example", site=site)
+    worker.drain()
+    [mail] = smtp.received
+    assert mail.subject == (
+        "Meadowbank Primary School: 6 dates added or changed in the school calendar"
+    )
+    assert "Sports day:" in mail.text
+    assert "and 1 more on the website." in mail.text
+    assert "Last term's fair" not in mail.text
+    assert link_in(mail.text, "/term-dates/") == "/term-dates/"
+    assert TermDate.objects.filter(site=site).count() == 7
