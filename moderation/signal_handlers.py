@@ -9,6 +9,7 @@ from django.db.models.signals import (
 )
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.signals import page_unpublished
 
 from cms.caching.generation import content_changed
 
@@ -17,6 +18,7 @@ from .consent.duplicates import media_inherit_from_copies
 from .models import ConsentRecord, Learner
 from .signals import consent_withdrawn
 from .workflow import notifications as workflow_notifications
+from .workflow import parity
 
 
 def inherit_from_earlier_copies(sender, instance, raw=False, **kwargs) -> None:
@@ -43,6 +45,11 @@ def on_consent_register_changed(sender, instance, **kwargs) -> None:
     content_changed(reason=f"{sender.__name__} {instance.pk} changed")
 
 
+def on_page_unpublished(sender, instance, user=None, **kwargs) -> None:
+    """A bilingual school's page leaves the website with its translations (issue 27)."""
+    parity.unpublish_translations(page=instance, user=user)
+
+
 def register() -> None:
     """Connect moderation's receivers."""
     pre_save.connect(
@@ -63,6 +70,9 @@ def register() -> None:
         )
     _register_clearance()
     workflow_notifications.register()
+    page_unpublished.connect(
+        on_page_unpublished, dispatch_uid="moderation.parity.unpublish_translations"
+    )
     consent_withdrawn.connect(
         on_consent_withdrawn, dispatch_uid="moderation.consent.page_cache"
     )

@@ -228,6 +228,24 @@ class SocialPost(Orderable):
     text = models.TextField(
         help_text="A link back to this page on the website is added if you leave it out"
     )
+    class Languages(models.TextChoices):
+        """How a bilingual school's post carries both languages (issue 27)."""
+
+        TOGETHER = "together", _("One post in both languages")
+        PAIR = "pair", _("A post in each language, sent at the same moment")
+
+    languages = models.CharField(
+        _("both languages"),
+        max_length=10,
+        choices=Languages.choices,
+        default=Languages.TOGETHER,
+        help_text=_(
+            "For a school that publishes in Welsh and English: one post with both "
+            "texts (the other language's text is its translation's post for this "
+            "account), or a post in each language sent at the same moment. "
+            "English-only schools can ignore this."
+        ),
+    )
     include_image = models.BooleanField(
         default=True,
         help_text="Post the page's listing image with this text. If the parents of "
@@ -235,7 +253,12 @@ class SocialPost(Orderable):
         "to you saying who and why, before anyone reviews it.",
     )
 
-    panels = [FieldPanel("account"), FieldPanel("text"), FieldPanel("include_image")]
+    panels = [
+        FieldPanel("account"),
+        FieldPanel("text"),
+        FieldPanel("languages"),
+        FieldPanel("include_image"),
+    ]
 
     def __str__(self) -> str:
         return f"{self.account} on {self.page_id}"
@@ -246,19 +269,25 @@ class SocialPost(Orderable):
         The review screen (moderation) shows this too, so what is approved is what
         is sent.
         """
+        from publishing.bilingual_posts import post_words
+
+        words = post_words(post=self, page=page)
         return post_text_with_link(
-            text=self.text, link=page_link(page, account=self.account)
+            text=words.text, link=page_link(words.link_page, account=self.account)
         )
 
     def review_notes(self, *, page) -> list[str]:
         """What the network will do to the post that the approver should know."""
+        from publishing.bilingual_posts import language_notes
+
+        notes = language_notes(post=self, page=page)
         image = self.image_as_posted(page=page)
         if self.account.network == Network.INSTAGRAM and image is not None:
             from publishing.networks.instagram import fit_note
 
             note = fit_note(image.width, image.height)
-            return [note] if note else []
-        return []
+            return [*notes, note] if note else notes
+        return notes
 
     def image_as_posted(self, *, page):
         """The image sent with the post: the page's listing image, if asked for."""
@@ -323,6 +352,7 @@ class DeliveryQuerySet(models.QuerySet):
                 Delivery.Status.BLOCKED,
                 Delivery.Status.HELD,
                 Delivery.Status.DELETE_BY_HAND,
+                Delivery.Status.WAITING_FOR_LANGUAGE,
             ]
         )
         if overdue_before is None:
@@ -375,6 +405,10 @@ class Delivery(models.Model):
         )
         RETRACTED = "retracted", "Deleted from the network"
         CANCELLED = "cancelled", "Cancelled (never sent)"
+        WAITING_FOR_LANGUAGE = (
+            "waiting_language",
+            "Waiting for the other language (not sent alone)",
+        )
 
     page = models.ForeignKey(
         "wagtailcore.Page",

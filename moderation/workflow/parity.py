@@ -155,6 +155,29 @@ def resolve_exceptions(*, page: Page) -> None:
             exception.save(update_fields=["resolved_at"])
 
 
+def unpublish_translations(*, page: Page, user=None) -> list[Page]:
+    """Withdrawing one language withdraws the pair: its live translations leave too.
+
+    Unpublishing, expiry and takedown of a bilingual school's page (parity on) leave
+    no language behind on the website; the social posts of every language follow
+    through each page's own ``page_unpublished``.
+    """
+    plan = language_plan_for_page(page)
+    if not (plan.bilingual and plan.parity):
+        return []
+    withdrawn = []
+    for translation in page.get_translations().live().specific():
+        translation.unpublish(user=user)
+        withdrawn.append(translation)
+        logger.info(
+            "Unpublished %s with its translation %s",
+            translation.pk,
+            page.pk,
+            extra={"event": "parity.unpublished_together", "page_id": translation.pk},
+        )
+    return withdrawn
+
+
 def working_days_after(day: datetime.date, count: int) -> datetime.date:
     while count:
         day += datetime.timedelta(days=1)
