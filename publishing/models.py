@@ -228,6 +228,7 @@ class SocialPost(Orderable):
     text = models.TextField(
         help_text="A link back to this page on the website is added if you leave it out"
     )
+
     class Languages(models.TextChoices):
         """How a bilingual school's post carries both languages (issue 27)."""
 

@@ -187,8 +187,9 @@ def test_the_editor_is_told_when_both_languages_do_not_fit_and_offered_the_pair(
 
     errors = social_post_errors(post=post)
 
-    assert "Both languages together are too long for one X (Twitter) post" in (
-        errors["text"]
+    assert (
+        "Both languages together are too long for one X (Twitter) post"
+        in (errors["text"])
     )
     assert "A post in each language, sent at the same moment" in errors["text"]
     post.languages = PAIR
@@ -229,7 +230,11 @@ def test_a_takedown_of_one_language_reaches_the_others_posts(
     publish(welsh)
 
     retracted = deliveries_retract_for_takedown(
-        page_ids=[welsh.pk], image_ids=[], post_urls=[], reason="Asked", now=timezone.now()
+        page_ids=[welsh.pk],
+        image_ids=[],
+        post_urls=[],
+        reason="Asked",
+        now=timezone.now(),
     )
 
     assert len(retracted.deliveries) == 2
