@@ -69,6 +69,16 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
         )
     except parity.ParityRefused as refusal:
         raise ApprovalRefused(str(refusal)) from refusal
+    problems = [
+        problem
+        for version in (
+            page,
+            *(partner.get_latest_revision_as_object() for partner in pairing.partners),
+        )
+        for problem in parity.alt_text_problems(version)
+    ]
+    if problems:
+        raise ApprovalRefused("Not published: " + " ".join(dict.fromkeys(problems)))
     if pairing.partners:
         problems = social_posts.posts_missing_a_language(page, pairing.partners)
         if problems:
