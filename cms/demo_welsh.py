@@ -91,6 +91,7 @@ def _paired_review(news_index: NewsIndexPage, locale: Locale) -> None:
     story.save_revision(user=editor)
     welsh = story.copy_for_translation(locale)
     welsh.title, welsh.summary = PAIRED_WELSH
+    NewsPage.objects.filter(pk=welsh.pk).update(title=welsh.title)
     welsh.save_revision(user=editor)
     workflow = story.get_workflow()
     if workflow is not None:

@@ -128,6 +128,7 @@ class Command(BaseCommand):
         welsh = page.copy_for_translation(Locale.objects.get(language_code=WELSH))
         welsh.title = "Blwyddyn 4 yn canu yn neuadd y dref"
         welsh.summary = "Canodd côr Blwyddyn 4 garolau i'r maer."
+        NewsPage.objects.filter(pk=welsh.pk).update(title=welsh.title)
         welsh.social_posts.update(text="Canodd Blwyddyn 4 yn hyfryd yn neuadd y dref!")
         welsh.save_revision(user=editor)
         # Every photo of a bilingual page is described in both languages.
