@@ -27,16 +27,19 @@ run: $(STAMP) $(MESSAGES) ## Migrate, load the demo school once, start web + wor
 	$(PY) -m config.devstack
 
 E2E ?= 1
+# The suite runs in one process per CPU (pytest-xdist), each test file in one of them.
+TEST_PROCESSES ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --durations=15
 
 test: $(STAMP) $(MESSAGES) ## Run the whole test suite, browser journeys included (E2E=0: all but those)
 	tests/ensure-nginx
 ifeq ($(E2E),0)
 	@echo "make test E2E=0: the browser journeys (tests/e2e) are NOT run."
-	$(PY) -m pytest -m "not e2e"
+	$(PYTEST) -m "not e2e"
 	@echo "make test E2E=0: the browser journeys (tests/e2e) were NOT run."
 else
 	tests/e2e/ensure-browser
-	$(PY) -m pytest
+	$(PYTEST)
 endif
 
 lint: $(STAMP) ## ruff lint and format check

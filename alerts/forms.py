@@ -75,3 +75,15 @@ class SignUpForm(ChoicesForm):
 
 class ManageLinkForm(forms.Form):
     email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+
+class DeviceChoicesForm(forms.Form):
+    """What a device is notified of; always straight away (summaries are emails')."""
+
+    urgent = forms.BooleanField(
+        label=_("Urgent closures (for example snow days)"),
+        required=False,
+        initial=True,
+    )
+    notices = forms.BooleanField(label=_("Holiday and general notices"), required=False)
+    news = forms.BooleanField(label=_("News"), required=False)

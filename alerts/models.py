@@ -217,3 +217,87 @@ class AlertEmail(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "due_at"])]
+
+
+class PushDevice(models.Model):
+    """One browser or phone that asked to be notified of one school's updates.
+
+    The browser's push subscription: the push service's address for this device
+    (``endpoint``, which only the device and we know) and the keys its messages are
+    encrypted with. Subscribing is the browser's own permission prompt, after a tap
+    on "notify me on this device" (no email, no account). ``categories`` are what it
+    hears about, always straight away: a summary is an email's job.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="push_devices"
+    )
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    #: The categories, each with a space either side (" urgent news "), so one
+    #: ``contains`` query finds the devices of a category on every database.
+    categories = models.CharField(max_length=100, default=" ")
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: What the device's owner agreed to, when, and on which page.
+    consent = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "endpoint"], name="alerts_one_device_per_endpoint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"push device {self.pk}"
+
+    @property
+    def category_list(self) -> list[str]:
+        return self.categories.split()
+
+    @staticmethod
+    def categories_value(categories: list[str]) -> str:
+        return f" {' '.join(categories)} "
+
+    def wants(self, category: str) -> bool:
+        return category in self.category_list
+
+
+class AlertPush(models.Model):
+    """The push ledger: one row per alert and device, claimed once before sending.
+
+    Unlike an email, a push that may have gone (the push service did not answer in
+    time, or a worker stopped while sending) is sent again: every message for one
+    alert carries the same ``Topic`` (the push service replaces a waiting copy) and
+    notification tag (the phone replaces a shown one), so the family sees it once.
+    A device the push service says is gone (404/410) is deleted; its rows stay as
+    "not sent" for the office's counts.
+    """
+
+    Status = AlertEmail.Status
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="pushes")
+    device = models.ForeignKey(
+        PushDevice,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="alert_pushes",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "device"], name="alerts_one_push_per_device"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]

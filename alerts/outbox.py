@@ -1,10 +1,12 @@
-"""Writing the alerts: one per published page, one ledger row per family (part 4).
+"""Writing the alerts: one per published page, one ledger row per family and per
+device (part 4).
 
 Only a page that went live and public on the school's website becomes an alert: it has
 passed two-person approval and the consent check to get there, and every email is
 checked again just before it is sent (``sending.py``). An urgent closure goes to every
 family who chose urgent closures, straight away; other notices and news follow each
-family's choice (straight away, daily or weekly summary).
+family's choice (straight away, daily or weekly summary); a device that asked for
+push notifications of a category gets each one straight away.
 
 A page unpublished, expired, taken down or deleted withdraws its alert: every email
 not yet sent is cancelled, and a summary not yet sent no longer lists it. An email
@@ -23,7 +25,9 @@ from wagtail.models import Page, PageViewRestriction
 from cms.languages import language_plan_for_page
 from cms.models import NewsPage, NoticePage
 
-from .models import Alert, AlertEmail, Category, Frequency, Subscription
+from .models import Alert, AlertEmail, AlertPush, Category, Frequency, Subscription
+from .push_devices import push_devices_for
+from .push_keys import push_enabled
 from .queueing import send_job_enqueue_on_commit
 from .schedule import due_at_for
 
@@ -114,6 +118,18 @@ def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
         ),
         batch_size=500,
     )
+    if push_enabled():
+        # Push is always straight away (a summary is an email's job): every device
+        # that chose this category, urgent closures included.
+        AlertPush.objects.bulk_create(
+            (
+                AlertPush(alert=alert, device_id=device_id, next_attempt_at=now)
+                for device_id in push_devices_for(site=site, category=category)
+                .values_list("pk", flat=True)
+                .iterator()
+            ),
+            batch_size=500,
+        )
     send_job_enqueue_on_commit(site_id=site.pk)
     return alert
 
@@ -148,7 +164,7 @@ def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int
     """The page left the website: nothing more is sent about it.
 
     Returns:
-        How many emails were stopped before they were sent.
+        How many emails and pushes were stopped before they were sent.
     """
     alerts = Alert.objects.filter(page_id=page_id, withdrawn_at__isnull=True)
     alert_ids = list(alerts.values_list("pk", flat=True))
@@ -157,5 +173,8 @@ def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int
     stopped = AlertEmail.objects.filter(
         alert_id__in=alert_ids, status=AlertEmail.Status.QUEUED
     ).update(status=AlertEmail.Status.CANCELLED, reason=reason)
+    stopped += AlertPush.objects.filter(
+        alert_id__in=alert_ids, status=AlertPush.Status.QUEUED
+    ).update(status=AlertPush.Status.CANCELLED, reason=reason)
     Alert.objects.filter(pk__in=alert_ids).update(withdrawn_at=now)
     return stopped

@@ -9,27 +9,22 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
-from django_rq.connection_utils import get_redis_connection
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import JobStatus
 
+from cms.queueing import rq_queue
+
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "alerts"
-JOB_FUNCTION = "alerts.jobs.send_due_emails"
+JOB_FUNCTION = "alerts.jobs.send_due_alerts"
 WAITING = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 
 
 def alerts_queue() -> Queue:
-    config = settings.RQ_QUEUES[QUEUE_NAME]
-    return Queue(
-        QUEUE_NAME,
-        connection=get_redis_connection(config),
-        default_timeout=config.get("DEFAULT_TIMEOUT"),
-    )
+    return rq_queue(QUEUE_NAME)
 
 
 def send_job_enqueue(*, site_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""The review screen's "email updates" section: the email and how many families.
+"""The review screen's "email updates" section: the alert, how many families get the
+email and how many devices the notification.
 
 Registered on moderation's ``review_screen_sections`` hook (moderation never imports
 alerts). Shows the alert as it will be sent and how many families of this page's
@@ -13,6 +14,8 @@ from django.utils.safestring import SafeString
 
 from .models import Frequency, Subscription
 from .outbox import alert_category, alert_summary
+from .push_devices import push_devices_for
+from .push_keys import push_enabled
 
 
 def review_section(*, page) -> SafeString | str:
@@ -41,5 +44,9 @@ def review_section(*, page) -> SafeString | str:
             "now": counts.get(Frequency.IMMEDIATE, 0),
             "daily": counts.get(Frequency.DAILY, 0),
             "weekly": counts.get(Frequency.WEEKLY, 0),
+            "push_enabled": push_enabled(),
+            "devices": push_devices_for(site=site, category=category).count()
+            if push_enabled()
+            else 0,
         },
     )

@@ -25,7 +25,6 @@ Rows are retried for ``ALERTS_RETRY_WINDOW_HOURS``, then ``failed``.
 from __future__ import annotations
 
 import logging
-import random
 import smtplib
 import time
 import uuid
@@ -39,13 +38,10 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import Page
-
-from moderation.consent.rules import Channel, page_violations
 
 from . import messages
-from .models import Alert, AlertEmail, Frequency
-from .outbox import page_is_announceable
+from .ledger import AlertChecks, retry_delay
+from .models import AlertEmail, Frequency
 from .queueing import send_job_enqueue
 
 logger = logging.getLogger(__name__)
@@ -88,47 +84,6 @@ def error_kind(error: Exception) -> str:
     ):
         return REFUSED if error.smtp_code >= 500 else RETRY
     return RETRY  # connection refused or dropped, time-outs before sending, others
-
-
-def _backoff(attempts: int) -> timedelta:
-    base = settings.ALERTS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    capped = min(base, settings.ALERTS_RETRY_MAX_SECONDS)
-    return timedelta(seconds=capped / 2 + random.uniform(0, capped / 2))  # noqa: S311
-
-
-class _AlertChecks:
-    """The consent and liveness check of each alert, made once per batch."""
-
-    def __init__(self):
-        self._reasons: dict[int, str] = {}
-
-    def stop_reason(self, alert: Alert) -> str:
-        if alert.pk not in self._reasons:
-            self._reasons[alert.pk] = self._check(alert)
-        return self._reasons[alert.pk]
-
-    @staticmethod
-    def _check(alert: Alert) -> str:
-        if alert.withdrawn_at is not None:
-            return "The page was withdrawn before this was sent."
-        page = Page.objects.filter(pk=alert.page_id).first()
-        if page is None:
-            return "The page was deleted before this was sent."
-        page = page.specific
-        if not page_is_announceable(page):
-            return "The page is no longer on the website."
-        channel = Channel(
-            kind="website",
-            name="email alerts",
-            closed=False,
-            text=f"{alert.title}\n{alert.summary}",
-        )
-        violations = page_violations(page, channel=channel)
-        if violations:
-            return "Blocked by the consent check: " + " ".join(
-                violation.message for violation in violations
-            )
-        return ""
 
 
 def _claim(row_ids: list[int]) -> list[AlertEmail]:
@@ -220,7 +175,7 @@ def _record_failure(rows: list[AlertEmail], error: Exception, now: datetime) -> 
                 [row],
                 Status.QUEUED,
                 attempts=attempts,
-                next_attempt_at=now + _backoff(attempts),
+                next_attempt_at=now + retry_delay(attempts),
                 reason=reason,
                 claim="",
             )
@@ -260,7 +215,7 @@ def alert_emails_send_due(*, site_id: int, now: datetime) -> SendReport:
     nothing: unsent rows are still ``queued``.
     """
     counts: dict[str, int] = defaultdict(int)
-    checks = _AlertChecks()
+    checks = AlertChecks(channel_name="email alerts")
     groups = _due_groups(site_id, now, settings.ALERTS_EMAIL_BATCH_SIZE)
     pause = (
         1 / settings.ALERTS_EMAILS_PER_SECOND

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
 
 
-def _too_many_sign_ups(request: HttpRequest) -> bool:
+def too_many_sign_ups(request: HttpRequest) -> bool:
     """More than the hourly allowance of sign-ups from this network address.
 
     Kept in the shared cache (Redis); with Redis down it cannot count, and the
@@ -64,7 +64,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST)
     if not form.is_valid():
         return render(request, "alerts/sign_up.html", {"form": form}, status=400)
-    if _too_many_sign_ups(request):
+    if too_many_sign_ups(request):
         return render(
             request,
             "alerts/sign_up.html",
@@ -162,7 +162,7 @@ def manage_request(request: HttpRequest) -> HttpResponse:
     form = ManageLinkForm(request.POST)
     if not form.is_valid():
         return render(request, "alerts/manage_request.html", {"form": form}, status=400)
-    if _too_many_sign_ups(request):
+    if too_many_sign_ups(request):
         return render(
             request,
             "alerts/manage_request.html",

@@ -1,10 +1,13 @@
-"""Parent alerts: an urgent closure emailed to 2,000 families through the local sink.
+"""Parent alerts: an urgent closure emailed to 2,000 families through the local sink
+and pushed to 2,000 devices through the local push service.
 
 Prints the time from `revision.publish()` (the head's approval) until the SMTP sink
-has accepted the last email, the emails a second, and the worker's memory before and
-after (it should stay flat: the sender reads rows in batches). One worker process, as
-the Procfile runs it; the database and Redis as for the publishing benchmarks
-(DATABASE_URL for PostgreSQL). Web push is not built yet, so only email is measured.
+has accepted the last email and the push service the last notification (each
+encrypted for its device and VAPID-signed, checked and decrypted by the emulator),
+the messages a second, and the worker's memory before and after (it should stay
+flat: the senders read rows in batches). One worker process, as the Procfile runs
+it; the database and Redis as for the publishing benchmarks (DATABASE_URL for
+PostgreSQL). BENCH_ALERT_FAMILIES and BENCH_ALERT_DEVICES change the numbers.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.support.publishing_stack import PublishingStack
 from emulators.mail import MailSink
+from emulators.push import PushServiceEmulator
 
 FAMILIES = int(os.environ.get("BENCH_ALERT_FAMILIES", "2000"))
+DEVICES = int(os.environ.get("BENCH_ALERT_DEVICES", "2000"))
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
@@ -31,11 +36,17 @@ def worker_memory_mb(pid: int) -> float:
 
 
 def main() -> int:
-    with MailSink() as sink:
+    from alerts.push_keys import vapid_keys_generate
+
+    keys = vapid_keys_generate()
+    with MailSink() as sink, PushServiceEmulator() as push:
         os.environ.update(
             ALERTS_EMAIL_BACKEND=SMTP,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(sink.smtp_port),
+            ALERTS_PUSH_VAPID_PUBLIC_KEY=keys.public_key,
+            ALERTS_PUSH_VAPID_PRIVATE_KEY=keys.private_key,
+            ALERTS_PUSH_EXTRA_SERVICES=push.base_url,
         )
         with PublishingStack() as stack:
             from django.utils import timezone
@@ -43,8 +54,10 @@ def main() -> int:
 
             from alerts.models import (
                 AlertEmail,
+                AlertPush,
                 Category,
                 Frequency,
+                PushDevice,
                 Subscriber,
                 Subscription,
             )
@@ -72,6 +85,20 @@ def main() -> int:
                 )
                 for s in subscribers
             )
+            devices = [
+                push.new_device(application_server_key=keys.public_key)
+                for _ in range(DEVICES)
+            ]
+            PushDevice.objects.bulk_create(
+                PushDevice(
+                    site=site,
+                    endpoint=device["endpoint"],
+                    p256dh=device["keys"]["p256dh"],
+                    auth=device["keys"]["auth"],
+                    categories=PushDevice.categories_value([Category.URGENT]),
+                )
+                for device in devices
+            )
             stack.start_worker()
             time.sleep(3)  # the worker is up and idle
             before = worker_memory_mb(stack.worker.pid)
@@ -88,17 +115,33 @@ def main() -> int:
             approved = time.perf_counter() - started
             first = stack.wait_until(lambda: len(sink.received) >= 200, timeout=600)
             after_first_batch = worker_memory_mb(stack.worker.pid)
+            pushed = stack.wait_until(
+                lambda: len(push.messages) >= DEVICES, timeout=600
+            )
+            push_total = approved + first + pushed
             waited = stack.wait_until(
                 lambda: len(sink.received) >= FAMILIES, timeout=600
             )
-            total = approved + first + waited
+            total = push_total + waited
             after = worker_memory_mb(stack.worker.pid)
             sent = AlertEmail.objects.filter(status=AlertEmail.Status.SENT).count()
+            pushes_sent = AlertPush.objects.filter(status=AlertPush.Status.SENT).count()
             accepted = len(sink.received)
+            readable = sum(1 for message in push.messages if message.payload)
             print(f"families: {FAMILIES}, emails accepted by the sink: {accepted}")
-            print(f"ledger rows sent: {sent}")
+            print(
+                f"devices: {DEVICES}, notifications accepted by the push service: "
+                f"{len(push.messages)} ({readable} decrypted as the phone would, "
+                f"{len(push.refusals)} refused)"
+            )
+            print(f"ledger rows sent: {sent} emails, {pushes_sent} pushes")
             print(f"approval (publish + writing the ledger): {approved:.2f} s")
+            print(
+                f"approval to the last notification accepted: {push_total:.1f} s "
+                "(target 60 s)"
+            )
             print(f"approval to the last email accepted: {total:.1f} s (target 60 s)")
+            print(f"notifications a second: {DEVICES / push_total:.0f}")
             print(f"emails a second: {FAMILIES / total:.0f}")
             print(
                 f"worker memory: {before:.0f} MB idle, {after_first_batch:.0f} MB "

@@ -52,7 +52,11 @@ from .media_removals import MediaRemoval  # noqa: F401  (a model)
 from .notice_panels import SocialPostsPanel
 from .page_forms import SchoolPageForm, TrustNoticeForm
 from .pagination import paginate
-from .preparation.models import PagePreparation, PreparedMedium  # noqa: F401  (models)
+from .preparation.models import (  # noqa: F401  (models)
+    PagePreparation,
+    PreparedMedium,
+    PreparedTranslation,
+)
 from .statutory.models import (  # noqa: F401  (models of this app)
     StatutoryInformationPage,
     StatutoryRecord,

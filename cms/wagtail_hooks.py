@@ -6,9 +6,10 @@ statutory-information checklist."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
@@ -36,6 +37,7 @@ from .media_removals import outstanding_removals
 from .models import NoticePage, TermDate
 from .out_of_hours import out_of_hours
 from .preparation.panels import PreparationPanel
+from .preparation.views import preparation_progress_view
 from .public_media import public_document_url
 from .staff_view import staff_view
 from .statutory import admin_urls as statutory_admin_urls
@@ -252,6 +254,25 @@ def add_preparation_panel(request, panels):
     panel = PreparationPanel.for_request(request)
     if panel is not None:
         panels.append(panel)
+
+
+@hooks.register("register_admin_urls")
+def register_preparation_progress_url():
+    return [
+        path(
+            "preparations/<int:preparation_id>/progress/",
+            preparation_progress_view,
+            name="cms_preparation_progress",
+        )
+    ]
+
+
+@hooks.register("insert_global_admin_js")
+def preparation_progress_js():
+    """Approved pages' progress, updated without a refresh (only where shown)."""
+    return format_html(
+        '<script src="{}" defer></script>', static("cms/js/preparation_progress.js")
+    )
 
 
 class MediaRemovalsPanel(Component):

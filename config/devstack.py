@@ -17,6 +17,7 @@ interrupted recipe as a failure however cleanly everything stopped.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -128,15 +129,39 @@ def start_social_emulators(env: dict[str, str]) -> subprocess.Popen | None:
         env["ALERTS_EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
         env["EMAIL_HOST"] = "127.0.0.1"
         env["EMAIL_PORT"] = smtp_port
+    push_port = env.setdefault("PUSH_SERVICE_PORT", "8106")
+    # The worker may send notifications to the local push service too.
+    env["ALERTS_PUSH_EXTRA_SERVICES"] = ",".join(
+        filter(None, [env.get("ALERTS_PUSH_EXTRA_SERVICES"),
+                      f"http://127.0.0.1:{push_port}"])
+    )  # fmt: skip
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "emulators.serve", "--x-port", x_port,
          "--facebook-port", facebook_port, "--instagram-port", instagram_port,
          "--bluesky-port", bluesky_port, "--mail-page-port", mail_page_port,
-         "--smtp-port", smtp_port],
+         "--smtp-port", smtp_port, "--push-port", push_port],
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,
     )  # fmt: skip
+
+
+def demo_vapid_keys(env: dict[str, str], var_dir: Path) -> None:
+    """The demo's web push key pair: made once, kept in var/ (devices subscribed
+    with one pair are not notified with another); the environment's pair wins."""
+    if env.get("ALERTS_PUSH_VAPID_PUBLIC_KEY"):
+        return
+    from alerts.push_keys import vapid_keys_generate
+
+    stored = var_dir / "demo-vapid-keys.json"
+    if not stored.exists():
+        keys = vapid_keys_generate()
+        stored.write_text(json.dumps({"public": keys.public_key,
+                                      "private": keys.private_key}))  # fmt: skip
+        stored.chmod(0o600)
+    keys = json.loads(stored.read_text())
+    env["ALERTS_PUSH_VAPID_PUBLIC_KEY"] = keys["public"]
+    env["ALERTS_PUSH_VAPID_PRIVATE_KEY"] = keys["private"]
 
 
 def supervised_procfile(var_dir: Path) -> Path:
@@ -194,6 +219,7 @@ def run_stack() -> int:
             redis_server = EmbeddedRedis(var_dir / "redis").start()
             env["REDIS_URL"] = redis_server.url
         emulators = start_social_emulators(env)
+        demo_vapid_keys(env, var_dir)
         say("Preparing the database...\n")
         manage("migrate", "--noinput", "--verbosity", "0", env=env)
         say("Database ready.\n")
@@ -202,6 +228,8 @@ def run_stack() -> int:
         if emulators is not None:
             manage("connect_demo_social_accounts", env=env)
         manage("load_demo_publishing", env=env)
+        manage("load_demo_social_policy", env=env)
+        manage("load_demo_mentions", env=env)
         manage("load_demo_subscribers", env=env)
         honcho = subprocess.Popen(  # noqa: S603 (honcho from our own virtualenv)
             # web first, with --port: honcho gives the first process exactly PORT
@@ -234,6 +262,7 @@ def run_stack() -> int:
                 "  Demo sign-ins:      editor, approver, head, dsl, admin\n"
                 + (
                     f"  Parents' email:     http://127.0.0.1:{env['MAIL_SINK_PORT']}/\n"
+                    f"  Push service:       http://127.0.0.1:{env['PUSH_SERVICE_PORT']}/\n"
                     if emulators is not None
                     else ""
                 )

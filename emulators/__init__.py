@@ -1,5 +1,5 @@
-"""Loopback emulators of the X, Facebook, Instagram and Bluesky APIs, for the demo
-and the tests.
+"""Loopback emulators of the X, Facebook, Instagram and Bluesky APIs, a mail sink and
+a web push service, for the demo and the tests.
 
 `make run` starts them (`python -m emulators.serve --x-port 8101 --facebook-port
 8102 --instagram-port 8103 --bluesky-port 8104`) so the demo school publishes without

@@ -2,15 +2,27 @@
 
 `com.atproto.server.createSession` / `refreshSession` (app password in, access and
 refresh JWTs out, the old refresh token spent), `com.atproto.repo.uploadBlob`,
-`createRecord` / `putRecord` / `deleteRecord` / `getRecord` / `listRecords`, with
+`createRecord` / `putRecord` / `deleteRecord` / `getRecord` / `listRecords`, and
+`app.bsky.feed.searchPosts` (over the account's posts and other people's, added with
+`add_network_post`), with
 Bluesky's error shape (`{"error": "InvalidRequest", "message": ...}`) and its
 rate-limit headers (`ratelimit-limit`, `-remaining`, `-reset`, `-policy`).
 
+What other people do (the social inbox): `add_reply()` replies under one of the
+account's posts (or under a reply), `add_mention()` mentions the account, `add_like()`
+likes a post; each is a notification in `app.bsky.notification.listNotifications`
+(newest first, `limit` and `cursor`), and their posts are read with
+`app.bsky.feed.getPosts`. `delete_post_by_hand()` is the author deleting theirs: it
+leaves both. Bluesky has no way to hide a reply; the account blocks someone by writing
+an `app.bsky.graph.block` record to its own repository.
+
 It checks what the PDS and the `app.bsky.feed.post` lexicon check: a post's text is
 at most 300 graphemes (and 3,000 bytes); its facets' `byteStart`/`byteEnd` are UTF-8
-byte offsets inside the text, on character boundaries, and a link facet covers its
-own link; at most 4 images, each an uploaded blob of at most 2,000,000 bytes with an
-`alt`; a record key is a valid TID and is not already used. Standard library plus
+byte offsets inside the text, on character boundaries; a link facet covers its own
+link and a mention facet the "@handle" of its DID (as `resolveHandle` gives it, for
+this account and those added with `add_account`); at most 4 images, each an
+uploaded blob of at most 2,000,000 bytes with an `alt`; a record key is a valid TID
+and is not already used. Standard library plus
 `regex` (for grapheme clusters, as Bluesky counts them): no Django.
 """
 
@@ -26,6 +38,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 import regex
 
@@ -47,6 +60,7 @@ RATE_WINDOW_SECONDS = 3600
 _TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 _POST = "app.bsky.feed.post"
 _PROFILE = "app.bsky.actor.profile"
+_INBOX_REASONS = ("reply", "mention", "like")
 
 
 def cid_for(data: bytes, *, codec: int = 0x71) -> str:
@@ -88,6 +102,8 @@ class BlueskyEmulator(Emulator):
         self.bsky_handle = handle
         self.app_password = app_password
         self.did = did
+        #: Other accounts' handles and DIDs, for `resolveHandle` (mentions).
+        self.directory: dict[str, str] = {}
         self._signing_key = secrets.token_bytes(32)
         self.clear_state()
 
@@ -104,6 +120,8 @@ class BlueskyEmulator(Emulator):
         self.logins = 0
         self.refreshes = 0
         self.remaining = RATE_LIMIT
+        self.others_posts: dict[str, dict[str, Any]] = {}  # uri -> post view
+        self.notifications: list[dict[str, Any]] = []  # oldest first
 
     # --- switches for tests and the demo ---------------------------------------------
     def expire_sessions(self) -> None:
@@ -118,10 +136,205 @@ class BlueskyEmulator(Emulator):
             self.access_tokens.clear()
             self.refresh_tokens.clear()
 
+    def add_account(self, handle: str, did: str) -> None:
+        """Another Bluesky account, which posts can mention by its handle."""
+        with self.lock:
+            self.directory[handle.lower()] = did
+
     def delete_by_hand(self, rkey: str) -> None:
         """Someone deleted the post in the Bluesky app."""
         with self.lock:
             self.records.pop((_POST, rkey), None)
+
+    def add_network_post(
+        self,
+        *,
+        text: str,
+        handle: str = "a-parent.bsky.social",
+        display_name: str = "",
+        created_at: str | None = None,
+    ) -> str:
+        """Someone else posts on Bluesky, not to the school (what a search finds)."""
+        with self.lock:
+            created = created_at or datetime.fromtimestamp(self.clock(), UTC).isoformat(
+                timespec="milliseconds"
+            ).replace("+00:00", "Z")
+            author = self._author(handle, display_name)
+            rkey = _new_tid(self.clock() + len(self.others_posts) / 1000)
+            uri = f"at://{author['did']}/{_POST}/{rkey}"
+            record = {"$type": _POST, "text": text, "createdAt": created}
+            self.others_posts[uri] = {
+                "uri": uri,
+                "cid": cid_for(json.dumps(record, sort_keys=True).encode()),
+                "author": author,
+                "record": record,
+                "indexedAt": created,
+            }
+            return uri
+
+    # --- other people: replies, mentions, likes --------------------------------------
+    def add_reply(
+        self,
+        post_uri: str,
+        *,
+        text: str,
+        author_handle: str = "parent.bsky.social",
+        author_name: str = "A parent",
+    ) -> str:
+        """Someone replies under `post_uri` (the account's post, or a reply under
+        one); returns the reply's at:// URI."""
+        with self.lock:
+            parent = self._strong_ref(post_uri)
+            parent_post = self.others_posts.get(post_uri)
+            root = (
+                parent_post["record"]["reply"]["root"]
+                if parent_post and parent_post["record"].get("reply")
+                else parent
+            )
+            record = {
+                "$type": _POST,
+                "text": text,
+                "createdAt": self._now(),
+                "reply": {"root": root, "parent": parent},
+            }
+            return self._someone_posts(
+                record, author_handle, author_name, "reply", post_uri
+            )
+
+    def add_mention(
+        self,
+        *,
+        text: str,
+        author_handle: str = "neighbour.bsky.social",
+        author_name: str = "A neighbour",
+    ) -> str:
+        """Someone mentions the account in a post of their own."""
+        with self.lock:
+            mention = f"@{self.bsky_handle}"
+            text = text if mention in text else f"{text} {mention}"
+            start = len(text[: text.index(mention)].encode())
+            record = {
+                "$type": _POST,
+                "text": text,
+                "createdAt": self._now(),
+                "facets": [
+                    {
+                        "index": {
+                            "byteStart": start,
+                            "byteEnd": start + len(mention.encode()),
+                        },
+                        "features": [
+                            {
+                                "$type": "app.bsky.richtext.facet#mention",
+                                "did": self.did,
+                            }
+                        ],
+                    }
+                ],
+            }
+            return self._someone_posts(
+                record, author_handle, author_name, "mention", None
+            )
+
+    def add_like(self, post_uri: str, *, author_handle: str = "fan.bsky.social"):
+        """Someone likes a post: a notification that is not a comment."""
+        with self.lock:
+            record = {
+                "$type": "app.bsky.feed.like",
+                "subject": self._strong_ref(post_uri),
+                "createdAt": self._now(),
+            }
+            author = self._author(author_handle, "")
+            uri = f"at://{author['did']}/app.bsky.feed.like/{_new_tid(self.clock())}"
+            self._notify(uri, record, author, "like", post_uri)
+            return uri
+
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """`POST /__emulator__/reply` with JSON {post_uri, text, author_handle,
+        author_name}: a reply from another process (the demo)."""
+        if action != "reply" or request.method != "POST":
+            return None
+        body = request.json()
+        if not isinstance(body, dict):
+            return EmulatorResponse.json({"error": "send a JSON object"}, 400)
+        try:
+            uri = self.add_reply(
+                str(body.get("post_uri") or ""),
+                text=str(body.get("text") or ""),
+                author_handle=str(body.get("author_handle") or "parent.bsky.social"),
+                author_name=str(body.get("author_name") or "A parent"),
+            )
+        except KeyError:
+            return EmulatorResponse.json({"error": "give the uri of a post"}, 400)
+        return EmulatorResponse.json({"uri": uri})
+
+    def delete_post_by_hand(self, uri: str) -> None:
+        """The author deleted their reply or mention before the school read it."""
+        with self.lock:
+            self.others_posts.pop(uri, None)
+            self.notifications = [n for n in self.notifications if n["uri"] != uri]
+
+    def blocked_dids(self) -> list[str]:
+        with self.lock:
+            return [
+                r.value["subject"]
+                for r in self.records.values()
+                if r.collection == "app.bsky.graph.block"
+            ]
+
+    def _now(self) -> str:
+        return (
+            datetime.fromtimestamp(self.clock(), UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
+        )
+
+    def _strong_ref(self, uri: str) -> dict[str, str]:
+        if uri in self.others_posts:
+            return {"uri": uri, "cid": self.others_posts[uri]["cid"]}
+        rkey = uri.rsplit("/", 1)[-1]
+        record = self.records.get((_POST, rkey))
+        if record is None or uri != self._uri(record):
+            raise KeyError(f"no post {uri}")
+        return {"uri": uri, "cid": record.cid}
+
+    def _author(self, handle: str, name: str) -> dict[str, str]:
+        digest = hashlib.sha256(handle.encode()).digest()
+        suffix = base64.b32encode(digest).decode().lower()[:24]
+        author = {"did": f"did:plc:{suffix}", "handle": handle}
+        if name:
+            author["displayName"] = name
+        return author
+
+    def _someone_posts(self, record, handle, name, reason, subject) -> str:
+        author = self._author(handle, name)
+        uri = f"at://{author['did']}/{_POST}/{_new_tid(self.clock())}"
+        cid = cid_for(json.dumps(record, sort_keys=True).encode())
+        self.others_posts[uri] = {
+            "uri": uri,
+            "cid": cid,
+            "author": author,
+            "record": record,
+            "indexedAt": record["createdAt"],
+        }
+        self._notify(uri, record, author, reason, subject, cid=cid)
+        return uri
+
+    def _notify(self, uri, record, author, reason, subject, *, cid=None) -> None:
+        notification = {
+            "uri": uri,
+            "cid": cid or cid_for(uri.encode()),
+            "author": author,
+            "reason": reason,
+            "record": record,
+            "isRead": False,
+            "indexedAt": record["createdAt"],
+        }
+        if subject:
+            notification["reasonSubject"] = subject
+        self.notifications.append(notification)
 
     def posts(self) -> list[BlueskyRecord]:
         with self.lock:
@@ -148,6 +361,11 @@ class BlueskyEmulator(Emulator):
             "pinned": self.pinned_uri(),
             "logins": self.logins,
             "refreshes": self.refreshes,
+            "notifications": len(self.notifications),
+            "blocked": self.blocked_dids(),
+            "replies_by_account": [
+                r.value for r in self.posts() if r.value.get("reply")
+            ],
         }
 
     # --- pages for people ------------------------------------------------------------
@@ -218,6 +436,8 @@ class BlueskyEmulator(Emulator):
             return self._create_session(request)
         if method == "com.atproto.server.refreshSession" and request.method == "POST":
             return self._refresh_session(request)
+        if method == "com.atproto.identity.resolveHandle" and request.method == "GET":
+            return self._resolve_handle(request)
         problem = self._check_access(request)
         if problem is not None:
             return problem
@@ -228,6 +448,9 @@ class BlueskyEmulator(Emulator):
             ("POST", "com.atproto.repo.deleteRecord"): self._delete_record,
             ("GET", "com.atproto.repo.getRecord"): self._get_record,
             ("GET", "com.atproto.repo.listRecords"): self._list_records,
+            ("GET", "app.bsky.feed.searchPosts"): self._search_posts,
+            ("GET", "app.bsky.notification.listNotifications"): self._notifications,
+            ("GET", "app.bsky.feed.getPosts"): self._get_posts,
         }
         handler = handlers.get((request.method, method))
         if handler is None:
@@ -341,6 +564,14 @@ class BlueskyEmulator(Emulator):
         self.refreshes += 1
         return self._new_session()
 
+    def _resolve_handle(self, request: EmulatorRequest) -> EmulatorResponse:
+        """`resolveHandle` needs no session, as on the real service."""
+        handle = (request.query.get("handle") or "").lower()
+        found = {self.bsky_handle: self.did, **self.directory}.get(handle)
+        if found is None:
+            return self._error("InvalidRequest", "Unable to resolve handle")
+        return self._answer({"did": found})
+
     def _check_access(self, request: EmulatorRequest) -> EmulatorResponse | None:
         token = _bearer(request)
         if token is None:
@@ -436,7 +667,9 @@ class BlueskyEmulator(Emulator):
                 f"(it is {graphemes})"
             )
         for facet in record.get("facets") or []:
-            problem = _facet_problem(facet, encoded)
+            problem = _facet_problem(
+                facet, encoded, dids={self.bsky_handle: self.did, **self.directory}
+            )
             if problem:
                 return problem
         embed = record.get("embed")
@@ -503,14 +736,97 @@ class BlueskyEmulator(Emulator):
             answer["cursor"] = chosen[-1].rkey
         return self._answer(answer)
 
+    def _notifications(self, request: EmulatorRequest) -> EmulatorResponse:
+        try:
+            limit = min(100, max(1, int(request.query.get("limit", "50"))))
+            start = int(request.query.get("cursor") or 0)
+        except ValueError:
+            return self._error("InvalidRequest", "limit and cursor must be integers")
+        reasons = {
+            value
+            for name, value in parse_qsl(request.raw_query)
+            if name == "reasons" and value in _INBOX_REASONS
+        } or set(_INBOX_REASONS)
+        newest_first = [
+            n for n in reversed(self.notifications) if n["reason"] in reasons
+        ]
+        chosen = newest_first[start : start + limit]
+        answer: dict[str, Any] = {"notifications": chosen}
+        if start + limit < len(newest_first):
+            answer["cursor"] = str(start + limit)
+        return self._answer(answer)
+
+    def _get_posts(self, request: EmulatorRequest) -> EmulatorResponse:
+        uris = [v for name, v in parse_qsl(request.raw_query) if name == "uris"]
+        if not uris or len(uris) > 25:
+            return self._error("InvalidRequest", "Give between 1 and 25 uris")
+        found = []
+        for uri in uris:
+            if uri in self.others_posts:
+                found.append(self.others_posts[uri])
+                continue
+            record = self.records.get((_POST, uri.rsplit("/", 1)[-1]))
+            if record is not None and self._uri(record) == uri:
+                found.append(
+                    {
+                        "uri": uri,
+                        "cid": record.cid,
+                        "author": {"did": self.did, "handle": self.bsky_handle},
+                        "record": record.value,
+                        "indexedAt": record.indexed_at,
+                    }
+                )
+        return self._answer({"posts": found})
+
+    def _search_posts(self, request: EmulatorRequest) -> EmulatorResponse:
+        """Posts holding every word of ``q`` (any case), since ``since``, newest first.
+
+        Searches the school's own posts too, as Bluesky does.
+        """
+        words = (request.query.get("q") or "").casefold().split()
+        if not words:
+            return self._error("InvalidRequest", 'Params must have the property "q"')
+        try:
+            limit = min(100, max(1, int(request.query.get("limit", "25"))))
+        except ValueError:
+            return self._error("InvalidRequest", "limit must be an integer")
+        since = request.query.get("since", "")
+        own = [
+            {
+                "uri": self._uri(r),
+                "cid": r.cid,
+                "author": {"did": self.did, "handle": self.bsky_handle},
+                "record": r.value,
+                "indexedAt": r.indexed_at,
+            }
+            for r in self.posts()
+        ]
+        found = [
+            post
+            for post in own + list(self.others_posts.values())
+            if all(word in post["record"]["text"].casefold() for word in words)
+            and _instant(post["record"]["createdAt"]) >= _instant(since)
+        ]
+        found.sort(key=lambda post: _instant(post["record"]["createdAt"]), reverse=True)
+        return self._answer({"posts": found[:limit], "hitsTotal": len(found)})
+
+
+def _instant(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
 
 def _bearer(request: EmulatorRequest) -> str | None:
     authorization = request.headers.get("authorization", "")
     return authorization.removeprefix("Bearer ") if authorization else None
 
 
-def _facet_problem(facet: Any, encoded: bytes) -> str | None:
-    """A facet must cover whole characters of the text, and a link its own link."""
+def _facet_problem(facet: Any, encoded: bytes, *, dids: dict[str, str]) -> str | None:
+    """A facet must cover whole characters of the text, a link its own link, and a
+    mention the "@handle" of the account it names."""
     index = facet.get("index") if isinstance(facet, dict) else None
     if not isinstance(index, dict):
         return "Record/facets must have an index"
@@ -527,6 +843,15 @@ def _facet_problem(facet: Any, encoded: bytes) -> str | None:
     except UnicodeDecodeError:
         return f"Facet byte range {start}-{end} splits a character"
     for feature in facet.get("features") or []:
+        if feature.get("$type") == "app.bsky.richtext.facet#mention":
+            did = str(feature.get("did", ""))
+            if not did.startswith("did:"):
+                return f"Mention facet {start}-{end} has no valid did ({did!r})"
+            if not covered.startswith("@") or dids.get(covered[1:].lower()) != did:
+                return (
+                    f"Mention facet byte range {start}-{end} covers {covered!r}, "
+                    f"not the @handle of {did}"
+                )
         if feature.get("$type") == "app.bsky.richtext.facet#link":
             uri = str(feature.get("uri", ""))
             if covered not in (uri, uri.split("://", 1)[-1]):

@@ -2,7 +2,9 @@
 
 Comments on the Page's posts (the social inbox): `GET /{post-id}/comments`, replies
 with `POST /{comment-id}/comments`, hiding with `POST /{comment-id}?is_hidden=true`,
-`DELETE /{comment-id}`, blocking with `POST /{page-id}/blocked`. A test (or `make
+`DELETE /{comment-id}`, blocking with `POST /{page-id}/blocked`, and a private
+reply to a comment's author with `POST /{page-id}/messages` (`recipient=
+{"comment_id": ...}`, one per comment, as Messenger allows). A test (or `make
 run`) adds a comment as a member of the public with `add_comment()`; when
 `webhook_url` is set, the emulator delivers the `feed` change there signed as Meta
 signs it (`X-Hub-Signature-256: sha256=` HMAC-SHA256 of the body with the app secret).
@@ -121,7 +123,9 @@ class FacebookEmulator(Emulator):
         self.calls = 0
         self.comments: dict[str, FacebookComment] = {}
         self.blocked_users: set[str] = set()
+        self.private_replies: list[dict[str, str]] = []
         self.webhook_deliveries: list[int] = []  # the HTTP status of each delivery
+        self.revoked_tokens: set[str] = set()
 
     def snapshot(self) -> dict[str, Any]:
         posts = sorted(
@@ -135,6 +139,7 @@ class FacebookEmulator(Emulator):
             "posts": [asdict(post) for post in posts],
             "comments": [asdict(comment) for comment in self.comments.values()],
             "blocked_users": sorted(self.blocked_users),
+            "private_replies": list(self.private_replies),
             "api_versions": sorted(self.api_versions),
         }
 
@@ -242,6 +247,8 @@ class FacebookEmulator(Emulator):
             return self._list_photos(request)
         if path == f"/{self.page_id}/blocked" and method == "POST":
             return self._block(request)
+        if path == f"/{self.page_id}/messages" and method == "POST":
+            return self.private_reply(request, self.comments)
         if path.endswith("/comments") and path.count("/") == 2:
             return self._comments_edge(path.split("/")[1], request)
         object_id = path.lstrip("/")
@@ -365,6 +372,14 @@ class FacebookEmulator(Emulator):
         return self._answer({"error": error}, status, regain_minutes)
 
     def _invalid_token(self, token: str | None) -> EmulatorResponse:
+        if token in self.revoked_tokens:
+            return self._error(
+                "Error validating access token: The user has not authorized "
+                f"application {self.app_id}.",
+                "OAuthException",
+                190,
+                subcode=458,
+            )
         return self._error(
             "Invalid OAuth access token - Cannot parse access token"
             if token
@@ -572,6 +587,16 @@ class FacebookEmulator(Emulator):
         post.pinned = is_pinned == "true"
         return self._answer({"success": True})
 
+    def revoke_app_access(self) -> None:
+        """The Page admin removed the school's app in Facebook's settings: every
+        token given so far stops working (190, subcode 458); logging in again gives
+        a new Page token."""
+        with self.lock:
+            self.revoked_tokens.add(self.page_access_token)
+            self.revoked_tokens.update(self.user_tokens)
+            self.user_tokens.clear()
+            self.page_access_token = "revoked-then-new-" + secrets.token_urlsafe(12)
+
     def unpin_by_hand(self, post_id: str) -> None:
         """A Page admin unpins the post in Facebook itself (no API call)."""
         with self.lock:
@@ -669,6 +694,15 @@ class FacebookEmulator(Emulator):
                 }
             ],
         }
+
+    def webhook_batch(self, comment_ids: list[str]) -> dict[str, Any]:
+        """One delivery carrying many comments, as Meta batches a busy Page's
+        changes: every change in one entry."""
+        with self.lock:
+            payloads = [self.webhook_payload(comment_id) for comment_id in comment_ids]
+        entry = payloads[0]["entry"][0]
+        entry["changes"] = [p["entry"][0]["changes"][0] for p in payloads]
+        return payloads[0]
 
     def sign(self, body: bytes) -> str:
         """The X-Hub-Signature-256 header Meta sends with `body`."""
@@ -780,6 +814,41 @@ class FacebookEmulator(Emulator):
             return self._error("(#100) Invalid user id", "OAuthException", 100)
         self.blocked_users.add(user)
         return self._answer({user: True})
+
+    def private_reply(
+        self, request: EmulatorRequest, comments: dict[str, FacebookComment]
+    ) -> EmulatorResponse:
+        """A private reply to a comment's author (Messenger or Instagram Direct).
+
+        `recipient` is JSON naming the comment, `message` JSON with its text; a
+        comment gets one private reply, as on the real networks.
+        """
+        try:
+            comment_id = str(json.loads(request.param("recipient") or "")["comment_id"])
+            text = str(json.loads(request.param("message") or "")["text"])
+        except (ValueError, KeyError, TypeError):
+            return self._error(
+                "(#100) Param recipient must name a comment_id and message a text",
+                "OAuthException",
+                100,
+            )
+        comment = comments.get(comment_id)
+        if comment is None:
+            return self._missing(comment_id, "POST")
+        if any(sent["comment_id"] == comment_id for sent in self.private_replies):
+            return self._error(
+                "(#10900) Activity already replied to", "OAuthException", 10900
+            )
+        message_id = f"m_{secrets.token_urlsafe(12)}"
+        self.private_replies.append(
+            {
+                "id": message_id,
+                "comment_id": comment_id,
+                "to": comment.from_id,
+                "text": text,
+            }
+        )
+        return self._answer({"recipient_id": comment.from_id, "message_id": message_id})
 
     # --- Facebook Login --------------------------------------------------------------
     def _login_dialog(self, request: EmulatorRequest) -> EmulatorResponse:

@@ -6,7 +6,9 @@ account (`instagram_business_account` in /me/accounts) and Instagram's publishin
 endpoints:
 
 - `POST /{ig-user-id}/media` makes a container (`image_url`, `caption`, `alt_text`;
-  `is_carousel_item`; `media_type=CAROUSEL` with 2-10 `children`). Like Instagram it
+  `is_carousel_item`; `media_type=CAROUSEL` with 2-10 `children`, each a carousel
+  item of this account used in no other carousel; a child not yet FINISHED puts
+  the carousel in ERROR, and publishing checks every child again). Like Instagram it
   fetches `image_url` itself, over HTTP; a picture it cannot fetch, that is not a
   JPEG, or whose aspect ratio is outside 4:5..1.91:1, puts the container in ERROR.
 - `GET /{container-id}?fields=status_code,status`: IN_PROGRESS, FINISHED, ERROR,
@@ -14,6 +16,14 @@ endpoints:
 - `POST /{ig-user-id}/media_publish` (`creation_id`), within the 50 posts a rolling
   24 hours that `GET /{ig-user-id}/content_publishing_limit` reports.
 - `GET /{ig-user-id}/media`, `GET /{ig-media-id}`, `DELETE /{ig-media-id}`.
+
+Comments (the social inbox): `GET /{ig-media-id}/comments` (top-level comments,
+each with its `replies`), `GET /{ig-comment-id}/replies`, a reply by the account with
+`POST /{ig-comment-id}/replies`, hiding with `POST /{ig-comment-id}?hide=true|false`,
+`DELETE /{ig-comment-id}`, and a private reply to the commenter with
+`POST /{ig-user-id}/messages` (`recipient={"comment_id": ...}`). A test (or the demo,
+through `POST /__emulator__/comment`) adds a comment with `add_comment()`; the
+commenter deletes one with `delete_comment_by_hand()`. Instagram's API cannot block.
 
 Captions are checked as Instagram does: at most 2,200 characters and 30 hashtags.
 Switches for tests: `container_outcome` (what the next containers become),
@@ -28,12 +38,17 @@ import secrets
 import struct
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from .facebook import DEMO_FACEBOOK_PAGE, FacebookEmulator, _graph_time
-from .server import EmulatorRequest, EmulatorResponse, page
+from .facebook import (
+    DEMO_FACEBOOK_PAGE,
+    FacebookComment,
+    FacebookEmulator,
+    _graph_time,
+)
+from .server import EmulatorRequest, EmulatorResponse, Failure, page
 
 DEMO_INSTAGRAM_ACCOUNT = {
     "ig_user_id": "17841400000000003",
@@ -106,6 +121,7 @@ class InstagramEmulator(FacebookEmulator):
         self.deletion_supported = True
         self.publish_calls = 0
         self.publishing_limit = PUBLISHING_LIMIT
+        self.ig_comments: dict[str, FacebookComment] = {}
 
     def published_today(self, count: int) -> None:
         """Pretend `count` posts were published in the last 24 hours (the limit)."""
@@ -128,7 +144,90 @@ class InstagramEmulator(FacebookEmulator):
                 for m in media
             ],
             "quota_usage": self._quota_usage(),
+            "comments": [asdict(comment) for comment in self.ig_comments.values()],
+            "private_replies": list(self.private_replies),
         }
+
+    # --- comments: what people do in the Instagram app -------------------------------
+    def post_by_hand(self, caption: str) -> str:
+        """The school posts in the Instagram app (no picture kept); its media id."""
+        with self.lock:
+            media = InstagramMedia(
+                id=str(18000000000000000 + self.next_number()),
+                shortcode=secrets.token_urlsafe(8).replace("-", "A").replace("_", "B"),
+                caption=caption,
+                timestamp=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+                images=[],
+            )
+            self.media[media.id] = media
+            return media.id
+
+    def add_comment(
+        self,
+        media_id: str,
+        *,
+        message: str,
+        author_name: str = "a_parent",
+        author_id: str | None = None,
+        parent_id: str = "",
+    ) -> str:
+        """Someone comments on (or replies under) one of the account's posts."""
+        with self.lock:
+            if media_id not in self.media:
+                raise KeyError(f"no media {media_id}")
+            comment = FacebookComment(
+                id=str(17850000000000000 + self.next_number()),
+                post_id=media_id,
+                from_id=author_id or str(17841000000000000 + self.next_number()),
+                from_name=author_name,
+                message=message,
+                created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+                parent_id=parent_id,
+            )
+            self.ig_comments[comment.id] = comment
+            return comment.id
+
+    def delete_comment_by_hand(self, comment_id: str) -> None:
+        """The commenter deletes their comment in the app (no API call)."""
+        with self.lock:
+            self.ig_comments.pop(comment_id, None)
+            for reply in list(self.ig_comments.values()):
+                if reply.parent_id == comment_id:
+                    del self.ig_comments[reply.id]
+
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """`POST /__emulator__/comment` with JSON {media_id, message, author_name};
+        `POST /__emulator__/post` with JSON {caption}: a post made in the app."""
+        if action not in ("comment", "post") or request.method != "POST":
+            return None
+        body = request.json()
+        if action == "post":
+            caption = body.get("caption") if isinstance(body, dict) else None
+            return EmulatorResponse.json({"id": self.post_by_hand(str(caption or ""))})
+        with self.lock:
+            known = isinstance(body, dict) and body.get("media_id") in self.media
+        if not known:
+            return EmulatorResponse.json({"error": "give the media_id of a post"}, 400)
+        comment_id = self.add_comment(
+            body["media_id"],
+            message=str(body.get("message") or ""),
+            author_name=str(body.get("author_name") or "a_parent"),
+        )
+        return EmulatorResponse.json({"id": comment_id})
+
+    def failure_response(self, failure: Failure, request: EmulatorRequest):
+        if failure.kind == "moderation_refused":
+            # A token that lost the comment-moderation permission.
+            return self._error(
+                "(#200) Requires instagram_manage_comments permission to manage the "
+                "object",
+                "OAuthException",
+                200,
+                status=403,
+            )
+        return super().failure_response(failure, request)
 
     def page_extra_fields(self) -> dict[str, Any]:
         return {
@@ -192,6 +291,7 @@ class InstagramEmulator(FacebookEmulator):
             object_id != self.ig_user_id
             and object_id not in self.containers
             and (object_id not in self.media)
+            and object_id not in self.ig_comments
         ):
             return super().route(request)
         self.calls += 1
@@ -221,6 +321,12 @@ class InstagramEmulator(FacebookEmulator):
                     ]
                 }
             )
+        if path == f"{ig}/messages" and method == "POST":
+            return self.private_reply(request, self.ig_comments)
+        if object_id in self.ig_comments:
+            return self._ig_comment(self.ig_comments[object_id], path, request)
+        if path == f"/{object_id}/comments" and object_id in self.media:
+            return self._media_comments(object_id, request)
         if path == ig and method == "GET":
             return self._answer({"id": self.ig_user_id, "username": self.username})
         if object_id in self.containers and method == "GET":
@@ -277,6 +383,7 @@ class InstagramEmulator(FacebookEmulator):
                     100,
                     subcode=2207025,
                 )
+            used = {c for other in self.containers.values() for c in other.children}
             for child in container.children:
                 item = self.containers.get(child)
                 if item is None or not item.is_carousel_item:
@@ -284,6 +391,14 @@ class InstagramEmulator(FacebookEmulator):
                         f"(#100) Child {child} is not a carousel item.",
                         "OAuthException",
                         100,
+                    )
+                if child in used or container.children.count(child) > 1:
+                    # A container is used once, in one carousel, in one place.
+                    return self._error(
+                        f"(#100) Child {child} is already used in a carousel.",
+                        "OAuthException",
+                        100,
+                        subcode=2207028,
                     )
                 if item.status_code != "FINISHED":
                     container.status_code = "ERROR"
@@ -388,6 +503,16 @@ class InstagramEmulator(FacebookEmulator):
             if container.children
             else [container]
         )
+        unfinished = [
+            i.id for i in items if i is not container and i.status_code != "FINISHED"
+        ]
+        if unfinished:
+            return self._error(
+                f"(#9007) Carousel item {unfinished[0]} is not ready for publishing.",
+                "OAuthException",
+                9007,
+                subcode=2207027,
+            )
         media = InstagramMedia(
             id=str(18000000000000000 + self.next_number()),
             shortcode=secrets.token_urlsafe(8).replace("-", "A").replace("_", "B"),
@@ -424,6 +549,107 @@ class InstagramEmulator(FacebookEmulator):
             return {k: v for k, v in values.items() if k in fields or k == "id"}
 
         return self._edge_page(request, items, default_fields="id", render=render)
+
+    def _comment_page(self, request: EmulatorRequest, comments) -> EmulatorResponse:
+        return self._edge_page(
+            request,
+            [(c.id, c.created_at, c) for c in comments],
+            default_fields="id,text,timestamp",
+            render=lambda comment, _fields: self._ig_comment_fields(comment),
+        )
+
+    def _ig_comment_fields(
+        self, comment: FacebookComment, *, with_replies: bool = True
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "id": comment.id,
+            "text": comment.message,
+            "timestamp": _graph_time(comment.created_at),
+            "username": comment.from_name,
+            "from": {"id": comment.from_id, "username": comment.from_name},
+            "hidden": comment.is_hidden,
+            "media": {"id": comment.post_id},
+        }
+        if comment.parent_id:
+            values["parent_id"] = comment.parent_id
+        if with_replies:
+            replies = [
+                self._ig_comment_fields(reply, with_replies=False)
+                for reply in self.ig_comments.values()
+                if reply.parent_id == comment.id
+            ]
+            if replies:
+                values["replies"] = {"data": replies}
+        return values
+
+    def _media_comments(
+        self, media_id: str, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        if request.method == "POST":
+            return self._account_comment(media_id, "", request)
+        if request.method != "GET":
+            return self._error("(#100) Unsupported method", "OAuthException", 100)
+        top = [
+            c
+            for c in self.ig_comments.values()
+            if c.post_id == media_id and not c.parent_id
+        ]
+        return self._comment_page(request, top)
+
+    def _account_comment(
+        self, media_id: str, parent_id: str, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        message = request.param("message") or ""
+        if not message:
+            return self._error(
+                "(#100) The parameter message is required", "OAuthException", 100
+            )
+        reply = FacebookComment(
+            id=str(17850000000000000 + self.next_number()),
+            post_id=media_id,
+            from_id=self.ig_user_id,
+            from_name=self.username,
+            message=message,
+            created_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+            parent_id=parent_id,
+            by_page=True,
+        )
+        self.ig_comments[reply.id] = reply
+        return self._answer({"id": reply.id})
+
+    def _ig_comment(
+        self, comment: FacebookComment, path: str, request: EmulatorRequest
+    ) -> EmulatorResponse:
+        method = request.method
+        if path == f"/{comment.id}/replies":
+            if method == "POST":
+                return self._account_comment(comment.post_id, comment.id, request)
+            replies = [
+                c for c in self.ig_comments.values() if c.parent_id == comment.id
+            ]
+            return self._comment_page(request, replies)
+        if path != f"/{comment.id}":
+            return self._error(
+                f"Unsupported {method.lower()} request.", "GraphMethodException", 100
+            )
+        if method == "DELETE":
+            del self.ig_comments[comment.id]
+            return self._answer({"success": True})
+        if method == "POST":
+            hide = request.param("hide")
+            if hide not in ("true", "false"):
+                return self._error(
+                    "(#100) Param hide must be a boolean", "OAuthException", 100
+                )
+            if comment.by_page:
+                return self._error(
+                    "(#100) The account cannot hide its own comment",
+                    "OAuthException",
+                    100,
+                )
+            comment.is_hidden = hide == "true"
+            return self._answer({"success": True})
+        return self._answer(self._ig_comment_fields(comment))
 
 
 def _http_only(url: str) -> str:

@@ -1,7 +1,8 @@
 """Run the network emulators and the mail sink until stopped (`make run` starts them).
 
 For the demo (`make run`) and for trying the connect flows by hand. The mail sink
-(an SMTP server keeping what it is sent, with a page listing it) runs beside them.
+(an SMTP server keeping what it is sent, with a page listing it) and the push service
+(emulators/push.py, with a page listing the notifications) run beside them.
 The emulators
 accept the app keys from the same environment variables the site reads
 (SOCIAL_X_CONSUMER_KEY / _SECRET, SOCIAL_FACEBOOK_APP_ID / _SECRET, which Instagram
@@ -23,6 +24,7 @@ from .bluesky import BlueskyEmulator
 from .facebook import DEMO_FACEBOOK_APP, FacebookEmulator
 from .instagram import InstagramEmulator
 from .mail import MailSink
+from .push import PushServiceEmulator
 from .x import DEMO_X_APP, XEmulator
 
 
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bluesky-port", type=int, default=8104)
     parser.add_argument("--mail-page-port", type=int, default=8105)
     parser.add_argument("--smtp-port", type=int, default=8125)
+    parser.add_argument("--push-port", type=int, default=8106)
     args = parser.parse_args(argv)
 
     x = XEmulator(
@@ -60,14 +63,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     bluesky = BlueskyEmulator(host=args.host, port=args.bluesky_port)
     mail = MailSink(host=args.host, port=args.mail_page_port, smtp_port=args.smtp_port)
+    push = PushServiceEmulator(host=args.host, port=args.push_port)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with x, facebook, instagram, bluesky, mail:
+    with x, facebook, instagram, bluesky, mail, push:
         sys.stdout.write(
             f"X emulator: {x.base_url}/\nFacebook emulator: {facebook.base_url}/\n"
             f"Instagram emulator: {instagram.base_url}/\n"
             f"Bluesky emulator: {bluesky.base_url}/\n"
             f"Mail sink: SMTP port {mail.smtp_port}, received mail {mail.base_url}/\n"
+            f"Push service: received notifications {push.base_url}/\n"
         )
         sys.stdout.flush()
         try:

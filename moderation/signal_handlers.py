@@ -9,7 +9,7 @@ from django.db.models.signals import (
 )
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.signals import page_unpublished
+from wagtail.signals import page_published, page_unpublished
 
 from cms.caching.generation import content_changed
 
@@ -50,6 +50,11 @@ def on_page_unpublished(sender, instance, user=None, **kwargs) -> None:
     parity.unpublish_translations(page=instance, user=user)
 
 
+def resolve_language_exceptions(sender, instance, **kwargs) -> None:
+    """A language that was let wait is live now: its exception is over."""
+    parity.resolve_exceptions(page=instance)
+
+
 def register() -> None:
     """Connect moderation's receivers."""
     pre_save.connect(
@@ -69,6 +74,9 @@ def register() -> None:
             dispatch_uid=f"moderation.consent.inherit_copies.{label}",
         )
     _register_clearance()
+    page_published.connect(
+        resolve_language_exceptions, dispatch_uid="moderation.parity.resolve"
+    )
     workflow_notifications.register()
     page_unpublished.connect(
         on_page_unpublished, dispatch_uid="moderation.parity.unpublish_translations"

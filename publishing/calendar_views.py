@@ -18,6 +18,7 @@ from publishing.models import Delivery, Pin
 from publishing.scheduled_jobs.selectors import scheduled_jobs_status
 from publishing.services.deliveries import delivery_mark_deleted_by_hand
 from publishing.services.pins import pin_mark_done_by_hand
+from publishing.social_policy.views import policy_gate
 from schools.scoping import get_school_object_or_404
 
 
@@ -51,6 +52,8 @@ def pin_done(request: HttpRequest, pk: int) -> HttpResponse:
         request.user.is_superuser or account_run_by(account=account, user=request.user)
     ):
         raise PermissionDenied
+    if refused := policy_gate(request, site=account.site):
+        return refused
     pin_mark_done_by_hand(pin=pin, user=request.user)
     messages.success(
         request, f"Thank you: “{pin.delivery.page_title}” is pinned on {account.name}."
@@ -72,6 +75,8 @@ def deleted_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
         request.user.is_superuser or account_run_by(account=account, user=request.user)
     ):
         raise PermissionDenied
+    if refused := policy_gate(request, site=account.site):
+        return refused
     try:
         delivery_mark_deleted_by_hand(delivery=delivery, user=request.user)
     except DeliveryStateError as error:

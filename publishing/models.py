@@ -249,9 +249,10 @@ class SocialPost(Orderable):
     )
     include_image = models.BooleanField(
         default=True,
-        help_text="Post the page's listing image with this text. If the parents of "
-        "someone pictured have not agreed to this account, the page is sent back "
-        "to you saying who and why, before anyone reviews it.",
+        help_text="Post the page's photos with this text: its listing image first, "
+        "then the photos in its body, as many as the network takes in one post. If "
+        "the parents of someone pictured have not agreed to this account, the page "
+        "is sent back to you saying who and why, before anyone reviews it.",
     )
 
     panels = [
@@ -280,21 +281,18 @@ class SocialPost(Orderable):
     def review_notes(self, *, page) -> list[str]:
         """What the network will do to the post that the approver should know."""
         from publishing.bilingual_posts import language_notes
+        from publishing.post_photos import photo_notes
 
-        notes = language_notes(post=self, page=page)
-        image = self.image_as_posted(page=page)
-        if self.account.network == Network.INSTAGRAM and image is not None:
-            from publishing.networks.instagram import fit_note
+        return [
+            *language_notes(post=self, page=page),
+            *photo_notes(post=self, page=page),
+        ]
 
-            note = fit_note(image.width, image.height)
-            return [*notes, note] if note else notes
-        return notes
+    def images_as_posted(self, *, page) -> list:
+        """The photos sent with the post, in order, if asked for (see `post_photos`)."""
+        from publishing.post_photos import photos_for_post
 
-    def image_as_posted(self, *, page):
-        """The image sent with the post: the page's listing image, if asked for."""
-        if not self.include_image:
-            return None
-        return getattr(page.specific, "listing_image", None)
+        return photos_for_post(post=self, page=page)
 
     def clean(self) -> None:
         # Imported here: validation reads the adapters, which read this module's models.
@@ -378,9 +376,9 @@ class DeliveryQuerySet(models.QuerySet):
         return [
             delivery
             for delivery in self.filter(include_image=True)
-            if delivery.image_id in image_ids
+            if image_ids & set(delivery.picture_ids)
             or (learner_id is not None and learner_id in delivery.pictured_learner_ids)
-            or delivery.image_sha256 in fingerprints
+            or fingerprints & {delivery.image_sha256, *delivery.image_fingerprints}
         ]
 
 
@@ -437,7 +435,13 @@ class Delivery(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The image the post carries, if any (retracted if consent goes)",
+        help_text="The (first) image the post carries, if any (retracted if consent "
+        "goes)",
+    )
+    image_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of every image the post carries, in order (a carousel)",
     )
     # Who was pictured and which picture, kept on the delivery itself: the image can
     # be retagged, replaced or deleted later, and a withdrawal must still reach every
@@ -458,6 +462,11 @@ class Delivery(models.Model):
         max_length=16,
         blank=True,
         help_text="Fingerprint of the picture that survives resizing",
+    )
+    image_fingerprints = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="SHA-256 of every picture carried, as uploaded and as sent",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED
@@ -518,6 +527,13 @@ class Delivery(models.Model):
         return self.claimed_at if self.status in in_flight else self.next_attempt_at
 
     @property
+    def picture_ids(self) -> list[int]:
+        """Every image the post carries, in order (older rows knew only `image`)."""
+        if self.image_ids:
+            return list(self.image_ids)
+        return [self.image_id] if self.image_id else []
+
+    @property
     def might_be_live(self) -> bool:
         """The post is on the network, or may be (see ``outcome_unknown_since``)."""
         return bool(self.remote_id) or self.outcome_unknown_since is not None
@@ -575,6 +591,7 @@ class Pin(models.Model):
 
 # Scheduled-job runs live beside the jobs; imported here so Django finds the model.
 from publishing.inbox.models import (  # noqa: E402, F401
+    BlockNotice,
     InboxAction,
     InboxAlert,
     InboxItem,
@@ -583,3 +600,7 @@ from publishing.inbox.models import (  # noqa: E402, F401
     InboxWordList,
 )
 from publishing.scheduled_jobs.models import JobRun  # noqa: E402, F401
+from publishing.social_policy.models import (  # noqa: E402, F401
+    PolicyAcknowledgement,
+    SocialMediaPolicy,
+)

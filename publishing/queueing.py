@@ -2,36 +2,25 @@
 
 The database is the source of truth and Redis only carries wake-ups: every enqueue
 happens after the transaction commits, and if Redis cannot be reached the delivery
-simply stays due for the sweep. The queue is built from ``settings.RQ_QUEUES`` at each
-call (not django-rq's import-time copy) so the connection in force is the one used.
+simply stays due for the sweep (``cms.queueing``, shared with cms's preparations).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-from django.conf import settings
-from django.db import transaction
-from django_rq.connection_utils import get_redis_connection
-from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import JobStatus
 
-logger = logging.getLogger(__name__)
+from cms.queueing import job_enqueue_on_commit, job_running, rq_queue
 
 QUEUE_NAME = "publishing"
 JOB_FUNCTION = "publishing.jobs.process_delivery"
 
 
 def delivery_queue() -> Queue:
-    config = settings.RQ_QUEUES[QUEUE_NAME]
-    return Queue(
-        QUEUE_NAME,
-        connection=get_redis_connection(config),
-        default_timeout=config.get("DEFAULT_TIMEOUT"),
-    )
+    return rq_queue(QUEUE_NAME)
 
 
 def delivery_job_id(*, delivery_id: int, attempt: int) -> str:
@@ -39,31 +28,17 @@ def delivery_job_id(*, delivery_id: int, attempt: int) -> str:
     return f"publishing-delivery-{delivery_id}-{attempt}"
 
 
-def _enqueue_now_or_at(*, delivery_id: int, attempt: int, at: datetime | None) -> None:
-    try:
-        queue = delivery_queue()
-        job_id = delivery_job_id(delivery_id=delivery_id, attempt=attempt)
-        kwargs = {"delivery_id": delivery_id, "attempt": attempt}
-        if at is None:
-            queue.enqueue(JOB_FUNCTION, kwargs=kwargs, job_id=job_id)
-        else:
-            queue.enqueue_at(at, JOB_FUNCTION, kwargs=kwargs, job_id=job_id)
-    except RedisError:
-        # Not swallowed: the delivery row stays due and the minute sweep enqueues it
-        # when Redis is back. Approving a page must never fail because Redis is down.
-        logger.warning(
-            "Could not reach Redis to enqueue delivery %s; the sweep will retry",
-            delivery_id,
-            extra={"event": "publishing.enqueue_failed", "delivery": delivery_id},
-        )
-
-
 def delivery_enqueue_on_commit(
     *, delivery_id: int, attempt: int, at: datetime | None = None
 ) -> None:
     """Enqueue (now, or at ``at``) once the current transaction commits."""
-    transaction.on_commit(
-        lambda: _enqueue_now_or_at(delivery_id=delivery_id, attempt=attempt, at=at)
+    job_enqueue_on_commit(
+        queue_name=QUEUE_NAME,
+        function=JOB_FUNCTION,
+        kwargs={"delivery_id": delivery_id, "attempt": attempt},
+        job_id=delivery_job_id(delivery_id=delivery_id, attempt=attempt),
+        event="publishing.enqueue_failed",
+        at=at,
     )
 
 
@@ -98,17 +73,15 @@ def delivery_job_pending(*, delivery_id: int, attempt: int, now: datetime) -> bo
 def delivery_job_running(*, delivery_id: int, attempt: int, now: datetime) -> bool:
     """Whether the job of this attempt is being run by a live worker at ``now``.
 
-    rq keeps each running job in the queue's StartedJobRegistry until its heartbeat
-    expires; a worker that is alive renews it (``publishing.worker.LedgerWorker``
-    every third of ``PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS``). A job that is not
-    there, or whose heartbeat ran out before ``now``, is not being run: its worker
-    died (or was killed) mid-job. This is what tells a dead send from a slow one.
+    A live worker renews its heartbeat (``publishing.worker.LedgerWorker`` every
+    third of ``PUBLISHING_WORKER_HEARTBEAT_TTL_SECONDS``); see
+    ``cms.queueing.job_running``.
 
     Raises:
         RedisError: Redis cannot be reached; the caller cannot tell.
     """
-    registry = delivery_queue().started_job_registry
-    job_id = delivery_job_id(delivery_id=delivery_id, attempt=attempt)
-    if job_id not in registry.get_job_ids(cleanup=False):
-        return False
-    return job_id not in registry.get_expired_job_ids(timestamp=now.timestamp())
+    return job_running(
+        queue=delivery_queue(),
+        job_id=delivery_job_id(delivery_id=delivery_id, attempt=attempt),
+        now=now,
+    )

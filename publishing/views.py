@@ -31,6 +31,11 @@ from publishing.models import Delivery, Network, SocialAccount
 from publishing.networks.base import NetworkError
 from publishing.services import accounts as account_services
 from publishing.services import deliveries as delivery_services
+from publishing.social_policy.services import (
+    account_acknowledgements,
+    current_policy,
+)
+from publishing.social_policy.views import policy_gate
 from schools.scoping import get_school_object_or_404
 
 logger = logging.getLogger(__name__)
@@ -90,6 +95,8 @@ def account_detail(request, pk: int):
             in (SocialAccount.Status.PROPOSED, SocialAccount.Status.SUSPENDED),
             "can_review": senior,
             "can_connect": _can_connect(user, account),
+            "policy": current_policy(account.site),
+            "policy_acknowledgements": account_acknowledgements(account),
             "can_paste": user.is_superuser,
             "decision_form": DecisionForm(),
             "review_form": ReviewForm(),
@@ -143,6 +150,8 @@ def account_paste_credentials(request, pk: int):
     if not request.user.is_superuser:
         raise PermissionDenied
     account = get_school_object_or_404(request, SocialAccount, pk=pk)
+    if refused := policy_gate(request, site=account.site):
+        return refused
     form = PastedCredentialsForm(request.POST or None, network=account.network)
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,6 +176,8 @@ def account_connect_start(request, pk: int):
     account = get_school_object_or_404(request, SocialAccount, pk=pk)
     if not _can_connect(request.user, account):
         raise PermissionDenied
+    if refused := policy_gate(request, site=account.site):
+        return refused
     problem = selectors.account_governance_problem(account=account)
     if problem:
         messages.error(request, f"{account.name} cannot be connected: {problem}")
@@ -199,6 +210,8 @@ def account_connect_bluesky(request, pk: int):
     )
     if not _can_connect(request.user, account):
         raise PermissionDenied
+    if refused := policy_gate(request, site=account.site):
+        return refused
     problem = selectors.account_governance_problem(account=account)
     if problem:
         messages.error(request, f"{account.name} cannot be connected: {problem}")
@@ -246,6 +259,8 @@ def account_connect_callback(request, network: str):
     account = get_school_object_or_404(request, SocialAccount, pk=pending["account"])
     if not _can_connect(request.user, account):
         raise PermissionDenied
+    if refused := policy_gate(request, site=account.site):
+        return refused
     try:
         finished = connect.connect_finish(
             account=account, pending=pending, params=request.GET.dict()
@@ -333,6 +348,8 @@ def delivery_action(request, pk: int, action: str):
     )
     if not delivery_may_act(delivery=delivery, user=request.user):
         return _delivery_refused(request, delivery)
+    if refused := policy_gate(request, site=delivery.account.site):
+        return refused
     try:
         if action == "retry":
             delivery_services.delivery_retry(delivery=delivery, user=request.user)

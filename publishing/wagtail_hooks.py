@@ -36,7 +36,10 @@ from publishing.inbox import urls as inbox_urls
 from publishing.models import Delivery, Pin, SocialAccount
 from publishing.scheduled_jobs.selectors import jobs_needing_attention
 from publishing.services.closures import closure_posts_planned
+from publishing.social_policy import views as policy_views
+from publishing.social_policy.panels import no_policy_panel
 from publishing.validation import length_rules
+from schools.current import school_for_request
 from schools.viewsets import SchoolScopedViewSetMixin
 
 
@@ -206,6 +209,13 @@ def add_inbox_overdue_panel(request, panels):
         panels.append(InboxOverduePanel(overdue=overdue))
 
 
+@hooks.register("construct_homepage_panels")
+def add_no_policy_panel(request, panels):
+    panel = no_policy_panel(user=request.user, site=school_for_request(request))
+    if panel is not None:
+        panels.append(panel)
+
+
 @hooks.register("register_admin_urls")
 def register_inbox_urls():
     return [path("inbox/", include(inbox_urls, namespace="inbox"))]
@@ -253,6 +263,11 @@ def register_publishing_urls():
             "publishing/connected/<str:network>/",
             views.account_connect_callback,
             name="publishing_connect_callback",
+        ),
+        path(
+            "publishing/social-media-policy/acknowledge/",
+            policy_views.acknowledge,
+            name="publishing_policy_acknowledge",
         ),
         path(
             "publishing/calendar/",

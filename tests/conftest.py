@@ -11,10 +11,12 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     bluesky_emulator,
     cdn_emulator,
     facebook_emulator,
+    feed_server,
     instagram_emulator,
     mail_sink,
     postmark_emulator,
     public_web,
+    push_service,
     x_emulator,
 )
 

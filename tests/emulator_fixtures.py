@@ -16,8 +16,10 @@ import pytest
 from emulators.bluesky import BlueskyEmulator
 from emulators.cdn import CdnPurgeEmulator
 from emulators.facebook import FacebookEmulator
+from emulators.feeds import FeedServer
 from emulators.instagram import InstagramEmulator
 from emulators.mail import MailSink, PostmarkEmulator
+from emulators.push import PushServiceEmulator
 from emulators.x import XEmulator
 
 
@@ -57,6 +59,14 @@ def postmark_emulator() -> Iterator[PostmarkEmulator]:
 
 
 @pytest.fixture
+def push_service() -> Iterator[PushServiceEmulator]:
+    """A running web push service (`.new_device()`, `.shown(endpoint)`,
+    `.device_gone(endpoint)`, `.fail_next(...)`)."""
+    with PushServiceEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
 def instagram_emulator() -> Iterator[InstagramEmulator]:
     """A running Graph emulator with the school's Page and its linked Instagram
     professional account; `.credentials` are the Instagram adapter's."""
@@ -69,6 +79,13 @@ def bluesky_emulator() -> Iterator[BlueskyEmulator]:
     """A running Bluesky PDS emulator; `.credentials`: handle and app password."""
     with BlueskyEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A running local feed server: `.publish(path, body)`, `/hostile/...` feeds."""
+    with FeedServer() as server:
+        yield server
 
 
 class _PublicFiles(http.server.SimpleHTTPRequestHandler):

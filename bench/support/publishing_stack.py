@@ -97,13 +97,15 @@ class PublishingStack:
         self._postgres = (url, name)
         os.environ["DATABASE_URL"] = f"{url}/{name}"
 
-    def start_worker(self) -> None:
-        """One worker process, as the Procfile runs it."""
+    def start_worker(self, *, log: Path | None = None) -> None:
+        """One worker process, as the Procfile runs it; its log to ``log`` if given
+        (else to this process's stderr)."""
         self.worker = subprocess.Popen(  # noqa: S603
             procfile_worker_command(),
             cwd=BASE_DIR,
             env=dict(os.environ),
             stdout=subprocess.DEVNULL,
+            stderr=log.open("ab") if log is not None else None,
         )
 
     def wait_until(self, condition, *, timeout: float) -> float:

@@ -5,7 +5,9 @@ Approving a page whose photos or documents have no public copies yet records a
 still to copy, and returns at once; rq jobs make the copies (one job per item, in
 parallel where there are workers) and the last one publishes the revision. The rows
 are the source of truth: Redis only wakes the workers, and the minute sweep wakes
-again whatever is left (``cms.preparation.services``).
+again whatever is left (``cms.preparation.services``). A bilingual school's page
+is prepared with its translations (``PreparedTranslation``): one preparation makes
+the copies of every language, and they all go live in the same transaction.
 """
 
 from django.conf import settings
@@ -16,6 +18,14 @@ from django.utils.translation import gettext_lazy as _
 class PagePreparationQuerySet(models.QuerySet):
     def preparing(self):
         return self.filter(status=PagePreparation.Status.PREPARING)
+
+    def of_pages(self, page_ids):
+        """Preparations publishing any of ``page_ids``, as page or translation."""
+        translated = PreparedTranslation.objects.filter(page_id__in=page_ids)
+        return self.filter(
+            models.Q(page_id__in=page_ids)
+            | models.Q(pk__in=translated.values("preparation_id"))
+        )
 
 
 class PagePreparation(models.Model):
@@ -57,6 +67,35 @@ class PagePreparation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision.object_str} ({self.get_status_display()})"
+
+
+class PreparedTranslation(models.Model):
+    """Another language's version, published with the preparation's page.
+
+    Its approved revision is recorded at approval; it goes live in the same
+    transaction as the page, or not at all.
+    """
+
+    preparation = models.ForeignKey(
+        PagePreparation, on_delete=models.CASCADE, related_name="translations"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preparation", "page"], name="one_prepared_translation_per_page"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.revision.object_str
 
 
 class PreparedMedium(models.Model):

@@ -8,7 +8,10 @@ job per item once the approval commits, and returns. Each job
 (``prepared_medium_make``) makes that item's copies (every ``srcset`` width,
 metadata stripped); the job that finishes the last one publishes the revision, in
 one transaction with the page going live, so the page never shows a missing picture
-and its social posts (written on publish) never go before their pictures.
+and its social posts (written on publish) never go before their pictures. A
+bilingual school's page is prepared with its translations' approved revisions: the
+copies of every language are made by the same jobs, and every language goes live
+in that one transaction (``revisions_publish_together``), at the same instant.
 
 Nothing is public before that: the copies have unguessable names nobody links to
 until the page is live. A withdrawal, unpublish, takedown, deletion or a newer
@@ -22,6 +25,7 @@ whose worker died mid-copy.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -31,10 +35,10 @@ from PIL import Image as PillowImage
 from redis.exceptions import RedisError
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Revision, Site
+from wagtail.models import Page, Revision, Site
 
 from .. import public_media
-from .models import PagePreparation, PreparedMedium
+from .models import PagePreparation, PreparedMedium, PreparedTranslation
 from .queueing import prepared_medium_enqueue_on_commit, prepared_medium_job_pending
 
 logger = logging.getLogger(__name__)
@@ -68,38 +72,53 @@ def _kind(item) -> str:
     return PreparedMedium.Kind.DOCUMENT
 
 
-def preparation_start(*, revision: Revision, user) -> PagePreparation | None:
+def preparation_start(
+    *, revision: Revision, user, translations: Sequence[Revision] = ()
+) -> PagePreparation | None:
     """Prepare ``revision``'s copies in jobs; None when it can be published at once.
 
     Called inside the approval's transaction, after the checks; the jobs are
-    enqueued when it commits. A revision scheduled for later is published (that is,
-    scheduled) at once as before: its copies are made when it goes live.
+    enqueued when it commits. ``translations`` are the approved revisions of the
+    page's other languages, which go live with it: their copies are prepared by the
+    same jobs. A revision scheduled for later is published (that is, scheduled) at
+    once as before: its copies are made when it goes live.
     """
     page = revision.as_object()
     go_live_at = getattr(page, "go_live_at", None)
     if go_live_at is not None and go_live_at > timezone.now():
         return None
-    images, documents = public_media.media_needing_copies(page)
-    if not images and not documents:
+    needed = {}
+    for version in (page, *(translation.as_object() for translation in translations)):
+        images, documents = public_media.media_needing_copies(version)
+        for item in (*images, *documents):
+            # A translation usually shows the same photos: one copy job for each.
+            needed.setdefault((_kind(item), item.pk), item)
+    if not needed:
         return None
     site = page.get_site() or Site.objects.get(is_default_site=True)
     preparation = PagePreparation.objects.create(
         site=site, page_id=page.pk, revision=revision, approved_by=user
     )
+    PreparedTranslation.objects.bulk_create(
+        PreparedTranslation(
+            preparation=preparation,
+            page_id=int(translation.object_id),
+            revision=translation,
+        )
+        for translation in translations
+    )
     media = PreparedMedium.objects.bulk_create(
         PreparedMedium(
-            preparation=preparation,
-            kind=_kind(item),
-            object_id=item.pk,
-            title=item.title[:255],
+            preparation=preparation, kind=kind, object_id=pk, title=item.title[:255]
         )
-        for item in [*images, *documents]
+        for (kind, pk), item in needed.items()
     )
     # A newer approval replaces an older one still preparing (its copies that this
     # one needs too are kept: this one is already recorded).
+    page_ids = [page.pk, *(int(translation.object_id) for translation in translations)]
     for older in (
         PagePreparation.objects.preparing()
-        .filter(page_id=page.pk)
+        .of_pages(page_ids)
         .exclude(pk=preparation.pk)
     ):
         preparation_stop(
@@ -181,18 +200,47 @@ def prepared_medium_make(*, medium_id: int, attempt: int) -> None:
 
 
 def _publish(preparation: PagePreparation) -> None:
-    """Every copy exists: publish the approved revision (inside the caller's lock)."""
+    """Every copy exists: publish the approved revisions (inside the caller's lock)."""
     preparation.status = Status.LIVE
     preparation.finished_at = timezone.now()
     preparation.save(update_fields=["status", "finished_at"])
-    preparation.revision.publish(
-        user=preparation.approved_by, skip_permission_checks=True
+    revisions_publish_together(
+        revision=preparation.revision,
+        translations=[
+            translation.revision
+            for translation in preparation.translations.select_related("revision")
+        ],
+        user=preparation.approved_by,
     )
     logger.info(
         "Page %s is live: every public copy is ready",
         preparation.page_id,
         extra={"event": "preparation.live", "preparation": preparation.pk},
     )
+
+
+@transaction.atomic
+def revisions_publish_together(
+    *, revision: Revision, translations: Sequence[Revision], user
+) -> None:
+    """Publish ``revision`` and its translations' revisions, all or none.
+
+    Every language carries the page's ``last_published_at``: the same instant on
+    the site, the API and the feeds.
+    """
+    revision.publish(user=user, skip_permission_checks=True)
+    for translation in translations:
+        translation.publish(user=user, skip_permission_checks=True)
+    if translations:
+        published_at = (
+            Page.objects.filter(pk=revision.object_id)
+            .values_list("last_published_at", flat=True)
+            .get()
+        )
+        if published_at is not None:
+            Page.objects.filter(
+                pk__in=[translation.object_id for translation in translations]
+            ).update(last_published_at=published_at)
 
 
 def preparation_stop(*, preparation: PagePreparation, problem: str) -> bool:
@@ -228,10 +276,13 @@ def _media_resync(preparation: PagePreparation) -> None:
 
 
 def preparations_stop_for_page(*, page_id: int, problem: str) -> int:
-    """Stop every preparation of a page (unpublished, taken down, deleted)."""
+    """Stop every preparation of a page (unpublished, taken down, deleted).
+
+    A translation's preparation is its page's too: both languages stop together.
+    """
     return sum(
         preparation_stop(preparation=preparation, problem=problem)
-        for preparation in PagePreparation.objects.preparing().filter(page_id=page_id)
+        for preparation in PagePreparation.objects.preparing().of_pages([page_id])
     )
 
 

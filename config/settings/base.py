@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cms",
     "moderation",
     "publishing",
+    "mentions",
     "alerts",
     "anymail",
     "wagtail.contrib.forms",
@@ -481,6 +482,14 @@ SOCIAL_INSTAGRAM_CONTAINER_WAIT_SECONDS = float(
 # The Bluesky account's PDS (bsky.social hosts most accounts; a self-hosted PDS, or
 # the emulator in the demo and tests, elsewhere).
 SOCIAL_BLUESKY_PDS_URL = os.environ.get("SOCIAL_BLUESKY_PDS_URL", "https://bsky.social")
+
+# --- Mentions (mentions/): alert feeds read from the internet, never trusted ----------
+MENTIONS_FEED_MAX_BYTES = int(os.environ.get("MENTIONS_FEED_MAX_BYTES", "2000000"))
+MENTIONS_FEED_TIMEOUT_SECONDS = float(
+    os.environ.get("MENTIONS_FEED_TIMEOUT_SECONDS", "15")
+)
+# Feeds are fetched only from addresses on the internet (never the school's network).
+MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES = False
 SOCIAL_NETWORK_TIMEOUT_SECONDS = float(
     os.environ.get("SOCIAL_NETWORK_TIMEOUT_SECONDS", "15")
 )
@@ -495,6 +504,8 @@ SOCIAL_FACEBOOK_APP_SECRET = os.environ.get("SOCIAL_FACEBOOK_APP_SECRET", "")
 SOCIAL_INBOX_READERS = {
     "x": "publishing.inbox.readers.x.XMentionsReader",
     "facebook": "publishing.inbox.readers.facebook.FacebookCommentsReader",
+    "instagram": "publishing.inbox.readers.instagram.InstagramCommentsReader",
+    "bluesky": "publishing.inbox.readers.bluesky.BlueskyRepliesReader",
 }
 # The word Facebook's webhook set-up sends back to prove the address is ours.
 SOCIAL_FACEBOOK_WEBHOOK_VERIFY_TOKEN = os.environ.get(
@@ -703,6 +714,36 @@ ALERTS_CONFIRMATION_INTERVAL_MINUTES = int(
 ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS = int(
     os.environ.get("ALERTS_SIGNUPS_PER_HOUR_PER_ADDRESS", "10")
 )
+# Web push (alerts/push_*.py): the school's VAPID key pair, from the environment
+# (`manage.py generate_vapid_keys` prints a new pair). Unset: no "notify me on this
+# device" button, and nothing is sent by push.
+ALERTS_PUSH_VAPID_PUBLIC_KEY = os.environ.get("ALERTS_PUSH_VAPID_PUBLIC_KEY", "")
+ALERTS_PUSH_VAPID_PRIVATE_KEY = os.environ.get("ALERTS_PUSH_VAPID_PRIVATE_KEY", "")
+# Who push services may contact about our messages (the VAPID "sub" claim).
+ALERTS_PUSH_CONTACT = os.environ.get("ALERTS_PUSH_CONTACT", "") or (
+    "mailto:" + ALERTS_FROM_EMAIL.rpartition("<")[2].rstrip(">")
+)
+# The push services a browser's subscription may point at: the worker POSTs to these
+# addresses only (a stranger's URL is refused). Host names, a leading dot for a
+# domain and its subdomains; ALERTS_PUSH_EXTRA_SERVICES adds full origins (e.g. the
+# local push-service emulator, http allowed only there).
+ALERTS_PUSH_SERVICE_HOSTS = [
+    ".googleapis.com",  # Chrome, Edge on Android, Samsung Internet (FCM)
+    ".push.services.mozilla.com",  # Firefox
+    ".push.apple.com",  # Safari, and iPhone web apps added to the Home Screen
+    ".notify.windows.com",  # Edge on Windows (WNS)
+]
+ALERTS_PUSH_EXTRA_SERVICES = [
+    origin.strip().rstrip("/")
+    for origin in os.environ.get("ALERTS_PUSH_EXTRA_SERVICES", "").split(",")
+    if origin.strip()
+]
+ALERTS_PUSH_BATCH_SIZE = int(os.environ.get("ALERTS_PUSH_BATCH_SIZE", "500"))
+# A push service that has not answered in this many seconds is asked again later (the
+# message carries a Topic and a notification tag, so a repeat replaces, not doubles).
+ALERTS_PUSH_TIMEOUT_SECONDS = float(os.environ.get("ALERTS_PUSH_TIMEOUT_SECONDS", "10"))
+# How long a push service keeps a message for a phone that is switched off.
+ALERTS_PUSH_TTL_SECONDS = int(os.environ.get("ALERTS_PUSH_TTL_SECONDS", "86400"))
 # The email provider (anymail): only the keys the chosen EMAIL_BACKEND needs.
 ANYMAIL = {
     key: value

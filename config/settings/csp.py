@@ -4,7 +4,10 @@ Two policies, chosen by path in ``cms.content_security_policy``:
 
 - The public site has no JavaScript at all, so its policy allows no script, no
   plugin, no inline style, and only the school's own pictures, styles and fonts;
-  videos come only from the players the video block accepts.
+  videos come only from the players the video block accepts. The one exception is
+  the "notify me on this device" page (``alerts/views_push.py``): its response
+  replaces ``script-src``, ``worker-src`` and ``connect-src`` with the exact URLs of
+  its opt-in script, its service worker and the two addresses the script posts to.
 - The staff admin (``/admin/``) runs Wagtail's JavaScript. Wagtail 8 still writes
   some inline scripts (inline panels, date pickers) and inline styles without a
   nonce, so scripts and styles may be inline there; because a nonce in the policy

@@ -2,7 +2,8 @@
 
 A page whose photos or documents have no public copies yet is not published in the
 approver's request: ``cms.preparation`` makes the copies in jobs and publishes the
-revision when the last one exists.
+revision when the last one exists. A bilingual school's page is prepared and
+published with its translations (``parity``): every language at the same instant.
 
 ``WAGTAIL_FINISH_WORKFLOW_ACTION`` points here. Wagtail finishes a run when no active
 task is left, so a disabled or removed approval step would otherwise publish without
@@ -26,9 +27,8 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
             the surrounding approval is rolled back and the reviewer told why.
     """
     from wagtail.models import Page, TaskState
-    from wagtail.workflows import publish_workflow_state
 
-    from cms.preparation.services import preparation_start
+    from cms.preparation.services import preparation_start, revisions_publish_together
     from moderation.models import ApprovalTaskState
     from moderation.workflow import consent_check, parity, social_posts
     from moderation.workflow.services import ApprovalRefused
@@ -92,15 +92,15 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
                 "The consent check fails on the other language's version, so "
                 "neither was published: " + " ".join(problems)
             )
-    if pairing.partners:
-        # Both languages go live in this one publish, their copies made here: a
-        # pair's preparation is not split across jobs.
-        publish_workflow_state(workflow_state, user=user)
-        parity.publish_partners(
-            page=workflow_state.content_object, pairing=pairing, user=user
-        )
-        return
     revision = workflow_state.content_object.get_latest_revision()
-    if preparation_start(revision=revision, user=user) is None:
+    translations = parity.partner_revisions_approve(
+        revision=revision, pairing=pairing, user=user
+    )
+    if (
+        preparation_start(revision=revision, translations=translations, user=user)
+        is None
+    ):
         # Every copy it needs exists already (or it shows no new photo): at once.
-        publish_workflow_state(workflow_state, user=user)
+        revisions_publish_together(
+            revision=revision, translations=translations, user=user
+        )

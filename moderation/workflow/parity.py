@@ -4,10 +4,11 @@ Welsh Government guidance: a school in Wales publishes its information in Welsh 
 English at the same time, Welsh not treated less favourably. With the school's parity
 setting on (the default when its languages include Welsh), the approval of one
 language is the approval of the pair: the approver sees both side by side on the
-review screen, and both go live in the same publish, with the same scheduled go-live
-and expiry. A page whose translation is missing, or was not updated since the pair was
-last published ("needs update"), is refused, unless a senior leader recorded an
-exception for it (``language_exception_record``).
+review screen, and both go live in the same transaction, with the same scheduled
+go-live and expiry (their copies prepared together by ``cms.preparation``). A page
+whose translation is missing, or was not updated since the pair was last published
+("needs update"), is refused, unless a senior leader recorded an exception for it
+(``language_exception_record``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 
 from cms.languages import ENGLISH, LANGUAGE_NAMES, WELSH, language_plan_for_page
 from moderation.models import LanguageException
@@ -105,32 +106,30 @@ def paired_publication(page: Page) -> PairedPublication:
     return PairedPublication(partners=partners)
 
 
-def publish_partners(*, page: Page, pairing: PairedPublication, user) -> None:
-    """Publish each partner's latest revision with ``page``'s schedule, at its moment.
+def partner_revisions_approve(
+    *, revision: Revision, pairing: PairedPublication, user
+) -> list[Revision]:
+    """Each partner's latest version, saved to go live with ``revision``.
 
-    Called in the approval's transaction, right after ``page`` was published: both
-    carry the same ``last_published_at`` (the same instant on the site, the API and
-    the feeds) and the same go-live and expiry.
+    Called in the approval's transaction: every partner gets ``revision``'s
+    go-live and expiry, and its own review, if any, is over. The revisions
+    returned are what goes live with the page (``cms.preparation``), together.
     """
-    source = Page.objects.get(pk=page.pk).specific
+    approved = revision.as_object()
+    revisions = []
     for partner in pairing.partners:
         draft = partner.get_latest_revision_as_object()
-        draft.go_live_at = source.go_live_at
-        draft.expire_at = source.expire_at
-        revision = draft.save_revision(user=user, log_action=False, clean=False)
-        revision.publish(user=user, previous_revision=partner.live_revision)
+        draft.go_live_at = approved.go_live_at
+        draft.expire_at = approved.expire_at
+        revisions.append(draft.save_revision(user=user, log_action=False, clean=False))
         _finish_partner_workflow(partner, user=user)
         logger.info(
-            "Published %s with its translation %s",
+            "Approved %s with its translation %s",
             partner.pk,
-            page.pk,
-            extra={"event": "parity.published_together", "page_id": partner.pk},
+            approved.pk,
+            extra={"event": "parity.approved_together", "page_id": partner.pk},
         )
-    if pairing.partners and source.live:
-        Page.objects.filter(pk__in=[p.pk for p in pairing.partners]).update(
-            last_published_at=source.last_published_at
-        )
-    resolve_exceptions(page=source)
+    return revisions
 
 
 def _finish_partner_workflow(partner: Page, *, user) -> None:
@@ -141,7 +140,10 @@ def _finish_partner_workflow(partner: Page, *, user) -> None:
 
 
 def resolve_exceptions(*, page: Page) -> None:
-    """An exception ends when the language it let wait is live too."""
+    """An exception ends when the language it let wait is live too.
+
+    Runs on every publication (``moderation.signal_handlers``).
+    """
     for exception in LanguageException.objects.open().filter(
         page__translation_key=page.translation_key
     ):

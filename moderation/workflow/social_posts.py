@@ -5,7 +5,7 @@ carried in the page's revisions, one post per chosen account. Some posts are add
 by approval itself: an urgent notice or closure goes to every account the editor
 wrote none for. Publishing reports those through the ``ADDED_ON_APPROVAL_HOOK``
 Wagtail hook, so the approver sees them too. Moderation never imports publishing,
-so this reads the relation by name and asks each post for its text and image as
+so this reads the relation by name and asks each post for its text and images as
 they will be sent (the same methods the sender uses); without the publishing app
 installed a page has no social posts and the review screen shows the page only.
 """
@@ -23,7 +23,7 @@ ADDED_ON_APPROVAL_HOOK = "social_posts_added_on_approval"
 
 @dataclass(frozen=True)
 class SocialPostPreview:
-    """One post as it will go out: account, exact text, image (P2, C4).
+    """One post as it will go out: account, exact text, images in order (P2, C4).
 
     ``network`` ("x", "facebook") and ``handle`` let the review screen draw the post
     the way that network shows it. ``added_on_approval``: nobody wrote this post;
@@ -33,7 +33,7 @@ class SocialPostPreview:
     account: str
     closed: bool
     text: str
-    image: object | None
+    images: tuple = ()
     network: str = ""
     handle: str = ""
     include_image: bool = False
@@ -102,7 +102,7 @@ def _preview(post, *, page, added: bool) -> SocialPostPreview:
         account=str(post.account),
         closed=post.account.is_closed,
         text=post.text_as_posted(page=page),
-        image=post.image_as_posted(page=page),
+        images=tuple(post.images_as_posted(page=page)),
         network=getattr(post.account, "network", ""),
         handle=getattr(post.account, "handle", ""),
         include_image=bool(getattr(post, "include_image", False)),

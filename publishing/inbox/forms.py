@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.models import BlockedAccount, IncidentCategory, Severity
 
+from .block_notices import MAX_NOTICE
 from .models import InboxAlert, InboxItem, InboxReading, InboxWordList
 
 MAX_REPLY = 8000
@@ -49,8 +50,12 @@ class BlockForm(forms.Form):
     grounds = forms.ChoiceField(choices=BlockedAccount.Grounds.choices)
     message = forms.CharField(
         label=_("The message telling them why"),
+        help_text=_(
+            "Sent to them privately where the network allows it; otherwise you "
+            "send it by hand."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=MAX_NOTICE,
     )
     review_on = forms.DateField(
         label=_("Review the block on"),

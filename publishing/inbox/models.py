@@ -113,6 +113,7 @@ class InboxAction(models.Model):
         STATE = "state", _("State changed")
         ESCALATED = "escalated", _("Incident raised")
         BLOCKED = "blocked", _("Blocked")
+        TOLD_WHY = "told_why", _("Told why they were blocked")
 
     item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="log")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -166,6 +167,51 @@ class InboxReply(models.Model):
 
     class Meta:
         ordering = ["written_at", "pk"]
+
+
+class BlockNotice(models.Model):
+    """The message telling a blocked person exactly why (I3), sent once.
+
+    Drafted when they are blocked; a manager of the account edits and sends it, as
+    a private reply where the network allows one, or by hand where it does not. The
+    words sent are also the blocked accounts register's "exact words sent".
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft, for a manager to send")
+        BY_HAND = "by_hand", _("To be sent by hand")
+        SENT = "sent", _("Sent")
+        SENT_BY_HAND = "sent_by_hand", _("Sent by hand")
+        FAILED = "failed", _("Not sent")
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE)
+    item = models.ForeignKey(
+        InboxItem, on_delete=models.CASCADE, related_name="block_notices"
+    )
+    blocked = models.OneToOneField(
+        "moderation.BlockedAccount",
+        on_delete=models.CASCADE,
+        related_name="inbox_notice",
+    )
+    text = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices)
+    remote_id = models.CharField(max_length=200, blank=True)
+    problem = models.TextField(blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status in (self.Status.SENT, self.Status.SENT_BY_HAND)
 
 
 class InboxReading(models.Model):
@@ -251,6 +297,7 @@ class InboxAlert(models.Model):
 
 
 __all__ = [
+    "BlockNotice",
     "InboxAction",
     "InboxAlert",
     "InboxItem",

@@ -51,7 +51,8 @@ def school_learners(site):
     )
 
 
-def _register_names(site) -> list[LearnerName]:
+def register_names(site) -> list[LearnerName]:
+    """The plain forms of the names of the school's learners on roll."""
     return [
         learner_name(
             first_names=[learner.first_name, learner.known_as],
@@ -68,7 +69,7 @@ def _named(text: str, names: list[LearnerName]) -> bool:
 
 def names_a_learner(text: str, *, site) -> bool:
     """Whether ``text`` names a learner on the register in full (C3's name rule)."""
-    return _named(text, _register_names(site))
+    return _named(text, register_names(site))
 
 
 @lru_cache(maxsize=64)
@@ -98,7 +99,7 @@ class RuleBook:
     """
 
     def __init__(self, *, site):
-        self._names = _register_names(site)
+        self._names = register_names(site)
         self._lists = [
             (word_list.get_language_display(), _word_filter(tuple(entries)))
             for word_list in InboxWordList.objects.filter(site=site)

@@ -30,6 +30,7 @@ from publishing.networks.base import AuthExpired, NetworkError
 from publishing.services.accounts import account_credentials
 
 from . import alerts
+from .block_notices import block_notice_draft
 from .due import reply_due_at
 from .models import InboxAction, InboxItem, InboxReading, InboxReply
 from .readers.base import InboxReader, ReadComment, reader_class
@@ -466,7 +467,8 @@ def item_block(
     message: str,
     review_on: datetime.date,
 ) -> BlockedAccount:
-    """Record the block with its reason (I3) and block on the network where it can.
+    """Record the block with its reason (I3), draft the notice telling them why
+    (`block_notices`), and block on the network where it can.
 
     The register entry is kept even when the network refuses: the log says so, and
     staff block by hand in the network's app.
@@ -476,6 +478,7 @@ def item_block(
     if not message.strip():
         raise InboxRefused(_("Write the message that tells them why."))
     blocked = BlockedAccount.objects.create(
+        site=item.site,
         platform=item.account.network,
         handle=item.author_name or item.author_id,
         grounds=grounds,
@@ -484,14 +487,24 @@ def item_block(
         review_on=review_on,
         incident=item.incident,
     )
-    note = _("Recorded in the blocked accounts register.")
+    reader, problem = None, ""
     try:
-        account_reader(item.account).block(author_id=item.author_id)
+        reader = account_reader(item.account)
     except NetworkError as error:
-        note += " " + _("Not blocked on the network: %(reason)s") % {
-            "reason": error.reason
-        }
+        problem = error.reason  # not connected: the notice is sent by hand
+    # Told first, while the network still lets the school message them.
+    block_notice_draft(
+        item=item, blocked=blocked, text=message.strip(), reader=reader, by=by
+    )
+    if reader is not None:
+        try:
+            reader.block(author_id=item.author_id)
+        except NetworkError as error:
+            problem = error.reason
+    note = _("Recorded in the blocked accounts register.") + " "
+    if problem:
+        note += _("Not blocked on the network: %(reason)s") % {"reason": problem}
     else:
-        note += " " + _("Blocked on the network.")
+        note += _("Blocked on the network.")
     _record(item, Kind.BLOCKED, by=by, note=note)
     return blocked

@@ -37,10 +37,15 @@ class ImageFile:
 
 @dataclass(frozen=True)
 class PublishResult:
-    """A post that now exists on the network: record `remote_id` at once."""
+    """A post that now exists on the network: record `remote_id` at once.
+
+    `notes` say what the network made differently from what was written (a mention
+    of an account it does not know left as plain text), for the delivery's record.
+    """
 
     remote_id: str
     url: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,6 +277,16 @@ class Network(abc.ABC):
         of a photo without anyone seeing). The note says what was changed, or "".
         """
         return image, ""
+
+    @classmethod
+    def prepare_images(cls, images: list[ImageFile]) -> list[ImageFile]:
+        """The pictures of one post as this network needs them (`prepare_image`)."""
+        return [cls.prepare_image(image)[0] for image in images]
+
+    @classmethod
+    def photo_note(cls, *, width: int, height: int) -> str:
+        """What `prepare_image` will do to a photo of this size, for the approver."""
+        return ""
 
     @classmethod
     def check_post(cls, *, text: str, images: list[ImageFile]) -> None:

@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
+BLOCK = "app.bsky.graph.block"
 #: Hosts whose posts people read on bsky.app; any other (an emulator) serves its own.
 PUBLIC_WEB_URLS = {"https://bsky.social": "https://bsky.app"}
 #: What the `app.bsky.embed.images` lexicon allows per image.
@@ -62,6 +63,12 @@ MAX_IMAGE_SIDE = 2000
 MAX_LIST_PAGES = 10
 _LINK = regex.compile(r"https?://[^\s<>\"]+")
 _TAG = regex.compile(r"(?<![\w#])#(\p{L}[\p{L}\p{N}_]{0,63})")
+#: "@handle" after a space, an opening bracket or the start; a handle is a domain
+#: name (Bluesky's own rule), so "office@school.org" and "@ourschool" are not.
+_MENTION = regex.compile(
+    r"(?<![^\s(])@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
+    r"[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
+)
 _TRAILING = ".,;:!?)]}'\""
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 #: Derived record keys fall in the twelve days after this instant (microseconds).
@@ -81,23 +88,54 @@ def record_key_for_link(link: str) -> str:
     return "".join(_TID_ALPHABET[(value >> (60 - 5 * i)) & 31] for i in range(13))
 
 
-def facets_for(text: str) -> list[dict[str, Any]]:
-    """Link and hashtag facets, with UTF-8 byte offsets as the lexicon requires.
+def mentioned_handles(text: str) -> list[str]:
+    """The handles "@name.example" in `text` outside links, each once, in order."""
+    return list(dict.fromkeys(handle for _match, handle in _mentions(text)))
+
+
+def facets_for(
+    text: str, *, dids: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Link, mention and hashtag facets, with UTF-8 byte offsets as the lexicon
+    requires.
 
     Python indexes characters; Bluesky indexes bytes of UTF-8 ("ŵ" is two bytes), so
-    every offset is the length of the encoded text before it.
+    every offset is the length of the encoded text before it. A mention becomes a
+    facet only when its handle is in `dids` (resolved to the account's DID); any
+    other "@handle" stays plain text.
     """
-    facets = []
-    for match in _LINK.finditer(text):
-        uri = match.group().rstrip(_TRAILING)
-        facets.append(
-            _facet(text, match.start(), match.start() + len(uri), {"uri": uri}, "link")
-        )
+    dids = dids or {}
+    facets = [
+        _facet(text, start, end, {"uri": uri}, "link")
+        for start, end, uri in _links(text)
+    ]
+    facets += [
+        _facet(text, match.start(), match.end(), {"did": dids[handle]}, "mention")
+        for match, handle in _mentions(text)
+        if handle in dids
+    ]
     for match in _TAG.finditer(text):
         facets.append(
             _facet(text, match.start(), match.end(), {"tag": match.group(1)}, "tag")
         )
     return facets
+
+
+def _links(text: str) -> list[tuple[int, int, str]]:
+    """Each link's character span and address (trailing punctuation left out)."""
+    found = []
+    for match in _LINK.finditer(text):
+        uri = match.group().rstrip(_TRAILING)
+        found.append((match.start(), match.start() + len(uri), uri))
+    return found
+
+
+def _mentions(text: str):
+    """Each "@handle" outside a link, with its handle in lower case."""
+    links = _links(text)
+    for match in _MENTION.finditer(text):
+        if not any(start <= match.start() < end for start, end, _uri in links):
+            yield match, match.group(1).lower()
 
 
 def _facet(text: str, start: int, end: int, feature: dict, kind: str) -> dict:
@@ -116,6 +154,18 @@ def bluesky_web_base_url(pds_url: str) -> str:
     """bsky.app for bsky.social; the emulator serves its own post pages."""
     pds_url = pds_url.rstrip("/")
     return PUBLIC_WEB_URLS.get(pds_url, pds_url)
+
+
+@dataclass(frozen=True)
+class SearchedPost:
+    """A public post found by a search: plain data for whoever searched."""
+
+    uri: str
+    url: str
+    text: str
+    author: str  # the display name, or else the handle
+    handle: str
+    created_at: datetime
 
 
 class BlueskyNetwork(Network):
@@ -216,7 +266,8 @@ class BlueskyNetwork(Network):
             .replace("+00:00", "Z"),
             "langs": ["cy" if _looks_welsh(text) else "en"],
         }
-        facets = facets_for(text)
+        dids, unknown = self._resolve_handles(mentioned_handles(text))
+        facets = facets_for(text, dids=dids)
         if facets:
             record["facets"] = facets
         if images:
@@ -253,7 +304,36 @@ class BlueskyNetwork(Network):
             if existing is None or link and link not in existing["text"]:
                 raise
             return PublishResult(remote_id=existing["uri"], url=self.post_url(rkey))
-        return PublishResult(remote_id=str(answer.uri), url=self.post_url(rkey))
+        notes = tuple(
+            f"@{handle} was not found on Bluesky, so it is plain text in the post, "
+            "not a mention that tells them."
+            for handle in unknown
+        )
+        return PublishResult(
+            remote_id=str(answer.uri), url=self.post_url(rkey), notes=notes
+        )
+
+    def _resolve_handles(self, handles: list[str]) -> tuple[dict[str, str], list[str]]:
+        """Each handle's DID (`resolveHandle`), and the handles Bluesky does not know.
+
+        Resolving writes nothing, so a failure to reach Bluesky is simply retried
+        later; a handle Bluesky does not know is left as plain text.
+        """
+        dids: dict[str, str] = {}
+        unknown: list[str] = []
+        for handle in handles:
+            try:
+                answer = self._request(
+                    lambda client, handle=handle: (
+                        client.com.atproto.identity.resolve_handle({"handle": handle})
+                    ),
+                    write=False,
+                )
+            except PermanentRefusal:
+                unknown.append(handle)
+                continue
+            dids[handle] = str(answer.did)
+        return dids, unknown
 
     def retract(self, *, remote_id: str) -> RetractResult:
         """`deleteRecord`; a record already gone counts as retracted."""
@@ -323,6 +403,43 @@ class BlueskyNetwork(Network):
             "all read."
         )
 
+    # --- search (the school's mentions) ------------------------------------------
+    def search_posts(
+        self, *, query: str, since: datetime, limit: int = 50
+    ) -> list[SearchedPost]:
+        """Public posts matching ``query`` made since ``since``, newest first.
+
+        Through the account's own PDS, which passes ``app.bsky.feed.searchPosts`` on
+        to Bluesky's AppView for signed-in accounts (the public AppView may refuse
+        searches made without an account). One page of ``limit``: a search run every
+        few minutes never has more new posts than that for one school.
+        """
+        params = {
+            "q": query,
+            "sort": "latest",
+            "since": since.astimezone(UTC).isoformat(timespec="seconds"),
+            "limit": limit,
+        }
+        answer = self._request(
+            lambda client: client.app.bsky.feed.search_posts(params), write=False
+        )
+        web = bluesky_web_base_url(self.base_url)
+        found = []
+        for post in answer.posts:
+            value = _plain(post.record)
+            handle = str(post.author.handle)
+            found.append(
+                SearchedPost(
+                    uri=str(post.uri),
+                    url=f"{web}/profile/{handle}/post/{_rkey(str(post.uri))}",
+                    text=str(value.get("text") or ""),
+                    author=str(post.author.display_name or handle),
+                    handle=handle,
+                    created_at=_parse_time(str(value.get("createdAt") or "")),
+                )
+            )
+        return found
+
     # --- pinning (M1): the profile record's pinnedPost -----------------------------
     def pin(self, *, remote_id: str) -> PinResult:
         post = self._record(_rkey(remote_id))
@@ -340,6 +457,87 @@ class BlueskyNetwork(Network):
     def pinned_state(self, *, remote_id: str) -> PinResult:
         pinned = (self._profile().get("pinnedPost") or {}).get("uri") == remote_id
         return PinResult(remote_id=remote_id, pinned=pinned)
+
+    # --- the social inbox: replies and mentions, replying, blocking -----------------
+    def notifications_since(
+        self, *, since: datetime, reasons: tuple[str, ...], max_pages: int
+    ) -> list[dict[str, Any]]:
+        """Notifications of these `reasons` since `since`, as plain JSON data.
+
+        `listNotifications` answers newest first, so reading stops at the first
+        older than `since` (or after `max_pages` pages of 100; the next poll
+        reads on from where this one stopped).
+        """
+        found: list[dict[str, Any]] = []
+        cursor = None
+        for _ in range(max_pages):
+            params: dict[str, Any] = {"limit": 100, "reasons": list(reasons)}
+            if cursor:
+                params["cursor"] = cursor
+            answer = _plain(
+                self._request(
+                    lambda client, params=params: (
+                        client.app.bsky.notification.list_notifications(params)
+                    ),
+                    write=False,
+                )
+            )
+            for notification in answer.get("notifications") or []:
+                if _parse_time(str(notification.get("indexedAt") or "")) < since:
+                    return found
+                if notification.get("reason") in reasons:
+                    found.append(notification)
+            cursor = answer.get("cursor")
+            if not cursor:
+                break
+        return found
+
+    def reply(self, *, in_reply_to: str, text: str) -> str:
+        """Reply under someone's post (at:// URI); returns the reply's URI."""
+        answer = _plain(
+            self._request(
+                lambda client: client.app.bsky.feed.get_posts({"uris": [in_reply_to]}),
+                write=False,
+            )
+        )
+        posts = answer.get("posts") or []
+        if not posts:
+            raise RemotePostMissing("The post is no longer on Bluesky.")
+        parent = {"uri": str(posts[0]["uri"]), "cid": str(posts[0]["cid"])}
+        root = (posts[0].get("record") or {}).get("reply", {}).get("root") or parent
+        record = {
+            "$type": POST,
+            "text": text,
+            "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "reply": {"root": root, "parent": parent},
+            "facets": facets_for(text),
+        }
+        created = self._request(
+            lambda client: client.com.atproto.repo.create_record(
+                {"repo": self._did, "collection": POST, "record": record}
+            ),
+            write=True,
+        )
+        return str(created.uri)
+
+    def block(self, *, did: str) -> None:
+        """Block someone: an `app.bsky.graph.block` record in the account's repo."""
+        self._request(
+            lambda client: client.com.atproto.repo.create_record(
+                {
+                    "repo": self._did,
+                    "collection": BLOCK,
+                    "record": {
+                        "$type": BLOCK,
+                        "subject": did,
+                        "createdAt": datetime.now(UTC)
+                        .isoformat()
+                        .replace("+00:00", "Z"),
+                    },
+                }
+            ),
+            write=False,  # a second block record of the same person is harmless
+        )
 
     def _profile(self) -> dict[str, Any]:
         found = self._record("self", collection=PROFILE)

@@ -14,6 +14,7 @@ published in 24 hours (`content_publishing_limit`), checked before each post.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -139,30 +140,37 @@ class InstagramNetwork(Network):
         return settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL
 
     @classmethod
+    def photo_note(cls, *, width: int, height: int) -> str:
+        return fit_note(width, height)
+
+    @classmethod
     def prepare_image(cls, image: ImageFile) -> tuple[ImageFile, str]:
         """A JPEG within 4:5..1.91:1: padded with white, never cropped."""
         with Image.open(io.BytesIO(image.content)) as opened:
             picture = opened.convert("RGB")
         width, height = picture.size
-        canvas_size = padded_size(width, height)
-        note = fit_note(width, height)
-        if canvas_size != (width, height):
-            canvas = Image.new("RGB", canvas_size, "white")
-            canvas.paste(
-                picture,
-                ((canvas_size[0] - width) // 2, (canvas_size[1] - height) // 2),
-            )
-            picture = canvas
-        out = io.BytesIO()
-        picture.save(out, "JPEG", quality=90)
         prepared = ImageFile(
-            content=out.getvalue(),
+            content=_padded_jpeg(picture, padded_size(width, height)),
             filename=image.filename.rsplit(".", 1)[0] + ".jpg",
             mime_type="image/jpeg",
             alt_text=image.alt_text,
             public_url=image.public_url,
         )
+        note = fit_note(width, height)
         return prepared, note
+
+    @classmethod
+    def prepare_images(cls, images: list[ImageFile]) -> list[ImageFile]:
+        """Each picture padded into range; in a carousel, every picture padded to the
+        first one's shape too, since Instagram crops a carousel's pictures to it."""
+        prepared = super().prepare_images(images)
+        if len(prepared) < 2:
+            return prepared
+        first_width, first_height = _size(prepared[0].content)
+        ratio = first_width / first_height
+        return [prepared[0]] + [
+            _padded_to(image, ratio=ratio) for image in prepared[1:]
+        ]
 
     @classmethod
     def check_post(cls, *, text: str, images: list[ImageFile]) -> None:
@@ -398,6 +406,42 @@ class InstagramNetwork(Network):
             network="Instagram",
             **kwargs,
         )
+
+
+def _size(content: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(content)) as picture:
+        return picture.size
+
+
+def _padded_to(image: ImageFile, *, ratio: float) -> ImageFile:
+    """`image` on a white canvas of the given width:height, nothing cut off."""
+    with Image.open(io.BytesIO(image.content)) as opened:
+        picture = opened.convert("RGB")
+    width, height = picture.size
+    if abs(width / height - ratio) < 0.005:
+        return image
+    if width / height < ratio:
+        canvas_size = (round(height * ratio + 0.5), height)
+    else:
+        canvas_size = (width, round(width / ratio + 0.5))
+    return dataclasses.replace(image, content=_padded_jpeg(picture, canvas_size))
+
+
+def _padded_jpeg(picture: Image.Image, canvas_size: tuple[int, int]) -> bytes:
+    """The picture centred on a white canvas of `canvas_size`, as a JPEG."""
+    if canvas_size != picture.size:
+        canvas = Image.new("RGB", canvas_size, "white")
+        canvas.paste(
+            picture,
+            (
+                (canvas_size[0] - picture.width) // 2,
+                (canvas_size[1] - picture.height) // 2,
+            ),
+        )
+        picture = canvas
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
 
 
 def _capability_refused(error: PermanentRefusal) -> bool:

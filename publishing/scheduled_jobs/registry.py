@@ -109,9 +109,14 @@ def _incident_retention(now: datetime.datetime) -> str:
     return f"{deleted} closed incident(s) deleted at the end of their retention period."
 
 
-def _alert_emails(now: datetime.datetime) -> str:
+def _parent_alerts(now: datetime.datetime) -> str:
     # By dotted path: publishing does not import alerts (alerts is beside it).
-    return import_string("alerts.sending.alert_emails_sweep")(now=now)
+    return import_string("alerts.sweep.alerts_sweep")(now=now)
+
+
+def _mentions(now: datetime.datetime) -> str:
+    # By dotted path: publishing does not import mentions (mentions reads publishing).
+    return import_string("mentions.services.mentions_read")(now=now)
 
 
 def _block_reviews(now: datetime.datetime) -> str:
@@ -148,6 +153,14 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
         _inbox_alerts,
     ),
     ScheduledJob(
+        "read-mentions",
+        "Read mentions",
+        "Reads the school's alert feeds and searches Bluesky for its name, then "
+        "emails new mentions to those who chose it (at once, daily or weekly).",
+        EveryMinutes(15),
+        _mentions,
+    ),
+    ScheduledJob(
         "go-live-and-expiry",
         "Go live and expire pages",
         "Publishes pages at their go-live time and takes expired pages off the "
@@ -174,11 +187,12 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
     ),
     ScheduledJob(
         "send-parent-alerts",
-        "Send email updates to families",
-        "Sends the email updates and daily and weekly summaries that are due, "
-        "when their wake-up was lost (Redis down) or a retry is due.",
+        "Send email updates and notifications to families",
+        "Sends the email updates, daily and weekly summaries and phone "
+        "notifications that are due, when their wake-up was lost (Redis down) or a "
+        "retry is due.",
         EveryMinutes(1),
-        _alert_emails,
+        _parent_alerts,
         queue="alerts",
     ),
     ScheduledJob(

@@ -196,7 +196,7 @@ def _delivery_create(
     user,
 ) -> Delivery | None:
     link = page_link(words.link_page, account=post.account)
-    image = post.image_as_posted(page=page)
+    images = post.images_as_posted(page=page)
     waiting = bool(words.waiting_for)
     try:
         with transaction.atomic():
@@ -208,12 +208,13 @@ def _delivery_create(
                 text=post_text_with_link(text=words.text, link=link),
                 link=link,
                 include_image=post.include_image,
-                image=image,
+                image=images[0] if images else None,
+                image_ids=[image.pk for image in images],
                 status=Status.WAITING_FOR_LANGUAGE if waiting else Status.QUEUED,
                 reason=bilingual_posts.waiting_reason(words.waiting_for)
                 if waiting
                 else "",
-                **_picture_record(image),
+                **_picture_record(images),
             )
             # The link carries the delivery's own id: the mark that finds this
             # post again when a send's outcome is unknown.
@@ -225,11 +226,11 @@ def _delivery_create(
     except IntegrityError:
         # A concurrent publish of the same page made it first: that one posts.
         return None
-    if image is not None and image.first_posted_at is None:
-        # From now on its tags can only be loosened by the consent officer.
-        type(image).objects.filter(pk=image.pk, first_posted_at=None).update(
-            first_posted_at=timezone.now()
-        )
+    if images:
+        # From now on their tags can only be loosened by the consent officer.
+        type(images[0]).objects.filter(
+            pk__in=[image.pk for image in images], first_posted_at=None
+        ).update(first_posted_at=timezone.now())
     _log(delivery, "publishing.delivery.created", user=user)
     if not waiting:
         delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=0)
@@ -252,37 +253,60 @@ def _delivery_release(
         delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=delivery.attempts)
 
 
-def _picture_record(image) -> dict:
-    """What the ledger keeps of a post's picture: who is in it, and its fingerprint."""
-    if image is None:
+def _picture_record(images: list) -> dict:
+    """What the ledger keeps of a post's pictures: who is in them, and fingerprints."""
+    if not images:
         return {}
+    first = images[0]
     return {
-        "pictured_learner_ids": sorted(image.learners.values_list("pk", flat=True)),
-        "image_title": image.title[:255],
-        "image_sha256": image.sha256,
-        "image_perceptual_hash": image.perceptual_hash,
+        "pictured_learner_ids": sorted(
+            {
+                pk
+                for image in images
+                for pk in image.learners.values_list("pk", flat=True)
+            }
+        ),
+        "image_title": "; ".join(image.title for image in images)[:255],
+        "image_sha256": first.sha256,
+        "image_perceptual_hash": first.perceptual_hash,
+        "image_fingerprints": sorted({image.sha256 for image in images} - {""}),
     }
 
 
-def _record_sent_picture(delivery: Delivery, images: list[ImageFile]) -> None:
+def _delivery_pictures(delivery: Delivery) -> list:
+    """The delivery's images that still exist, in the order they are posted."""
+    ids = delivery.picture_ids
+    found = type(delivery).image.field.related_model.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _record_sent_picture(
+    delivery: Delivery, pictures: list, images: list[ImageFile]
+) -> None:
     """Fingerprint the bytes about to leave the server, and who is in them now.
 
-    Learners tagged since the delivery was written are added, never removed: the
-    ledger forgets nobody who was pictured.
+    Learners tagged since the delivery was written are added, never removed, and so
+    are fingerprints: the ledger forgets nobody and nothing that was pictured.
     """
     if not images:
         return
     content = images[0].content
     with io.BytesIO(content) as handle:
         perceptual = perceptual_hash_of(handle)
-    record = _picture_record(delivery.image)
+    record = _picture_record(pictures)
     learners = set(delivery.pictured_learner_ids) | set(
         record.get("pictured_learner_ids", [])
     )
+    fingerprints = {
+        *delivery.image_fingerprints,
+        *record.get("image_fingerprints", []),
+        *(hashlib.sha256(image.content).hexdigest() for image in images),
+    }
     Delivery.objects.filter(pk=delivery.pk).update(
         pictured_learner_ids=sorted(learners),
         image_sha256=hashlib.sha256(content).hexdigest(),
         image_perceptual_hash=perceptual,
+        image_fingerprints=sorted(fingerprints),
     )
 
 
@@ -307,37 +331,37 @@ def _adapter(delivery: Delivery) -> Network:
     return account_adapter(account=delivery.account)
 
 
-def _images(delivery: Delivery, network: type[Network]) -> list[ImageFile]:
-    """The picture as it leaves the server: upright, no metadata, a random name.
+def _clean(image) -> ImageFile:
+    """A picture as it leaves the server: upright, no metadata, a random name.
 
     Never the original: camera metadata (where a photo was taken, the camera's
     serial number, a thumbnail of the uncropped picture) must not reach a network,
     nor the uploaded file name, which may name a pupil (issue 9). The network then
-    shapes it (`Network.prepare_image`: Bluesky's 2 MB, Instagram's aspect ratios,
-    padded rather than cropped). A network that fetches the picture itself
-    (Instagram) gets a public copy that lives only for this send
-    (`_sharing_copies_delete`).
+    shapes the post's pictures (`Network.prepare_images`: Bluesky's 2 MB,
+    Instagram's aspect ratios, padded rather than cropped, a carousel's all to the
+    first's shape). Several pictures make one post: a carousel on Instagram, a post
+    with up to four images on Bluesky and X.
     """
-    image = delivery.image
-    if not delivery.include_image or image is None:
-        return []
     clean = image_for_sharing(image)
-    prepared, _note = network.prepare_image(
-        ImageFile(
-            content=clean.content,
-            filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
-            mime_type=clean.mime_type,
-            alt_text=image.default_alt_text,
-        )
+    return ImageFile(
+        content=clean.content,
+        filename=random_file_name("image", clean.extension).rsplit("/", 1)[-1],
+        mime_type=clean.mime_type,
+        alt_text=image.default_alt_text,
     )
-    if network.needs_public_image_url:
-        prepared = dataclasses.replace(
-            prepared,
-            public_url=sharing_copy_save(
-                content=prepared.content, extension=prepared.filename.rsplit(".")[-1]
-            ),
-        )
-    return [prepared]
+
+
+def _with_public_copy(prepared: ImageFile, network: type[Network]) -> ImageFile:
+    """A network that fetches the picture itself (Instagram) gets a public copy that
+    lives only for this send (`_sharing_copies_delete`)."""
+    if not network.needs_public_image_url:
+        return prepared
+    return dataclasses.replace(
+        prepared,
+        public_url=sharing_copy_save(
+            content=prepared.content, extension=prepared.filename.rsplit(".")[-1]
+        ),
+    )
 
 
 def _sharing_copies_delete(images: list[ImageFile]) -> None:
@@ -358,9 +382,7 @@ def _consent_problem(delivery: Delivery, page: Page) -> str | None:
         account.network,
         account.is_closed,
         delivery.text,
-        image_ids=(delivery.image_id,)
-        if delivery.include_image and delivery.image_id
-        else (),
+        image_ids=tuple(delivery.picture_ids) if delivery.include_image else (),
     )
     violations = page_violations(page.specific, channel=channel)
     if not violations:
@@ -425,8 +447,12 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     images: list[ImageFile] = []
     try:
         adapter = _adapter(delivery)
-        images = _images(delivery, type(adapter))
-        _record_sent_picture(delivery, images)
+        pictures = _delivery_pictures(delivery) if delivery.include_image else []
+        network = type(adapter)
+        for prepared in network.prepare_images([_clean(p) for p in pictures]):
+            # A public copy per picture: each is deleted however the send ends.
+            images.append(_with_public_copy(prepared, network))
+        _record_sent_picture(delivery, pictures, images)
         adapter.check_post(text=delivery.text, images=images)
     except (CredentialsUnavailable, ImproperlyConfigured) as error:
         _sharing_copies_delete(images)
@@ -465,7 +491,14 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
     finally:
         _sharing_copies_delete(images)
     # Saved at once, before anything else can go wrong: this is what stops a repost.
-    _record_sent(delivery, remote_id=result.remote_id, url=result.url, reason="")
+    # What the network made differently (a mention left as plain text) stays on the
+    # delivery's record and in its log; the post itself is live and correct.
+    _record_sent(
+        delivery,
+        remote_id=result.remote_id,
+        url=result.url,
+        reason=" ".join(result.notes),
+    )
     _log(delivery, "publishing.delivery.sent", url=result.url)
     logger.info(
         "Delivery %s sent",
@@ -875,7 +908,7 @@ def deliveries_retract_for_takedown(
         delivery.pk: delivery
         for delivery in [
             *live.filter(page_id__in=bilingual_posts.withdrawn_together(page_ids)),
-            *live.filter(include_image=True, image_id__in=image_ids),
+            *live.carrying_pictures(image_ids=image_ids),
             *by_url,
         ]
     }

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from rq import SimpleWorker
 from wagtail.models import Page, Site
@@ -140,3 +144,38 @@ def link_in(text: str, path_part: str) -> str:
     )
     assert match, f"no {path_part} link in: {text}"
     return match.group(1)
+
+
+@pytest.fixture
+def push(settings, push_service):
+    """Web push on, sending to the local push service."""
+    return push_turned_on(settings, push_service)
+
+
+def push_turned_on(settings, push_service):
+    """A key pair from `manage.py generate_vapid_keys`, and the local push service
+    allowed; a push service that has not answered in 0.5 s is asked again later."""
+    output = io.StringIO()
+    call_command("generate_vapid_keys", stdout=output)
+    keys = dict(line.split("=", 1) for line in output.getvalue().split())
+    settings.ALERTS_PUSH_VAPID_PUBLIC_KEY = keys["ALERTS_PUSH_VAPID_PUBLIC_KEY"]
+    settings.ALERTS_PUSH_VAPID_PRIVATE_KEY = keys["ALERTS_PUSH_VAPID_PRIVATE_KEY"]
+    settings.ALERTS_PUSH_CONTACT = "mailto:office@meadowbank.example"
+    settings.ALERTS_PUSH_EXTRA_SERVICES = [push_service.base_url]
+    settings.ALERTS_PUSH_TIMEOUT_SECONDS = 0.5
+    return push_service
+
+
+def subscribe_device(client, push_service, categories, *, host="localhost") -> dict:
+    """A browser subscribes on the school's "notify me" page; its subscription."""
+    subscription = push_service.new_device(
+        application_server_key=settings.ALERTS_PUSH_VAPID_PUBLIC_KEY
+    )
+    answer = client.post(
+        "/updates/device/subscribe/",
+        data=json.dumps({"subscription": subscription, "categories": categories}),
+        content_type="application/json",
+        HTTP_HOST=host,
+    )
+    assert answer.status_code == 200, answer.content
+    return subscription

@@ -13,20 +13,23 @@ import datetime
 
 import pytest
 from django.core.files.storage import storages
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from rq import SimpleWorker
+from wagtail.models import Page, Site
 
 from cms.models import NewsPage
 from cms.preparation.models import PagePreparation
 from cms.preparation.queueing import media_queue
 from cms.preparation.services import preparations_sweep
 from cms.public_media import PUBLIC_IMAGE_FILTERS, public_rendition
+from home.models import HomePage
 from moderation import roles
 from moderation.consent.services import consent_withdraw_all
 from moderation.workflow import services
 from publishing.models import Delivery, SocialPost
+from schools.services import school_add
 from tests.factories import (
     NewsIndexPageFactory,
     NewsPageFactory,
@@ -183,7 +186,7 @@ def test_approving_returns_before_the_copies_and_the_page_goes_live_with_all_of_
     review = approver_client.get(review_url).content.decode()
     assert "Preparing 3 photos… 0 ready" in review
     author_dashboard = signed_in(author).get(reverse("wagtailadmin_home"))
-    assert "Sports day</a>: Preparing 3 photos… 0 ready" in (
+    assert "Sports day</a>: <span data-preparation-text>Preparing 3 photos… 0" in (
         author_dashboard.content.decode()
     )
 
@@ -202,8 +205,8 @@ def test_approving_returns_before_the_copies_and_the_page_goes_live_with_all_of_
     assert api_image_ids(client) == {image.pk for image in images}
     review = approver_client.get(review_url).content.decode()
     assert 'data-preparation-status="live"' in review
-    assert "Sports day</strong>: Live" in review
-    assert "Sports day</a>: Live" in (
+    assert "Sports day</strong>: <span data-preparation-text>Live" in review
+    assert "Sports day</a>: <span data-preparation-text>Live" in (
         signed_in(author).get(reverse("wagtailadmin_home")).content.decode()
     )
 
@@ -335,7 +338,9 @@ def test_a_damaged_photo_stops_the_page_and_tells_the_approver_which(
     )
     assert "This file cannot be shown: it is damaged" in review.content.decode()
     dashboard = signed_in(approver).get(reverse("wagtailadmin_home")).content.decode()
-    assert "Sports day</a>: Not published: “Sports day 2” could not be" in dashboard
+    assert "Sports day</a>: <span data-preparation-text>Not published: “Sports" in (
+        dashboard
+    )
 
 
 def test_consent_withdrawn_during_preparation_stops_it_and_removes_the_copies(
@@ -396,3 +401,51 @@ def test_unpublishing_during_preparation_keeps_the_new_version_off(
     assert not reload(page).live
     assert public_files(public_storage) == []
     assert PagePreparation.objects.get(page_id=page.pk).status == "stopped"
+
+
+def test_the_progress_script_asks_an_endpoint_only_the_schools_verified_staff_get(
+    news_index,
+    author,
+    approver,
+    learner,
+    redis_connection,
+    django_capture_on_commit_callbacks,
+):
+    page = gallery(news_index, author, photos(learner, count=1))
+    task_state = approve(page, author, approver, django_capture_on_commit_callbacks)
+    preparation = PagePreparation.objects.get(page_id=page.pk)
+    progress_url = reverse("cms_preparation_progress", args=(preparation.pk,))
+    review = signed_in(approver).get(
+        reverse("moderation_workflow:review", args=(task_state.pk,))
+    )
+    # What the script finds on the page: where to ask, and the script itself.
+    assert f'data-preparation-url="{progress_url}"' in review.content.decode()
+    assert 'src="/static/cms/js/preparation_progress.js"' in review.content.decode()
+
+    before = signed_in(author).get(progress_url)
+    run_worker(django_capture_on_commit_callbacks)
+    after = signed_in(author).get(progress_url)
+
+    assert before.json() == {
+        "status": "preparing",
+        "text": "Preparing 1 photo… 0 ready",
+    }
+    assert after.json() == {"status": "live", "text": "Live"}
+    # Another school's member of staff: not there. No such preparation: not there.
+    hillside = Site.objects.create(
+        hostname="hillside.example",
+        root_page=Page.get_first_root_node().add_child(
+            instance=HomePage(title="Hillside Primary School", slug="hillside")
+        ),
+    )
+    school_add(site=hillside)
+    outsider = staff("hillside-approver", roles.APPROVERS, site=hillside)
+    assert signed_in(outsider).get(progress_url).status_code == 404
+    missing = reverse("cms_preparation_progress", args=(preparation.pk + 1,))
+    assert signed_in(approver).get(missing).status_code == 404
+    # Signed in without the second factor: sent to it, no progress given.
+    unverified = Client()
+    unverified.force_login(approver)
+    refused = unverified.get(progress_url)
+    assert refused.status_code == 302
+    assert "Live" not in refused.content.decode()

@@ -40,8 +40,10 @@ PRODUCTION_SOURCES = (
     "config",
     "emulators",
     "home",
+    "mentions",
     "moderation",
     "publishing",
+    "schools",
     "gunicorn.conf.py",
     "manage.py",
 )
@@ -49,7 +51,8 @@ PRODUCTION_SOURCES = (
 ALL_SOURCES = (*PRODUCTION_SOURCES, "bench")
 #: Top-level folders and files a path in `backticks` is checked against.
 REPOSITORY_PATH = re.compile(
-    r"^(?:alerts|cms|config|emulators|home|moderation|publishing|tests|bench|deploy|docs"
+    r"^(?:alerts|cms|config|emulators|home|mentions|moderation|publishing|schools|tests"
+    r"|bench|deploy|docs"
     r"|\.ci)/"
     r"[\w./-]*$|^(?:Makefile|Procfile|gunicorn\.conf\.py|manage\.py|pyproject\.toml"
     r"|requirements(?:-dev)?\.txt)$"
@@ -66,14 +69,16 @@ SHELL_ASSIGNMENT = re.compile(r"(?:^|\s)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=")
 MANAGE_PY = re.compile(r"\bmanage\.py\s+([^\n`|;&]*)")
 MAKE = re.compile(r"(?:^|[\s(`])make\s+([^\n`|;&#]*)")
 PYTHON_PATH = re.compile(
-    r"^(?:alerts|cms|config|emulators|home|moderation|publishing)(?:\.\w+)+"
+    r"^(?:alerts|cms|config|emulators|home|mentions|moderation|publishing|schools)"
+    r"(?:\.\w+)+"
     r"(?:\([^)]*\))?$"
 )
 MODEL_LIST = re.compile(r"^[a-z_]+\.[A-Z]\w*(?::\w+)?(?:,[a-z_]+\.[A-Z]\w*(?::\w+)?)*$")
 #: Code in which `make`, `manage.py` and `$VARIABLES` are commands, not words.
 SHELL_LANGUAGES = {None, "", "sh", "bash", "shell", "console"}
-#: Variables the code reads from the operating system, not settings of this project.
-SYSTEM_VARIABLES = {"PATH"}
+#: Variables the code reads from the operating system, not settings of this project
+#: (pytest-xdist names its processes).
+SYSTEM_VARIABLES = {"PATH", "PYTEST_XDIST_WORKER"}
 FENCE = re.compile(r"^(```|~~~)(.*)$")
 INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)|<img\b[^>]*\bsrc=\"([^\"]+)\"")

@@ -148,6 +148,71 @@ def test_connect_facebook_picks_the_page_and_checks_state(
     assert b"does not match a connection started here" in forged.content
 
 
+def test_connect_instagram_finds_the_pages_account_and_asks_again_when_revoked(
+    client,
+    head,
+    instagram_emulator,
+    instagram_settings,
+    news_index,
+    publish,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    from publishing.credentials import credentials_decrypt
+    from tests.trust_schools import school_site
+
+    account = factories.SocialAccountFactory(
+        network="instagram", handle="", managers=[head, staff("b")]
+    )
+    response = client.post(reverse("publishing_connect_start", args=[account.pk]))
+    assert "instagram_content_publish" in response["Location"]
+    follow_network_redirect(client, response)
+
+    account.refresh_from_db()
+    assert account.connection == SocialAccount.Connection.CONNECTED
+    assert account.handle == "@ourschool"  # the Page's linked professional account
+    stored = credentials_decrypt(token=account.credentials_encrypted)
+    assert stored == instagram_emulator.credentials
+    token = instagram_emulator.page_access_token
+    assert token not in account.credentials_encrypted
+    detail = client.get(reverse("publishing_account_detail", args=[account.pk]))
+    assert token.encode() not in detail.content
+    # Another school's Instagram account is not this school's to connect.
+    elsewhere = factories.SocialAccountFactory(
+        network="instagram", site=school_site(2), managers=[head, staff("c")]
+    )
+    assert (
+        client.post(
+            reverse("publishing_connect_start", args=[elsewhere.pk])
+        ).status_code
+        == 404
+    )
+
+    # The Page's admin removes the school's app on Facebook: the post waits, the
+    # account asks to be connected again, and connecting again sends it.
+    instagram_emulator.revoke_app_access()
+    learner = factories.learner_with_consent()
+    image = factories.tagged_image(learner, title="Choir", description="The choir")
+    page = factories.NewsPageFactory(parent=news_index, listing_image=image)
+    SocialPost.objects.create(page=page, account=account, text="Da iawn!")
+    publish(page)
+    worker.drain()
+    account.refresh_from_db()
+    assert Delivery.objects.get(page=page).status == Delivery.Status.HELD
+    assert account.connection == SocialAccount.Connection.RECONNECT_NEEDED
+    detail = client.get(reverse("publishing_account_detail", args=[account.pk]))
+    assert b"Reconnect needed" in detail.content
+
+    response = client.post(reverse("publishing_connect_start", args=[account.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_network_redirect(client, response)
+    worker.drain()
+    account.refresh_from_db()
+    assert account.connection == SocialAccount.Connection.CONNECTED
+    assert Delivery.objects.get(page=page).status == Delivery.Status.SENT
+    assert len(instagram_emulator.state()["media"]) == 1
+
+
 def test_an_unapproved_account_has_no_connect_button_and_cannot_connect(client, head):
     account = factories.SocialAccountFactory(
         status="proposed", managers=[head, staff("b")]

@@ -451,3 +451,44 @@ def test_the_approver_sees_the_post_for_every_account_before_approving(
     for text in shown.values():
         assert "Tuesday 5 January" in text
         assert text.rstrip().endswith(notice.full_url)
+
+
+def test_on_bluesky_the_notice_is_the_profiles_pinned_post_until_it_ends(
+    clock,
+    notices,
+    template,
+    christmas,
+    approver,
+    bluesky_account,
+    bluesky_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    capture = django_capture_on_commit_callbacks
+    clock.to(london(2026, 12, 12, 6, 30))
+    run_job("draft-holiday-notices", clock, capture)
+    notice = NoticePage.objects.get()
+    approve(approver, notice)
+    live_at_start(clock, capture, worker)
+
+    delivery = Delivery.objects.get(account=bluesky_account)
+    [post] = bluesky_emulator.state()["posts"]
+    assert "Tuesday 5 January" in post["record"]["text"]
+    # Pinned through the profile record, as the Bluesky app shows it: no task.
+    assert bluesky_emulator.pinned_uri() == delivery.remote_id == post["uri"]
+    assert Pin.objects.get(delivery=delivery).status == Pin.Status.PINNED
+    assert not [m for m in mail.outbox if "Please pin" in m.subject]
+
+    # Unpinned by hand in the app: pinned again at the next check.
+    bluesky_emulator.records[("app.bsky.actor.profile", "self")].value.pop("pinnedPost")
+    clock.to(london(2026, 12, 19, 0, 30))
+    run_job("pin-and-unpin", clock, capture)
+    assert bluesky_emulator.pinned_uri() == delivery.remote_id
+
+    clock.to(london(2027, 1, 5, 8, 0))
+    run_job("go-live-and-expiry", clock, capture)
+    run_job("pin-and-unpin", clock, capture)
+    worker.drain()
+    assert bluesky_emulator.pinned_uri() is None
+    assert bluesky_emulator.state()["posts"] == []
+    assert Pin.objects.get(delivery=delivery).status == Pin.Status.UNPINNED

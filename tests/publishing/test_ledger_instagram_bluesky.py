@@ -79,6 +79,111 @@ def test_an_approved_photo_post_appears_once_on_instagram_and_bluesky(
     assert (set(sharing.iterdir()) if sharing.exists() else set()) == before
 
 
+def album_news(news_index, accounts, learner, *, photos):
+    """A story whose listing photo is followed by more photos in its body."""
+    images = [
+        factories.tagged_image(
+            learner, title=f"Sports day {n}", description=f"Race number {n}"
+        )
+        for n in range(1, photos + 1)
+    ]
+    page = factories.NewsPageFactory(
+        parent=news_index,
+        title="Sports day",
+        listing_image=images[0],
+        body=[("image", {"image": image, "caption": ""}) for image in images[1:]],
+    )
+    for account in accounts:
+        SocialPost.objects.create(
+            page=page, account=account, text="Diwrnod mabolgampau!", include_image=True
+        )
+    return page, images
+
+
+def test_several_photos_make_one_carousel_and_one_bluesky_post_despite_a_lost_answer(
+    news_index,
+    instagram_account,
+    bluesky_account,
+    instagram_emulator,
+    bluesky_emulator,
+    publish,
+    worker,
+    settings,
+):
+    settings.SOCIAL_NETWORK_TIMEOUT_SECONDS = 0.5
+    instagram_emulator.fail_next(
+        "timeout_after_success", path_contains="media_publish", hold_seconds=2
+    )
+    learner = factories.learner_with_consent()
+    page, _images = album_news(
+        news_index, [instagram_account, bluesky_account], learner, photos=6
+    )
+    publish(page)
+    worker.drain()
+
+    assert {d.status for d in Delivery.objects.filter(page=page)} == {
+        Delivery.Status.SENT
+    }
+    # Instagram: one carousel of all six, published once although its answer was lost.
+    [media] = instagram_emulator.state()["media"]
+    assert [i["alt_text"] for i in media["images"]] == [
+        f"Race number {n}" for n in range(1, 7)
+    ]
+    assert instagram_emulator.publish_calls == 1
+    # Bluesky: one post with the first four, each described.
+    [post] = bluesky_emulator.state()["posts"]
+    assert [i["alt"] for i in post["record"]["embed"]["images"]] == [
+        f"Race number {n}" for n in range(1, 5)
+    ]
+
+
+def test_withdrawing_consent_for_a_photo_in_the_carousel_deletes_the_whole_post(
+    news_index,
+    instagram_account,
+    bluesky_account,
+    instagram_emulator,
+    bluesky_emulator,
+    publish,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    learner = factories.learner_with_consent()
+    other = factories.learner_with_consent()
+    page, images = album_news(
+        news_index, [instagram_account, bluesky_account], learner, photos=2
+    )
+    images[1].learners.set([other])
+    publish(page)
+    worker.drain()
+    assert len(instagram_emulator.state()["media"]) == 1
+    # The second photo's pupil: the post goes from both networks, not just one photo.
+    withdraw(images[1], other, django_capture_on_commit_callbacks)
+    worker.drain()
+
+    assert {d.status for d in Delivery.objects.filter(page=page)} == {
+        Delivery.Status.RETRACTED
+    }
+    assert instagram_emulator.state()["media"] == []
+    assert bluesky_emulator.state()["posts"] == []
+
+
+def test_the_approver_sees_every_photo_each_network_takes(
+    news_index, instagram_account, bluesky_account
+):
+    from moderation.workflow.social_posts import social_posts_for_review
+
+    learner = factories.learner_with_consent()
+    page, images = album_news(
+        news_index, [instagram_account, bluesky_account], learner, photos=6
+    )
+    previews = {p.network: p for p in social_posts_for_review(page)}
+    assert list(previews["instagram"].images) == images
+    assert list(previews["bluesky"].images) == images[:4]
+    assert previews["bluesky"].notes == (
+        "Bluesky takes 4 photo(s) in a post: the first 4 of this page's 6 photos go.",
+    )
+
+
 def test_bluesky_signs_in_once_and_keeps_the_session_encrypted(
     news_index, bluesky_account, bluesky_emulator, publish, worker
 ):

@@ -3,7 +3,8 @@
 A reader reads the comments and replies under the school's own posts on one account,
 and where the network allows it hides, unhides, replies and blocks. Failures are the
 publishing adapters' `NetworkError`s, so a 429 or a 500 means "try again later" here
-as it does for a post. Readers for Instagram and Bluesky follow this contract.
+as it does for a post. Every network's reader follows it: X, Facebook, Instagram,
+Bluesky (`SOCIAL_INBOX_READERS`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class InboxReader(abc.ABC):
     can_hide: ClassVar[bool] = False
     can_block: ClassVar[bool] = False
     can_reply: ClassVar[bool] = False
+    #: Can send the comment's author a private message (the block notice, I3).
+    can_message: ClassVar[bool] = False
 
     def __init__(self, *, credentials: Mapping[str, str], base_url: str | None = None):
         self.credentials = dict(credentials)
@@ -70,6 +73,10 @@ class InboxReader(abc.ABC):
     def reply(self, *, remote_id: str, text: str) -> str:
         """Reply under the comment; returns the reply's id on the network."""
         raise CannotModerate(f"{self.name} replies are not sent from the inbox.")
+
+    def message(self, *, remote_id: str, author_id: str, text: str) -> str:
+        """Privately message the author of comment `remote_id`; returns its id."""
+        raise CannotModerate(f"{self.name} messages are sent by hand.")
 
     def block(self, *, author_id: str) -> None:
         raise CannotModerate(f"{self.name} cannot block people through its API.")

@@ -8,6 +8,8 @@ usage headers, and errors mapped to `NetworkError`s. Comments on posts older tha
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import requests
@@ -30,6 +32,7 @@ class FacebookCommentsReader(InboxReader):
     can_hide: ClassVar[bool] = True
     can_block: ClassVar[bool] = True
     can_reply: ClassVar[bool] = True
+    can_message: ClassVar[bool] = True
 
     def __init__(self, *, credentials, base_url: str | None = None):
         super().__init__(credentials=credentials, base_url=base_url)
@@ -111,6 +114,11 @@ class FacebookCommentsReader(InboxReader):
         if not answer.get(author_id):
             raise PermanentRefusal("Facebook did not block the person.")
 
+    def message(self, *, remote_id: str, author_id: str, text: str) -> str:
+        return private_reply(
+            self._call, sender=self.page_id, comment_id=remote_id, text=text
+        )
+
     def _set_hidden(self, remote_id: str, *, hidden: bool) -> None:
         answer = self._call(
             "POST", remote_id, data={"is_hidden": "true" if hidden else "false"}
@@ -147,22 +155,7 @@ class FacebookCommentsReader(InboxReader):
         )
 
     def _all(self, path: str, **params: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        after: dict[str, str] = {}
-        for _ in range(MAX_PAGES):
-            answer = self._call("GET", path, params={"limit": "100", **params, **after})
-            data = answer.get("data")
-            if not isinstance(data, list) or not all(
-                isinstance(item, dict) and item.get("id") for item in data
-            ):
-                raise PermanentRefusal("Facebook's list of comments was garbled.")
-            items += data
-            paging = answer.get("paging") or {}
-            cursor = (paging.get("cursors") or {}).get("after")
-            if not paging.get("next") or not cursor:
-                break
-            after = {"after": str(cursor)}
-        return items
+        return graph_list(self._call, path, network=self.name, **params)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         return graph_request(
@@ -174,3 +167,46 @@ class FacebookCommentsReader(InboxReader):
             headers={"Authorization": f"Bearer {self._token}"},
             **kwargs,
         )
+
+
+def graph_list(
+    call: Callable[..., dict[str, Any]], path: str, *, network: str, **params: str
+) -> list[dict[str, Any]]:
+    """Every item of a Graph edge, page by page (at most `MAX_PAGES` of 100)."""
+    items: list[dict[str, Any]] = []
+    after: dict[str, str] = {}
+    for _ in range(MAX_PAGES):
+        answer = call("GET", path, params={"limit": "100", **params, **after})
+        data = answer.get("data")
+        if not isinstance(data, list) or not all(
+            isinstance(item, dict) and item.get("id") for item in data
+        ):
+            raise PermanentRefusal(f"{network}'s list of comments was garbled.")
+        items += data
+        paging = answer.get("paging") or {}
+        cursor = (paging.get("cursors") or {}).get("after")
+        if not paging.get("next") or not cursor:
+            break
+        after = {"after": str(cursor)}
+    return items
+
+
+def private_reply(
+    call: Callable[..., dict[str, Any]], *, sender: str, comment_id: str, text: str
+) -> str:
+    """One private reply to a comment's author (Messenger or Instagram Direct).
+
+    Meta allows one per comment, so a second attempt is refused by the network
+    rather than delivered twice. Returns the message's id.
+    """
+    answer = call(
+        "POST",
+        f"{sender}/messages",
+        data={
+            "recipient": json.dumps({"comment_id": comment_id}),
+            "message": json.dumps({"text": text}),
+        },
+    )
+    if not answer.get("message_id"):
+        raise PermanentRefusal("The network did not say the message was sent.")
+    return str(answer["message_id"])

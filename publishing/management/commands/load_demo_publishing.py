@@ -1,7 +1,7 @@
 """The demo's publishing scenes: a post awaiting approval, a failed delivery, a
 proposed account, and an inbox of comments (some answered, one overdue, one hidden
-by a rule, one naming a pupil waiting for the safeguarding lead), so a newcomer sees
-every screen with something on it.
+by a rule, one naming a pupil waiting for the safeguarding lead, one on Instagram and
+one on Bluesky), so a newcomer sees every screen with something on it.
 
 For `make run` only (refuses production settings); run after the demo school, its
 learners and the connected demo accounts. Each scene is loaded once.
@@ -27,6 +27,7 @@ from publishing.inbox.models import InboxItem, InboxWordList
 from publishing.inbox.services import inbox_read, reply_write
 from publishing.management.commands.connect_demo_social_accounts import DEMO_CASE
 from publishing.models import Delivery, Network, SocialAccount, SocialPost
+from publishing.networks.bluesky import BlueskyNetwork
 from publishing.networks.facebook import FacebookPageNetwork
 from publishing.services.accounts import account_credentials
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         self._failed_delivery()
         self._waiting_post(staff["editor"])
         self._inbox(staff)
+        self._inbox_instagram()
+        self._inbox_bluesky()
 
     def _proposed_account(self, staff) -> None:
         if SocialAccount.objects.filter(name=PROPOSED_NAME).exists():
@@ -193,3 +196,67 @@ class Command(BaseCommand):
             due_at=timezone.now() - datetime.timedelta(days=2),
         )
         self.stdout.write(f"Inbox: {len(items)} comments on {account.name}.")
+
+    def _demo_account(self, network: str, base_url: str) -> SocialAccount | None:
+        """The connected demo account of `network`, if its inbox is still empty and
+        it talks to an emulator (never a real network)."""
+        account = (
+            SocialAccount.objects.approved()
+            .filter(network=network, connection=SocialAccount.Connection.CONNECTED)
+            .first()
+        )
+        if account is None or InboxItem.objects.filter(account=account).exists():
+            return None
+        if base_url.startswith(("https://graph.facebook.com", "https://bsky.social")):
+            return None
+        return account
+
+    def _emulator_control(self, base_url: str, action: str, body: dict) -> dict:
+        answer = requests.post(
+            f"{base_url}/__emulator__/{action}", json=body, timeout=10
+        )
+        answer.raise_for_status()
+        return answer.json()
+
+    def _inbox_instagram(self) -> None:
+        """A Welsh comment on a post on the Instagram emulator, read by the poll."""
+        base_url = settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL
+        account = self._demo_account(Network.INSTAGRAM, base_url)
+        if account is None:
+            return
+        media = self._emulator_control(
+            base_url, "post", {"caption": "Eisteddfod yr ysgol 🎶"}
+        )
+        self._emulator_control(
+            base_url,
+            "comment",
+            {
+                "media_id": media["id"],
+                "message": "Llongyfarchiadau i bawb! 👏",
+                "author_name": "eira_jones",
+            },
+        )
+        inbox_read(account=account, now=timezone.now())
+        self.stdout.write(f"Inbox: 1 comment on {account.name}.")
+
+    def _inbox_bluesky(self) -> None:
+        """A reply to a post on the Bluesky emulator, read from the notifications."""
+        base_url = settings.SOCIAL_BLUESKY_PDS_URL
+        account = self._demo_account(Network.BLUESKY, base_url)
+        if account is None:
+            return
+        post = BlueskyNetwork(credentials=account_credentials(account=account)).publish(
+            text="Our Year 6 science fair is open to families on Friday.", images=[]
+        )
+        self._emulator_control(
+            base_url,
+            "reply",
+            {
+                "post_uri": post.remote_id,
+                "text": "Will there be photos on the website afterwards?",
+                "author_handle": "gareth.bsky.social",
+                "author_name": "Gareth Hughes",
+            },
+        )
+        inbox_read(account=account, now=timezone.now())
+        self.stdout.write(f"Inbox: 1 reply on {account.name}.")

@@ -1,5 +1,6 @@
-"""The inbox's set-up: a Facebook account connected to the emulator, a post on the
-Page to comment under, its managers, the safeguarding lead, and a learner."""
+"""The inbox's set-up: Facebook, Instagram and Bluesky accounts connected to their
+emulators, a post on each to comment under, their managers, the safeguarding lead,
+and a learner."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from moderation.roles import EDITORS, SAFEGUARDING
+from publishing.networks.bluesky import BlueskyNetwork
 from publishing.networks.facebook import FacebookPageNetwork
 from publishing.services.accounts import account_credentials_store
 from tests import factories
@@ -59,3 +61,37 @@ def school_post(facebook_page, facebook_account):
 @pytest.fixture
 def amelia(db):
     return factories.LearnerFactory(first_name="Amelia", last_name="Jones")
+
+
+def _connected(network, emulator, managers):
+    """An approved account of `network`, managed by `managers`, on its emulator."""
+    account = factories.SocialAccountFactory(
+        name=f"School {network}", network=network, managers=managers
+    )
+    account_credentials_store(
+        account=account, credentials=emulator.credentials, by=managers[0]
+    )
+    return account
+
+
+@pytest.fixture
+def instagram_account(instagram_emulator, instagram_settings, managers):
+    return _connected("instagram", instagram_emulator, managers)
+
+
+@pytest.fixture
+def bluesky_account(bluesky_emulator, bluesky_settings, managers):
+    return _connected("bluesky", bluesky_emulator, managers)
+
+
+@pytest.fixture
+def instagram_post(instagram_emulator, instagram_account):
+    """A post of the school's on Instagram (its media id)."""
+    return instagram_emulator.post_by_hand("Sports day! 🏅")
+
+
+@pytest.fixture
+def bluesky_post(bluesky_emulator, bluesky_account):
+    """A post of the school's on Bluesky (its at:// URI)."""
+    network = BlueskyNetwork(credentials=bluesky_emulator.credentials)
+    return network.publish(text="Sports day was wonderful!", images=[]).remote_id

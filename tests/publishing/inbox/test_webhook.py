@@ -122,3 +122,29 @@ def test_the_emulator_delivers_a_comment_over_http_to_the_running_site(
 
     assert facebook_page.webhook_deliveries == [200]
     assert InboxItem.objects.get().remote_id == comment
+
+
+@pytest.mark.django_db
+def test_a_flood_of_500_comments_in_one_delivery_delivered_twice_is_500_items(
+    client, facebook_page, facebook_account, school_post, amelia
+):
+    comments = [
+        facebook_page.add_comment(
+            school_post,
+            message=(
+                "Amelia Jones was there" if n % 50 == 0 else f"Da iawn 🎉 rhif {n}"
+            ),
+        )
+        for n in range(500)
+    ]
+    batch = facebook_page.webhook_batch(comments)
+
+    assert _deliver(client, facebook_page, batch).json() == {"received": 500}
+    assert _deliver(client, facebook_page, batch).status_code == 200  # Meta retries
+
+    assert InboxItem.objects.count() == 500
+    assert set(InboxItem.objects.values_list("remote_id", flat=True)) == set(comments)
+    hidden = InboxItem.objects.filter(state=InboxItem.State.HIDDEN)
+    assert hidden.count() == hidden.filter(flagged_for_dsl=True).count() == 10
+    assert sum(c["is_hidden"] for c in facebook_page.state()["comments"]) == 10
+    assert InboxItem.objects.get(remote_id=comments[1]).text == "Da iawn 🎉 rhif 1"

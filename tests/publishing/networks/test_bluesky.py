@@ -82,6 +82,88 @@ def test_hashtags_become_tag_facets():
     assert facet["index"] == {"byteStart": 7, "byteEnd": 13}
 
 
+def test_a_mention_after_welsh_letters_names_the_account_by_its_did(
+    bluesky_emulator,
+):
+    bluesky_emulator.add_account("cyngor.bsky.social", "did:plc:cyngorgwynedd00000")
+    text = "Diolch i'r ŵyl, ŷd a'r côr â @Cyngor.bsky.social (a @neb.bsky.social)."
+    result = network(bluesky_emulator).publish(text=text, images=[], link=LINK)
+
+    [post] = bluesky_emulator.state()["posts"]
+    record = post["record"]
+    [mention] = [f for f in record["facets"] if "did" in f["features"][0]]
+    assert mention["features"][0]["did"] == "did:plc:cyngorgwynedd00000"
+    index = mention["index"]
+    covered = record["text"].encode()[index["byteStart"] : index["byteEnd"]]
+    assert covered.decode() == "@Cyngor.bsky.social"
+    # ŵ, ŷ, ô and â are two bytes each: the byte offset is 4 past the character's.
+    assert index["byteStart"] == record["text"].index("@Cyngor") + 4
+    # A handle Bluesky does not know stays plain text, and the ledger is told.
+    assert "@neb.bsky.social" in record["text"]
+    assert result.notes == (
+        "@neb.bsky.social was not found on Bluesky, so it is plain text in the post, "
+        "not a mention that tells them.",
+    )
+
+
+def test_the_emulator_refuses_a_mention_facet_off_its_handle(bluesky_emulator):
+    import requests
+
+    bluesky_emulator.add_account("cyngor.bsky.social", "did:plc:cyngorgwynedd00000")
+    base = f"{bluesky_emulator.base_url}/xrpc"
+    session = requests.post(
+        f"{base}/com.atproto.server.createSession",
+        json={
+            "identifier": bluesky_emulator.bsky_handle,
+            "password": bluesky_emulator.app_password,
+        },
+        timeout=5,
+    ).json()
+    text = "Diolch â @cyngor.bsky.social"
+    at = len("Diolch â ")  # characters; the bytes are one more
+
+    def create(start, end, did="did:plc:cyngorgwynedd00000"):
+        facet = {
+            "index": {"byteStart": start, "byteEnd": end},
+            "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
+        }
+        return requests.post(
+            f"{base}/com.atproto.repo.createRecord",
+            headers={"Authorization": f"Bearer {session['accessJwt']}"},
+            json={
+                "repo": session["did"],
+                "collection": "app.bsky.feed.post",
+                "record": {
+                    "$type": "app.bsky.feed.post",
+                    "text": text,
+                    "createdAt": "2026-12-06T12:00:00.000Z",
+                    "facets": [facet],
+                },
+            },
+            timeout=5,
+        )
+
+    off_by_character = create(at, len(text))
+    assert off_by_character.status_code == 400
+    assert "not the @handle" in off_by_character.json()["message"]
+    wrong_account = create(at + 1, len(text.encode()), did="did:plc:someoneelse")
+    assert wrong_account.status_code == 400
+    resolved = requests.get(
+        f"{base}/com.atproto.identity.resolveHandle",
+        params={"handle": "cyngor.bsky.social"},
+        timeout=5,
+    ).json()
+    assert create(at + 1, len(text.encode()), did=resolved["did"]).status_code == 200
+    assert (
+        requests.get(
+            f"{base}/com.atproto.identity.resolveHandle",
+            params={"handle": "neb.bsky.social"},
+            timeout=5,
+        ).status_code
+        == 400
+    )
+
+
 def test_the_limit_is_300_graphemes_as_bluesky_counts_them(bluesky_emulator):
     welsh = "ŵ" * 300  # 600 bytes, 300 graphemes: allowed
     assert BlueskyNetwork.text_length(welsh) == 300

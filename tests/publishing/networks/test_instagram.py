@@ -194,3 +194,73 @@ def test_sharing_copies_are_public_only_until_deleted(db, public_web):
     assert Path(storages["public_media"].path(name)).read_bytes() == b"jpeg bytes"
     sharing_copy_delete(url=url)
     assert not storages["public_media"].exists(name)
+
+
+def test_the_emulator_checks_carousels_as_instagram_does(
+    db, instagram_emulator, public_web
+):
+    import requests
+
+    graph = f"{instagram_emulator.base_url}/v19.0"
+    api = f"{graph}/{instagram_emulator.ig_user_id}"
+    token = {"access_token": instagram_emulator.page_access_token}
+
+    def post(edge, **fields):
+        return requests.post(f"{api}/{edge}", data={**token, **fields}, timeout=5)
+
+    def status(container):
+        params = {**token, "fields": "status_code"}
+        answer = requests.get(f"{graph}/{container}", params=params, timeout=5)
+        return answer.json()["status_code"]
+
+    def child():
+        answer = post("media", image_url=photo().public_url, is_carousel_item="true")
+        status(answer.json()["id"])  # polled until Instagram has it, as we do
+        return answer.json()["id"]
+
+    def carousel(children):
+        return post("media", media_type="CAROUSEL", children=",".join(children))
+
+    one = child()
+    refused = carousel([one]).json()["error"]
+    assert "between 2 and 10" in refused["message"]
+    eleven = carousel([child() for _ in range(11)]).json()["error"]
+    assert "between 2 and 10" in eleven["message"]
+    assert carousel([one, one]).json()["error"]["error_subcode"] == 2207028
+
+    # A child Instagram has not finished with makes the carousel unusable.
+    instagram_emulator.container_outcome = "IN_PROGRESS"
+    slow = post("media", image_url=photo().public_url, is_carousel_item="true")
+    instagram_emulator.container_outcome = "FINISHED"
+    stuck = carousel([one, slow.json()["id"]]).json()["id"]
+    assert status(stuck) == "ERROR"
+    assert post("media_publish", creation_id=stuck).json()["error"]
+    assert instagram_emulator.state()["media"] == []
+
+    # Each child is used in one carousel only.
+    two, three = child(), child()
+    made = carousel([two, three]).json()["id"]
+    assert status(made) == "FINISHED"
+    assert post("media_publish", creation_id=made).json()["id"]
+    assert carousel([two, child()]).json()["error"]["error_subcode"] == 2207028
+
+
+def test_a_carousels_photos_are_all_padded_to_the_first_ones_shape():
+    """Instagram crops every photo of a carousel to the first one's shape: so each is
+    padded to it instead, and nobody at the edge of a wide photo is cut off."""
+
+    def raw(size):
+        out = io.BytesIO()
+        Image.new("RGB", size, "green").save(out, "PNG")
+        return ImageFile(out.getvalue(), "upload.png", "image/png", "A photo")
+
+    tall, wide, square = InstagramNetwork.prepare_images(
+        [raw((900, 1600)), raw((1910, 1000)), raw((1000, 1000))]
+    )
+    sizes = [
+        Image.open(io.BytesIO(image.content)).size for image in (tall, wide, square)
+    ]
+    assert sizes[0] == (1280, 1600)  # portrait 4:5, white bars at the sides
+    for width, height in sizes:
+        assert abs(width / height - 0.8) < 0.005
+    assert sizes[1][0] >= 1910 and sizes[2][0] >= 1000  # nothing cut off
