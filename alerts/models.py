@@ -7,8 +7,10 @@ of one school; a ledger row joins an alert to a subscriber of the same school.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .school_settings import AlertSettings  # noqa: F401  (a model of this app)
@@ -143,6 +145,14 @@ class Alert(models.Model):
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)
     url = models.URLField(max_length=500)
+    versions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "A bilingual school's alert: each language's title, summary and link, "
+            "in the school's order, all in one email"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -157,6 +167,21 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def in_languages(self) -> list[dict]:
+        """What the email says, one block per language (one for most schools)."""
+        if self.versions:
+            return self.versions
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return [
+            {
+                "language": language,
+                "title": self.title,
+                "summary": self.summary,
+                "url": self.url,
+            }
+        ]
 
 
 class AlertEmailQuerySet(models.QuerySet):

@@ -23,6 +23,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page, PageViewRestriction
 
+from cms.languages import language_plan_for_page
 from cms.models import NewsPage, NoticePage
 
 from .audience import news_category_ids, subscriptions_wanting
@@ -77,13 +78,26 @@ def alerts_create_for_page(*, page: Page, now: datetime) -> Alert | None:
         return None
     if Alert.objects.filter(page=page, withdrawn_at__isnull=True).exists():
         return None
+    version = {
+        "language": page.locale.language_code,
+        "title": page.title,
+        "summary": alert_summary(page),
+        "url": page.get_full_url(),
+    }
+    plan = language_plan_for_page(page)
+    together = plan.bilingual and plan.parity
+    if together:
+        joined = _join_other_language(page=page, version=version, codes=plan.codes)
+        if joined is not None:
+            return joined
     alert = Alert.objects.create(
         site=site,
         page=page,
         category=category,
-        title=page.title,
-        summary=alert_summary(page),
-        url=page.get_full_url(),
+        title=version["title"],
+        summary=version["summary"],
+        url=version["url"],
+        versions=[version] if together else [],
     )
     wanted = subscriptions_wanting(
         site=site, category=category, news_category_ids=news_category_ids(page)
@@ -129,6 +143,32 @@ def alert_emails_write(
             batch_size=500,
         )
     send_job_enqueue_on_commit(site_id=alert.site_id)
+
+
+def _join_other_language(*, page: Page, version: dict, codes) -> Alert | None:
+    """A bilingual school's families get one email in both languages (issue 27).
+
+    The translation published in the same moment (one approval publishes both) has
+    written the alert already, and nothing of it is sent yet: this language joins it,
+    in the school's order. An alert already sent (the other language went first under
+    an exception) is not touched: this language gets its own.
+    """
+    alert = (
+        Alert.objects.select_for_update()
+        .filter(page__translation_key=page.translation_key, withdrawn_at__isnull=True)
+        .exclude(emails__status=AlertEmail.Status.SENT)
+        .first()
+    )
+    if alert is None:
+        return None
+    versions = [v for v in alert.versions if v["language"] != version["language"]]
+    versions.append(version)
+    versions.sort(key=lambda v: list(codes).index(v["language"]))
+    alert.versions = versions
+    alert.title = " / ".join(v["title"] for v in versions)[:255]
+    alert.summary, alert.url = versions[0]["summary"], versions[0]["url"]
+    alert.save(update_fields=["versions", "title", "summary", "url"])
+    return alert
 
 
 def alerts_withdraw_for_page(*, page_id: int, reason: str, now: datetime) -> int:

@@ -13,6 +13,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -196,6 +197,51 @@ class HolidayNoticeSettings(BaseSiteSetting):
         blank=True,
         default="call 999; for a safeguarding concern call the local authority",
     )
+    # The same notice in Welsh, for a school that publishes in Welsh and English
+    # (issue 27): both go for approval together and go live together.
+    welsh_title_template = models.CharField(
+        _("title in Welsh"),
+        max_length=200,
+        blank=True,
+        default="{holiday}: pryd y byddwn yn ateb",
+        validators=[validate_notice_template],
+    )
+    welsh_message_template = models.TextField(
+        _("notice in Welsh"),
+        blank=True,
+        default=(
+            "Mae'r ysgol ar gau dros {holiday}. Ni fydd neb yn gwylio ein cyfrifon "
+            "cyfryngau cymdeithasol na'n negeseuon e-bost tan {first_day_back}, pan "
+            "fyddwn yn ateb.\n\n"
+            "I gysylltu â swyddfa'r ysgol: {office_contact}.\n\n"
+            "Mewn argyfwng: {emergency}."
+        ),
+        validators=[validate_notice_template],
+    )
+    welsh_social_template = models.CharField(
+        _("social media post in Welsh"),
+        max_length=500,
+        blank=True,
+        default=(
+            "Mae'r ysgol ar gau dros {holiday}. Byddwn yn ateb negeseuon o "
+            "{first_day_back} ymlaen."
+        ),
+        validators=[validate_notice_template],
+    )
+    welsh_office_contact = models.CharField(
+        _("how to contact the office, in Welsh"),
+        max_length=255,
+        blank=True,
+        default=(
+            "anfonwch e-bost at y swyddfa; byddwn yn ateb ar y diwrnod cyntaf yn ôl"
+        ),
+    )
+    welsh_emergency = models.CharField(
+        _("what to do in an emergency, in Welsh"),
+        max_length=255,
+        blank=True,
+        default="ffoniwch 999; os oes pryder diogelu, ffoniwch yr awdurdod lleol",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -220,6 +266,16 @@ class HolidayNoticeSettings(BaseSiteSetting):
         ),
         FieldPanel("office_contact"),
         FieldPanel("emergency"),
+        MultiFieldPanel(
+            [
+                FieldPanel("welsh_title_template"),
+                FieldPanel("welsh_message_template"),
+                FieldPanel("welsh_social_template"),
+                FieldPanel("welsh_office_contact"),
+                FieldPanel("welsh_emergency"),
+            ],
+            heading=_("In Welsh (for a school that publishes in Welsh and English)"),
+        ),
     ]
 
     class Meta:
@@ -229,3 +285,27 @@ class HolidayNoticeSettings(BaseSiteSetting):
     @property
     def has_template(self) -> bool:
         return bool(self.title_template.strip() and self.message_template.strip())
+
+    @property
+    def has_welsh_template(self) -> bool:
+        return bool(
+            self.welsh_title_template.strip() and self.welsh_message_template.strip()
+        )
+
+    def in_language(self, code: str) -> dict[str, str]:
+        """The templates and values of one language (Welsh, or English otherwise)."""
+        if code == "cy":
+            return {
+                "title": self.welsh_title_template,
+                "message": self.welsh_message_template,
+                "social": self.welsh_social_template,
+                "office_contact": self.welsh_office_contact,
+                "emergency": self.welsh_emergency,
+            }
+        return {
+            "title": self.title_template,
+            "message": self.message_template,
+            "social": self.social_template,
+            "office_contact": self.office_contact,
+            "emergency": self.emergency,
+        }

@@ -29,6 +29,7 @@ from wagtail.models import Page, Site
 from schools.models import School
 
 from .demo_pictures import draw_demo_picture, draw_newsletter_pdf
+from .demo_welsh import demo_welsh_load
 from .models import (
     NewsCategory,
     NewsIndexPage,
@@ -533,6 +534,7 @@ def demo_school_load(
         loader.load_notices(notices)
         loader.load_staff()
         loader.load_statutory_information(home)
+        demo_welsh_load(home=home, news_index=news_index, notices=notices)
     logger.info(
         "Demo school loaded",
         extra={

@@ -284,10 +284,21 @@ class SchoolImage(ConsentTaggedMedia, AbstractImage):
         help_text="Every learner who can be recognised in the image",
     )
 
+    welsh_description = models.CharField(
+        _("description in Welsh (alt text)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the picture shows, read aloud on the Welsh website. A school that "
+            "publishes in Welsh and English needs it for every photo on its pages."
+        ),
+    )
+
     objects = SchoolImageQuerySet.as_manager()
 
     admin_form_fields = (
         *Image.admin_form_fields,
+        "welsh_description",
         "copyright_holder",
         "credit",
         "learners",
@@ -295,6 +306,14 @@ class SchoolImage(ConsentTaggedMedia, AbstractImage):
         "staff_pictured",
         "staff_consent_confirmed",
     )
+
+    @property
+    def default_alt_text(self) -> str:
+        """The description in the language the page is read in (Welsh on /cy/)."""
+        if self.welsh_description and translation.get_language() == "cy":
+            return self.welsh_description
+        return super().default_alt_text
+
     # What a parent sees with the picture (issue 9): the public renditions, alt text
     # and credit. Never the staff title, tags, file name or original.
     api_fields = [

@@ -9,7 +9,7 @@ from django.db.models.signals import (
 )
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished
 
 from cms.caching.generation import content_changed
 
@@ -45,6 +45,11 @@ def on_consent_register_changed(sender, instance, **kwargs) -> None:
     content_changed(reason=f"{sender.__name__} {instance.pk} changed")
 
 
+def on_page_unpublished(sender, instance, user=None, **kwargs) -> None:
+    """A bilingual school's page leaves the website with its translations (issue 27)."""
+    parity.unpublish_translations(page=instance, user=user)
+
+
 def resolve_language_exceptions(sender, instance, **kwargs) -> None:
     """A language that was let wait is live now: its exception is over."""
     parity.resolve_exceptions(page=instance)
@@ -73,6 +78,9 @@ def register() -> None:
         resolve_language_exceptions, dispatch_uid="moderation.parity.resolve"
     )
     workflow_notifications.register()
+    page_unpublished.connect(
+        on_page_unpublished, dispatch_uid="moderation.parity.unpublish_translations"
+    )
     consent_withdrawn.connect(
         on_consent_withdrawn, dispatch_uid="moderation.consent.page_cache"
     )

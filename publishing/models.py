@@ -228,6 +228,25 @@ class SocialPost(Orderable):
     text = models.TextField(
         help_text="A link back to this page on the website is added if you leave it out"
     )
+
+    class Languages(models.TextChoices):
+        """How a bilingual school's post carries both languages (issue 27)."""
+
+        TOGETHER = "together", _("One post in both languages")
+        PAIR = "pair", _("A post in each language, sent at the same moment")
+
+    languages = models.CharField(
+        _("both languages"),
+        max_length=10,
+        choices=Languages.choices,
+        default=Languages.TOGETHER,
+        help_text=_(
+            "For a school that publishes in Welsh and English: one post with both "
+            "texts (the other language's text is its translation's post for this "
+            "account), or a post in each language sent at the same moment. "
+            "English-only schools can ignore this."
+        ),
+    )
     include_image = models.BooleanField(
         default=True,
         help_text="Post the page's photos with this text: its listing image first, "
@@ -236,7 +255,12 @@ class SocialPost(Orderable):
         "is sent back to you saying who and why, before anyone reviews it.",
     )
 
-    panels = [FieldPanel("account"), FieldPanel("text"), FieldPanel("include_image")]
+    panels = [
+        FieldPanel("account"),
+        FieldPanel("text"),
+        FieldPanel("languages"),
+        FieldPanel("include_image"),
+    ]
 
     def __str__(self) -> str:
         return f"{self.account} on {self.page_id}"
@@ -247,15 +271,22 @@ class SocialPost(Orderable):
         The review screen (moderation) shows this too, so what is approved is what
         is sent.
         """
+        from publishing.bilingual_posts import post_words
+
+        words = post_words(post=self, page=page)
         return post_text_with_link(
-            text=self.text, link=page_link(page, account=self.account)
+            text=words.text, link=page_link(words.link_page, account=self.account)
         )
 
     def review_notes(self, *, page) -> list[str]:
         """What the network will do to the post that the approver should know."""
+        from publishing.bilingual_posts import language_notes
         from publishing.post_photos import photo_notes
 
-        return photo_notes(post=self, page=page)
+        return [
+            *language_notes(post=self, page=page),
+            *photo_notes(post=self, page=page),
+        ]
 
     def images_as_posted(self, *, page) -> list:
         """The photos sent with the post, in order, if asked for (see `post_photos`)."""
@@ -320,6 +351,7 @@ class DeliveryQuerySet(models.QuerySet):
                 Delivery.Status.BLOCKED,
                 Delivery.Status.HELD,
                 Delivery.Status.DELETE_BY_HAND,
+                Delivery.Status.WAITING_FOR_LANGUAGE,
             ]
         )
         if overdue_before is None:
@@ -372,6 +404,10 @@ class Delivery(models.Model):
         )
         RETRACTED = "retracted", "Deleted from the network"
         CANCELLED = "cancelled", "Cancelled (never sent)"
+        WAITING_FOR_LANGUAGE = (
+            "waiting_language",
+            "Waiting for the other language (not sent alone)",
+        )
 
     page = models.ForeignKey(
         "wagtailcore.Page",

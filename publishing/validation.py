@@ -6,9 +6,11 @@ The same limit is checked again at send, by the adapter's `check_post`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from publishing import selectors
-from publishing.models import SocialAccount
+from publishing.bilingual_posts import post_words
+from publishing.models import SocialAccount, SocialPost
 from publishing.networks.base import network_class
 from publishing.networks.bluesky import BlueskyNetwork
 from publishing.networks.instagram import MAX_HASHTAGS, hashtag_count
@@ -60,6 +62,35 @@ def _page_link(page) -> str:
     return f"{settings.SITE_URL}/news/a-new-page/"
 
 
+def _bilingual_length_error(*, post, page, account) -> str:
+    """A bilingual post counted whole, both languages and the link (issue 27).
+
+    Each network counts its own way (X's weights, Bluesky's graphemes); when the
+    two texts will not fit together, the editor is offered the pair instead.
+    """
+    if page is None or not page.pk or not post.text:
+        return ""
+    words = post_words(post=post, page=page)
+    if not words.together:
+        return ""
+    length, limit = post_length(
+        network=account.network, text=words.text, link=_page_link(words.link_page)
+    )
+    if length <= limit:
+        return ""
+    return _(
+        "Both languages together are too long for one %(network)s post: "
+        "%(length)s characters (with the link to the website) where %(limit)s "
+        "are allowed. Shorten them by %(over)s, or choose “%(pair)s”."
+    ) % {
+        "network": account.get_network_display(),
+        "length": length,
+        "limit": limit,
+        "over": length - limit,
+        "pair": SocialPost.Languages.PAIR.label,
+    }
+
+
 def social_post_errors(*, post) -> dict[str, str]:
     """Field errors for a SocialPost: unknown or unapproved account, text too long."""
     errors: dict[str, str] = {}
@@ -73,7 +104,10 @@ def social_post_errors(*, post) -> dict[str, str]:
     length, limit = post_length(
         network=account.network, text=post.text or "", link=_page_link(page)
     )
-    if length > limit:
+    bilingual = _bilingual_length_error(post=post, page=page, account=account)
+    if bilingual:
+        errors["text"] = bilingual
+    elif length > limit:
         errors["text"] = (
             f"Too long for {account.get_network_display()}: {length} characters "
             f"(with the link to the website) where {limit} are allowed. "

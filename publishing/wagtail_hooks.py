@@ -476,6 +476,10 @@ LOG_ACTIONS = {
         "Post needs attention",
         "Social post needs attention",
     ),
+    "publishing.delivery.released_with_language": (
+        "Release with the other language",
+        "The other language went live: the post waiting for it was released",
+    ),
     "publishing.delivery.not_reposted": (
         "Not posted again",
         "Published again: the post already exists, so it was not posted again",

@@ -28,6 +28,11 @@ Before comparing, text and names are reduced to the same plain words:
 - camel case is split ("AmeliaJones" is "amelia jones"), and letters from digits;
 - anything that is not a letter or digit separates words.
 
+Welsh mutates the first letter of a word after certain words ("Megan" is "Fegan"
+in "i Fegan", "Nhomos" in "fy Nhomos", "Chatrin" in "a Chatrin"). Every word of the
+text is also read in each form it could have had before a mutation
+(``radical_forms``), so a learner named in Welsh is found as in English.
+
 What it cannot know: a nickname that is not in the register, a name inside a
 picture or video, a surname spelt differently, or a middle name run together with
 the others ("#ameliarosejones").
@@ -146,6 +151,53 @@ def plain_words(text: str) -> str:
     return " ".join(word for sentence in _sentences(text) for word in sentence)
 
 
+# Welsh mutations, undone: a mutated beginning and the letters it may have replaced.
+# Soft: p>b t>d c>g b>f d>dd g>(gone) m>f ll>l rh>r; nasal: p>mh t>nh c>ngh b>m d>n
+# g>ng; aspirate: p>ph t>th c>ch. Longest beginnings first: "ngh" before "ng".
+_UNMUTATE = (
+    ("ngh", ("c",)),
+    ("mh", ("p",)),
+    ("nh", ("t",)),
+    ("ng", ("g",)),
+    ("ph", ("p",)),
+    ("th", ("t",)),
+    ("ch", ("c",)),
+    ("dd", ("d",)),
+    ("ff", ()),  # "ff" is a letter of its own, never a mutation
+    ("ll", ()),  # likewise "ll" and "rh": their soft forms are "l" and "r"
+    ("rh", ()),
+    ("b", ("p",)),
+    ("d", ("t",)),
+    ("g", ("c",)),
+    ("f", ("b", "m")),
+    ("m", ("b",)),
+    ("n", ("d",)),
+    ("l", ("ll",)),
+    ("r", ("rh",)),
+)
+# Soft mutation drops a "g" ("Gwen" > "Wen", "Gareth" > "Areth", "Glyn" > "Lyn").
+_AFTER_DROPPED_G = frozenset("aeiouwylr")
+
+
+@lru_cache(maxsize=65_536)
+def radical_forms(word: str) -> tuple[str, ...]:
+    """The forms ``word`` (plain, lower case) may have had before a Welsh mutation.
+
+    Each mutation is undone at the start of the word only, once; ``word`` itself is
+    not among them. "fegan" may have been "began" or "megan"; "nghatrin" "catrin".
+    """
+    if len(word) < 3 or not word.isalpha():
+        return ()
+    forms = []
+    for mutated, radicals in _UNMUTATE:
+        if word.startswith(mutated):
+            forms += [radical + word[len(mutated) :] for radical in radicals]
+            break
+    if word[0] in _AFTER_DROPPED_G:
+        forms.append("g" + word)
+    return tuple(forms)
+
+
 @dataclass(frozen=True)
 class LearnerName:
     """A learner's names in plain words, ready to look up in published text."""
@@ -213,7 +265,10 @@ class PublishedWords:
             for words in _sentences(text):
                 sentence += 1
                 for word in words:
-                    self._at.setdefault(word, []).append(len(self._words))
+                    at = len(self._words)
+                    self._at.setdefault(word, []).append(at)
+                    for radical in radical_forms(word):
+                        self._at.setdefault(radical, []).append(at)
                     self._words.append(word)
                     self._sentence.append(sentence)
             # A gap wider than the window between texts: a name never spans two.
@@ -243,11 +298,14 @@ class PublishedWords:
         )
 
     def _spans(self, words: tuple[str, ...]) -> list[tuple[int, int]]:
-        """Where ``words`` stand in a row, or run together as one word."""
+        """Where ``words`` stand in a row, or run together as one word.
+
+        The first word may stand mutated (``radical_forms``); the rest as written.
+        """
         spans = [
             (start, start + len(words) - 1)
             for start in self._at.get(words[0], ())
-            if tuple(self._words[start : start + len(words)]) == words
+            if tuple(self._words[start + 1 : start + len(words)]) == words[1:]
         ]
         if len(words) > 1:
             spans += [(at, at) for at in self._at.get("".join(words), ())]

@@ -30,7 +30,7 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
 
     from cms.preparation.services import preparation_start, revisions_publish_together
     from moderation.models import ApprovalTaskState
-    from moderation.workflow import consent_check, parity
+    from moderation.workflow import consent_check, parity, social_posts
     from moderation.workflow.services import ApprovalRefused
 
     approved = ApprovalTaskState.objects.filter(
@@ -69,6 +69,22 @@ def publish_approved_workflow_state(workflow_state, user=None) -> None:
         )
     except parity.ParityRefused as refusal:
         raise ApprovalRefused(str(refusal)) from refusal
+    problems = [
+        problem
+        for version in (
+            page,
+            *(partner.get_latest_revision_as_object() for partner in pairing.partners),
+        )
+        for problem in parity.alt_text_problems(version)
+    ]
+    if problems:
+        raise ApprovalRefused("Not published: " + " ".join(dict.fromkeys(problems)))
+    if pairing.partners:
+        problems = social_posts.posts_missing_a_language(page, pairing.partners)
+        if problems:
+            raise ApprovalRefused(
+                "Neither language was published: " + " ".join(problems)
+            )
     for partner in pairing.partners:
         problems = consent_check.page_problems(partner.get_latest_revision_as_object())
         if problems:

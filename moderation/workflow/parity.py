@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
-from cms.languages import LANGUAGE_NAMES, language_plan_for_page
+from cms.languages import ENGLISH, LANGUAGE_NAMES, WELSH, language_plan_for_page
 from moderation.models import LanguageException
 from moderation.two_factor.permissions import is_senior_leader
 
@@ -155,6 +155,65 @@ def resolve_exceptions(*, page: Page) -> None:
         if exception.missing_language in live_in:
             exception.resolved_at = timezone.now()
             exception.save(update_fields=["resolved_at"])
+
+
+def alt_text_problems(page) -> list[str]:
+    """The photos of a bilingual school's page without alt text in each language.
+
+    A parent using a screen reader hears the description of each photo; on the Welsh
+    website that is its Welsh description. "Every rule in both languages" (issue 27):
+    a bilingual school's page goes live only when each photo it shows has both.
+    """
+    from wagtail.images import get_image_model
+
+    from moderation.consent.page_media import page_media
+
+    if not language_plan_for_page(page).bilingual:
+        return []
+    problems = []
+    images = get_image_model().objects.filter(pk__in=set(page_media(page).image_ids))
+    for image in images.order_by("title"):
+        missing = [
+            _language_name(code)
+            for code, text in (
+                (WELSH, getattr(image, "welsh_description", "")),
+                (ENGLISH, image.description),
+            )
+            if not (text or "").strip()
+        ]
+        if missing:
+            problems.append(
+                _(
+                    "The photo “%(title)s” has no description (alt text) in "
+                    "%(languages)s. A page in Welsh and English needs it in both: "
+                    "add it to the photo in Images."
+                )
+                % {"title": image.title, "languages": _(" or ").join(missing)}
+            )
+    return problems
+
+
+def unpublish_translations(*, page: Page, user=None) -> list[Page]:
+    """Withdrawing one language withdraws the pair: its live translations leave too.
+
+    Unpublishing, expiry and takedown of a bilingual school's page (parity on) leave
+    no language behind on the website; the social posts of every language follow
+    through each page's own ``page_unpublished``.
+    """
+    plan = language_plan_for_page(page)
+    if not (plan.bilingual and plan.parity):
+        return []
+    withdrawn = []
+    for translation in page.get_translations().live().specific():
+        translation.unpublish(user=user)
+        withdrawn.append(translation)
+        logger.info(
+            "Unpublished %s with its translation %s",
+            translation.pk,
+            page.pk,
+            extra={"event": "parity.unpublished_together", "page_id": translation.pk},
+        )
+    return withdrawn
 
 
 def working_days_after(day: datetime.date, count: int) -> datetime.date:

@@ -12,7 +12,10 @@ installed a page has no social posts and the review screen shows the page only.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from wagtail import hooks
+
+from cms.languages import LANGUAGE_NAMES
 
 #: Hook ``fn(page=...)`` returning the posts approving ``page`` adds, unsaved.
 ADDED_ON_APPROVAL_HOOK = "social_posts_added_on_approval"
@@ -52,6 +55,46 @@ def social_posts_for_review(page) -> list[SocialPostPreview]:
     return [_preview(post, page=page, added=False) for post in written] + [
         _preview(post, page=page, added=True) for post in added
     ]
+
+
+def posts_missing_a_language(page, partners) -> list[str]:
+    """What a bilingual pair's social posts lack: a post in one language only.
+
+    Each account a post goes to needs the post in every language going live (the
+    translation's post for the same account, in its own words), or the post would
+    go out in one language alone (issue 27). Returns one sentence per gap.
+    """
+    pages = [page, *(partner.get_latest_revision_as_object() for partner in partners)]
+    written = {
+        version.pk: {
+            post.account_id: post
+            for post in getattr(version, "social_posts", None).all()
+        }
+        for version in pages
+        if getattr(version, "social_posts", None) is not None
+    }
+    problems = []
+    for version in pages:
+        for account_id, post in written.get(version.pk, {}).items():
+            for other in pages:
+                if other is version:
+                    continue
+                twin = written.get(other.pk, {}).get(account_id)
+                if twin is None or twin.text.strip() == post.text.strip():
+                    problems.append(
+                        _(
+                            "The %(language)s version has no post of its own for "
+                            "%(account)s, so the post would go out in one language "
+                            "only. Write it on the %(language)s version."
+                        )
+                        % {
+                            "language": LANGUAGE_NAMES.get(
+                                other.locale.language_code, other.locale.language_code
+                            ),
+                            "account": post.account,
+                        }
+                    )
+    return list(dict.fromkeys(problems))
 
 
 def _preview(post, *, page, added: bool) -> SocialPostPreview:

@@ -43,7 +43,7 @@ from cms.public_media import (
     sharing_copy_save,
 )
 from moderation.consent.rules import Channel, page_violations
-from publishing import selectors
+from publishing import bilingual_posts, selectors
 from publishing.credentials import CredentialsUnavailable
 from publishing.errors import DeliveryStateError
 from publishing.models import Delivery, SocialAccount, SocialPost
@@ -57,6 +57,7 @@ from publishing.networks.base import (
     OutcomeUnknown,
     RemotePost,
     TransientNetworkError,
+    network_class,
 )
 from publishing.notifications import notify
 from publishing.queueing import (
@@ -74,7 +75,12 @@ from publishing.services.accounts import (
     account_hold,
 )
 from publishing.services.pins import pin_after_send
-from publishing.text import link_for_delivery, page_link, post_text_for_delivery
+from publishing.text import (
+    link_for_delivery,
+    page_link,
+    post_text_for_delivery,
+    post_text_with_link,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,47 +140,117 @@ def deliveries_create_for_page(
     created = []
     posts = SocialPost.objects.filter(page=page).select_related("account__site")
     for post in posts:
-        link = page_link(page, account=post.account)
         existing = (
             Delivery.objects.live().filter(page=page, account=post.account).first()
         )
         if existing is not None:
             _log(existing, "publishing.delivery.not_reposted", user=user)
             continue
-        images = post.images_as_posted(page=page)
-        try:
-            with transaction.atomic():
-                delivery = Delivery.objects.create(
-                    page=page,
-                    page_title=page.title,
-                    revision=revision,
-                    account=post.account,
-                    text=post.text_as_posted(page=page),
-                    link=link,
-                    include_image=post.include_image,
-                    image=images[0] if images else None,
-                    image_ids=[image.pk for image in images],
-                    **_picture_record(images),
-                )
-                # The link carries the delivery's own id: the mark that finds this
-                # post again when a send's outcome is unknown.
-                delivery.link = link_for_delivery(link=link, delivery_id=delivery.pk)
-                delivery.text = post_text_for_delivery(
-                    text=post.text, page_url=link, delivery_link=delivery.link
-                )
-                delivery.save(update_fields=["link", "text"])
-        except IntegrityError:
-            # A concurrent publish of the same page made it first: that one posts.
-            continue
-        if images:
-            # From now on their tags can only be loosened by the consent officer.
-            type(images[0]).objects.filter(
-                pk__in=[image.pk for image in images], first_posted_at=None
-            ).update(first_posted_at=timezone.now())
-        _log(delivery, "publishing.delivery.created", user=user)
-        delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=0)
-        created.append(delivery)
+        words = _words_to_send(post=post, page=page)
+        waiting = bilingual_posts.waiting_partner_delivery(
+            page=page, account_id=post.account_id
+        )
+        if waiting is not None and not words.waiting_for:
+            # The other language waited for this one: both go now, in this publish.
+            if words.together:
+                _delivery_release(waiting, words=words, user=user)
+                continue
+            _delivery_release(waiting, words=None, user=user)
+        delivery = _delivery_create(
+            post=post, page=page, revision=revision, words=words, user=user
+        )
+        if delivery is not None:
+            created.append(delivery)
     return created
+
+
+def _words_to_send(*, post: SocialPost, page: Page) -> bilingual_posts.PostWords:
+    """The post's words, both languages considered (issue 27).
+
+    A bilingual post that the network cannot hold whole (an automatic closure post,
+    say: the editor's own are checked as they are written) goes as a pair instead.
+    """
+    if bilingual_posts.other_language_already_posted(
+        page=page, account_id=post.account_id
+    ):
+        # The other language went first, alone, under an exception: this one follows.
+        return bilingual_posts.PostWords(text=post.text, link_page=page)
+    words = bilingual_posts.post_words(post=post, page=page, live=True)
+    if words.together:
+        network = network_class(post.account.network)
+        link = page_link(words.link_page, account=post.account)
+        composed = post_text_with_link(text=words.text, link=link)
+        if network.text_length(composed) > network.max_length:
+            return dataclasses.replace(
+                words, text=post.text, link_page=page, together=False
+            )
+    return words
+
+
+def _delivery_create(
+    *,
+    post: SocialPost,
+    page: Page,
+    revision: Revision | None,
+    words: bilingual_posts.PostWords,
+    user,
+) -> Delivery | None:
+    link = page_link(words.link_page, account=post.account)
+    images = post.images_as_posted(page=page)
+    waiting = bool(words.waiting_for)
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                page=page,
+                page_title=page.title,
+                revision=revision,
+                account=post.account,
+                text=post_text_with_link(text=words.text, link=link),
+                link=link,
+                include_image=post.include_image,
+                image=images[0] if images else None,
+                image_ids=[image.pk for image in images],
+                status=Status.WAITING_FOR_LANGUAGE if waiting else Status.QUEUED,
+                reason=bilingual_posts.waiting_reason(words.waiting_for)
+                if waiting
+                else "",
+                **_picture_record(images),
+            )
+            # The link carries the delivery's own id: the mark that finds this
+            # post again when a send's outcome is unknown.
+            delivery.link = link_for_delivery(link=link, delivery_id=delivery.pk)
+            delivery.text = post_text_for_delivery(
+                text=words.text, page_url=link, delivery_link=delivery.link
+            )
+            delivery.save(update_fields=["link", "text"])
+    except IntegrityError:
+        # A concurrent publish of the same page made it first: that one posts.
+        return None
+    if images:
+        # From now on their tags can only be loosened by the consent officer.
+        type(images[0]).objects.filter(
+            pk__in=[image.pk for image in images], first_posted_at=None
+        ).update(first_posted_at=timezone.now())
+    _log(delivery, "publishing.delivery.created", user=user)
+    if not waiting:
+        delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=0)
+    return delivery
+
+
+def _delivery_release(
+    delivery: Delivery, *, words: bilingual_posts.PostWords | None, user
+) -> None:
+    """Send a post that waited for its other language; ``words``: now both in one."""
+    fields = {"status": Status.QUEUED, "reason": "", "next_attempt_at": timezone.now()}
+    if words is not None:
+        link = page_link(words.link_page, account=delivery.account)
+        fields["link"] = link_for_delivery(link=link, delivery_id=delivery.pk)
+        fields["text"] = post_text_for_delivery(
+            text=words.text, page_url=link, delivery_link=fields["link"]
+        )
+    if _set(delivery, expected=Status.WAITING_FOR_LANGUAGE, **fields):
+        _log(delivery, "publishing.delivery.released_with_language", user=user)
+        delivery_enqueue_on_commit(delivery_id=delivery.pk, attempt=delivery.attempts)
 
 
 def _picture_record(images: list) -> dict:
@@ -771,8 +847,10 @@ def delivery_retract_request(
 def deliveries_retract_for_page(
     *, page_id: int, reason: str, now: datetime, user=None
 ) -> list[Delivery]:
-    """Retract every live delivery of a page (unpublish, expiry, delete, takedown)."""
-    deliveries = list(Delivery.objects.live().filter(page_id=page_id))
+    """Retract every live delivery of a page (unpublish, expiry, delete, takedown),
+    and of its other language where the school publishes both together."""
+    page_ids = bilingual_posts.withdrawn_together([page_id])
+    deliveries = list(Delivery.objects.live().filter(page_id__in=page_ids))
     return [
         delivery_retract_request(delivery=d, reason=reason, now=now, user=user)
         for d in deliveries
@@ -829,7 +907,7 @@ def deliveries_retract_for_takedown(
     chosen = {
         delivery.pk: delivery
         for delivery in [
-            *live.filter(page_id__in=page_ids),
+            *live.filter(page_id__in=bilingual_posts.withdrawn_together(page_ids)),
             *live.carrying_pictures(image_ids=image_ids),
             *by_url,
         ]

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.calendar_settings import HolidayNoticeSettings, MonitoringHours
+from cms.languages import ENGLISH, WELSH, language_plan
 from cms.models import NoticeIndexPage, NoticePage, TermDate
 from cms.school_calendar import first_school_day_after
 from publishing import selectors
@@ -50,34 +52,41 @@ class HolidayNoticeText:
     ends: datetime.datetime
 
 
-def _friendly(day: datetime.date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
+def _friendly(day: datetime.date, *, language: str = ENGLISH) -> str:
+    if language == ENGLISH:
+        return f"{day:%A} {day.day} {day:%B}"
+    with translation.override(language):
+        return date_format(day, "l j F")  # "dydd Mawrth 5 Ionawr"
 
 
 def holiday_notice_text(
-    *, holiday: TermDate, notice_settings: HolidayNoticeSettings, site: Site
+    *,
+    holiday: TermDate,
+    notice_settings: HolidayNoticeSettings,
+    site: Site,
+    language: str = ENGLISH,
 ) -> HolidayNoticeText:
-    """The notice's words and times for ``holiday`` from the school's template."""
+    """The notice's words and times for ``holiday`` from the school's template,
+    in ``language`` (a bilingual school has a template in each)."""
     hours = MonitoringHours.for_site(site)
     first_back = first_school_day_after(holiday.last_day, site=site)
+    template = notice_settings.in_language(language)
     values = {
         "holiday": holiday.title,
-        "first_day_back": _friendly(first_back),
-        "office_contact": notice_settings.office_contact,
-        "emergency": notice_settings.emergency,
+        "first_day_back": _friendly(first_back, language=language),
+        "office_contact": template["office_contact"],
+        "emergency": template["emergency"],
     }
-    paragraphs = notice_settings.message_template.format_map(values).split("\n\n")
+    paragraphs = template["message"].format_map(values).split("\n\n")
     message = "".join(
         f"<p>{escape(paragraph.strip())}</p>"
         for paragraph in paragraphs
         if paragraph.strip()
     )
     return HolidayNoticeText(
-        title=notice_settings.title_template.format_map(values)[:255],
+        title=template["title"].format_map(values)[:255],
         message=message,
-        social=(notice_settings.social_template or notice_settings.title_template)
-        .format_map(values)
-        .strip(),
+        social=(template["social"] or template["title"]).format_map(values).strip(),
         starts=datetime.datetime.combine(
             holiday.starts_on, datetime.time(0, 0), tzinfo=hours.zone
         ),
@@ -149,6 +158,13 @@ def holiday_notice_draft(*, holiday: TermDate, now: datetime.datetime) -> Notice
             f"The notice for {holiday.title} could not be drafted: the holiday notice "
             "template is empty. Write one in Settings → Holiday notices."
         )
+    bilingual = language_plan(site).bilingual
+    if bilingual and not notice_settings.has_welsh_template:
+        raise HolidayNoticeNotDrafted(
+            f"The notice for {holiday.title} could not be drafted: the school "
+            "publishes in Welsh and English, and the Welsh template is empty. Write "
+            "it in Settings → Holiday notices."
+        )
     index = NoticeIndexPage.objects.descendant_of(site.root_page).first()
     if index is None:
         raise HolidayNoticeNotDrafted(
@@ -175,6 +191,17 @@ def holiday_notice_draft(*, holiday: TermDate, now: datetime.datetime) -> Notice
         index.add_child(instance=notice)
         notice.social_posts = _social_posts(notice, text=text.social)
         notice.save_revision(user=author, log_action=True)
+        if bilingual:
+            _welsh_version_draft(
+                notice,
+                text=holiday_notice_text(
+                    holiday=holiday,
+                    notice_settings=notice_settings,
+                    site=site,
+                    language=WELSH,
+                ),
+                author=author,
+            )
         _submit(notice, user=author)
     _tell_author(
         notice,
@@ -193,6 +220,20 @@ def holiday_notice_draft(*, holiday: TermDate, now: datetime.datetime) -> Notice
         extra={"event": "holiday_notice.drafted", "holiday": holiday.pk},
     )
     return notice
+
+
+def _welsh_version_draft(
+    notice: NoticePage, *, text: HolidayNoticeText, author
+) -> NoticePage:
+    """The notice's Welsh version, from the Welsh template: approving the English
+    one publishes both at the same moment (parity, issue 27)."""
+    welsh = notice.copy_for_translation(
+        Locale.objects.get(language_code=WELSH), copy_parents=True
+    )
+    welsh.title, welsh.message = text.title, text.message
+    welsh.social_posts = _social_posts(welsh, text=text.social)
+    welsh.save_revision(user=author, log_action=True)
+    return welsh
 
 
 def holidays_needing_notices(*, site: Site, today: datetime.date, days_before: int):
@@ -312,7 +353,10 @@ def holiday_notices_follow(*, holiday: TermDate, now: datetime.datetime) -> None
         if not notice_settings.has_template:
             continue
         text = holiday_notice_text(
-            holiday=holiday, notice_settings=notice_settings, site=site
+            holiday=holiday,
+            notice_settings=notice_settings,
+            site=site,
+            language=notice.locale.language_code,
         )
         latest = notice.get_latest_revision_as_object()
         same_words = (latest.title, latest.message) == (text.title, text.message)

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from wagtail.models import Locale
 
 from cms.demo_school import DEMO_PASSWORD, demo_school_load
 from cms.models import (
@@ -54,7 +55,7 @@ def test_staff_sign_ins_are_in_their_role_groups(loaded):
 
 
 def test_content_is_published(loaded, client):
-    news = NewsPage.objects.live()
+    news = NewsPage.objects.live().filter(locale__language_code="en-gb")
     assert news.count() == 20
     assert all(page.listing_image_id for page in news)
     assert SchoolImage.objects.count() == 40
@@ -98,12 +99,13 @@ def test_loading_twice_duplicates_nothing(loaded):
 
 def test_if_empty_leaves_a_school_with_news_alone(loaded):
     NewsPage.objects.first().delete()  # the school has been editing
+    left = NewsPage.objects.count()
     output = StringIO()
 
     call_command("load_demo_school", "--if-empty", stdout=output)
 
     assert "was not loaded" in output.getvalue()
-    assert NewsPage.objects.count() == 19
+    assert NewsPage.objects.count() == left
 
 
 def test_command_prints_the_sign_ins(loaded):
@@ -169,3 +171,16 @@ def test_the_demo_school_shows_its_statutory_information(loaded, client):
     public = client.get("/statutory-information/").content.decode()
     assert "Contact details" in public
     assert "Behaviour policy" not in public
+
+
+def test_the_demo_school_is_bilingual_with_a_pair_waiting_for_approval(loaded, client):
+    welsh_home = client.get("/cy/").content.decode()
+    story = NewsPage.objects.get(slug="eisteddfod", locale__language_code="en-gb")
+    welsh_story = story.get_translation(Locale.objects.get(language_code="cy"))
+
+    assert "Ysgol Gynradd Glan-y-Ddôl" in welsh_home
+    assert "Newyddion" in welsh_home
+    assert story.current_workflow_state is not None  # waiting for the approver
+    assert welsh_story.get_latest_revision_as_object().title == (
+        "Eisteddfod yr ysgol ddydd Gwener"
+    )

@@ -18,8 +18,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Locale
 
 from cms.demo_school import DemoRefused, ensure_not_production
+from cms.languages import WELSH, language_plan
 from cms.models import NewsIndexPage, NewsPage, SchoolImage
 from moderation.models import Learner
 from publishing.inbox.models import InboxItem, InboxWordList
@@ -133,8 +135,23 @@ class Command(BaseCommand):
                     )
                 )
             page.save_revision(user=editor)
+            if language_plan(page.get_site()).bilingual:
+                self._welsh_version(page, editor=editor)
             page.get_workflow().start(page, editor)
         self.stdout.write(f"Waiting for approval: {WAITING_TITLE}.")
+
+    def _welsh_version(self, page: NewsPage, *, editor) -> None:
+        """Its Welsh version and Welsh posts: one bilingual post per account."""
+        welsh = page.copy_for_translation(Locale.objects.get(language_code=WELSH))
+        welsh.title = "Blwyddyn 4 yn canu yn neuadd y dref"
+        welsh.summary = "Canodd côr Blwyddyn 4 garolau i'r maer."
+        NewsPage.objects.filter(pk=welsh.pk).update(title=welsh.title)
+        welsh.social_posts.update(text="Canodd Blwyddyn 4 yn hyfryd yn neuadd y dref!")
+        welsh.save_revision(user=editor)
+        # Every photo of a bilingual page is described in both languages.
+        SchoolImage.objects.filter(pk=page.listing_image_id).update(
+            welsh_description="Côr Blwyddyn 4 yn ymarfer yn neuadd yr ysgol."
+        )
 
     def _inbox(self, site, accounts) -> None:
         """Comments made on the Facebook emulator and read as the poll reads them."""
