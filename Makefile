@@ -27,9 +27,11 @@ run: $(STAMP) $(MESSAGES) ## Migrate, load the demo school once, start web + wor
 	$(PY) -m config.devstack
 
 E2E ?= 1
-# The suite runs in one process per CPU (pytest-xdist), each test file in one of them.
+# The suite runs in one process per CPU (pytest-xdist). Each process takes the tests
+# in pytest-django's order (transactional tests, which end by emptying the database,
+# after the others); tests marked with one xdist_group run together in one process.
 TEST_PROCESSES ?= auto
-PYTEST := $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --durations=15
+PYTEST := $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup --durations=15
 
 test: $(STAMP) $(MESSAGES) ## Run the whole test suite, browser journeys included (E2E=0: all but those)
 	tests/ensure-nginx

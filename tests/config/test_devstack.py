@@ -21,7 +21,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
+# `make run` starts the emulators on their fixed ports: one at a time, in one process.
+pytestmark = pytest.mark.xdist_group("make_run_ports")
 START_TIMEOUT = 300  # a first run migrates and draws the demo pictures
 
 

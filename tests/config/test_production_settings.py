@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# They share one database file (DATABASE_URL below): one at a time, in one process.
+pytestmark = pytest.mark.xdist_group("deploy_check_database")
 REQUIRED = {
     "SECRET_KEY": "x" * 30 + "-production-secret-from-the-environment-0123456789",
     "ALLOWED_HOSTS": "www.school.example",
