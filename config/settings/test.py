@@ -44,13 +44,15 @@ def _redis_url_for_this_worker(url: str) -> str:
 
     Each xdist worker moves REDIS_URL's database number on by its own number, and
     leaves what it chose in the environment: a worker or browser journey's back
-    office that a test starts with that URL uses it as it is.
+    office that a test starts with that URL (and the worker's name) uses it as it is.
     """
+    if not XDIST_WORKER:
+        return url or shared_test_redis_url()
     if url and url == os.environ.get("TEST_WORKER_REDIS_URL"):
         return url
     if not url:
         url = shared_test_redis_url()
-    elif XDIST_WORKER:
+    else:
         parts = urlsplit(url)
         database = int(parts.path.strip("/") or 0) + int(
             XDIST_WORKER.removeprefix("gw")
