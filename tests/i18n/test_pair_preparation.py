@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.models import NewsPage
+from cms.models import NewsPage, SchoolImage
 from cms.preparation.models import PagePreparation
 from cms.preparation.queueing import media_queue
 from cms.preparation.services import preparations_sweep
@@ -62,6 +62,15 @@ def with_gallery(page, images, author) -> NewsPage:
     return page
 
 
+def described_in_both(images):
+    """A bilingual school's photos are described in both languages."""
+    SchoolImage.objects.filter(pk__in=[image.pk for image in images]).update(
+        description="Children on the playing field",
+        welsh_description="Plant ar y cae chwarae",
+    )
+    return images
+
+
 def gallery_pair(bilingual, author, learner):
     """A new English gallery and its Welsh version, which has one photo more."""
     shared = photos(learner, count=1)
@@ -77,8 +86,9 @@ def gallery_pair(bilingual, author, learner):
     welsh.title, welsh.slug = "Diwrnod mabolgampau", "oriel-mabolgampau"
     welsh.save_revision(user=author)
     welsh_only = tagged_image(learner, title="Bwrdd y sgôr")
-    welsh = with_gallery(welsh, [*shared, welsh_only], author)
-    return english, welsh, [*shared, welsh_only]
+    images = described_in_both([*shared, welsh_only])
+    welsh = with_gallery(welsh, images, author)
+    return english, welsh, images
 
 
 def approve(approver, english, capture):
@@ -180,7 +190,7 @@ def test_unpublishing_the_welsh_page_during_preparation_stops_both_languages(
     django_capture_on_commit_callbacks,
     client,
 ):
-    images = photos(learner, count=1)
+    images = described_in_both(photos(learner, count=1))
     english = with_gallery(bilingual.english_story, images, author)
     welsh = with_gallery(bilingual.welsh_story, images, author)
     submit(english, author)

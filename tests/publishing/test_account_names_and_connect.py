@@ -3,8 +3,8 @@
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from moderation.roles import SENIOR_LEADERSHIP
-from tests.factories import SocialAccountFactory, UserFactory
+from moderation.roles import EDITORS, SENIOR_LEADERSHIP
+from tests.factories import SocialAccountFactory, UserFactory, staff
 from tests.twofactor import login_verified
 
 
@@ -27,7 +27,8 @@ def test_the_head_who_approves_an_account_sees_connect(client, db):
 
 
 def test_the_register_and_form_name_owners_not_usernames(client, db):
-    owner = UserFactory(username="jdavies01", first_name="Jo", last_name="Davies")
+    # One of the school's staff: only they may own its accounts.
+    owner = staff("jdavies01", EDITORS, first_name="Jo", last_name="Davies")
     SocialAccountFactory(name="Parents group", owner=owner)
     login_verified(client, UserFactory(is_superuser=True))
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from moderation.roles import SENIOR_LEADERSHIP
+from moderation.roles import EDITORS, SENIOR_LEADERSHIP
 from publishing.models import SocialAccount
 from tests import factories
 from tests.twofactor import login_verified
@@ -49,8 +49,13 @@ def head(client, db):
 
 @pytest.fixture
 def approved_closed(db):
+    # Its owner and managers are the school's staff: only they may run its accounts.
     return factories.SocialAccountFactory(
-        name="Year 6 group", visibility="closed", status="approved"
+        name="Year 6 group",
+        visibility="closed",
+        status="approved",
+        owner=factories.staff("owner", EDITORS),
+        managers=[factories.staff(f"manager{n}", EDITORS) for n in range(2)],
     )
 
 
@@ -67,7 +72,7 @@ def approved_closed(db):
 def test_changing_the_business_case_sends_it_back_to_proposed(
     client, head, approved_closed, changes
 ):
-    other = factories.UserFactory()
+    other = factories.staff("other", EDITORS)
     if changes.get("owner") == "new":
         changes = {"owner": other.pk}
     if changes.get("managers") == "new":
