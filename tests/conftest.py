@@ -20,6 +20,18 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     x_emulator,
 )
 
+#: Tests that take minutes and use no test database (they start their own stacks):
+#: first, so that in `make test` one process runs each while the others take the
+#: rest, instead of the suite waiting for them at its end.
+LONG_RUNNING_FIRST = ("tests/config/test_devstack.py", "tests/config/test_cluster.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, transactional ones, the rest),
+    which this keeps for everything else."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_RUNNING_FIRST))
+
 
 @pytest.fixture(autouse=True)
 def migrated_data_restored(django_db_serialized_rollback):
