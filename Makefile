@@ -27,10 +27,10 @@ run: $(STAMP) $(MESSAGES) ## Migrate, load the demo school once, start web + wor
 	$(PY) -m config.devstack
 
 E2E ?= 1
-# TEST_PROCESSES=auto runs the suite in one process per CPU (pytest-xdist). Each takes the tests
+# The suite runs in one process per CPU (pytest-xdist; TEST_PROCESSES=1: one). Each takes the tests
 # in pytest-django's order (transactional tests, which end by emptying the database,
 # after the others); tests marked with one xdist_group run together in one process.
-TEST_PROCESSES ?= 1
+TEST_PROCESSES ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup --durations=15
 
 test: $(STAMP) $(MESSAGES) ## Run the whole test suite, browser journeys included (E2E=0: all but those)

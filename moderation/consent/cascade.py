@@ -185,8 +185,11 @@ def _move_out_of_public_storage(item) -> None:
             return
         private = storages[WITHDRAWN_MEDIA_STORAGE]
         with public.open(name, "rb") as original:
-            private.save(name, original)
+            kept_as = private.save(name, original)
         public.delete(name)
+        if kept_as != name:  # an earlier withdrawn file had that name
+            type(item).objects.filter(pk=item.pk).update(file=kept_as)
+            item.file.name = kept_as
     except Exception:  # noqa: BLE001
         # Any storage error (botocore's, OSError): the withdrawal itself must
         # complete; the original is private wherever it is.

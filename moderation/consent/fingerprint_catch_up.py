@@ -7,7 +7,8 @@ new way. That needs today's hashing code, which a migration must not import, so
 migration cms 0013 only marks the point and this ``post_migrate`` receiver does the
 work once every migration has run (as ``upgrade_catch_up.py`` does for moderation
 0007). Withdrawn originals are read from the ``withdrawn_media`` storage, where the
-withdrawal moved them; a file that cannot be read keeps its old fingerprint.
+withdrawal moved them (first: a later upload may reuse the freed public name); a file
+that cannot be read keeps its old fingerprint.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ def pictures_refingerprint(*, using: str = DEFAULT_DB_ALIAS) -> int:
     taken = 0
     for item in model.objects.using(using).exclude(file="").iterator(chunk_size=200):
         hashes: tuple[str, ...] = ()
-        for storage in (item.file.storage, withdrawn):
+        # A withdrawn file's name is free again in the public storage, and a later
+        # upload may have taken it: read where this item's file should be first.
+        places = (item.file.storage, withdrawn)
+        for storage in reversed(places) if item.is_withdrawn else places:
             try:
                 with storage.open(item.file.name, "rb") as handle:
                     hashes = perceptual_hashes_of(handle)

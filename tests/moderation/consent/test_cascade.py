@@ -146,7 +146,7 @@ def test_withdrawing_website_consent_removes_the_photo_everywhere(
     assert not public.exists(published["rendition_name"])
     assert not photo.renditions.exists()
     assert not public.exists(original_name)
-    assert storages["withdrawn_media"].exists(original_name)
+    assert storages["withdrawn_media"].exists(photo.file.name)
     assert api_image_ids(client) == {other.pk}
     assert client.get(f"/api/v2/images/{photo.pk}/").status_code == 404
     assert withdrawals == [

@@ -223,8 +223,16 @@ def test_pictures_fingerprinted_before_this_release_are_fingerprinted_again(
     client, withdrawn
 ):
     """The upgrade across cms 0013: a mirrored copy of a photo withdrawn earlier is
-    caught once ``migrate`` has run (its ``post_migrate`` catch-up)."""
+    caught once ``migrate`` has run (its ``post_migrate`` catch-up), even when a later
+    upload took the file name the withdrawal freed in the public folder."""
     original = withdrawn["original"]
+    later = ImageFactory(
+        title="Choir",
+        file=ContentFile(
+            jpeg(photo(SEED + 9)), name=original.file.name.rsplit("/", 1)[-1]
+        ),
+    )
+    assert later.file.name == original.file.name
     get_image_model().objects.filter(pk=original.pk).update(
         perceptual_hash="ffffffffffffffff", perceptual_hash_variants=""
     )
