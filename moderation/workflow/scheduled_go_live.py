@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
-from wagtail.models import Page, Revision, TaskState
+from wagtail.models import Page, Revision, TaskState, get_default_page_content_type
 
 from cms.languages import LANGUAGE_NAMES, language_plan_for_page
 from cms.preparation.services import revisions_publish_together
@@ -56,11 +56,17 @@ def pages_publish_scheduled(*, now: datetime.datetime) -> str:
     expired = _pages_expire(now=now)
     went_live = held = 0
     handled: set[int] = set()
+    page_type = get_default_page_content_type()
     due = Revision.objects.filter(approved_go_live_at__lte=now).order_by(
         "approved_go_live_at", "pk"
     )
     for revision in list(due):
         if revision.pk in handled:
+            continue
+        if revision.base_content_type_id != page_type.pk:
+            # Not a page (a snippet with drafts): it has no other language.
+            revision.publish(log_action=SCHEDULED)
+            went_live += 1
             continue
         page = Page.objects.filter(pk=revision.object_id).first()
         if page is None:
