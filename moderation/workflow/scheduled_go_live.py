@@ -43,6 +43,7 @@ from .parity import open_exception
 logger = logging.getLogger(__name__)
 
 SCHEDULED = "wagtail.publish.scheduled"
+EXPIRED = "wagtail.unpublish.scheduled"
 #: The page's history: its scheduled go-live was held (registered in wagtail_hooks).
 GO_LIVE_HELD = "moderation.parity.go_live_held"
 
@@ -73,7 +74,7 @@ def pages_publish_scheduled(*, now: datetime.datetime) -> str:
             continue
         page = page.specific
         try:
-            partners = _partner_revisions(page, revision=revision, now=now)
+            partners = _partner_revisions(page, now=now)
         except PairNotReady as not_ready:
             handled.update(_hold(page, revision=revision, reason=str(not_ready)))
             held += 1
@@ -116,15 +117,13 @@ def _pages_expire(*, now: datetime.datetime) -> int:
         if page is None:
             continue
         with transaction.atomic():
-            page.specific.unpublish(set_expired=True, log_action=SCHEDULED)
+            page.specific.unpublish(set_expired=True, log_action=EXPIRED)
         expired += 1
     return expired
 
 
-def _partner_revisions(
-    page: Page, *, revision: Revision, now: datetime.datetime
-) -> list[Revision]:
-    """The other languages' revisions that go live with ``revision``, all due now.
+def _partner_revisions(page: Page, *, now: datetime.datetime) -> list[Revision]:
+    """The other languages' revisions that go live with ``page``'s, all due now.
 
     Empty when the school publishes in one language, parity is off, or a senior
     leader let this page go live without its other language.

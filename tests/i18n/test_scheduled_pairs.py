@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.models import Page, PageLogEntry, Revision
 
 from tests.i18n.scheduling import scheduled_time_comes
 from tests.i18n.test_parity import approve, approver, author, draft_pair  # noqa: F401
@@ -56,6 +56,8 @@ def test_an_expired_page_takes_its_other_language_off_as_expired_too(client, bil
     for page in (english, welsh):
         page = Page.objects.get(pk=page.pk)
         assert not page.live and page.expired
+        history = PageLogEntry.objects.filter(page=page).order_by("-timestamp", "-pk")
+        assert history.first().action == "wagtail.unpublish.scheduled"
     assert client.get("/cy/newyddion/diwrnod-mabolgampau/").status_code == 404
     listed = client.get("/api/v2/pages/", {"type": "cms.NewsPage", "locale": "cy"})
     assert listed.json()["items"] == []
