@@ -17,7 +17,7 @@
 
   // The bilingual estimate counts as the server does (publishing/validation.py):
   // X weighs each code point outside its light ranges 2 and a link 23; Bluesky
-  // counts graphemes; the others code points. The server's figure, shown above it,
+  // counts graphemes; the others code points. The server's figure, shown beside it,
   // is the one that counts.
   var X_LIGHT = [[0x0000, 0x10FF], [0x2000, 0x200D], [0x2010, 0x201F], [0x2032, 0x2037]];
   var X_WEIGHTLESS = /[\u200d\ufe00-\ufe0f]/;
