@@ -51,7 +51,8 @@ def on_page_unpublished(sender, instance, user=None, **kwargs) -> None:
 
 
 def resolve_language_exceptions(sender, instance, **kwargs) -> None:
-    """A language that was let wait is live now: its exception is over."""
+    """A language that was let wait is live now: its exception is over; a pair
+    whose go-live was held is approved again: the dashboard stops showing it."""
     parity.resolve_exceptions(page=instance)
 
 

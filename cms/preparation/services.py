@@ -221,16 +221,24 @@ def _publish(preparation: PagePreparation) -> None:
 
 @transaction.atomic
 def revisions_publish_together(
-    *, revision: Revision, translations: Sequence[Revision], user
+    *,
+    revision: Revision,
+    translations: Sequence[Revision],
+    user,
+    log_action: bool | str = True,
 ) -> None:
     """Publish ``revision`` and its translations' revisions, all or none.
 
-    Every language carries the page's ``last_published_at``: the same instant on
-    the site, the API and the feeds.
+    Every language carries the page's ``last_published_at`` (and, for a language
+    going live for the first time, ``first_published_at``): the same instant on
+    the site, the API and the feeds. ``log_action``: the history's entry, as
+    Wagtail's ``publish`` takes it (the scheduled go-live names itself).
     """
-    revision.publish(user=user, skip_permission_checks=True)
+    revision.publish(user=user, skip_permission_checks=True, log_action=log_action)
     for translation in translations:
-        translation.publish(user=user, skip_permission_checks=True)
+        translation.publish(
+            user=user, skip_permission_checks=True, log_action=log_action
+        )
     if translations:
         published_at = (
             Page.objects.filter(pk=revision.object_id)
@@ -238,9 +246,14 @@ def revisions_publish_together(
             .get()
         )
         if published_at is not None:
-            Page.objects.filter(
+            others = Page.objects.filter(
                 pk__in=[translation.object_id for translation in translations]
-            ).update(last_published_at=published_at)
+            )
+            # Published a moment after the page: first published at its instant.
+            others.filter(first_published_at__gt=published_at).update(
+                first_published_at=published_at
+            )
+            others.update(last_published_at=published_at)
 
 
 def preparation_stop(*, preparation: PagePreparation, problem: str) -> bool:

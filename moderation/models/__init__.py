@@ -1,6 +1,7 @@
 """Moderation's models, one module per feature."""
 
 from .consent import ConsentRecord, ConsentUse, Learner, LearnerQuerySet
+from .held_go_lives import HeldGoLive
 from .incidents import (
     BlockedAccount,
     EvidenceItem,
@@ -26,6 +27,7 @@ __all__ = [
     "ConsentRecord",
     "ConsentUse",
     "EvidenceItem",
+    "HeldGoLive",
     "Incident",
     "IncidentCategory",
     "IncidentDeletionRecord",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
 from cms.languages import ENGLISH, LANGUAGE_NAMES, WELSH, language_plan_for_page
-from moderation.models import LanguageException
+from moderation.models import HeldGoLive, LanguageException
 from moderation.two_factor.permissions import is_senior_leader
 
 logger = logging.getLogger(__name__)
@@ -140,10 +140,14 @@ def _finish_partner_workflow(partner: Page, *, user) -> None:
 
 
 def resolve_exceptions(*, page: Page) -> None:
-    """An exception ends when the language it let wait is live too.
+    """An exception ends when the language it let wait is live too; a held
+    go-live ends when either language is approved (published or scheduled) again.
 
     Runs on every publication (``moderation.signal_handlers``).
     """
+    HeldGoLive.objects.open().filter(page__translation_key=page.translation_key).update(
+        resolved_at=timezone.now()
+    )
     for exception in LanguageException.objects.open().filter(
         page__translation_key=page.translation_key
     ):
@@ -197,7 +201,8 @@ def unpublish_translations(*, page: Page, user=None) -> list[Page]:
     """Withdrawing one language withdraws the pair: its live translations leave too.
 
     Unpublishing, expiry and takedown of a bilingual school's page (parity on) leave
-    no language behind on the website; the social posts of every language follow
+    no language behind on the website, in the same transaction; an expired page's
+    translations are marked expired too. The social posts of every language follow
     through each page's own ``page_unpublished``.
     """
     plan = language_plan_for_page(page)
@@ -205,7 +210,13 @@ def unpublish_translations(*, page: Page, user=None) -> list[Page]:
         return []
     withdrawn = []
     for translation in page.get_translations().live().specific():
-        translation.unpublish(user=user)
+        if page.expired:
+            # An expiry: the other language expires with it, recorded as such.
+            translation.unpublish(
+                user=user, set_expired=True, log_action="wagtail.unpublish.scheduled"
+            )
+        else:
+            translation.unpublish(user=user)
         withdrawn.append(translation)
         logger.info(
             "Unpublished %s with its translation %s",

@@ -9,6 +9,7 @@ workflow restart when a page is edited while awaiting approval, and the dashboar
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.ui.components import Component
@@ -17,6 +18,7 @@ from wagtail.models import WorkflowState
 from moderation.awaiting import AWAITING_HOOK
 from moderation.models import ApprovalTask, ConsentCheckTask
 from moderation.workflow import guards, outcomes, panels, urls
+from moderation.workflow.scheduled_go_live import GO_LIVE_HELD
 from moderation.workflow.services import workflow_restart_if_edited
 
 
@@ -186,12 +188,25 @@ def add_moderation_panel(request, panels_list):
 @hooks.register("construct_homepage_panels")
 def add_language_exceptions_panel(request, panels_list):
     panel = LanguageExceptionsPanel(request=request)
-    if panel.exceptions:
+    if panel.exceptions or panel.held:
         panels_list.append(panel)
 
 
+@hooks.register("register_log_actions")
+def register_parity_log_actions(actions):
+    actions.register_action(
+        GO_LIVE_HELD,
+        _("Go-live held (other language not ready)"),
+        _(
+            "Not published at its scheduled time: the other language was not ready, "
+            "so neither went live"
+        ),
+    )
+
+
 class LanguageExceptionsPanel(Component):
-    """Pages live in one language only, until the other follows (issue 27)."""
+    """Pages live in one language only, until the other follows, and pairs whose
+    scheduled go-live was held because one language was not ready (issue 27)."""
 
     name = "language_exceptions"
     order = 150
@@ -199,7 +214,7 @@ class LanguageExceptionsPanel(Component):
 
     def __init__(self, *, request):
         from cms.languages import LANGUAGE_NAMES, current_school
-        from moderation.models import LanguageException
+        from moderation.models import HeldGoLive, LanguageException
 
         site = current_school(request)
         self.exceptions = list(
@@ -211,6 +226,7 @@ class LanguageExceptionsPanel(Component):
             exception.language_name = LANGUAGE_NAMES.get(
                 exception.missing_language, exception.missing_language
             )
+        self.held = list(HeldGoLive.objects.open().filter(site=site))
 
     def get_context_data(self, parent_context):
-        return {"exceptions": self.exceptions}
+        return {"exceptions": self.exceptions, "held": self.held}

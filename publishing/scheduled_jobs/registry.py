@@ -19,7 +19,6 @@ from cms.mail import failed_emails_retry
 from cms.media_removals import removals_retry_due
 from cms.preparation.services import preparations_sweep
 from cms.public_media import public_media_reconcile
-from cms.scheduled_publishing import pages_publish_scheduled
 from cms.statutory.reminders import statutory_check
 from moderation.consent.lapses import consent_lapses_apply
 from moderation.jobs import (
@@ -27,6 +26,7 @@ from moderation.jobs import (
     consent_expiry_check,
     incident_retention_check,
 )
+from moderation.workflow.scheduled_go_live import pages_publish_scheduled
 from publishing.inbox.alerts import digests_send, overdue_remind
 from publishing.inbox.services import inboxes_read
 from publishing.services.accounts import account_reviews_remind
@@ -163,8 +163,9 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         "go-live-and-expiry",
         "Go live and expire pages",
-        "Publishes pages at their go-live time and takes expired pages off the "
-        "website (their social posts are deleted too).",
+        "Publishes pages at their go-live time (a page in Welsh and English with "
+        "its other language, at the same moment, or neither) and takes expired "
+        "pages off the website (their social posts are deleted too).",
         EveryMinutes(1),
         _go_live_and_expiry,
     ),

@@ -22,9 +22,9 @@ from cms.cdn_backends import CdnPurgeFailed, CloudFrontPurgeBackend
 from cms.media_removals import MediaRemoval, removals_retry_due
 from cms.models import SchoolImage
 from cms.public_copy_gate import public_copy
-from cms.scheduled_publishing import pages_publish_scheduled
 from emulators.cdn import DEMO_CLOUDFLARE_TOKEN, DEMO_CLOUDFLARE_ZONE
 from moderation.consent.services import consent_record
+from moderation.workflow.scheduled_go_live import pages_publish_scheduled
 from tests.factories import (
     NewsPageFactory,
     UserFactory,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +17,7 @@ from publishing.services.deliveries import deliveries_retract_for_takedown
 from publishing.validation import social_post_errors
 from tests.factories import NewsPageFactory, staff
 from tests.i18n.conftest import bilingual, school  # noqa: F401 (fixtures)
+from tests.i18n.scheduling import scheduled_time_comes
 from tests.i18n.test_parity import approve
 from tests.moderation.workflow.conftest import signed_in, submit
 
@@ -73,6 +77,46 @@ def test_one_approval_sends_one_post_in_both_languages_welsh_first(
     assert "/cy/newyddion/taith/" in text  # the link goes to the first language
     [delivery] = Delivery.objects.all()
     assert delivery.status == Delivery.Status.SENT
+
+
+def test_a_scheduled_pair_goes_live_at_one_instant_and_its_posts_go_together(
+    bilingual,  # noqa: F811
+    x_account,
+    x_emulator,
+    worker,
+    django_capture_on_commit_callbacks,
+    client,
+):
+    author, approver = staff("author", roles.EDITORS), staff("ok", roles.APPROVERS)
+    english, welsh = draft_pair_with_posts(
+        bilingual, x_account, languages=PAIR, author=author
+    )
+    english.go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    submit(english, author)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(signed_in(approver), english.current_workflow_task_state)
+    english.refresh_from_db()
+    welsh.refresh_from_db()
+    assert not english.live and not welsh.live
+    scheduled_time_comes(english, welsh)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled")
+    worker.drain()
+
+    english.refresh_from_db()
+    welsh.refresh_from_db()
+    assert english.live and welsh.live
+    assert english.last_published_at == welsh.last_published_at
+    assert english.first_published_at == welsh.first_published_at
+    for locale, title in (("cy", "Taith"), ("en", "Trip")):
+        listed = client.get(
+            "/api/v2/pages/", {"type": "cms.NewsPage", "locale": locale}
+        )
+        assert title in {item["title"] for item in listed.json()["items"]}
+    texts = sorted(x_texts(x_emulator))
+    assert len(texts) == 2
+    assert texts[0].startswith("Ein taith") and texts[1].startswith("Our trip")
 
 
 def test_english_first_school_puts_english_first(
