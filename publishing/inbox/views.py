@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from publishing.models import SocialAccount
-from publishing.services.accounts import is_senior_leader
+from publishing.services.accounts import is_senior_leader_of
 from schools.scoping import get_school_object_or_404
 
 from . import access, selectors, services
@@ -221,7 +221,11 @@ def reading_settings(request, account_pk: int):
     user = _inbox_user(request)
     account = get_school_object_or_404(request, SocialAccount, pk=account_pk)
     site = account.site
-    if not (account.owner_id == user.pk or is_senior_leader(user) or user.is_superuser):
+    if not (
+        account.owner_id == user.pk
+        or is_senior_leader_of(user, site)
+        or user.is_superuser
+    ):
         raise PermissionDenied
     reading = InboxReading.objects.filter(account=account).first() or InboxReading(
         account=account, site=site, enabled=account.network != "x"

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -32,6 +33,7 @@ from publishing.scheduled_jobs.errors import SchoolsFailed
 from publishing.scheduled_jobs.models import JobRun
 from publishing.services.accounts import account_propose, account_reviews_remind
 from publishing.services.holiday_notices import holiday_notices_draft
+from schools.services import membership_add
 from tests import factories
 from tests.factories import UserFactory, staff
 from tests.schools.conftest import SCHOOL_B_HOST
@@ -258,6 +260,33 @@ def test_an_account_is_proposed_for_the_school_named(two_schools):
 
     assert account.site == two_schools.b.site
     assert account in SocialAccount.objects.filter(site=two_schools.b.site)
+
+
+def test_a_senior_leader_of_another_school_cannot_decide_or_review_its_account(
+    two_schools,
+):
+    account = two_schools.a.account
+    account.status = SocialAccount.Status.PROPOSED
+    account.save()
+    leader_b = staff("leader_b", SENIOR_LEADERSHIP, site=two_schools.b.site)
+    decide = reverse("publishing_account_decide", args=[account.pk, "approve"])
+    review = reverse("publishing_account_review", args=[account.pk])
+
+    # Not one of their schools: the account is not there for them.
+    assert signed_in(leader_b).post(decide, {"note": "Fine"}).status_code == 404
+    # Teaching at Alderley too gives no say over Alderley's accounts.
+    membership_add(user=leader_b, site=two_schools.a.site, role=EDITORS)
+    response = signed_in(leader_b).post(decide, {"note": "Fine"}, follow=True)
+    assert "Only senior leadership of Alderley School" in response.content.decode()
+    signed_in(leader_b).post(review, {"note": "Checked"})
+    account.refresh_from_db()
+    assert account.status == SocialAccount.Status.PROPOSED
+    assert account.last_reviewed_at is None
+    # Positive control: Alderley's own senior leader decides.
+    leader_a = staff("leader_a", SENIOR_LEADERSHIP, site=two_schools.a.site)
+    signed_in(leader_a).post(decide, {"note": "Fine"})
+    account.refresh_from_db()
+    assert account.status == SocialAccount.Status.APPROVED
 
 
 def test_a_page_owner_who_left_the_school_is_not_sent_its_pages(two_schools, settings):
