@@ -9,6 +9,7 @@ suggesting that each account must be added by hand.
 
 from __future__ import annotations
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import InlinePanel
 
@@ -43,7 +44,21 @@ class SocialPostsPanel(InlinePanel):
 
     On a notice that goes everywhere by itself, the panel says so and its button
     offers "your own words for one account" rather than "Post to an account".
+
+    Each post's form is the post model's ``base_form_class`` (named by its dotted
+    path, so content never imports the app that owns the posts); it is given the
+    member of staff and the page's school (``SchoolPageForm.school``) to decide
+    which accounts may be chosen.
     """
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        form_class = getattr(self.db_field.related_model, "base_form_class", None)
+        if form_class is not None:
+            formset = options["formsets"][self.relation_name]
+            formset["form"] = import_string(form_class)
+            formset["inherit_kwargs"] = ["for_user", "school"]
+        return options
 
     class BoundPanel(InlinePanel.BoundPanel):
         def __init__(self, **kwargs):

@@ -255,6 +255,9 @@ class SocialPost(Orderable):
         "is sent back to you saying who and why, before anyone reviews it.",
     )
 
+    #: The page editor's form for a post (``cms.notice_panels.SocialPostsPanel``).
+    base_form_class = "publishing.forms.SocialPostForm"
+
     panels = [
         FieldPanel("account"),
         FieldPanel("text"),

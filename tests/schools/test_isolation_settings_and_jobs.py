@@ -22,7 +22,9 @@ from wagtail.models import Page
 from alerts.addresses import email_key
 from alerts.models import Subscriber
 from cms.calendar_settings import HolidayNoticeSettings, MonitoringHours
+from cms.cdn_purge import cdn_purge_request, public_copies_purge
 from cms.content_review import content_review_remind
+from cms.media_removals import MediaRemoval
 from cms.models import NoticePage, SocialMediaPage, StandardPage
 from moderation.models import Learner
 from moderation.roles import EDITORS, SCHOOL_OFFICE, SENIOR_LEADERSHIP
@@ -287,6 +289,30 @@ def test_a_senior_leader_of_another_school_cannot_decide_or_review_its_account(
     signed_in(leader_a).post(decide, {"note": "Fine"})
     account.refresh_from_db()
     assert account.status == SocialAccount.Status.APPROVED
+
+
+def test_a_removal_is_kept_for_the_picture_s_school_or_no_school_never_another(
+    two_schools, settings, caplog
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "cms.cdn_backends.HTTPPurgeBackend",
+            "LOCATION": "http://127.0.0.1:9/",
+        }
+    }
+    # Bramblewood's picture has an address at every school's host name.
+    public_copies_purge(names=["images/withdrawn.jpg"], item=two_schools.b.image)
+    cdn_purge_request(urls=["https://old-name.school.example/news/"])
+
+    removals = MediaRemoval.objects.outstanding()
+    assert {(r.site, len(r.targets)) for r in removals} == {
+        (two_schools.b.site, 2),
+        (None, 1),  # still purged: kept for the administrators, and logged
+    }
+    assert "A media removal no school could be told for" in caplog.text
+    heading = "Withdrawn pictures still being cleared"
+    alderley = staff("alderley_editor", EDITORS, site=two_schools.a.site)
+    assert heading not in signed_in(alderley).get("/admin/").content.decode()
 
 
 def test_a_page_owner_who_left_the_school_is_not_sent_its_pages(two_schools, settings):
