@@ -124,8 +124,9 @@ def test_connect_and_a_posts_buttons_stay_closed_until_acknowledged(
 
 
 def test_the_page_editor_offers_the_schools_accounts_once_the_policy_is_read(
-    client, account, manager, policy_page, home_page
+    client, manager, policy_page, home_page
 ):
+    account = SocialAccountFactory(name="Our X")
     theirs = SocialAccountFactory(site=school_site(2), name="Their X")
     page = NewsPageFactory(parent=NewsIndexPageFactory(parent=home_page))
     edit = reverse("wagtailadmin_pages:edit", args=[page.pk])

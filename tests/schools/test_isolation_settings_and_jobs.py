@@ -132,7 +132,7 @@ def test_choices_of_staff_are_the_schools_own(two_schools):
         assert "Bryn" not in response.content.decode()
 
 
-def test_the_dashboard_shows_only_the_schools_own_news_and_accounts(two_schools):
+def test_the_dashboard_and_social_calendar_show_only_the_schools_own(two_schools):
     for records in (two_schools.a, two_schools.b):
         factories.SocialAccountFactory(
             site=records.site, name=f"{records.tag} proposal", status="proposed"
@@ -154,6 +154,9 @@ def test_the_dashboard_shows_only_the_schools_own_news_and_accounts(two_schools)
     assert "Bramblewood proposal" not in dashboard
     assert "Bramblewood sports day" in control
     assert "Bramblewood proposal" in control
+    calendar = reverse("publishing_calendar")
+    assert "Bramblewood account" not in alderley.get(calendar).content.decode()
+    assert "Bramblewood account" in bramblewood.get(calendar).content.decode()
 
 
 def test_a_job_failed_for_one_school_is_told_to_that_school_only(two_schools):
