@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels.base import get_form_for_model
 
 #: What the kind field says about the two kinds that show first.
 KIND_HELP = (
@@ -53,10 +54,20 @@ class SocialPostsPanel(InlinePanel):
 
     def get_form_options(self):
         options = super().get_form_options()
-        form_class = getattr(self.db_field.related_model, "base_form_class", None)
+        model = self.db_field.related_model
+        form_class = getattr(model, "base_form_class", None)
         if form_class is not None:
             formset = options["formsets"][self.relation_name]
-            formset["form"] = import_string(form_class)
+            # As Wagtail builds it, on the post's own form: a draft may still
+            # leave out what only publishing needs.
+            deferred = self.child_edit_handler.get_form_options().get(
+                "defer_required_on_fields", []
+            )
+            formset["form"] = get_form_for_model(
+                model,
+                form_class=import_string(form_class),
+                defer_required_on_fields=deferred,
+            )
             formset["inherit_kwargs"] = ["for_user", "school"]
         return options
 

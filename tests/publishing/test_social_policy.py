@@ -133,6 +133,7 @@ def test_the_page_editor_offers_the_schools_accounts_once_the_policy_is_read(
     login_verified(client, manager)
 
     def choose(chosen) -> str:
+        """The page as the editor sees it again, or "" once it is saved."""
         post = {"account": chosen.pk, "text": "Our trip", "include_image": ""}
         fields = {"title": "Trip", "slug": "trip", "date": "2026-11-20"}
         data = {**fields, "summary": "A trip", "body": streamfield([])}
