@@ -146,6 +146,7 @@ def test_the_page_editor_offers_the_schools_accounts_once_the_policy_is_read(
     _acknowledge(client, policy_page)
     assert "Select a valid choice" in choose(theirs)
     assert choose(account) == ""  # saved
+    page.refresh_from_db()
     [post] = page.get_latest_revision_as_object().social_posts.all()
     assert post.account == account
 
