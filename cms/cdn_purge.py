@@ -33,7 +33,7 @@ from django.core.files.storage import storages
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Page, ReferenceIndex, Site
 
-from .media_removals import MediaRemoval, removal_record, sites_of
+from .media_removals import MediaRemoval, item_school, removal_record, site_of_url
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +45,24 @@ def cdn_configured() -> bool:
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def cdn_purge_request(*, urls: Iterable[str]) -> None:
-    """Keep a purge of ``urls`` (one per school) and have a worker do it on commit."""
+def cdn_purge_request(*, urls: Iterable[str], school: Site | None = None) -> None:
+    """Keep a purge of ``urls`` and have a worker do it on commit.
+
+    Args:
+        urls: every address to forget; all are purged, whoever's they are.
+        school: the school whose content changed, when the caller knows it (a
+            picture's school: its copy has an address at every school's host);
+            otherwise each address goes to the school whose host it names. An
+            address no school can be told for is purged all the same, kept as a
+            removal of no school (administrators see it) and logged, never put
+            down to a school it may not be.
+    """
     if not cdn_configured():
         return
-    by_site: dict[int, tuple[Site, list[str]]] = {}
+    by_site: dict[int | None, tuple[Site | None, list[str]]] = {}
     for url in sorted(set(urls)):
-        site = sites_of([url])
-        if site is None:
-            continue  # no site at all: nothing can have been cached
-        by_site.setdefault(site.pk, (site, []))[1].append(url)
+        site = school or site_of_url(url)
+        by_site.setdefault(site and site.pk, (site, []))[1].append(url)
     for site, site_urls in by_site.values():
         removal_record(kind=MediaRemoval.Kind.CDN, targets=site_urls, site=site)
 
@@ -71,7 +79,8 @@ def public_copies_purge(*, names: Iterable[str], item=None) -> None:
     if not names or not cdn_configured():
         return
     cdn_purge_request(
-        urls=[*_public_urls(names), *(_page_urls(item) if item is not None else [])]
+        urls=[*_public_urls(names), *(_page_urls(item) if item is not None else [])],
+        school=item_school(item),
     )
 
 

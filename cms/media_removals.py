@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import django_rq
@@ -26,7 +26,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
-from wagtail.models import Site
+from wagtail.models import Page, ReferenceIndex, Site
+
+from schools.models import School
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,6 @@ class MediaRemovalQuerySet(models.QuerySet):
     def outstanding(self):
         return self.filter(done_at__isnull=True)
 
-    def for_site(self, site):
-        return self.filter(site=site)
-
 
 class MediaRemoval(models.Model):
     """A storage deletion or CDN purge the outside service has not yet confirmed."""
@@ -56,7 +55,12 @@ class MediaRemoval(models.Model):
         "wagtailcore.Site",
         on_delete=models.CASCADE,
         related_name="+",
-        help_text=_("The school whose content this removal is for"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The school whose content this removal is for; empty when no one "
+            "school's could be told (shown to administrators only)"
+        ),
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     targets = models.JSONField(
@@ -89,15 +93,30 @@ def retry_wait(attempts: int) -> datetime.timedelta:
 
 
 def removal_record(
-    *, kind: str, targets: list[str], site, attempts: int = 0, error: str = ""
+    *,
+    kind: str,
+    targets: list[str],
+    site: Site | None,
+    attempts: int = 0,
+    error: str = "",
 ) -> MediaRemoval:
     """Keep a removal (in the caller's transaction) and wake a worker when it commits.
 
-    ``attempts``/``error``: it was tried already (a storage deletion is tried at once,
-    in the request); the first job waits the retry wait.
+    ``site``: the school whose content it is; ``None`` when none can be told (it
+    is done all the same, and logged). ``attempts``/``error``: it was tried already
+    (a storage deletion is tried at once, in the request); the first job waits the
+    retry wait.
     """
     now = timezone.now()
     wait = retry_wait(attempts) if attempts else datetime.timedelta(0)
+    if site is None:
+        # Still done: a withdrawn copy left in a store or a CDN is worse than a
+        # removal no school is shown. Administrators see it on their dashboard.
+        logger.warning(
+            "A media removal no school could be told for: %s",
+            ", ".join(targets[:5]),
+            extra={"event": "media_removal.no_school", "kind": kind},
+        )
     removal = MediaRemoval.objects.create(
         site=site,
         kind=kind,
@@ -197,17 +216,63 @@ def removals_retry_due(*, now: datetime.datetime) -> str:
     return f"{done} of {len(due)} due removal(s) done; {waiting} still waiting."
 
 
-def outstanding_removals(*, site) -> list[MediaRemoval]:
-    """The dashboard's list for one school: removals not yet confirmed."""
-    return list(MediaRemoval.objects.outstanding().for_site(site))
+def outstanding_removals(*, site, unattributed: bool = False) -> list[MediaRemoval]:
+    """The dashboard's list for one school: removals not yet confirmed.
+
+    ``unattributed``: with the removals no one school's content could be told for
+    (shown to the installation's administrators only, never to a school's staff).
+    """
+    school = models.Q(site=site)
+    if unattributed:
+        school |= models.Q(site__isnull=True)
+    return list(MediaRemoval.objects.outstanding().filter(school))
 
 
-def sites_of(urls: Iterable[str]):
-    """The site whose host name an address has (the default site otherwise)."""
-    hosts = {urlsplit(url).hostname for url in urls}
-    site = Site.objects.filter(hostname__in=hosts).order_by("-is_default_site").first()
-    return site or default_site()
+def site_of_url(url: str) -> Site | None:
+    """The school whose address ``url`` is (host name and port), or ``None``.
+
+    ``None`` when no school, or more than one, could have it: an address is never
+    put down to a school it may not be (the default school least of all).
+    """
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    same_host = Site.objects.filter(hostname__iexact=parts.hostname)
+    sites = list(same_host.filter(port=port)[:2]) or list(same_host[:2])
+    return sites[0] if len(sites) == 1 else None
 
 
-def default_site():
-    return Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+def item_school(item) -> Site | None:
+    """The school an image or document belongs to, or ``None`` if none can be told.
+
+    Its collection says so (each school's media live in its own collection); media
+    outside every school's collection belong to the school of a page showing them.
+    """
+    if item is None:
+        return None
+    collection = getattr(item, "collection", None)
+    if collection is not None:
+        school = (
+            School.objects.filter(
+                collection__in=collection.get_ancestors(inclusive=True)
+            )
+            .select_related("site")
+            .order_by("-collection__depth")
+            .first()
+        )
+        if school is not None:
+            return school.site
+    if item.pk is None:
+        return None
+    page_type = ReferenceIndex._get_base_content_type(Page)
+    page_ids = (
+        ReferenceIndex.get_references_to(item)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    sites = {
+        page.get_site()
+        for page in Page.objects.filter(pk__in=[int(pk) for pk in page_ids])
+    } - {None}
+    return sites.pop() if len(sites) == 1 else None

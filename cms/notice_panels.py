@@ -9,8 +9,10 @@ suggesting that each account must be added by hand.
 
 from __future__ import annotations
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels.base import get_form_for_model
 
 #: What the kind field says about the two kinds that show first.
 KIND_HELP = _(
@@ -43,7 +45,31 @@ class SocialPostsPanel(InlinePanel):
 
     On a notice that goes everywhere by itself, the panel says so and its button
     offers "your own words for one account" rather than "Post to an account".
+
+    Each post's form is the post model's ``base_form_class`` (named by its dotted
+    path, so content never imports the app that owns the posts); it is given the
+    member of staff and the page's school (``SchoolPageForm.school``) to decide
+    which accounts may be chosen.
     """
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        model = self.db_field.related_model
+        form_class = getattr(model, "base_form_class", None)
+        if form_class is not None:
+            formset = options["formsets"][self.relation_name]
+            # As Wagtail builds it, on the post's own form: a draft may still
+            # leave out what only publishing needs.
+            deferred = self.child_edit_handler.get_form_options().get(
+                "defer_required_on_fields", []
+            )
+            formset["form"] = get_form_for_model(
+                model,
+                form_class=import_string(form_class),
+                defer_required_on_fields=deferred,
+            )
+            formset["inherit_kwargs"] = ["for_user", "school"]
+        return options
 
     class BoundPanel(InlinePanel.BoundPanel):
         def __init__(self, **kwargs):

@@ -22,9 +22,16 @@ from wagtail.models import Site
 
 
 class SchoolPageForm(WagtailAdminPageForm):
-    """Wagtail's page form with a server-chosen web address and visible errors."""
+    """Wagtail's page form with a server-chosen web address and visible errors.
+
+    ``school`` is the school the page is in (its parent's), passed to the forms
+    of its inline records (a post names one of the school's own social accounts).
+    """
 
     def __init__(self, *args, **kwargs):
+        parent = kwargs.get("parent_page")
+        # Before Wagtail builds the inline forms, which inherit it.
+        self.school = parent.get_site() if parent is not None else None
         super().__init__(*args, **kwargs)
         slug = self.fields.get("slug")
         if slug is not None and not self._address_is_public:

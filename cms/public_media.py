@@ -44,7 +44,7 @@ from .cdn_purge import public_copies_purge
 from .document_cleaning import document_clean
 from .document_contents import DocumentNotCleanable
 from .image_cleaning import CleanImage, image_clean, is_animated
-from .media_removals import MediaRemoval, default_site, removal_record
+from .media_removals import MediaRemoval, item_school, removal_record
 from .preparation.models import PagePreparation, PreparedMedium
 
 logger = logging.getLogger(__name__)
@@ -457,32 +457,14 @@ def public_files_delete(*, names: list[str], item=None) -> None:
         return
     failed = public_files_delete_now(names)
     if failed:
-        site = _item_site(item)
-        if site is not None:
-            removal_record(
-                kind=MediaRemoval.Kind.STORAGE,
-                targets=failed,
-                site=site,
-                attempts=1,
-                error=gettext("The storage could not be reached to delete the copies."),
-            )
-    public_copies_purge(names=names, item=item)
-
-
-def _item_site(item):
-    """The school whose live page showed ``item``; the default site otherwise."""
-    if item is not None and item.pk is not None:
-        page_type = ReferenceIndex._get_base_content_type(Page)
-        page_ids = (
-            ReferenceIndex.get_references_to(item)
-            .filter(base_content_type=page_type)
-            .values_list("object_id", flat=True)
+        removal_record(
+            kind=MediaRemoval.Kind.STORAGE,
+            targets=failed,
+            site=item_school(item),
+            attempts=1,
+            error=gettext("The storage could not be reached to delete the copies."),
         )
-        for page in Page.objects.filter(pk__in=[int(pk) for pk in page_ids])[:1]:
-            site = page.get_site()
-            if site is not None:
-                return site
-    return default_site()
+    public_copies_purge(names=names, item=item)
 
 
 def page_media_sync(*, page, used_before: tuple[set[int], set[int]] = (set(), set())):

@@ -302,6 +302,6 @@ def add_media_removals_panel(request, panels):
     site = current_school(request)
     if site is None or not may_see_media_removals(request.user):
         return
-    removals = outstanding_removals(site=site)
+    removals = outstanding_removals(site=site, unattributed=request.user.is_superuser)
     if removals:
         panels.append(MediaRemovalsPanel(removals=removals))

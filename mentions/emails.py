@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .access import sees_mentions
 from .models import Mention, MentionEmail
 
 PERIODS = {
@@ -38,7 +39,9 @@ def mention_emails_send(*, now: datetime.datetime) -> int:
     """Send each chosen email that is due and has something new; returns how many.
 
     Each email covers the mentions found since the last one (``sent_until``), so a
-    mention is in exactly one email per person, whichever host runs the job.
+    mention is in exactly one email per person, whichever host runs the job. Only
+    to someone who may still see the school's mentions (the choice outlives a
+    member of staff who left the school or changed role).
     """
     sent = 0
     choices = MentionEmail.objects.filter(user__is_active=True).select_related(
@@ -47,6 +50,8 @@ def mention_emails_send(*, now: datetime.datetime) -> int:
     for choice in choices:
         if now - choice.sent_until < PERIODS[choice.frequency]:
             continue
+        if not sees_mentions(choice.user, choice.site):
+            continue  # no longer at the school, or no longer in a role that sees them
         new = list(
             Mention.objects.for_school(choice.site).filter(
                 found_at__gt=choice.sent_until, found_at__lte=now

@@ -4,8 +4,10 @@ A feed is somebody else's file: it may be huge, broken, or built to hurt the rea
 
 - Where: only addresses on the internet are fetched, and each redirect is checked
   the same way, so a feed address cannot reach the school's own network or the
-  server's (``MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES`` is for the tests' loopback
-  feed server only).
+  server's; the name is looked up once and the checked address is the one
+  connected to, so a name that changes its answer (DNS rebinding) gains nothing
+  (``mentions.internet_address``; ``MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES`` is for
+  the tests' loopback feed server only).
 - Size: the download stops at ``MENTIONS_FEED_MAX_BYTES`` whatever the
   ``Content-Length`` says (or does not say), and a read times out.
 - XML entities: a feed that declares entities is refused before it is parsed
@@ -23,8 +25,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import ipaddress
-import socket
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
@@ -36,6 +36,8 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from .internet_address import AddressRefused, pinned_get
 
 CHUNK_BYTES = 64 * 1024
 MAX_REDIRECTS = 5
@@ -57,37 +59,21 @@ class FoundPost:
     guid: str = ""
 
 
-def _check_address(url: str) -> None:
-    """Refuse an address that is not http(s) or not on the internet."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FeedRefused(_("A feed's address starts with http:// or https://."))
-    if settings.MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES:
-        return
-    try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or 443)
-    except (OSError, UnicodeError):
-        raise FeedRefused(_("The feed's address could not be found.")) from None
-    if any(not ipaddress.ip_address(info[4][0]).is_global for info in found):
-        raise FeedRefused(
-            _(
-                "The feed's address is on a private network; only feeds on the "
-                "internet are read."
-            )
-        )
-
-
 def _get(url: str) -> requests.Response:
-    """GET ``url``, following redirects only to addresses on the internet."""
+    """GET ``url``, following redirects only to addresses on the internet.
+
+    Each address is looked up once and fetched from the address checked
+    (``mentions.internet_address``), redirects included.
+    """
     for _redirect in range(MAX_REDIRECTS + 1):
-        _check_address(url)
-        response = requests.get(
-            url,
-            stream=True,
-            allow_redirects=False,
-            timeout=settings.MENTIONS_FEED_TIMEOUT_SECONDS,
-            headers={"Accept": "application/atom+xml, application/rss+xml, */*"},
-        )
+        try:
+            response = pinned_get(
+                url,
+                timeout=settings.MENTIONS_FEED_TIMEOUT_SECONDS,
+                headers={"Accept": "application/atom+xml, application/rss+xml, */*"},
+            )
+        except AddressRefused as refused:
+            raise FeedRefused(str(refused)) from None
         if not response.is_redirect:
             return response
         response.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Site
 
 from publishing.models import Delivery
 
@@ -75,16 +76,21 @@ def _day_of(delivery: Delivery) -> datetime.date:
 def calendar_days(
     *,
     period: CalendarPeriod,
+    site: Site | None,
     account_id: int | None = None,
     author_id: int | None = None,
 ) -> list[CalendarDay]:
-    """Each day of ``period`` with the deliveries that went or are due that day."""
+    """Each day of ``period`` with the school's deliveries that went or are due.
+
+    ``site``: the school whose accounts' deliveries are shown (none when ``None``).
+    """
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(period.end, datetime.time.min, tzinfo=zone)
     deliveries = Delivery.objects.filter(
         Q(sent_at__gte=start, sent_at__lt=end)
-        | Q(sent_at__isnull=True, next_attempt_at__gte=start, next_attempt_at__lt=end)
+        | Q(sent_at__isnull=True, next_attempt_at__gte=start, next_attempt_at__lt=end),
+        account__site=site,
     ).select_related("account", "page__owner")
     if account_id:
         deliveries = deliveries.filter(account_id=account_id)

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from moderation.awaiting import AwaitingDecision
 from publishing import selectors
 from publishing.models import Delivery, SocialAccount
-from publishing.services.accounts import is_senior_leader
+from publishing.services.accounts import is_senior_leader_of
 from schools.current import schools_for_user
 from schools.scoping import school_pages
 
@@ -83,9 +83,11 @@ def accounts_to_decide(user) -> list[AwaitingDecision]:
 
     Only their schools' accounts: a senior leader decides for the schools they lead.
     """
-    if not is_senior_leader(user):
+    schools = [
+        site for site in schools_for_user(user) if is_senior_leader_of(user, site)
+    ]
+    if not schools:
         return []
-    schools = list(schools_for_user(user))
     deciding = (
         SocialAccount.objects.filter(
             site__in=schools,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Site
 
 from publishing.models import SocialAccount
 from publishing.services.accounts import account_business_case_changed
+from publishing.social_policy.services import current_policy, has_acknowledged
 from schools.current import school_staff
+from schools.services import school_name
 
 BUSINESS_CASE_FIELDS = [
     "name",
@@ -28,6 +33,41 @@ BUSINESS_CASE_FIELDS = [
 
 def _staff_name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+class SocialPostForm(WagtailAdminModelForm):
+    """A page's post for one account, in the page editor.
+
+    Only the page's school's own accounts are offered or accepted, and choosing one
+    needs the school's social media policy acknowledged first, as on every other
+    screen that puts an account in someone's hands (``publishing.social_policy``).
+    A post already on the page keeps its account without asking again.
+    """
+
+    def __init__(self, *args, school: Site | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = self.fields.get("account")
+        if account is not None:
+            accounts = SocialAccount.objects.all()
+            account.queryset = (
+                accounts.filter(site=school) if school else accounts.none()
+            )
+
+    def clean_account(self):
+        account = self.cleaned_data.get("account")
+        user = self.for_user
+        if account is None or user is None or "account" not in self.changed_data:
+            return account
+        if has_acknowledged(user=user, site=account.site):
+            return account
+        policy = current_policy(account.site)
+        raise ValidationError(
+            gettext(
+                "Read %(school)s's social media policy and acknowledge it before "
+                "choosing an account: %(address)s"
+            )
+            % {"school": school_name(account.site), "address": policy.url}
+        )
 
 
 class SocialAccountForm(WagtailAdminModelForm):

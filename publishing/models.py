@@ -260,6 +260,9 @@ class SocialPost(Orderable):
         ),
     )
 
+    #: The page editor's form for a post (``cms.notice_panels.SocialPostsPanel``).
+    base_form_class = "publishing.forms.SocialPostForm"
+
     panels = [
         FieldPanel("account"),
         PostTextPanel("text"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from publishing.calendar import calendar_days, calendar_period
 from publishing.models import Delivery, SocialAccount
+from schools.current import school_for_request
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -18,7 +19,8 @@ def _int_or_none(raw: str | None) -> int | None:
 
 
 def social_calendar(request):
-    """Anyone who may see deliveries sees the calendar; odd filters are ignored."""
+    """Anyone who may see deliveries sees the calendar of the school being worked
+    in (its accounts, its posts' authors); odd filters are ignored."""
     user = request.user
     if not (user.is_superuser or user.has_perm("publishing.view_delivery")):
         raise PermissionDenied
@@ -30,9 +32,11 @@ def social_calendar(request):
     account_id = _int_or_none(request.GET.get("account"))
     author_id = _int_or_none(request.GET.get("author"))
     period = calendar_period(view=view, anchor=anchor)
+    site = school_for_request(request)
+    deliveries = Delivery.objects.filter(account__site=site)
     authors = (
         get_user_model()
-        .objects.filter(pk__in=Delivery.objects.values("page__owner"))
+        .objects.filter(pk__in=deliveries.values("page__owner"))
         .order_by("first_name", "last_name", "username")
     )
     return TemplateResponse(
@@ -42,9 +46,9 @@ def social_calendar(request):
             "page_title": "Social calendar",
             "period": period,
             "days": calendar_days(
-                period=period, account_id=account_id, author_id=author_id
+                period=period, site=site, account_id=account_id, author_id=author_id
             ),
-            "accounts": SocialAccount.objects.order_by("name"),
+            "accounts": SocialAccount.objects.filter(site=site).order_by("name"),
             "authors": authors,
             "account_id": account_id,
             "author_id": author_id,

@@ -53,7 +53,7 @@ def _can_connect(user, account: SocialAccount) -> bool:
         user.is_superuser
         or account.owner_id == user.pk
         or account.managers.filter(pk=user.pk).exists()
-        or account_services.is_senior_leader(user)
+        or account_services.is_senior_leader_of(user, account.site_id)
     )
 
 
@@ -79,7 +79,7 @@ def account_detail(request, pk: int):
         pk=pk,
     )
     user = request.user
-    senior = account_services.is_senior_leader(user)
+    senior = account_services.is_senior_leader_of(user, account.site_id)
     return TemplateResponse(
         request,
         "publishing/social_account.html",

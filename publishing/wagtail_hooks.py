@@ -385,9 +385,10 @@ class CalendarAttentionPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_calendar_panel(request, panels):
     user = request.user
-    pin_tasks = Pin.objects.filter(status=Pin.Status.PIN_BY_HAND).select_related(
-        "delivery__account"
-    )
+    pin_tasks = Pin.objects.filter(
+        status=Pin.Status.PIN_BY_HAND,
+        delivery__account__site=school_for_request(request),
+    ).select_related("delivery__account")
     if not user.is_superuser:
         pin_tasks = pin_tasks.filter(delivery__account__managers=user)
     jobs = (
@@ -417,7 +418,8 @@ class DeleteByHandPanel(Component):
 def add_delete_by_hand_panel(request, panels):
     user = request.user
     tasks = Delivery.objects.filter(
-        status=Delivery.Status.DELETE_BY_HAND
+        status=Delivery.Status.DELETE_BY_HAND,
+        account__site=school_for_request(request),
     ).select_related("account")
     if not user.is_superuser:
         tasks = tasks.filter(account__managers=user)

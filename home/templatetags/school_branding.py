@@ -1,13 +1,18 @@
 """`{% school_name %}`: the school's own name for the admin's titles and headings.
 
-Staff should see their school, not the software: the name comes from the Wagtail
-Site serving the request (each school in a trust has its own), else the default site,
-else ``WAGTAIL_SITE_NAME``.
+Staff should see their school, not the software. Signed in, it is the school they
+are working in (the one whose records the admin shows them); on the sign-in page, the
+school whose host name the request names (each school in a trust has its own). Where
+no one school can be told (several schools and a host name that names none of
+them), it is ``WAGTAIL_SITE_NAME``, the installation's own name: never the default
+school's, which would tell the staff of another school they are at the wrong one.
 """
 
 from django import template
 from django.conf import settings
 from wagtail.models import Site
+
+from schools.current import school_for_request
 
 register = template.Library()
 
@@ -15,9 +20,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def school_name(context: template.Context) -> str:
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        site = Site.objects.filter(is_default_site=True).first()
+    if request is not None:
+        site = school_for_request(request)
+    else:
+        only = list(Site.objects.all()[:2])
+        site = only[0] if len(only) == 1 else None
     if site is not None and site.site_name:
         return site.site_name
     return settings.WAGTAIL_SITE_NAME

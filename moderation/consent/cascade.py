@@ -217,6 +217,18 @@ def pages_using(targets) -> PageQuerySet:
     return Page.objects.filter(pk__in=page_ids)
 
 
+def safeguarding_emails(*, site_id: int | None) -> list[str]:
+    """The safeguarding leads of the school ``site_id`` (another school's never see
+    its learners' names); every school's only when no school can be told."""
+    users = get_user_model().objects.filter(groups__name=SAFEGUARDING, is_active=True)
+    if site_id is not None:
+        users = users.filter(
+            school_memberships__site_id=site_id,
+            school_memberships__role=SAFEGUARDING,
+        )
+    return sorted({user.email for user in users if user.email})
+
+
 def _send_reports(report: CascadeReport) -> None:
     """The consent officer gets the full picture; authors get what to fix."""
     items = [f"- {item.title}" for item in report.withdrawn_media] or ["- none"]
@@ -229,16 +241,8 @@ def _send_reports(report: CascadeReport) -> None:
         + ("\n".join(pages) or "- none")
         + "\n\nSocial media posts carrying them are being deleted."
     )
-    officers = sorted(
-        {
-            user.email
-            for user in get_user_model().objects.filter(
-                groups__name=SAFEGUARDING, is_active=True
-            )
-            if user.email
-        }
-    )
     learner = report.learner
+    officers = safeguarding_emails(site_id=learner.site_id)
     if officers:
         send_mail(
             subject=f"Consent ended for {learner.full_name}: images withdrawn",

@@ -36,7 +36,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -44,11 +43,11 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
 from cms.fingerprints import Likeness, picture_likeness
+from cms.media_removals import item_school
 from moderation.models import MediaMatch
-from moderation.roles import SAFEGUARDING
 
 from .audit import MATCHED
-from .cascade import media_withdraw
+from .cascade import media_withdraw, safeguarding_emails
 from .clearance import media_clearance_refresh
 from .pictures_inside import documents_containing, is_picture_inside
 
@@ -271,15 +270,8 @@ def _group(keys) -> dict[int, set[int]]:
 
 
 def _tell_consent_officer(item, matches: list[MediaMatch]) -> None:
-    officers = sorted(
-        {
-            user.email
-            for user in get_user_model().objects.filter(
-                groups__name=SAFEGUARDING, is_active=True
-            )
-            if user.email
-        }
-    )
+    school = item_school(item)
+    officers = safeguarding_emails(site_id=school.pk if school else None)
     if not officers:
         return
     copies = [match for match in matches if match.is_copy]

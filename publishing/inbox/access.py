@@ -5,7 +5,8 @@
 
 A comment flagged to the safeguarding lead (a pupil named, personal details) shows
 its words only to the safeguarding lead and the head; the managers see that it
-was hidden and is with them.
+was hidden and is with them. Each role counts at the schools where its holder has
+it: the safeguarding lead of one school is an ordinary member of staff at another.
 """
 
 from __future__ import annotations
@@ -35,34 +36,41 @@ def current_school(request) -> Site:
     return site
 
 
-def _in(user, groups) -> bool:
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name__in=groups).exists()
-    )
+def _in(user, groups, site: Site | None) -> bool:
+    """``user`` holds one of ``groups`` at ``site`` (at any school when ``None``)."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    memberships = user.school_memberships.filter(role__in=groups)
+    if site is not None:
+        memberships = memberships.filter(site=site)
+    return memberships.exists()
 
 
-def oversees(user) -> bool:
-    return _in(user, OVERSEERS)
+def oversees(user, site: Site | None) -> bool:
+    return _in(user, OVERSEERS, site)
 
 
-def reads_safeguarding(user) -> bool:
-    return _in(user, SAFEGUARDING_READERS)
+def reads_safeguarding(user, site: Site) -> bool:
+    return _in(user, SAFEGUARDING_READERS, site)
 
 
 def visible_items(*, user, site: Site):
     items = InboxItem.objects.for_school(site).select_related("account")
-    if oversees(user):
+    if oversees(user, site):
         return items
     return items.filter(Q(account__managers=user) | Q(account__owner=user)).distinct()
 
 
 def may_use_inbox(user) -> bool:
+    """Whether the inbox is anyone's to open (at one of their schools, at least)."""
     return (
-        oversees(user)
+        oversees(user, None)
         or user.managed_social_accounts.exists()
         or user.owned_social_accounts.exists()
     )
 
 
 def words_shown(*, user, item: InboxItem) -> bool:
-    return not item.flagged_for_dsl or reads_safeguarding(user)
+    return not item.flagged_for_dsl or reads_safeguarding(user, item.site)

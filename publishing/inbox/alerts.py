@@ -61,8 +61,11 @@ def harmful_comment_alert(*, item: InboxItem) -> None:
     if item.flagged_for_dsl:
         recipients += [
             user.email
+            # The safeguarding leads of this comment's school, not of every school.
             for user in get_user_model().objects.filter(
-                groups__name=SAFEGUARDING, is_active=True
+                school_memberships__site=item.site,
+                school_memberships__role=SAFEGUARDING,
+                is_active=True,
             )
         ]
     if item.top_priority:

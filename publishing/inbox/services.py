@@ -357,7 +357,9 @@ def reply_approve(*, reply: InboxReply, by) -> InboxReply:
         raise InboxRefused(_("Someone other than the writer must approve a reply."))
     may = (
         reply.item.account.managers.filter(pk=by.pk).exists()
-        or by.groups.filter(name=APPROVERS).exists()
+        or by.school_memberships.filter(
+            site_id=reply.item.site_id, role=APPROVERS
+        ).exists()
     )
     if not may:
         raise InboxRefused(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from publishing.models import SocialAccount
-from publishing.services.accounts import is_senior_leader
+from publishing.services.accounts import is_senior_leader_of
 from schools.scoping import get_school_object_or_404
 
 from . import access, selectors, services
@@ -78,7 +78,7 @@ def inbox_list(request):
             .waiting_for_dsl()
             .count(),
             "readings": InboxReading.objects.filter(site=site).exclude(problem=""),
-            "oversees": access.oversees(user),
+            "oversees": access.oversees(user, site),
             "response_times": selectors.response_times(
                 user=user, site=site, since=now - datetime.timedelta(days=7), until=now
             ),
@@ -103,7 +103,7 @@ def item_detail(request, pk: int):
             "item": item,
             "words_shown": access.words_shown(user=user, item=item),
             "is_manager": item.account.managers.filter(pk=user.pk).exists(),
-            "reads_safeguarding": access.reads_safeguarding(user),
+            "reads_safeguarding": access.reads_safeguarding(user, item.site),
             "overdue": item.is_overdue(),
             "log": item.log.select_related("by"),
             "replies": item.replies.select_related("written_by", "approved_by"),
@@ -142,7 +142,7 @@ def item_action(request, pk: int, action: str):
             )
             messages.success(request, _("Saved."))
         elif action == "dsl-seen":
-            if not access.reads_safeguarding(user):
+            if not access.reads_safeguarding(user, item.site):
                 raise PermissionDenied
             services.item_dsl_seen(item=item, by=user)
             messages.success(request, _("Marked as seen."))
@@ -221,7 +221,11 @@ def reading_settings(request, account_pk: int):
     user = _inbox_user(request)
     account = get_school_object_or_404(request, SocialAccount, pk=account_pk)
     site = account.site
-    if not (account.owner_id == user.pk or is_senior_leader(user) or user.is_superuser):
+    if not (
+        account.owner_id == user.pk
+        or is_senior_leader_of(user, site)
+        or user.is_superuser
+    ):
         raise PermissionDenied
     reading = InboxReading.objects.filter(account=account).first() or InboxReading(
         account=account, site=site, enabled=account.network != "x"
@@ -273,7 +277,7 @@ def rules_and_alerts(request):
     if request.method == "POST":
         which = request.POST.get("which")
         if which in lists:
-            if not access.oversees(user):
+            if not access.oversees(user, site):
                 raise PermissionDenied
             form = WordListForm(request.POST, instance=lists[which])
             if form.is_valid():
@@ -309,6 +313,6 @@ def rules_and_alerts(request):
             "alert_form": AlertForm(
                 initial={"frequency": alert.frequency if alert else ""}
             ),
-            "oversees": access.oversees(user),
+            "oversees": access.oversees(user, site),
         },
     )

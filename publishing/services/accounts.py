@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.log_actions import log
 from wagtail.models import Site
 
@@ -22,6 +23,7 @@ from publishing.errors import GovernanceError
 from publishing.models import AccessReview, SocialAccount
 from publishing.networks.base import Network, network_class
 from publishing.notifications import notify, senior_leadership_emails
+from schools.services import school_name
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,32 @@ MIN_MANAGERS = 2
 def is_senior_leader(user) -> bool:
     """Senior leadership decides accounts and reviews who manages them (A1, A3)."""
     return user.is_active and user.groups.filter(name=SENIOR_LEADERSHIP).exists()
+
+
+def is_senior_leader_of(user, site: Site | int) -> bool:
+    """Whether ``user`` is in the senior leadership of the school ``site``.
+
+    A senior leader decides for the schools they lead only: leading another school
+    of the trust, or teaching at this one, gives no say over this school's accounts.
+    """
+    site_id = getattr(site, "pk", site)
+    return (
+        is_senior_leader(user)
+        and user.school_memberships.filter(
+            site_id=site_id, role=SENIOR_LEADERSHIP
+        ).exists()
+    )
+
+
+def _require_senior_leader_of(user, account: SocialAccount) -> None:
+    if not is_senior_leader_of(user, account.site_id):
+        raise GovernanceError(
+            gettext(
+                "Only senior leadership of %(school)s can decide on or review this "
+                "social account."
+            )
+            % {"school": school_name(account.site)}
+        )
 
 
 def _admin_url(account: SocialAccount) -> str:
@@ -123,8 +151,7 @@ def account_approve(*, account: SocialAccount, by, note: str = "") -> SocialAcco
         GovernanceError: ``by`` is not in senior leadership, proposed the account
             themselves, or the account has fewer than two active managers.
     """
-    if not is_senior_leader(by):
-        raise GovernanceError("Only senior leadership can approve a social account.")
+    _require_senior_leader_of(by, account)
     if by.pk == account.proposed_by_id:
         raise GovernanceError(
             "You proposed this account, so another senior leader must approve it."
@@ -157,8 +184,7 @@ def account_approve(*, account: SocialAccount, by, note: str = "") -> SocialAcco
 
 def account_reject(*, account: SocialAccount, by, note: str) -> SocialAccount:
     """Senior leadership rejects a proposal, saying why (A1)."""
-    if not is_senior_leader(by):
-        raise GovernanceError("Only senior leadership can reject a social account.")
+    _require_senior_leader_of(by, account)
     if by.pk == account.proposed_by_id:
         raise GovernanceError(
             "You proposed this account, so another senior leader must decide on it."
@@ -326,8 +352,7 @@ def account_review_record(
     *, account: SocialAccount, by, note: str = "", at: datetime | None = None
 ) -> AccessReview:
     """Record senior leadership's termly review of who manages an account (A3)."""
-    if not is_senior_leader(by):
-        raise GovernanceError("Only senior leadership can record an access review.")
+    _require_senior_leader_of(by, account)
     at = at or timezone.now()
     managers = ", ".join(
         f"{user.get_full_name() or user.username}"

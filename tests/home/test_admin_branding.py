@@ -49,6 +49,25 @@ def test_the_sign_in_page_names_the_school(school_site):
     assert "site/crest.svg" in html
 
 
+def test_each_schools_sign_in_page_names_it_and_an_unknown_host_names_neither(
+    school_site, settings
+):
+    home = school_site.root_page
+    Site.objects.create(
+        hostname="bramblewood.example", root_page=home, site_name="Bramblewood"
+    )
+
+    def sign_in_page(host: str) -> str:
+        login = reverse("wagtailadmin_login")
+        return Client().get(login, HTTP_HOST=host).content.decode()
+
+    assert "Sign in to Bramblewood" in sign_in_page("bramblewood.example")
+    assert "Sign in to Ysgol Aber Valley" in sign_in_page("localhost")
+    unknown = sign_in_page("old-name.example")
+    assert f"Sign in to {settings.WAGTAIL_SITE_NAME}" in unknown
+    assert "Ysgol Aber Valley" not in unknown
+
+
 def test_avatars_make_no_call_to_gravatar(school_site):
     client = Client()
     login_verified(client, UserFactory(is_superuser=True, email="head@example.org"))

@@ -128,6 +128,18 @@ def test_a_feed_on_a_private_address_is_refused_even_through_a_redirect(
     assert feed_server.requests == []
 
 
+def test_a_name_that_leads_to_the_server_itself_is_refused_in_production(
+    school, feed_server, settings
+):
+    settings.MENTIONS_FEEDS_ALLOW_PRIVATE_ADDRESSES = False  # as in production
+    url = feed_server.publish("/a.xml", alert_feed([entry(1, "A")]))
+    feed = _feed(school, url.replace(feed_server.host, "localhost"))
+    feed_read(feed=feed, now=timezone.now())
+    feed.refresh_from_db()
+    assert "on a private network" in feed.problem
+    assert feed_server.requests == []
+
+
 def test_a_redirect_is_followed_to_the_feed(school, feed_server):
     feed_server.publish("/moved.xml", alert_feed([entry(1, "Meadowbank fair")]))
     feed = _feed(school, feed_server.redirect("/old.xml", "/moved.xml"))

@@ -13,8 +13,10 @@ from django.utils import timezone
 from emulators.feeds import alert_feed
 from mentions.models import Mention, MentionEmail, MentionFeed, MentionSearch
 from mentions.services import mentions_read
+from moderation.roles import SAFEGUARDING
 from publishing.scheduled_jobs.services import scheduled_job_run
 from publishing.services.accounts import account_credentials_store
+from schools.services import membership_remove
 from tests import factories
 from tests.mentions.conftest import entry
 from tests.trust_schools import school_site
@@ -122,6 +124,11 @@ def test_each_person_gets_new_mentions_as_often_as_they_chose(
     MentionEmail.objects.create(
         site=school, user=head, frequency="daily", sent_until=start
     )
+    left = factories.staff("left", SAFEGUARDING, email="left@school.example")
+    MentionEmail.objects.create(
+        site=school, user=left, frequency="immediate", sent_until=start
+    )
+    membership_remove(user=left, site=school, role=SAFEGUARDING)  # left the school
     url = feed_server.publish(
         "/a.xml",
         alert_feed(

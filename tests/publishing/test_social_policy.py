@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from moderation.roles import EDITORS, HEADTEACHER
 from publishing.social_policy.models import PolicyAcknowledgement, SocialMediaPolicy
-from tests.factories import SocialAccountFactory, StandardPageFactory, staff
+from tests.factories import (
+    NewsIndexPageFactory,
+    NewsPageFactory,
+    SocialAccountFactory,
+    StandardPageFactory,
+    staff,
+)
 from tests.trust_schools import school_site
 from tests.twofactor import login_verified
 
@@ -113,6 +121,34 @@ def test_connect_and_a_posts_buttons_stay_closed_until_acknowledged(
     assert response.status_code == 403
     assert "I have read and understood" in response.content.decode()
     assert client.session.get("publishing_connect") is None
+
+
+def test_the_page_editor_offers_the_schools_accounts_once_the_policy_is_read(
+    client, manager, policy_page, home_page
+):
+    account = SocialAccountFactory(name="Our X")
+    theirs = SocialAccountFactory(site=school_site(2), name="Their X")
+    page = NewsPageFactory(parent=NewsIndexPageFactory(parent=home_page))
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    login_verified(client, manager)
+
+    def choose(chosen) -> str:
+        """The page as the editor sees it again, or "" once it is saved."""
+        post = {"account": chosen.pk, "text": "Our trip", "include_image": ""}
+        fields = {"title": "Trip", "slug": "trip", "date": "2026-11-20"}
+        data = {**fields, "summary": "A trip", "body": streamfield([])}
+        data["social_posts"] = inline_formset([post])
+        response = client.post(edit, nested_form_data(data))
+        return response.content.decode() if response.status_code == 200 else ""
+
+    assert "Their X" not in client.get(edit).content.decode()
+    assert "acknowledge it before choosing an account" in choose(account)
+    _acknowledge(client, policy_page)
+    assert "Select a valid choice" in choose(theirs)
+    assert choose(account) == ""  # saved
+    page.refresh_from_db()
+    [post] = page.get_latest_revision_as_object().social_posts.all()
+    assert post.account == account
 
 
 def test_a_forged_next_address_goes_to_the_dashboard(client, manager, policy_page):

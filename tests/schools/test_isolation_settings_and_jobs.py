@@ -15,13 +15,16 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
 from alerts.addresses import email_key
 from alerts.models import Subscriber
 from cms.calendar_settings import HolidayNoticeSettings, MonitoringHours
+from cms.cdn_purge import cdn_purge_request, public_copies_purge
 from cms.content_review import content_review_remind
+from cms.media_removals import MediaRemoval
 from cms.models import NoticePage, SocialMediaPage, StandardPage
 from moderation.models import Learner
 from moderation.roles import EDITORS, SCHOOL_OFFICE, SENIOR_LEADERSHIP
@@ -32,6 +35,7 @@ from publishing.scheduled_jobs.errors import SchoolsFailed
 from publishing.scheduled_jobs.models import JobRun
 from publishing.services.accounts import account_propose, account_reviews_remind
 from publishing.services.holiday_notices import holiday_notices_draft
+from schools.services import membership_add
 from tests import factories
 from tests.factories import UserFactory, staff
 from tests.schools.conftest import SCHOOL_B_HOST
@@ -128,7 +132,7 @@ def test_choices_of_staff_are_the_schools_own(two_schools):
         assert "Bryn" not in response.content.decode()
 
 
-def test_the_dashboard_shows_only_the_schools_own_news_and_accounts(two_schools):
+def test_the_dashboard_and_social_calendar_show_only_the_schools_own(two_schools):
     for records in (two_schools.a, two_schools.b):
         factories.SocialAccountFactory(
             site=records.site, name=f"{records.tag} proposal", status="proposed"
@@ -150,6 +154,9 @@ def test_the_dashboard_shows_only_the_schools_own_news_and_accounts(two_schools)
     assert "Bramblewood proposal" not in dashboard
     assert "Bramblewood sports day" in control
     assert "Bramblewood proposal" in control
+    calendar = reverse("publishing_calendar")
+    assert "Bramblewood account" not in alderley.get(calendar).content.decode()
+    assert "Bramblewood account" in bramblewood.get(calendar).content.decode()
 
 
 def test_a_job_failed_for_one_school_is_told_to_that_school_only(two_schools):
@@ -258,6 +265,57 @@ def test_an_account_is_proposed_for_the_school_named(two_schools):
 
     assert account.site == two_schools.b.site
     assert account in SocialAccount.objects.filter(site=two_schools.b.site)
+
+
+def test_a_senior_leader_of_another_school_cannot_decide_or_review_its_account(
+    two_schools,
+):
+    account = two_schools.a.account
+    account.status = SocialAccount.Status.PROPOSED
+    account.save()
+    leader_b = staff("leader_b", SENIOR_LEADERSHIP, site=two_schools.b.site)
+    decide = reverse("publishing_account_decide", args=[account.pk, "approve"])
+    review = reverse("publishing_account_review", args=[account.pk])
+
+    # Not one of their schools: the account is not there for them.
+    assert signed_in(leader_b).post(decide, {"note": "Fine"}).status_code == 404
+    # Teaching at Alderley too gives no say over Alderley's accounts.
+    membership_add(user=leader_b, site=two_schools.a.site, role=EDITORS)
+    response = signed_in(leader_b).post(decide, {"note": "Fine"}, follow=True)
+    assert "Only senior leadership of Alderley School" in response.content.decode()
+    signed_in(leader_b).post(review, {"note": "Checked"})
+    account.refresh_from_db()
+    assert account.status == SocialAccount.Status.PROPOSED
+    assert account.last_reviewed_at is None
+    # Positive control: Alderley's own senior leader decides.
+    leader_a = staff("leader_a", SENIOR_LEADERSHIP, site=two_schools.a.site)
+    signed_in(leader_a).post(decide, {"note": "Fine"})
+    account.refresh_from_db()
+    assert account.status == SocialAccount.Status.APPROVED
+
+
+def test_a_removal_is_kept_for_the_picture_s_school_or_no_school_never_another(
+    two_schools, settings, caplog
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "cms.cdn_backends.HTTPPurgeBackend",
+            "LOCATION": "http://127.0.0.1:9/",
+        }
+    }
+    # Bramblewood's picture has an address at every school's host name.
+    public_copies_purge(names=["images/withdrawn.jpg"], item=two_schools.b.image)
+    cdn_purge_request(urls=["https://old-name.school.example/news/"])
+
+    removals = MediaRemoval.objects.outstanding()
+    assert {(r.site, len(r.targets)) for r in removals} == {
+        (two_schools.b.site, 2),
+        (None, 1),  # still purged: kept for the administrators, and logged
+    }
+    assert "A media removal no school could be told for" in caplog.text
+    heading = "Withdrawn pictures still being cleared"
+    alderley = staff("alderley_editor", EDITORS, site=two_schools.a.site)
+    assert heading not in signed_in(alderley).get("/admin/").content.decode()
 
 
 def test_a_page_owner_who_left_the_school_is_not_sent_its_pages(two_schools, settings):

@@ -25,10 +25,12 @@ from tests.factories import (
     NewsPageFactory,
     UserFactory,
     learner_with_consent,
+    staff,
     tagged_image,
     untagged_document,
     untagged_image,
 )
+from tests.trust_schools import school_site
 from tests.twofactor import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +129,8 @@ def test_withdrawing_website_consent_removes_the_photo_everywhere(
     original_name = photo.file.name
     assert f'data-photo="{photo.pk}"' in rendered(page)
     assert api_image_ids(client) == {photo.pk, other.pk}
+    staff("other-dsl", SAFEGUARDING, site=school_site(2), email="dsl@other.example")
+    client.defaults["HTTP_HOST"] = page.get_site().hostname  # two schools now
 
     with django_capture_on_commit_callbacks(execute=True):
         consent_record(
@@ -163,7 +167,7 @@ def test_withdrawing_website_consent_removes_the_photo_everywhere(
     ).exists()
     assert PageLogEntry.objects.filter(page=page, action=WITHDRAWN).exists()
     to_officer, to_author = mailoutbox
-    assert to_officer.to == ["dsl@school.example"]
+    assert to_officer.to == ["dsl@school.example"]  # never another school's
     assert "Amy Smith" in to_officer.subject
     assert "Sports day" in to_officer.body
     assert to_author.to == ["author@school.example"]

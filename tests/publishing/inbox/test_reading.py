@@ -8,8 +8,11 @@ import datetime
 import pytest
 
 from moderation.models import Incident
+from moderation.roles import SAFEGUARDING
 from publishing.inbox.models import InboxAction, InboxItem, InboxReading, InboxWordList
 from publishing.inbox.services import inbox_read, reply_write
+from tests.factories import staff
+from tests.trust_schools import school_site
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +95,7 @@ def test_a_comment_naming_a_pupil_is_hidden_at_once_and_sent_to_the_dsl(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
+    staff("other-dsl", SAFEGUARDING, site=school_site(2), email="dsl@other.example")
     comment = facebook_page.add_comment(
         school_post, message="Amelia Jones in Year 3 was the star!"
     )
@@ -103,6 +107,7 @@ def test_a_comment_naming_a_pupil_is_hidden_at_once_and_sent_to_the_dsl(
     assert item.state == InboxItem.State.HIDDEN
     assert item.flagged_for_dsl
     assert item.rule == "Names a pupil in full"
+    # The school's own safeguarding lead; never another school's.
     assert [m.to for m in mailoutbox] == [["dsl@school.example"]]
     assert "Amelia" not in mailoutbox[0].body  # emails never carry the comment
     kinds = set(item.log.values_list("kind", flat=True))
