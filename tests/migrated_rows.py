@@ -40,8 +40,7 @@ def reload_migrated_rows(creation, data: str) -> None:
             source = through._meta.get_field(field.m2m_field_name()).attname
             target = through._meta.get_field(field.m2m_reverse_field_name()).attname
             links_by_through[through].extend(
-                through(**{source: row.pk, target: target_pk})
-                for target_pk in targets
+                through(**{source: row.pk, target: target_pk}) for target_pk in targets
             )
     try:
         with transaction.atomic(using=alias):
