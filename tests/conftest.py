@@ -19,6 +19,7 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     push_service,
     x_emulator,
 )
+from tests.migrated_rows import reload_migrated_rows
 
 #: Tests that take minutes and use no test database (they start their own stacks):
 #: first, so that in `make test` one process runs each while the others take the
@@ -31,6 +32,19 @@ def pytest_collection_modifyitems(items):
     """After pytest-django's order (database tests, transactional ones, the rest),
     which this keeps for everything else."""
     items.sort(key=lambda item: not item.nodeid.startswith(LONG_RUNNING_FIRST))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows_reloaded_in_bulk():
+    """Serialized rollback reloads the migrated rows table by table, not row by row
+    (tests/migrated_rows.py): the same rows, in a tenth of the time."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            BaseDatabaseCreation, "deserialize_db_from_string", reload_migrated_rows
+        )
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -16,19 +16,17 @@ adopts the first.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 import regex
-from atproto import Client, Session, SessionEvent
-from atproto_client import exceptions as at
-from atproto_client.request import Request
 from django.conf import settings
 from PIL import Image
 
@@ -49,7 +47,30 @@ from .base import (
 )
 from .x import text_with_link
 
+if TYPE_CHECKING:
+    from atproto_client import Client, Session, SessionEvent
+
 logger = logging.getLogger(__name__)
+
+
+class _ImportedOnFirstUse:
+    """A module of the atproto SDK, imported when first used.
+
+    Importing the SDK takes about a second of CPU, which every process (each web and
+    worker process, each manage.py command) would otherwise spend at start-up, as the
+    URLs and the post checks import this module, whether or not it talks to Bluesky.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+sdk = _ImportedOnFirstUse("atproto_client")
+at = _ImportedOnFirstUse("atproto_client.exceptions")
+sdk_request = _ImportedOnFirstUse("atproto_client.request")
 
 POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
@@ -201,7 +222,9 @@ class BlueskyNetwork(Network):
             raise AuthExpired(
                 "No Bluesky app password is stored for this account; connect it again."
             )
-        self._client = Client(self.base_url, request=Request(timeout=self.timeout))
+        self._client = sdk.Client(
+            self.base_url, request=sdk_request.Request(timeout=self.timeout)
+        )
         self._client.on_session_change(self._session_changed)
         self._did = ""
 
@@ -648,7 +671,7 @@ class BlueskyNetwork(Network):
 
     def _session_changed(self, event: SessionEvent, session: Session) -> None:
         self._did = session.did
-        if event not in (SessionEvent.CREATE, SessionEvent.REFRESH):
+        if event not in (sdk.SessionEvent.CREATE, sdk.SessionEvent.REFRESH):
             return
         self.credentials["session"] = self._client.export_session_string()
         if self.on_credentials_change is not None:
