@@ -23,5 +23,8 @@ class PostTextPanel(FieldPanel):
             from publishing.validation import bilingual_fit
 
             post = self.instance
+            if post is None:  # a form shown without its post (a decided review)
+                self.bilingual_fit = None
+                return
             page = getattr(post, "page", None) if post.page_id else None
             self.bilingual_fit = bilingual_fit(post=post, page=page)
