@@ -9,6 +9,7 @@ admin this is.
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -137,7 +138,7 @@ def _alert_asked_about(request: HttpRequest, site) -> Alert | None:
     asked = request.GET.get("alert", "").strip()
     if not asked:
         return None
-    if not asked.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", asked):  # what an id can be
         raise Http404(_("No such update."))
     return get_object_or_404(Alert, pk=int(asked), site=site)
 
