@@ -9,13 +9,15 @@ admin this is.
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cms.pagination import paginate
@@ -25,6 +27,16 @@ from .schools import current_school
 
 PERMISSION = "alerts.manage_subscribers"
 Status = AlertEmail.Status
+#: What the school's email provider reported about an email, in the office's words.
+PROVIDER_SAID = {
+    "queued": gettext_lazy("Waiting at the email provider"),
+    "sent": gettext_lazy("Sent on by the email provider"),
+    "delivered": gettext_lazy("Delivered"),
+    "deferred": gettext_lazy("Delayed: the provider is still trying"),
+    "bounced": gettext_lazy("Bounced"),
+    "complained": gettext_lazy("Marked as spam"),
+    "rejected": gettext_lazy("Refused by the email provider"),
+}
 
 
 def _office_only(request: HttpRequest) -> None:
@@ -89,22 +101,52 @@ def _add_push_counts(alerts) -> None:
 
 
 def subscribers(request: HttpRequest) -> HttpResponse:
-    """The families subscribed at this school, searchable by address."""
+    """The families subscribed at this school, searchable by address; with
+    ``?alert=<id>``, what became of that alert's email to each of them."""
     _office_only(request)
     site = current_school(request)
     query = request.GET.get("q", "").strip()[:254]
+    alert = _alert_asked_about(request, site)
     found = Subscriber.objects.filter(site=site).order_by("email_key")
     if query:
         found = found.filter(email_key__icontains=query.lower())
+    listed = paginate(found, page=request.GET.get("page"), per_page=50)
+    if alert is not None:
+        listed.object_list = list(listed.object_list)
+        emails = {
+            email.subscriber_id: email
+            for email in AlertEmail.objects.filter(
+                alert=alert, subscriber__in=listed.object_list
+            )
+        }
+        for subscriber in listed.object_list:
+            subscriber.this_email = _with_provider_words(emails.get(subscriber.pk))
     return render(
         request,
         "alerts/office/subscribers.html",
         {
             "page_title": _("Families getting email updates"),
-            "subscribers": paginate(found, page=request.GET.get("page"), per_page=50),
+            "subscribers": listed,
             "query": query,
+            "alert": alert,
         },
     )
+
+
+def _alert_asked_about(request: HttpRequest, site) -> Alert | None:
+    """The school's alert named by ``?alert=``, or None; another's, or nonsense: 404."""
+    asked = request.GET.get("alert", "").strip()
+    if not asked:
+        return None
+    if not re.fullmatch(r"[0-9]{1,18}", asked):  # what an id can be
+        raise Http404(_("No such update."))
+    return get_object_or_404(Alert, pk=int(asked), site=site)
+
+
+def _with_provider_words(email: AlertEmail | None) -> AlertEmail | None:
+    if email is not None:
+        email.provider_said = PROVIDER_SAID.get(email.delivery_event, "")
+    return email
 
 
 def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,9 +160,12 @@ def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": subscriber.email,
             "subscriber": subscriber,
             "subscriptions": subscriber.subscriptions.order_by("category"),
-            "emails": subscriber.alert_emails.select_related("alert").order_by(
-                "-alert__created_at"
-            ),
+            "emails": [
+                _with_provider_words(email)
+                for email in subscriber.alert_emails.select_related("alert").order_by(
+                    "-alert__created_at"
+                )
+            ],
         },
     )
 

@@ -3,7 +3,8 @@
 Rows are claimed (``queued`` -> ``sending``) by a conditional UPDATE, then checked
 again at that moment: the device is still subscribed to the alert's category, and
 the alert passes the same page and consent checks as email (``ledger.py``). The
-message (title, summary, link; never a photograph) is encrypted for the device
+message (title, summary, link; never a photograph; a bilingual school's in both
+languages, in the school's order) is encrypted for the device
 (aes128gcm, RFC 8291) and signed with the school's VAPID key by ``pywebpush``.
 
 What the push service answers decides the row:
@@ -48,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 Status = AlertPush.Status
 CLAIM_CHUNK = 50
-#: The summary is cut so the encrypted message stays under the 4 KB push services take.
+#: The summaries are cut so the encrypted message stays under the 4 KB push services
+#: take (a bilingual school's two share it).
 MAX_SUMMARY_CHARACTERS = 1000
 VAPID_LIFETIME = timedelta(hours=12)
 
@@ -63,19 +65,32 @@ class PushReport:
 
 
 def push_payload(alert: Alert) -> bytes:
-    """What the service worker shows: title, summary, link, and the tag for repeats."""
-    summary = alert.summary
-    if len(summary) > MAX_SUMMARY_CHARACTERS:
-        summary = summary[: MAX_SUMMARY_CHARACTERS - 1] + "…"
+    """What the service worker shows: title, summary, link, and the tag for repeats.
+
+    A bilingual school's notification carries both languages in the school's order,
+    as its email does: the title already joins them ("Eira... / Snow..."), the body
+    gives each language's summary in turn, and a tap opens the page in the first.
+    """
+    versions = alert.in_languages
+    share = MAX_SUMMARY_CHARACTERS // len(versions)
+    body = "\n\n".join(
+        _shortened(version["summary"], share)
+        for version in versions
+        if version["summary"]
+    )
     return json.dumps(
         {
             "title": f"{school_name(alert.site)}: {alert.title}",
-            "body": summary,
-            "url": alert.url,
+            "body": body,
+            "url": versions[0]["url"],
             "tag": f"alert-{alert.pk}",
         },
         ensure_ascii=False,
     ).encode()
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def push_topic(alert: Alert) -> str:

@@ -8,10 +8,21 @@ the messages a second, and the worker's memory before and after (it should stay
 flat: the senders read rows in batches). One worker process, as the Procfile runs
 it; the database and Redis as for the publishing benchmarks (DATABASE_URL for
 PostgreSQL). BENCH_ALERT_FAMILIES and BENCH_ALERT_DEVICES change the numbers.
+
+All the while the public website answers its snow-day load, as on the morning itself:
+the site as bench/snow_day.py serves it (gunicorn, production settings, page cache)
+on the same database and Redis, and wrk asking for the home page, the news, the
+notices, the "Get updates" page and the API in turn over BENCH_SITE_CONNECTIONS (32)
+connections. It prints the site's requests a second, median and p99 and its errors
+(answers that were not 2xx/3xx, requests with no answer) for BENCH_SITE_QUIET_SECONDS
+(10) before the approval, with the worker idle, and from the approval to the last
+message, so the two can be compared. wrk comes from Debian (installed when missing,
+as root, as the snow-day bench does).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -20,12 +31,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.support.publishing_stack import PublishingStack
+from bench.support.site_under_load import PublicSite
 from emulators.mail import MailSink
 from emulators.push import PushServiceEmulator
 
 FAMILIES = int(os.environ.get("BENCH_ALERT_FAMILIES", "2000"))
 DEVICES = int(os.environ.get("BENCH_ALERT_DEVICES", "2000"))
+SITE_CONNECTIONS = int(os.environ.get("BENCH_SITE_CONNECTIONS", "32"))
+SITE_QUIET_SECONDS = float(os.environ.get("BENCH_SITE_QUIET_SECONDS", "10"))
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
+#: What parents open on a snow morning (a news index with a page of stories).
+SITE_PATHS = [
+    "/",
+    "/news/",
+    "/notices/",
+    "/updates/",
+    "/api/v2/pages/?type=cms.NewsPage&limit=10",
+]
+STORIES = 12
 
 
 def worker_memory_mb(pid: int) -> float:
@@ -48,8 +71,9 @@ def main() -> int:
             ALERTS_PUSH_VAPID_PRIVATE_KEY=keys.private_key,
             ALERTS_PUSH_EXTRA_SERVICES=push.base_url,
         )
-        with PublishingStack() as stack:
+        with PublishingStack() as stack, contextlib.ExitStack() as later:
             from django.utils import timezone
+            from rq import Worker
             from wagtail.models import Site
 
             from alerts.models import (
@@ -61,12 +85,20 @@ def main() -> int:
                 Subscriber,
                 Subscription,
             )
+            from alerts.queueing import alerts_queue
+            from bench.support.content import (
+                bench_news_index_add,
+                bench_news_page_add,
+            )
             from cms.models import NoticeIndexPage, NoticePage
 
             site = Site.objects.get(is_default_site=True)
             notices = site.root_page.add_child(
                 instance=NoticeIndexPage(title="Notices")
             )
+            news = bench_news_index_add(parent=site.root_page, slug="news")
+            for _ in range(STORIES):
+                bench_news_page_add(parent=news).save_revision().publish()
             now = timezone.now()
             subscribers = Subscriber.objects.bulk_create(
                 Subscriber(
@@ -99,9 +131,18 @@ def main() -> int:
                 )
                 for device in devices
             )
+            public_site = later.enter_context(PublicSite())
+            for path in SITE_PATHS * 2:  # every page in the page cache
+                public_site.fetch(path)
             stack.start_worker()
-            time.sleep(3)  # the worker is up and idle
+            # The worker is up (listening: on a busy machine it takes a while to
+            # start) and idle.
+            listening = alerts_queue().connection
+            stack.wait_until(lambda: Worker.count(listening) > 0, timeout=600)
+            time.sleep(3)
             before = worker_memory_mb(stack.worker.pid)
+            with public_site.load(SITE_PATHS, connections=SITE_CONNECTIONS) as quiet:
+                time.sleep(SITE_QUIET_SECONDS)
             notice = notices.add_child(
                 instance=NoticePage(
                     title="School closed today: snow",
@@ -110,19 +151,22 @@ def main() -> int:
                     live=False,
                 )
             )
-            started = time.perf_counter()
-            notice.save_revision().publish()
-            approved = time.perf_counter() - started
-            first = stack.wait_until(lambda: len(sink.received) >= 200, timeout=600)
-            after_first_batch = worker_memory_mb(stack.worker.pid)
-            pushed = stack.wait_until(
-                lambda: len(push.messages) >= DEVICES, timeout=600
-            )
-            push_total = approved + first + pushed
-            waited = stack.wait_until(
-                lambda: len(sink.received) >= FAMILIES, timeout=600
-            )
-            total = push_total + waited
+            with public_site.load(SITE_PATHS, connections=SITE_CONNECTIONS) as busy:
+                started = time.perf_counter()
+                notice.save_revision().publish()
+                approved = time.perf_counter() - started
+                first = stack.wait_until(
+                    lambda: len(sink.received) >= min(200, FAMILIES), timeout=600
+                )
+                after_first_batch = worker_memory_mb(stack.worker.pid)
+                pushed = stack.wait_until(
+                    lambda: len(push.messages) >= DEVICES, timeout=600
+                )
+                push_total = approved + first + pushed
+                waited = stack.wait_until(
+                    lambda: len(sink.received) >= FAMILIES, timeout=600
+                )
+                total = push_total + waited
             after = worker_memory_mb(stack.worker.pid)
             sent = AlertEmail.objects.filter(status=AlertEmail.Status.SENT).count()
             pushes_sent = AlertPush.objects.filter(status=AlertPush.Status.SENT).count()
@@ -147,6 +191,21 @@ def main() -> int:
                 f"worker memory: {before:.0f} MB idle, {after_first_batch:.0f} MB "
                 f"after the first 200 emails, {after:.0f} MB after the last"
             )
+            print(
+                f"public site ({SITE_CONNECTIONS} connections; "
+                f"{', '.join(SITE_PATHS)} in turn):"
+            )
+            for label, load in (
+                (f"{SITE_QUIET_SECONDS:.0f} s before the approval", quiet),
+                ("approval to the last message", busy),
+            ):
+                figures = load.figures
+                print(
+                    f"  {label}: {figures['rps']:.0f} requests a second, median "
+                    f"{figures['median_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
+                    f"{figures['errors']} error answers, "
+                    f"{figures['socket_errors']} unanswered"
+                )
     return 0
 
 

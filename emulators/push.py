@@ -21,6 +21,7 @@ the title, summary and link. A message with the Topic of one still held for the 
 device replaces it (RFC 8030 section 5.4). A device that unsubscribed answers
 410 Gone, an unknown one 404; the failure queue makes the next requests answer 429,
 500, or hang (``timeout``; ``timeout_after_success`` keeps the message first).
+``POST /__emulator__/device`` subscribes a device from another process (the demo).
 """
 
 from __future__ import annotations
@@ -153,6 +154,21 @@ class PushServiceEmulator(Emulator):
         token = endpoint.rsplit("/", 1)[1]
         with self.lock:
             return [m for m in self.messages if m.device == token]
+
+    def extra_control(
+        self, action: str, request: EmulatorRequest
+    ) -> EmulatorResponse | None:
+        """`POST /__emulator__/device` with JSON {application_server_key}: a device
+        subscribes (the demo's phone); answers as ``new_device()``."""
+        if action != "device" or request.method != "POST":
+            return None
+        body = request.json()
+        key = body.get("application_server_key") if isinstance(body, dict) else None
+        if not isinstance(key, str) or not key:
+            return EmulatorResponse.json(
+                {"error": "give the application_server_key"}, 400
+            )
+        return EmulatorResponse.json(self.new_device(application_server_key=key))
 
     # --- the push service --------------------------------------------------------
     def route(self, request: EmulatorRequest) -> EmulatorResponse:

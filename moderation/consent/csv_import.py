@@ -2,29 +2,33 @@
 
 Columns (first row is the header; names are case-insensitive; order does not matter):
 
-=====================  ========  ===================================================
-column                 required  meaning
-=====================  ========  ===================================================
-external_id            yes       the learner's id in the MIS; re-importing updates
-                                 the learner with this id, never duplicates them
-first_name             yes       as used in school (needed to spot full names, C3)
-last_name              yes
-known_as               no        the first name the learner goes by, if not the
-                                 legal one (e.g. "Millie"); read for full names too
-year_group             no        class or year, e.g. "Year 3" or "3B"
-consent_website        no        yes / no (blank: nothing recorded in this file)
-consent_closed_social  no        yes / no: the school's closed/private accounts
-consent_public_social  no        yes / no: public accounts (C4)
-consent_press          no        yes / no
-consent_date           if any    when the parent decided: YYYY-MM-DD or DD/MM/YYYY
-                       consent
-consent_expires_on     no        when the consent ends, usually the end of the year
-left_on                no        leaving date; from that day images are withdrawn
-do_not_publish         no        yes puts the learner on the do-not-publish list (C2);
-                                 blank or no never takes anyone off it (only the
-                                 safeguarding lead does that, in the admin)
-do_not_publish_reason  no        seen only by the safeguarding lead
-=====================  ========  ===================================================
+========================  ========  ================================================
+column                    required  meaning
+========================  ========  ================================================
+external_id               yes       the learner's id in the MIS; re-importing
+                                    updates the learner with this id, never
+                                    duplicates them
+first_name                yes       as used in school (to spot full names, C3)
+last_name                 yes
+known_as                  no        the first name the learner goes by, if not the
+                                    legal one (e.g. "Millie"); read for full names
+year_group                no        class or year, e.g. "Year 3" or "3B"
+consent_website           no        yes / no (blank: nothing recorded in this file)
+consent_closed_social     no        yes / no: the school's closed/private accounts
+consent_public_social     no        yes / no: public accounts (C4)
+consent_press             no        yes / no
+consent_newsletter_email  no        yes / no: photos in the school's emails to
+                                    families (newsletters, email updates)
+consent_date              if any    when the parent decided: YYYY-MM-DD or
+                          consent   DD/MM/YYYY
+consent_expires_on        no        when the consent ends, usually the end of the
+                                    school year
+left_on                   no        leaving date; from that day images are withdrawn
+do_not_publish            no        yes puts the learner on the do-not-publish list
+                                    (C2); blank or no never takes anyone off it
+                                    (only the safeguarding lead does, in the admin)
+do_not_publish_reason     no        seen only by the safeguarding lead
+========================  ========  ================================================
 
 The file must be UTF-8 (Excel: "CSV UTF-8") and at most LEARNER_IMPORT_MAX_BYTES.
 Every row is checked first; one bad row means nothing is saved, and every problem is
@@ -64,6 +68,7 @@ CONSENT_COLUMNS = {
     "consent_closed_social": ConsentUse.CLOSED_SOCIAL,
     "consent_public_social": ConsentUse.PUBLIC_SOCIAL,
     "consent_press": ConsentUse.PRESS,
+    "consent_newsletter_email": ConsentUse.NEWSLETTER_EMAIL,
 }
 OPTIONAL = (
     "known_as",

@@ -6,7 +6,12 @@ from django.utils import timezone
 
 from alerts.models import AlertEmail
 from alerts.outbox import alerts_create_for_page
-from tests.alerts.conftest import URGENT_ONLY, closure, confirmed_subscriber
+from tests.alerts.conftest import (
+    URGENT_ONLY,
+    closure,
+    confirmed_subscriber,
+    subscribe_device,
+)
 from tests.i18n.conftest import bilingual  # noqa: F401 (fixture)
 
 
@@ -20,15 +25,18 @@ def closure_in_both_languages(bilingual):  # noqa: F811
     return english, welsh
 
 
-def test_both_languages_go_in_one_email_welsh_first(
+def test_both_languages_go_in_one_email_and_one_notification_welsh_first(
     bilingual,  # noqa: F811
     smtp,
+    push,
+    client,
     worker,
     django_capture_on_commit_callbacks,
 ):
     confirmed_subscriber(
         bilingual.english.home.get_site(), "smith@family.example", URGENT_ONLY
     )
+    phone = subscribe_device(client, push, ["urgent"])
     english, welsh = closure_in_both_languages(bilingual)
 
     with django_capture_on_commit_callbacks(execute=True):  # one approval, one moment
@@ -44,6 +52,16 @@ def test_both_languages_go_in_one_email_welsh_first(
     assert text.index("oherwydd yr eira") < text.index("closed today because of snow")
     assert "Darllenwch" in text and "Read it on the school website" in text
     assert 'lang="cy"' in mail.html
+    [shown] = push.shown(phone["endpoint"])
+    assert shown.title.endswith(
+        "Eira: mae'r ysgol ar gau heddiw / Snow: school closed today"
+    )
+    assert shown.payload["body"] == (
+        "Mae'r ysgol ar gau heddiw oherwydd yr eira.\n\n"
+        "The school is closed today because of snow."
+    )
+    welsh.refresh_from_db()
+    assert shown.payload["url"] == welsh.full_url
 
 
 def test_withdrawing_one_language_stops_the_email_in_both(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 
 from alerts.models import AlertEmail
+from moderation import roles
 from tests.alerts.conftest import URGENT_ONLY, closure, confirmed_subscriber
+from tests.factories import staff
+from tests.twofactor import login_verified
 
 WEBHOOK = "/updates/email-provider/postmark/tracking/"
 SECRET = "provider:webhook-secret"
@@ -44,7 +48,7 @@ def _bounce(email: str, kind: str, message_id: str = "") -> dict:
 
 
 def test_a_hard_bounce_suppresses_the_address_for_the_next_send(
-    school, postmark, webhook, worker, publish
+    school, postmark, webhook, worker, publish, client
 ):
     site = school.home.get_site()
     smith = confirmed_subscriber(site, "smith@family.example", URGENT_ONLY)
@@ -61,7 +65,15 @@ def test_a_hard_bounce_suppresses_the_address_for_the_next_send(
     smith.refresh_from_db()
     assert smith.suppressed_at is not None
     sent.refresh_from_db()
-    assert sent.delivery_event == "bounced"  # "did the Smiths get it?": no, it bounced
+    assert sent.delivery_event == "bounced"
+    # "Did the Smiths get it?": the office follows the update to its families.
+    login_verified(client, staff("office", roles.SCHOOL_OFFICE))
+    went = client.get("/admin/email-updates/").content.decode()
+    families = re.search(r'href="([^"]*families/\?alert=\d+)"', went).group(1)
+    found = client.get(f"{families}&q=smith").content.decode()
+    [answer] = re.findall(r"<td data-this-update>(.*?)</td>", found, re.S)
+    assert answer.startswith("Sent") and "Bounced" in answer
+    assert "jones@family.example" not in found
 
     publish(closure(school.notices, title="Closed tomorrow too"))
     worker.drain()

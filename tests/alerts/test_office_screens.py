@@ -27,6 +27,9 @@ def test_the_office_finds_a_family_and_sees_what_they_were_sent(
     detail = client.get(f"/admin/email-updates/families/{smith.pk}/").content.decode()
     assert "Snow: school closed today" in detail
     assert "Sent" in detail
+    for nonsense in ("abc", "²", "9" * 30, "999999"):
+        answer = client.get(f"/admin/email-updates/families/?alert={nonsense}")
+        assert answer.status_code == 404
 
     export = client.get(f"/admin/email-updates/families/{smith.pk}/export/")
     data = json.loads(export.content)

@@ -86,10 +86,14 @@ def test_the_summary_lists_a_date_once_as_it_now_is_and_not_a_removed_one(
     inset.save()
     _date(site, "Cake sale").delete()
     assert AlertEmail.objects.filter(status=AlertEmail.Status.QUEUED).count() == 2
+    [friday] = set(AlertEmail.objects.values_list("due_at", flat=True))
+    on_the_school_clock = timezone.localtime(friday)
+    assert on_the_school_clock.strftime("%A %H:%M") == "Friday 16:00"
 
-    alert_emails_send_due(
-        site_id=site.pk, now=timezone.now() + datetime.timedelta(days=8)
-    )
+    minute = datetime.timedelta(minutes=1)
+    alert_emails_send_due(site_id=site.pk, now=friday - minute)
+    assert smtp.to("smith@family.example") == []
+    alert_emails_send_due(site_id=site.pk, now=friday)
     [digest] = smtp.to("smith@family.example")
     assert digest.subject == "Meadowbank Primary School: this week's updates"
     assert "Sports day results" in digest.text

@@ -118,6 +118,23 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(tmp_path):
     assert not Learner.objects.exists()
 
 
+def test_the_newsletters_and_emails_consent_is_imported_and_checked(tmp_path):
+    header = "external_id,first_name,last_name,consent_newsletter_email,consent_date"
+    run(write(tmp_path, "A001,Amy,Smith,yes,2026-09-05", header=header))
+    amy = Learner.objects.get(external_id="A001")
+    assert [(r.use, r.given) for r in amy.consent_records.all()] == [
+        ("newsletter_email", True)
+    ]
+
+    _, errors = refused(
+        write(tmp_path, "A001,Amy,Smith,by post,2026-09-05", header=header)
+    )
+    assert errors.splitlines() == [
+        "line 2, column consent_newsletter_email: 'by post' is not yes or no."
+    ]
+    assert amy.consent_records.get().given
+
+
 def test_missing_and_unknown_columns_are_refused(tmp_path):
     path = write(
         tmp_path, "A001,Smith,yes", header="external_id,last_name,consent_webiste"
