@@ -97,11 +97,17 @@ class PublishingStack:
         self._postgres = (url, name)
         os.environ["DATABASE_URL"] = f"{url}/{name}"
 
-    def start_worker(self, *, log: Path | None = None) -> None:
+    def start_worker(
+        self, *, log: Path | None = None, profile: str | None = None
+    ) -> None:
         """One worker process, as the Procfile runs it; its log to ``log`` if given
-        (else to this process's stderr)."""
+        (else to this process's stderr); run under cProfile, writing ``profile``
+        when it stops, if given."""
+        command = procfile_worker_command()
+        if profile:
+            command[1:1] = ["-m", "cProfile", "-o", profile]
         self.worker = subprocess.Popen(  # noqa: S603
-            procfile_worker_command(),
+            command,
             cwd=BASE_DIR,
             env=dict(os.environ),
             stdout=subprocess.DEVNULL,
