@@ -38,6 +38,7 @@ class PublishingStack:
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="publishing-bench-"))
         self.worker: subprocess.Popen | None = None
+        self.worker_stop_seconds = 30
         self.redis = None
 
     def __enter__(self) -> PublishingStack:
@@ -106,6 +107,7 @@ class PublishingStack:
         command = procfile_worker_command()
         if profile:
             command[1:1] = ["-m", "cProfile", "-o", profile]
+            self.worker_stop_seconds = 300  # writing the profile takes a while
         self.worker = subprocess.Popen(  # noqa: S603
             command,
             cwd=BASE_DIR,
@@ -126,7 +128,7 @@ class PublishingStack:
     def __exit__(self, *exc_info) -> None:
         if self.worker is not None:
             self.worker.terminate()
-            self.worker.wait(timeout=30)
+            self.worker.wait(timeout=self.worker_stop_seconds)
         self.x.stop()
         self.facebook.stop()
         self.instagram.stop()
