@@ -12,8 +12,22 @@ and why, and exits non-zero. "Lost" is a delivery not on its network; "doubled" 
 delivery whose post is on its network more than once (each post carries its
 delivery's id in its link).
 
+Where the time goes: the wall time is the worker's CPU, plus the emulators' (they
+run in this process, and the figure is printed), plus waiting for Redis, the database
+and a busy machine's cores. Profiled with ``BENCH_PROFILE``, the worker spent its
+time in the consent check run again at send, the audit log, picture fingerprints and
+the network calls; Instagram's containers are ready at the first look here, so no
+time went in waiting for them. What was cut: each account's adapter is now kept
+between sends (``publishing.services.kept_adapters``): one HTTP connection per
+account instead of one per post, and one Bluesky SDK client instead of one per post
+(each loaded the certificate store again, about 25 ms of CPU); a sent post's pin
+check asks about its own page only, instead of loading every notice in force; and a
+delivery's account is not loaded again after each change of state.
+
 ``BENCH_DELIVERIES`` (default 1000, a multiple of 10) sets the size;
-``BENCH_TIMEOUT`` (default 900) the seconds to wait for the drain.
+``BENCH_TIMEOUT`` (default 900) the seconds to wait for the drain;
+``BENCH_PROFILE=worker.prof`` runs the worker under cProfile and writes its profile
+there (read it with ``python -m pstats worker.prof``).
 """
 
 from __future__ import annotations
@@ -41,6 +55,7 @@ ACCOUNTS = 10
 PAGES = max(1, int(os.environ.get("BENCH_DELIVERIES", "1000")) // ACCOUNTS)
 TOTAL = PAGES * ACCOUNTS
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "900"))
+PROFILE = os.environ.get("BENCH_PROFILE") or None
 #: Seconds without any delivery settling after which the drain is given up.
 STALL_SECONDS = 120
 TARGET_SECONDS = 60
@@ -74,12 +89,14 @@ def drain(stack: PublishingStack, report: dict) -> None:
     report["queued"] = Delivery.objects.filter(status="queued").count()
     started = time.perf_counter()
     report["started"] = started
-    stack.start_worker(log=stack.directory / "worker.log")
+    emulators_cpu = _own_cpu_seconds()
+    stack.start_worker(log=stack.directory / "worker.log", profile=PROFILE)
     settled, last_change = -1, started
     while True:
         now = time.perf_counter()
         in_flight = Delivery.objects.filter(status__in=IN_FLIGHT).count()
         report["elapsed"] = now - started
+        report["emulators_cpu"] = _own_cpu_seconds() - emulators_cpu
         if in_flight == 0:
             return
         if settled != report["queued"] - in_flight:
@@ -94,6 +111,12 @@ def drain(stack: PublishingStack, report: dict) -> None:
             report["problem"] = f"nothing settled for {STALL_SECONDS} s"
             return
         time.sleep(0.05)
+
+
+def _own_cpu_seconds() -> float:
+    """CPU time of this process: the emulators, and this script's polling."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def count(stack: PublishingStack, report: dict) -> None:
@@ -153,6 +176,13 @@ def print_report(report: dict) -> None:
         f"{children.ru_utime + children.ru_stime:.1f} s; "
         f"load average at the end: {os.getloadavg()[0]:.1f}"
     )
+    if "emulators_cpu" in report:
+        print(
+            "  CPU time of the emulators (and this script) during the drain: "
+            f"{report['emulators_cpu']:.1f} s"
+        )
+    if PROFILE:
+        print(f"  the worker's profile: {PROFILE} (python -m pstats {PROFILE})")
     if "per_network" in report:
         print(
             "  posts on the emulators: "

@@ -38,6 +38,7 @@ class PublishingStack:
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="publishing-bench-"))
         self.worker: subprocess.Popen | None = None
+        self.worker_stop_seconds = 30
         self.redis = None
 
     def __enter__(self) -> PublishingStack:
@@ -97,11 +98,18 @@ class PublishingStack:
         self._postgres = (url, name)
         os.environ["DATABASE_URL"] = f"{url}/{name}"
 
-    def start_worker(self, *, log: Path | None = None) -> None:
+    def start_worker(
+        self, *, log: Path | None = None, profile: str | None = None
+    ) -> None:
         """One worker process, as the Procfile runs it; its log to ``log`` if given
-        (else to this process's stderr)."""
+        (else to this process's stderr); run under cProfile, writing ``profile``
+        when it stops, if given."""
+        command = procfile_worker_command()
+        if profile:
+            command[1:1] = ["-m", "cProfile", "-o", profile]
+            self.worker_stop_seconds = 300  # writing the profile takes a while
         self.worker = subprocess.Popen(  # noqa: S603
-            procfile_worker_command(),
+            command,
             cwd=BASE_DIR,
             env=dict(os.environ),
             stdout=subprocess.DEVNULL,
@@ -120,7 +128,7 @@ class PublishingStack:
     def __exit__(self, *exc_info) -> None:
         if self.worker is not None:
             self.worker.terminate()
-            self.worker.wait(timeout=30)
+            self.worker.wait(timeout=self.worker_stop_seconds)
         self.x.stop()
         self.facebook.stop()
         self.instagram.stop()

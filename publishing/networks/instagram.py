@@ -327,7 +327,12 @@ class InstagramNetwork(Network):
             )
 
     def _container(self, **fields: str) -> str:
-        answer = self._graph.put_object(self.ig_user_id, "media", **fields)
+        try:
+            answer = self._graph.put_object(self.ig_user_id, "media", **fields)
+        except OutcomeUnknown as error:
+            # A container left behind is never published (it expires in 24 hours):
+            # nothing needs looking for before trying again.
+            raise TransientNetworkError(error.reason) from None
         container = answer.get("id") if isinstance(answer, dict) else None
         if not container:
             # Nothing is published without media_publish: trying again is safe.

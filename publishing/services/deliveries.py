@@ -70,10 +70,8 @@ from publishing.reconciliation import (
     delivery_posts_on_network,
     what_was_found,
 )
-from publishing.services.accounts import (
-    account_adapter,
-    account_hold,
-)
+from publishing.services.accounts import account_hold
+from publishing.services.kept_adapters import kept_adapter
 from publishing.services.pins import pin_after_send
 from publishing.text import (
     link_for_delivery,
@@ -85,6 +83,7 @@ from publishing.text import (
 logger = logging.getLogger(__name__)
 
 Status = Delivery.Status
+_ACCOUNT = Delivery._meta.get_field("account")
 NOT_LIVE = (Status.RETRACTED, Status.CANCELLED)
 #: Where a person may record what they found on the network: every state in which a
 #: post might be live and no worker is acting on it.
@@ -321,14 +320,21 @@ def _claim(*, delivery_id: int, attempt: int, from_status: str, to_status: str, 
 
 
 def _set(delivery: Delivery, *, expected: str, **fields) -> bool:
-    """Move ``delivery`` out of ``expected`` (conditional UPDATE); refresh it."""
+    """Move ``delivery`` out of ``expected`` (conditional UPDATE); refresh it.
+
+    Its account, if loaded, is kept: the UPDATE never changes it, and loading it again
+    would cost a query for every log entry and message that names it.
+    """
     moved = Delivery.objects.filter(pk=delivery.pk, status=expected).update(**fields)
+    account = delivery.account if _ACCOUNT.is_cached(delivery) else None
     delivery.refresh_from_db()
+    if account is not None and account.pk == delivery.account_id:
+        delivery.account = account
     return moved == 1
 
 
 def _adapter(delivery: Delivery) -> Network:
-    return account_adapter(account=delivery.account)
+    return kept_adapter(account=delivery.account)
 
 
 def _clean(image) -> ImageFile:

@@ -271,7 +271,8 @@ def pin_after_send(*, delivery: Delivery) -> None:
     if delivery.status != Delivery.Status.SENT or delivery.page_id is None:
         return
     now = timezone.now()
-    if delivery.page_id in _notices_to_pin(now):
+    notices = NoticePage.objects.live().current(now).pinned()
+    if notices.filter(pk=delivery.page_id).exists():
         pins_sync_account(account=delivery.account, now=now)
 
 

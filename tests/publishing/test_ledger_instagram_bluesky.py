@@ -15,6 +15,7 @@ from moderation.roles import EDITORS
 from moderation.signals import consent_withdrawn
 from publishing.credentials import credentials_decrypt
 from publishing.models import Delivery, SocialAccount, SocialPost
+from publishing.services.accounts import account_credentials_store
 from tests import factories
 from tests.twofactor import login_verified
 
@@ -246,9 +247,13 @@ def test_a_lost_bluesky_answer_is_found_on_the_network_not_sent_again(
     assert delivery.remote_id == post["uri"]
 
 
-def test_a_revoked_app_password_holds_the_post_and_asks_for_a_reconnect(
-    news_index, bluesky_account, bluesky_emulator, publish, worker
+def test_a_revoked_app_password_holds_the_post_until_the_account_is_reconnected(
+    news_index, bluesky_account, bluesky_emulator, publish, worker, senior_leader
 ):
+    before = factories.NewsPageFactory(parent=news_index, title="Before")
+    SocialPost.objects.create(page=before, account=bluesky_account, text="Before")
+    publish(before)
+    worker.drain()  # the worker now holds a signed-in session for the account
     bluesky_emulator.revoke_app_password()
     page = factories.NewsPageFactory(parent=news_index, title="Held")
     SocialPost.objects.create(page=page, account=bluesky_account, text="Held")
@@ -258,6 +263,18 @@ def test_a_revoked_app_password_holds_the_post_and_asks_for_a_reconnect(
     assert Delivery.objects.get(page=page).status == Delivery.Status.HELD
     bluesky_account.refresh_from_db()
     assert bluesky_account.connection == SocialAccount.Connection.RECONNECT_NEEDED
+
+    # A manager makes a new app password and connects the account with it.
+    bluesky_emulator.app_password = "new-app-password"
+    with worker.capture(execute=True):
+        account_credentials_store(
+            account=bluesky_account,
+            credentials=bluesky_emulator.credentials,
+            by=senior_leader,
+        )
+    worker.drain()
+    assert Delivery.objects.get(page=page).status == Delivery.Status.SENT
+    assert len(bluesky_emulator.state()["posts"]) == 2
 
 
 def test_withdrawal_deletes_from_bluesky_and_instagram(

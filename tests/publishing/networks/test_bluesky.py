@@ -310,6 +310,16 @@ def test_rate_limit_and_server_errors(bluesky_emulator):
     with pytest.raises(OutcomeUnknown):
         network(bluesky_emulator).publish(text="x", images=[], link=LINK)
 
+    # A picture's upload that times out made no post: simply tried again later.
+    bluesky_emulator.fail_next("timeout", path_contains="uploadBlob", hold_seconds=2)
+    prepared, _ = BlueskyNetwork.prepare_image(picture())
+    with pytest.raises(TransientNetworkError) as upload:
+        network(bluesky_emulator, timeout=0.5).publish(
+            text="x", images=[prepared], link=LINK
+        )
+    assert not isinstance(upload.value, OutcomeUnknown)
+    assert bluesky_emulator.state()["posts"] == []
+
     bluesky_emulator.fail_next(status=503, path_contains="listRecords")
     with pytest.raises(TransientNetworkError) as unreadable:
         network(bluesky_emulator).recent_posts(since=datetime.now(UTC))

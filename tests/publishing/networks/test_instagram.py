@@ -162,9 +162,17 @@ def test_a_lost_publish_answer_adopts_the_published_container(
 def test_rate_limits_server_errors_and_expired_tokens(
     db, instagram_emulator, public_web
 ):
-    instagram_emulator.fail_next("rate_limited", path_contains="/media")
-    with pytest.raises(TransientNetworkError, match="rate limit"):
+    instagram_emulator.fail_next(status=429, retry_after=300, path_contains="/media")
+    with pytest.raises(TransientNetworkError, match="rate limit") as limited:
         network(instagram_emulator).publish(text="x", images=[photo()], link=LINK)
+    assert limited.value.retry_after == 300  # estimated_time_to_regain_access
+    # A container's answer lost: a container posts nothing, so simply try again.
+    instagram_emulator.fail_next("timeout", path_contains="/media", hold_seconds=2)
+    with pytest.raises(TransientNetworkError) as lost:
+        network(instagram_emulator, timeout=0.5).publish(
+            text="x", images=[photo()], link=LINK
+        )
+    assert not isinstance(lost.value, OutcomeUnknown)
     instagram_emulator.fail_next(status=500, path_contains="media_publish")
     with pytest.raises(OutcomeUnknown):
         network(instagram_emulator).publish(text="x", images=[photo()], link=LINK)
