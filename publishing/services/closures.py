@@ -30,7 +30,7 @@ def closure_accounts(*, notice: NoticePage):
     for a trust's notice those of every school it was chosen for."""
     schools = getattr(notice, "schools", None)
     sites = list(schools.all()) if schools is not None else [notice.get_site()]
-    return selectors.accounts_for_text_notices(sites=sites)
+    return selectors.accounts_for_notices(sites=sites)
 
 
 def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:
