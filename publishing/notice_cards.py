@@ -30,7 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from cms.languages import language_plan_for_page
+from cms.languages import WELSH, language_plan_for_page
 from cms.models import NoticePage
 from publishing.networks.base import ImageFile
 
@@ -106,16 +106,20 @@ def _plain(rich_text: str) -> str:
     return " ".join(html.unescape(strip_tags(rich_text.replace("><", "> <"))).split())
 
 
-def _day(moment) -> str:
-    return date_format(timezone.localtime(moment), "l j F")
+def _day(moment, *, in_sentence: bool = False) -> str:
+    """ "Tuesday 5 January"; in Welsh mid-sentence "dydd Mawrth 5 Ionawr"."""
+    day = date_format(timezone.localtime(moment), "l j F")
+    if in_sentence and translation.get_language() == WELSH:
+        return day[:1].lower() + day[1:]
+    return day
 
 
 def _when(notice: NoticePage) -> str:
     starts, ends = notice.valid_from, notice.valid_until
     if starts and ends and _day(starts) != _day(ends):
         return _("From %(start)s until %(end)s") % {
-            "start": _day(starts),
-            "end": _day(ends),
+            "start": _day(starts, in_sentence=True),
+            "end": _day(ends, in_sentence=True),
         }
     if starts or ends:
         return _day(starts or ends)
