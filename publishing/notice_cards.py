@@ -107,7 +107,7 @@ def _plain(rich_text: str) -> str:
 
 
 def _day(moment, *, in_sentence: bool = False) -> str:
-    """ "Tuesday 5 January"; in Welsh mid-sentence "dydd Mawrth 5 Ionawr"."""
+    """A day as "Tuesday 5 January"; in Welsh mid-sentence, "dydd Mawrth 5 Ionawr"."""
     day = date_format(timezone.localtime(moment), "l j F")
     if in_sentence and translation.get_language() == WELSH:
         return day[:1].lower() + day[1:]

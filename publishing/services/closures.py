@@ -3,7 +3,8 @@
 A closure approved at 06:30 must reach every parent, wherever they look, within
 seconds; the editor need not remember to add a post for each account. Accounts the
 editor wrote a post for keep those words; every other approved account gets the
-notice's title and text, shortened to fit, with the link (P2).
+notice's title and text, shortened to fit, with the link (P2); on Instagram, where
+every post is a picture, with the notice's card (``publishing.notice_cards``).
 
 A trust's notice (``TrustNoticePage``) goes the same way to every approved account
 of each school it was chosen for: one post, so one delivery, per school account,
