@@ -38,7 +38,8 @@ def photos_for_post(*, post, page) -> list:
 def photo_notes(*, post, page) -> list[str]:
     """What the network does to the post's photos that the approver should know."""
     network = network_class(post.account.network)
-    if not post.include_image:
+    photos = page_photos(page) if post.include_image else []
+    if not photos:
         if network.needs_image and notice_cards.carries_card(page):
             return [
                 _(
@@ -49,7 +50,6 @@ def photo_notes(*, post, page) -> list[str]:
                 % {"network": network.label}
             ]
         return []
-    photos = page_photos(page)
     notes = []
     if network.supports_media and len(photos) > network.max_images:
         notes.append(
