@@ -55,7 +55,7 @@ def test_the_notice_and_its_welsh_version_are_drafted_from_each_template(
     card = notice_card_image(NoticePage.objects.get(pk=notice.pk))
     cymraeg, english = card.alt_text.split("\n\n")
     assert cymraeg.startswith(
-        "Ysgol Gynradd Glan-y-Ddôl. Christmas holiday: pryd y byddwn yn ateb. "
+        "Ysgol Gynradd Glan-y-Ddôl. Gwyliau'r Nadolig: pryd y byddwn yn ateb. "
         "Rhwng dydd Llun 21 Rhagfyr a "
     )
     assert english.startswith(
