@@ -560,9 +560,9 @@ class Delivery(models.Model):
 class Pin(models.Model):
     """A notice's post pinned to the top of an account while it applies (M1).
 
-    Where the network can pin through its API (Facebook) the pin job does it and
-    checks it is still pinned; where it cannot (X), or it refuses, the account's
-    managers get a task on their dashboard and an email to pin it by hand.
+    Where the network can pin through its API (Facebook, Bluesky) the pin job does it
+    and checks it is still pinned; where it cannot (X, Instagram), or it refuses, the
+    account's managers get a task on their dashboard and an email to pin it by hand.
     """
 
     class Status(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from moderation.consent.page_media import page_media
+from publishing import notice_cards
 from publishing.networks.base import network_class
 
 
@@ -36,10 +37,19 @@ def photos_for_post(*, post, page) -> list:
 
 def photo_notes(*, post, page) -> list[str]:
     """What the network does to the post's photos that the approver should know."""
-    if not post.include_image:
-        return []
     network = network_class(post.account.network)
-    photos = page_photos(page)
+    photos = page_photos(page) if post.include_image else []
+    if not photos:
+        if network.needs_image and notice_cards.carries_card(page):
+            return [
+                _(
+                    "%(network)s posts are pictures: this one carries a card showing "
+                    "the school's name, the notice's title, its dates and the start "
+                    "of its message, described in full for screen readers."
+                )
+                % {"network": network.label}
+            ]
+        return []
     notes = []
     if network.supports_media and len(photos) > network.max_images:
         notes.append(

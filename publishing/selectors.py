@@ -11,7 +11,6 @@ from wagtail.models import Site
 
 from cms.models import TermDate
 from publishing.models import Delivery, SocialAccount
-from publishing.networks.base import network_class
 
 # Without term dates in the calendar, a review is due this often (about a term).
 REVIEW_FALLBACK_DAYS = 120
@@ -151,15 +150,10 @@ def accounts_needing_attention():
     return SocialAccount.objects.needing_attention()
 
 
-def accounts_for_text_notices(*, sites) -> list[SocialAccount]:
-    """The approved accounts of ``sites`` a text-only notice (closure, holiday) can
-    go to.
+def accounts_for_notices(*, sites) -> list[SocialAccount]:
+    """The approved accounts of ``sites`` a notice (closure, holiday) goes to.
 
-    A network where every post is a photo (Instagram) is left out: its managers
-    post there themselves, with a picture, if they want to.
+    Every one: where every post is a picture (Instagram), the post carries the
+    notice's card (``publishing.notice_cards``).
     """
-    return [
-        account
-        for account in SocialAccount.objects.of_schools(sites=sites).approved()
-        if not network_class(account.network).needs_image
-    ]
+    return list(SocialAccount.objects.of_schools(sites=sites).approved())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from publishing import selectors
+from publishing import notice_cards, selectors
 from publishing.bilingual_posts import post_words
 from publishing.models import SocialAccount, SocialPost
 from publishing.networks.base import network_class
@@ -166,7 +166,7 @@ def social_post_errors(*, post) -> dict[str, str]:
                 f"Instagram allows {MAX_HASHTAGS} hashtags in a caption; this has "
                 f"{hashtags}. Remove {hashtags - MAX_HASHTAGS}."
             )
-        if not post.include_image:
+        if not post.include_image and not notice_cards.carries_card(page):
             errors["include_image"] = (
                 "Every Instagram post is a photo: tick this and give the page a "
                 "listing image, or leave Instagram out."

@@ -3,7 +3,8 @@
 A closure approved at 06:30 must reach every parent, wherever they look, within
 seconds; the editor need not remember to add a post for each account. Accounts the
 editor wrote a post for keep those words; every other approved account gets the
-notice's title and text, shortened to fit, with the link (P2).
+notice's title and text, shortened to fit, with the link (P2); on Instagram, where
+every post is a picture, with the notice's card (``publishing.notice_cards``).
 
 A trust's notice (``TrustNoticePage``) goes the same way to every approved account
 of each school it was chosen for: one post, so one delivery, per school account,
@@ -30,7 +31,7 @@ def closure_accounts(*, notice: NoticePage):
     for a trust's notice those of every school it was chosen for."""
     schools = getattr(notice, "schools", None)
     sites = list(schools.all()) if schools is not None else [notice.get_site()]
-    return selectors.accounts_for_text_notices(sites=sites)
+    return selectors.accounts_for_notices(sites=sites)
 
 
 def closure_posts_planned(*, notice: NoticePage) -> list[SocialPost]:

@@ -43,7 +43,7 @@ from cms.public_media import (
     sharing_copy_save,
 )
 from moderation.consent.rules import Channel, page_violations
-from publishing import bilingual_posts, selectors
+from publishing import bilingual_posts, notice_cards, selectors
 from publishing.credentials import CredentialsUnavailable
 from publishing.errors import DeliveryStateError
 from publishing.models import Delivery, SocialAccount, SocialPost
@@ -357,6 +357,14 @@ def _clean(image) -> ImageFile:
     )
 
 
+def _notice_card(delivery: Delivery, network: type[Network]) -> list[ImageFile]:
+    """A notice's post without a photo, where every post is a picture (Instagram),
+    carries the notice's card, drawn from the live notice now."""
+    if not network.needs_image or not notice_cards.carries_card(delivery.page):
+        return []
+    return [notice_cards.notice_card_image(delivery.page)]
+
+
 def _with_public_copy(prepared: ImageFile, network: type[Network]) -> ImageFile:
     """A network that fetches the picture itself (Instagram) gets a public copy that
     lives only for this send (`_sharing_copies_delete`)."""
@@ -455,7 +463,8 @@ def delivery_send(*, delivery_id: int, attempt: int, now: datetime) -> Delivery 
         adapter = _adapter(delivery)
         pictures = _delivery_pictures(delivery) if delivery.include_image else []
         network = type(adapter)
-        for prepared in network.prepare_images([_clean(p) for p in pictures]):
+        cleaned = [_clean(p) for p in pictures] or _notice_card(delivery, network)
+        for prepared in network.prepare_images(cleaned):
             # A public copy per picture: each is deleted however the send ends.
             images.append(_with_public_copy(prepared, network))
         _record_sent_picture(delivery, pictures, images)

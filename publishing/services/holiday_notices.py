@@ -113,7 +113,7 @@ def _social_posts(notice: NoticePage, *, text: str) -> list[SocialPost]:
     link = page_link(notice)
     return [
         SocialPost(account=account, text=fitted_text(text, account=account, link=link))
-        for account in selectors.accounts_for_text_notices(sites=[notice.get_site()])
+        for account in selectors.accounts_for_notices(sites=[notice.get_site()])
     ]
 
 

@@ -3,9 +3,10 @@
 Per account, one notice is pinned at a time (a Facebook Page has one pinned post):
 an urgent notice or closure before a holiday notice, the newest first. Facebook is
 pinned through its API and checked every few minutes, so a pin removed by hand on
-Facebook comes back. X cannot pin through its API, and a network may refuse (a
-token without the permission): then the account's managers get a task on their
-dashboard and an email with the post's text and link, to pin it by hand.
+Facebook comes back. X and Instagram cannot pin through their APIs, and a network
+may refuse (a token without the permission): then the account's managers get a task
+on their dashboard and an email with the post's text and link, to pin it by hand
+(until the notice ends, when the task closes and the post is deleted).
 
 Deleting the post when the notice ends is the delivery ledger's job (the page
 expires, its deliveries are retracted); this module only pins and unpins.

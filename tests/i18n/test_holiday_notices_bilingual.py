@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+import time_machine
+from PIL import Image
 from wagtail.models import Site
 
 from cms.calendar_settings import HolidayNoticeSettings
 from cms.models import NoticePage, TermDate
+from publishing.notice_cards import notice_card_image
 from publishing.services.holiday_notices import (
     HolidayNoticeNotDrafted,
     holiday_notice_draft,
@@ -43,6 +47,22 @@ def test_the_notice_and_its_welsh_version_are_drafted_from_each_template(
     assert "Ionawr" in draft.message  # the first day back, in Welsh
     assert "January" in notice.get_latest_revision_as_object().message
     assert notice.current_workflow_state is not None  # one approval for both
+
+    # Live, its Instagram card speaks both languages, Welsh first as the school does.
+    with time_machine.travel(datetime.datetime(2026, 12, 21, 1, tzinfo=datetime.UTC)):
+        for version in (notice, welsh):
+            version.get_latest_revision().publish()
+    card = notice_card_image(NoticePage.objects.get(pk=notice.pk))
+    cymraeg, english = card.alt_text.split("\n\n")
+    assert cymraeg.startswith(
+        "Ysgol Gynradd Glan-y-Ddôl. Gwyliau'r Nadolig: pryd y byddwn yn ateb. "
+        "Rhwng dydd Llun 21 Rhagfyr a "
+    )
+    assert english.startswith(
+        "Meadowbank Primary School. Christmas holiday: when we will reply. From "
+        "Monday 21 December until Monday 4 January. "
+    )
+    assert Image.open(io.BytesIO(card.content)).size == (1080, 1080)
 
 
 @pytest.mark.parametrize(

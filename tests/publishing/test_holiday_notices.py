@@ -1,10 +1,12 @@
 """A holiday notice drafted from the template, approved, pinned, and gone (M1-M3)."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from PIL import Image
 from wagtail.models import Site
 
 from cms.calendar_settings import HolidayNoticeSettings
@@ -90,6 +92,8 @@ def test_the_notice_is_drafted_approved_pinned_and_removed_on_the_first_day_back
     x_emulator,
     facebook_account,
     facebook_emulator,
+    instagram_account,
+    instagram_emulator,
     worker,
     django_capture_on_commit_callbacks,
 ):
@@ -146,11 +150,36 @@ def test_the_notice_is_drafted_approved_pinned_and_removed_on_the_first_day_back
     x_pin = Pin.objects.get(delivery__account=x_account)
     assert x_pin.status == Pin.Status.PIN_BY_HAND
     manager_mail = [m for m in mail.outbox if "Please pin" in m.subject]
-    assert len(manager_mail) == 1
-    assert x_account.managers.first().email in manager_mail[0].to
-    assert "School is closed for the Christmas holiday" in manager_mail[0].body
+    assert len(manager_mail) == 2  # X and Instagram
+    [x_mail] = [m for m in manager_mail if x_account.managers.first().email in m.to]
+    assert "School is closed for the Christmas holiday" in x_mail.body
+    # Instagram: the notice's card, described in full; a manager pins it by hand.
+    [media] = instagram_emulator.state()["media"]
+    assert "Tuesday 5 January" in media["caption"]
+    [card] = media["images"]
+    assert card["alt_text"].startswith(
+        "Christmas holiday: when we will reply. From Saturday 19 December until "
+        "Tuesday 5 January. The school is closed"
+    )
+    assert "will reply. To contact the school office" in card["alt_text"]
+    fetched = instagram_emulator.containers[card["container"]].content
+    assert Image.open(io.BytesIO(fetched)).size == (1080, 1080)
+    instagram_pin = Pin.objects.get(delivery__account=instagram_account)
+    assert instagram_pin.status == Pin.Status.PIN_BY_HAND
+    instagram_manager = instagram_account.managers.first()
+    assert any(
+        instagram_manager.email in m.to and instagram_pin.delivery.remote_url in m.body
+        for m in manager_mail
+    )
+    instagram_manager.groups.add(Group.objects.get(name=roles.EDITORS))
+    login_verified(client, instagram_manager)
+    dashboard = client.get("/admin/").content.decode()
+    assert "Pin these posts by hand" in dashboard
+    assert instagram_pin.delivery.remote_url in dashboard
+    client.post(f"/admin/publishing/pin/{instagram_pin.pk}/done/")
+    client.logout()
     run_job("pin-and-unpin", clock, capture)
-    assert len([m for m in mail.outbox if "Please pin" in m.subject]) == 1
+    assert len([m for m in mail.outbox if "Please pin" in m.subject]) == 2
 
     # The first day back, when the accounts are watched again: all gone.
     clock.to(london(2027, 1, 5, 7, 59))
@@ -168,6 +197,7 @@ def test_the_notice_is_drafted_approved_pinned_and_removed_on_the_first_day_back
     assert band(client) == ""
     assert facebook_emulator.snapshot()["posts"] == []
     assert x_emulator.snapshot()["posts"] == []
+    assert instagram_emulator.state()["media"] == []
     assert set(Delivery.objects.values_list("status", flat=True)) == {"retracted"}
     assert set(Pin.objects.values_list("status", flat=True)) == {"unpinned"}
     assert JobRun.objects.failed().count() == 0

@@ -370,7 +370,7 @@ def test_someone_who_does_not_run_the_account_cannot_tick_it_done(
     assert delivery.status == Delivery.Status.DELETE_BY_HAND
 
 
-def test_a_closure_goes_to_bluesky_but_not_to_instagram_which_needs_a_photo(
+def test_a_closure_goes_to_bluesky_and_to_instagram_with_its_card(
     home_page, instagram_account, bluesky_account
 ):
     from publishing.services.closures import closure_posts_planned
@@ -379,9 +379,14 @@ def test_a_closure_goes_to_bluesky_but_not_to_instagram_which_needs_a_photo(
     closure = factories.NoticePageFactory(
         parent=notices, kind="closure", title="School closed today"
     )
-    planned = closure_posts_planned(notice=closure)
-    assert [post.account for post in planned] == [bluesky_account]
-    assert planned[0].text.startswith("School closed today")
+    planned = {post.account: post for post in closure_posts_planned(notice=closure)}
+    assert set(planned) == {instagram_account, bluesky_account}
+    for post in planned.values():
+        assert post.text.startswith("School closed today")
+    # No photo: Instagram's post carries the notice's card, and the approver is told.
+    [note] = planned[instagram_account].review_notes(page=closure)
+    assert note.startswith("Instagram posts are pictures: this one carries a card")
+    assert planned[bluesky_account].review_notes(page=closure) == []
 
 
 def test_the_approver_is_told_when_a_photo_is_padded_for_instagram(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
@@ -170,10 +171,13 @@ def test_a_closure_needs_a_senior_leader_then_goes_to_every_account_and_is_pinne
     x_emulator,
     facebook_account,
     facebook_emulator,
+    instagram_account,
+    instagram_emulator,
     worker,
     django_capture_on_commit_callbacks,
 ):
     capture = django_capture_on_commit_callbacks
+    instagram_emulator.deletion_supported = False  # as for some Instagram accounts
     author = staff("office", roles.EDITORS)
     approver = staff("deputy", roles.APPROVERS)
     head = staff("head2", roles.SENIOR_LEADERSHIP, roles.APPROVERS)
@@ -204,6 +208,16 @@ def test_a_closure_needs_a_senior_leader_then_goes_to_every_account_and_is_pinne
     assert facebook_post["pinned"] is True
     assert len(x_emulator.snapshot()["posts"]) == 1
     assert Pin.objects.get(delivery__account=x_account).status == "pin_by_hand"
+    # Instagram too: the notice's card, sent once, to pin by hand.
+    [media] = instagram_emulator.state()["media"]
+    assert media["caption"].startswith("School closed today: snow")
+    [card] = media["images"]
+    assert card["alt_text"] == (
+        "Meadowbank Primary School. School closed today: snow. Tuesday 12 January. "
+        "School is open as usual."  # the factory's message
+    )
+    assert instagram_emulator.publish_calls == 1
+    assert Pin.objects.get(delivery__account=instagram_account).status == "pin_by_hand"
 
     # 17:00: it ends by itself, everywhere.
     clock.to(london(2027, 1, 12, 17, 0))
@@ -215,6 +229,17 @@ def test_a_closure_needs_a_senior_leader_then_goes_to_every_account_and_is_pinne
     assert facebook_emulator.snapshot()["posts"] == []
     assert x_emulator.snapshot()["posts"] == []
     assert "pinned-band" not in client.get("/").content.decode()
+    # Instagram's API would not delete it: its managers are asked to, and it is not
+    # called deleted until one says so.
+    instagram = Delivery.objects.get(account=instagram_account)
+    assert instagram.status == Delivery.Status.DELETE_BY_HAND
+    assert len(instagram_emulator.state()["media"]) == 1
+    assert [
+        m
+        for m in mail.outbox
+        if m.subject == "Delete “School closed today: snow” from School Instagram now"
+        and instagram.remote_url in m.body
+    ]
 
 
 def test_one_reopened_action_ends_a_closure_everywhere(
@@ -286,6 +311,9 @@ def test_every_post_a_closure_sends_is_on_the_review_screen_before_approval(
     factories.SocialAccountFactory(
         name="School Facebook", network="facebook", visibility="closed"
     )
+    factories.SocialAccountFactory(
+        name="School Instagram", network="instagram", visibility="open"
+    )
     factories.SocialAccountFactory(name="Old account", status="rejected")
     notice = factories.NoticePageFactory(
         parent=school.notices,
@@ -311,7 +339,7 @@ def test_every_post_a_closure_sends_is_on_the_review_screen_before_approval(
         str(post.account.name): post.text_as_posted(page=notice)
         for post in SocialPost.objects.filter(page=notice)
     }
-    assert set(sent) == {"School X", "School Facebook"}
+    assert set(sent) == {"School X", "School Facebook", "School Instagram"}
     shown = {account.split(" (")[0]: text for account, text in first_look.items()}
     assert shown == sent
     assert second_look == first_look
