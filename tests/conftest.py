@@ -1,4 +1,5 @@
-"""Shared fixtures: the default site's home page and a real Redis."""
+"""Shared fixtures: the default site's home page, an author and an approver, and a real
+Redis."""
 
 import django_rq
 import pytest
@@ -7,6 +8,7 @@ from wagtail.models import Site
 
 from cms.caching.generation import forget_local_copy
 from home.models import HomePage
+from moderation import roles
 from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     bluesky_emulator,
     cdn_emulator,
@@ -19,6 +21,7 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     push_service,
     x_emulator,
 )
+from tests.factories import staff
 
 #: Tests that take minutes and use no test database (they start their own stacks):
 #: first, so that in `make test` one process runs each while the others take the
@@ -49,6 +52,18 @@ def migrated_data_restored(django_db_serialized_rollback):
 def home_page(db) -> HomePage:
     """The HomePage that migrations make the default site's root."""
     return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def author(db):
+    """An editor who writes the page under review."""
+    return staff("author", roles.EDITORS)
+
+
+@pytest.fixture
+def approver(db):
+    """An approver, not the author, who may approve the author's page."""
+    return staff("approver", roles.APPROVERS)
 
 
 @pytest.fixture

@@ -64,16 +64,6 @@ def public_storage(settings, tmp_path):
 
 
 @pytest.fixture
-def author(db):
-    return staff("author", roles.EDITORS)
-
-
-@pytest.fixture
-def approver(db):
-    return staff("approver", roles.APPROVERS)
-
-
-@pytest.fixture
 def news_index(home_page):
     return NewsIndexPageFactory(parent=home_page)
 

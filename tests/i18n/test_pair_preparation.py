@@ -20,7 +20,6 @@ from cms.preparation.models import PagePreparation
 from cms.preparation.queueing import media_queue
 from cms.preparation.services import preparations_sweep
 from cms.public_media import PUBLIC_IMAGE_FILTERS, public_rendition
-from moderation import roles
 from tests.cms.test_page_preparation import (  # noqa: F401  (public_storage: fixture)
     REDIS_DOWN,
     photos,
@@ -31,22 +30,11 @@ from tests.cms.test_page_preparation import (  # noqa: F401  (public_storage: fi
 from tests.factories import (
     NewsPageFactory,
     learner_with_consent,
-    staff,
     tagged_image,
 )
 from tests.moderation.workflow.conftest import signed_in, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author(db):
-    return staff("author", roles.EDITORS)
-
-
-@pytest.fixture
-def approver(db):
-    return staff("approver", roles.APPROVERS)
 
 
 @pytest.fixture
