@@ -1,9 +1,10 @@
-"""Shared fixtures: the default site's home page, an author and an approver, and a real
-Redis."""
+"""Shared fixtures: the default site's home page, an author and an approver, a
+fresh folder for public copies and a real Redis."""
 
 import django_rq
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import storages
 from wagtail.models import Site
 
 from cms.caching.generation import forget_local_copy
@@ -64,6 +65,22 @@ def author(db):
 def approver(db):
     """An approver, not the author, who may approve the author's page."""
     return staff("approver", roles.APPROVERS)
+
+
+@pytest.fixture
+def public_storage(settings, tmp_path):
+    """A fresh public-copies folder per test, as nginx would serve it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public_media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(tmp_path / "public-media"),
+                "base_url": settings.PUBLIC_MEDIA_URL,
+            },
+        },
+    }
+    return storages["public_media"]
 
 
 @pytest.fixture

@@ -20,11 +20,10 @@ from cms.preparation.models import PagePreparation
 from cms.preparation.queueing import media_queue
 from cms.preparation.services import preparations_sweep
 from cms.public_media import PUBLIC_IMAGE_FILTERS, public_rendition
-from tests.cms.test_page_preparation import (  # noqa: F401  (public_storage: fixture)
+from tests.cms.test_page_preparation import (
     REDIS_DOWN,
     photos,
     public_files,
-    public_storage,
     run_worker,
 )
 from tests.factories import (
@@ -34,7 +33,7 @@ from tests.factories import (
 )
 from tests.moderation.workflow.conftest import signed_in, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_storage")]
 
 
 @pytest.fixture
@@ -101,7 +100,7 @@ def test_a_pair_is_approved_at_once_and_both_languages_go_live_together_after_th
     author,
     approver,
     learner,
-    public_storage,  # noqa: F811
+    public_storage,
     redis_connection,
     django_capture_on_commit_callbacks,
     client,
@@ -146,7 +145,7 @@ def test_a_damaged_photo_in_the_welsh_version_keeps_both_languages_off(
     author,
     approver,
     learner,
-    public_storage,  # noqa: F811
+    public_storage,
     redis_connection,
     django_capture_on_commit_callbacks,
 ):
@@ -173,7 +172,7 @@ def test_unpublishing_the_welsh_page_during_preparation_stops_both_languages(
     author,
     approver,
     learner,
-    public_storage,  # noqa: F811
+    public_storage,
     redis_connection,
     django_capture_on_commit_callbacks,
     client,
