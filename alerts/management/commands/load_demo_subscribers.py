@@ -8,13 +8,13 @@ their alerts to the local mail sink.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from alerts.addresses import email_key
 from alerts.models import Category, Frequency, Subscriber
 from alerts.subscriptions import subscriber_confirm
-from cms.demo_school import DemoRefused, ensure_not_production
+from cms.demo_school import ensure_not_production_command
 from schools.commands import school_argument_add, school_from_option
 
 DEMO_FAMILIES = {
@@ -38,10 +38,7 @@ class Command(BaseCommand):
         school_argument_add(parser)
 
     def handle(self, *args, school: str | None = None, **options):
-        try:
-            ensure_not_production()
-        except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+        ensure_not_production_command()
         site = school_from_option(school)
         added = 0
         for email, choices in DEMO_FAMILIES.items():
