@@ -210,7 +210,7 @@ class HolidayNoticeSettings(BaseSiteSetting):
         _("notice in Welsh"),
         blank=True,
         default=(
-            "Mae'r ysgol ar gau dros {holiday}. Ni fydd neb yn gwylio ein cyfrifon "
+            "Mae'r ysgol ar gau ar gyfer {holiday}. Ni fydd neb yn gwylio ein cyfrifon "
             "cyfryngau cymdeithasol na'n negeseuon e-bost tan {first_day_back}, pan "
             "fyddwn yn ateb.\n\n"
             "I gysylltu â swyddfa'r ysgol: {office_contact}.\n\n"
@@ -223,7 +223,7 @@ class HolidayNoticeSettings(BaseSiteSetting):
         max_length=500,
         blank=True,
         default=(
-            "Mae'r ysgol ar gau dros {holiday}. Byddwn yn ateb negeseuon o "
+            "Mae'r ysgol ar gau ar gyfer {holiday}. Byddwn yn ateb negeseuon o "
             "{first_day_back} ymlaen."
         ),
         validators=[validate_notice_template],

@@ -63,6 +63,7 @@ from .statutory.models import (  # noqa: F401  (models of this app)
     StatutoryRequirement,
     StatutorySettings,
 )
+from .welsh_holiday_names import welsh_name
 
 NEWS_PER_PAGE = 10
 
@@ -492,10 +493,14 @@ class TermDate(index.Indexed, models.Model):
     site = school_field(default=default_school_id)
     title = models.CharField(max_length=200)
     welsh_title = models.CharField(
-        "title in Welsh",
+        _("title in Welsh"),
         max_length=200,
         blank=True,
-        help_text="Shown on the Welsh website (bilingual schools)",
+        help_text=_(
+            "Shown on the Welsh website and in Welsh notices (bilingual schools). "
+            "Left empty, a standard holiday (Christmas holidays, half term, INSET "
+            "day…) gets its usual Welsh name, any other date its English title."
+        ),
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
     starts_on = models.DateField()
@@ -559,9 +564,15 @@ class TermDate(index.Indexed, models.Model):
 
     @property
     def title_in_language(self) -> str:
-        """The Welsh title on the Welsh website, when the school has given one."""
-        if self.welsh_title and translation.get_language() == "cy":
-            return self.welsh_title
+        """The title in the language being shown (the Welsh website's in Welsh)."""
+        return self.title_for(translation.get_language() or "")
+
+    def title_for(self, language: str) -> str:
+        """The title in ``language``: in Welsh, its own Welsh title, else the
+        standard Welsh name of a standard holiday, else the English title
+        (``cms.welsh_holiday_names``)."""
+        if language == "cy":
+            return welsh_name(english_title=self.title, welsh_title=self.welsh_title)
         return self.title
 
     @property

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import InlinePanel
 
 #: What the kind field says about the two kinds that show first.
-KIND_HELP = (
+KIND_HELP = _(
     "A school closure or an urgent notice is shown first on every page of the "
     "website, is checked by a senior leader too, ends by itself at the end of the "
     "school day unless you give an end, and goes to every school social media "
@@ -21,17 +21,17 @@ KIND_HELP = (
 )
 
 #: What the end field says (a closure's end may be left empty).
-ENDS_HELP = (
+ENDS_HELP = _(
     "For a school closure or an urgent notice you can leave this empty: it ends "
     "by itself at the end of the school day."
 )
 
-POSTS_HELP = (
+POSTS_HELP = _(
     "Sent when the page is approved; the link to this page is added. A school "
     "closure or an urgent notice goes to every account by itself."
 )
 
-CLOSURE_POSTS_HELP = (
+CLOSURE_POSTS_HELP = _(
     "This notice goes to every school social media account by itself, with its "
     "title, message and the link to it: you do not need to add anything here. "
     "Add a post only to use your own words for one account."
@@ -50,7 +50,7 @@ class SocialPostsPanel(InlinePanel):
             super().__init__(**kwargs)
             if getattr(self.instance, "shows_first", False):
                 self.help_text = CLOSURE_POSTS_HELP
-                self.label = "your own words for one account"
+                self.label = _("your own words for one account")
 
 
 #: What the kind field of a trust notice says.

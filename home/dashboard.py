@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
@@ -37,8 +38,8 @@ def quick_actions(*, user, site: Site | None) -> list[QuickAction]:
     if news and news.permissions_for_user(user).can_add_subpage():
         actions.append(
             QuickAction(
-                label="Write news",
-                description="A story for the website and the school's accounts",
+                label=_("Write news"),
+                description=_("A story for the website and the school's accounts"),
                 url=reverse(
                     "wagtailadmin_pages:add", args=("cms", "newspage", news.pk)
                 ),
@@ -51,15 +52,15 @@ def quick_actions(*, user, site: Site | None) -> list[QuickAction]:
         )
         actions.append(
             QuickAction(
-                label="Post a notice",
-                description="A short message for parents, e.g. a trip reminder",
+                label=_("Post a notice"),
+                description=_("A short message for parents, e.g. a trip reminder"),
                 url=add_notice,
             )
         )
         actions.append(
             QuickAction(
-                label="Urgent closure",
-                description="The school is closed: pinned at the top of every page",
+                label=_("Urgent closure"),
+                description=_("The school is closed: pinned at the top of every page"),
                 url=reverse("school_new_closure", args=(notices.pk,)),
                 urgent=True,
             )

@@ -15,11 +15,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable, Site
 
+from publishing.post_text_panel import PostTextPanel
 from publishing.text import page_link, post_text_with_link
 from schools.models import default_school_id, school_field
 
@@ -226,7 +227,9 @@ class SocialPost(Orderable):
         SocialAccount, on_delete=models.PROTECT, related_name="posts"
     )
     text = models.TextField(
-        help_text="A link back to this page on the website is added if you leave it out"
+        help_text=_(
+            "A link back to this page on the website is added if you leave it out"
+        )
     )
 
     class Languages(models.TextChoices):
@@ -249,15 +252,17 @@ class SocialPost(Orderable):
     )
     include_image = models.BooleanField(
         default=True,
-        help_text="Post the page's photos with this text: its listing image first, "
-        "then the photos in its body, as many as the network takes in one post. If "
-        "the parents of someone pictured have not agreed to this account, the page "
-        "is sent back to you saying who and why, before anyone reviews it.",
+        help_text=_(
+            "Post the page's photos with this text: its listing image first, then "
+            "the photos in its body, as many as the network takes in one post. If "
+            "the parents of someone pictured have not agreed to this account, the "
+            "page is sent back to you saying who and why, before anyone reviews it."
+        ),
     )
 
     panels = [
         FieldPanel("account"),
-        FieldPanel("text"),
+        PostTextPanel("text"),
         FieldPanel("languages"),
         FieldPanel("include_image"),
     ]

@@ -5,6 +5,8 @@ The same limit is checked again at send, by the adapter's `check_post`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -62,33 +64,77 @@ def _page_link(page) -> str:
     return f"{settings.SITE_URL}/news/a-new-page/"
 
 
-def _bilingual_length_error(*, post, page, account) -> str:
-    """A bilingual post counted whole, both languages and the link (issue 27).
+@dataclass(frozen=True)
+class BilingualFit:
+    """One bilingual post counted whole, the way its network counts (issue 27).
 
-    Each network counts its own way (X's weights, Bluesky's graphemes); when the
-    two texts will not fit together, the editor is offered the pair instead.
+    The server's figure, shown under the post's text when the editor opens and after
+    each save; the editor's script only estimates from the same parts as one types.
     """
-    if page is None or not page.pk or not post.text:
-        return ""
+
+    network: str  # the network's code ("x", "bluesky")
+    network_name: str
+    length: int  # both texts, the blank line between them and the link
+    limit: int
+    own_first: bool  # this language's text comes first in the post
+    partner_text: str  # the other language's words (its translation's post)
+    link_length: int  # what the link, on its own line, adds to the count
+
+    @property
+    def fits(self) -> bool:
+        return self.length <= self.limit
+
+    @property
+    def message(self) -> str:
+        if self.fits:
+            return _(
+                "Both languages together: %(length)s of the %(limit)s characters "
+                "allowed on %(network)s, with the link to the website."
+            ) % {
+                "length": self.length,
+                "limit": self.limit,
+                "network": self.network_name,
+            }
+        return _(
+            "Both languages together are too long for one %(network)s post: "
+            "%(length)s characters (with the link to the website) where %(limit)s "
+            "are allowed. Shorten them by %(over)s, or choose “%(pair)s”."
+        ) % {
+            "network": self.network_name,
+            "length": self.length,
+            "limit": self.limit,
+            "over": self.length - self.limit,
+            "pair": SocialPost.Languages.PAIR.label,
+        }
+
+
+def bilingual_fit(*, post, page) -> BilingualFit | None:
+    """``post`` counted with its other language's text, when the two go as one
+    post (a bilingual school, parity on, both written, both "together")."""
+    if page is None or not page.pk or not post.text or not post.account_id:
+        return None
     words = post_words(post=post, page=page)
-    if not words.together:
-        return ""
-    length, limit = post_length(
-        network=account.network, text=words.text, link=_page_link(words.link_page)
+    if not words.together or not words.partner_texts:
+        return None
+    account = post.account
+    link = _page_link(words.link_page)
+    length, limit = post_length(network=account.network, text=words.text, link=link)
+    with_link, _limit = post_length(network=account.network, text="x", link=link)
+    return BilingualFit(
+        network=account.network,
+        network_name=account.get_network_display(),
+        length=length,
+        limit=limit,
+        own_first=words.link_page.pk == page.pk,
+        partner_text=words.partner_texts[0][1].strip(),
+        link_length=with_link - 1,
     )
-    if length <= limit:
-        return ""
-    return _(
-        "Both languages together are too long for one %(network)s post: "
-        "%(length)s characters (with the link to the website) where %(limit)s "
-        "are allowed. Shorten them by %(over)s, or choose “%(pair)s”."
-    ) % {
-        "network": account.get_network_display(),
-        "length": length,
-        "limit": limit,
-        "over": length - limit,
-        "pair": SocialPost.Languages.PAIR.label,
-    }
+
+
+def _bilingual_length_error(*, post, page) -> str:
+    """A bilingual post that will not fit its network whole: the pair is offered."""
+    fit = bilingual_fit(post=post, page=page)
+    return fit.message if fit is not None and not fit.fits else ""
 
 
 def social_post_errors(*, post) -> dict[str, str]:
@@ -104,7 +150,7 @@ def social_post_errors(*, post) -> dict[str, str]:
     length, limit = post_length(
         network=account.network, text=post.text or "", link=_page_link(page)
     )
-    bilingual = _bilingual_length_error(post=post, page=page, account=account)
+    bilingual = _bilingual_length_error(post=post, page=page)
     if bilingual:
         errors["text"] = bilingual
     elif length > limit:

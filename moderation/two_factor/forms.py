@@ -10,6 +10,7 @@ import re
 import time
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_otp.forms import OTPTokenForm
 from django_otp.models import Device
 from django_otp.oath import TOTP
@@ -21,19 +22,19 @@ APP_CODE = re.compile(r"^[0-9]{6}$")
 BACKUP_CODE = re.compile(r"^[a-z2-7]{8}$")
 MAX_CODE_INPUT = 32
 
-MESSAGE_EMPTY = "Enter the 6-digit code shown in your authenticator app."
-MESSAGE_MALFORMED = (
+MESSAGE_EMPTY = _("Enter the 6-digit code shown in your authenticator app.")
+MESSAGE_MALFORMED = _(
     "That is not a code. Enter the 6 digits shown in your authenticator app, "
     "or one of your 8-character backup codes."
 )
-MESSAGE_MALFORMED_APP_ONLY = "Enter the 6 digits shown in your authenticator app."
-MESSAGE_WRONG = "That code is not right. Check your app and enter the current code."
-MESSAGE_WRONG_BACKUP = "That backup code is not right, or it has been used already."
-MESSAGE_REPLAYED = (
+MESSAGE_MALFORMED_APP_ONLY = _("Enter the 6 digits shown in your authenticator app.")
+MESSAGE_WRONG = _("That code is not right. Check your app and enter the current code.")
+MESSAGE_WRONG_BACKUP = _("That backup code is not right, or it has been used already.")
+MESSAGE_REPLAYED = _(
     "That code has already been used. Wait for your app to show a new code."
 )
-MESSAGE_NO_BACKUP = "You have no backup codes left. Use your authenticator app."
-MESSAGE_THROTTLED = (
+MESSAGE_NO_BACKUP = _("You have no backup codes left. Use your authenticator app.")
+MESSAGE_THROTTLED = _(
     "Too many wrong codes (%(failure_count)d). For your security, wait a little "
     "and try again."
 )
@@ -67,7 +68,7 @@ class OneTimeCodeForm(OTPTokenForm):
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_token = forms.CharField(
-        label="Code",
+        label=_("Code"),
         required=False,
         max_length=MAX_CODE_INPUT,
         error_messages={"max_length": MESSAGE_MALFORMED},

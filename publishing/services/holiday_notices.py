@@ -72,7 +72,7 @@ def holiday_notice_text(
     first_back = first_school_day_after(holiday.last_day, site=site)
     template = notice_settings.in_language(language)
     values = {
-        "holiday": holiday.title,
+        "holiday": holiday.title_for(language),
         "first_day_back": _friendly(first_back, language=language),
         "office_contact": template["office_contact"],
         "emergency": template["emergency"],

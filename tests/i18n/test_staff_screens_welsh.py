@@ -37,3 +37,28 @@ def test_the_review_screen_in_welsh_shows_one_post_in_both_languages(bilingual):
     post = html[html.index("data-post-text") :]
     assert post.index("Ein taith!") < post.index("Our trip!")  # Welsh first
     assert "Un neges yn y ddwy iaith" in post
+
+
+def test_a_teachers_dashboard_calendar_and_editor_are_in_welsh(bilingual):
+    teacher = staff("teacher", roles.EDITORS)
+    profile = UserProfile.get_for_user(teacher)
+    profile.preferred_language = "cy"
+    profile.save()
+    story = bilingual.english_story
+    SocialPost.objects.create(page=story, account=SocialAccountFactory(), text="Hi")
+    story.save_revision(user=teacher)
+    client = signed_in(teacher)
+
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    calendar = client.get(reverse("publishing_calendar")).content.decode()
+    editor = client.get(
+        reverse("wagtailadmin_pages:edit", args=(story.pk,))
+    ).content.decode()
+
+    assert "Ysgrifennu newyddion" in dashboard  # "Write news"
+    assert "Cau ar frys" in dashboard  # "Urgent closure"
+    assert "Cyhoeddwyd yr wythnos hon" in dashboard  # "Published this week"
+    assert "Write news" not in dashboard
+    assert "Calendr cyfryngau cymdeithasol" in calendar  # "Social calendar"
+    assert "Hwyrach" in calendar  # "Later"
+    assert "Ychwanegir dolen yn ôl" in editor  # the social post's help text

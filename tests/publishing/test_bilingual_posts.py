@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cms.languages import SchoolLanguages
@@ -192,6 +193,16 @@ def test_the_editor_is_told_when_both_languages_do_not_fit_and_offered_the_pair(
         in (errors["text"])
     )
     assert "A post in each language, sent at the same moment" in errors["text"]
+    # The editor shows the server's count under the text, and what the script needs
+    # to estimate it as one types: Welsh first, 143 + 2 + 131 + the link (2 + 23).
+    editor = signed_in(staff("author", roles.EDITORS)).get(
+        reverse("wagtailadmin_pages:edit", args=(english.pk,))
+    )
+    shown = editor.content.decode()
+    line = shown[shown.index("data-bilingual-length") :]
+    assert "301 characters (with the link to the website) where 280 are" in line
+    assert 'data-own-first="false"' in line and 'data-link-length="25"' in line
+    assert 'data-partner-text="Mabolgampau' in line
     post.languages = PAIR
     assert "text" not in social_post_errors(post=post)
 
