@@ -8,7 +8,9 @@ unsubscribes at once. Each page is for the school whose website it is on.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
 
 from . import subscriptions, tokens
 from .forms import ChoicesForm, ManageLinkForm, SignUpForm
 from .messages import manage_url, unsubscribe_url
+from .models import Subscriber
 from .schools import current_school
 
 logger = logging.getLogger(__name__)
@@ -55,14 +59,40 @@ def _is_one_click(request: HttpRequest) -> bool:
     return request.body.decode("utf-8", "replace").strip() == ONE_CLICK_BODY
 
 
-def _link_problem(request, error: Exception, *, status: int = 400) -> HttpResponse:
+def _link_problem(request, error: Exception) -> HttpResponse:
     expired = isinstance(error, tokens.LinkExpired)
     return render(
         request,
         "alerts/link_problem.html",
         {"expired": expired, "form": ManageLinkForm()},
-        status=status,
+        status=400,
     )
+
+
+def subscriber_link(
+    purpose: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """The page behind one of the links in our emails: the token names the subscriber.
+
+    The view is given the subscriber at this school; a link that has expired, is for
+    another purpose or school, or was never ours shows the link-problem page instead.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def with_subscriber(request: HttpRequest, token: str) -> HttpResponse:
+            site = current_school(request)
+            try:
+                subscriber = tokens.subscriber_from_token(
+                    token, purpose=purpose, site=site
+                )
+            except (tokens.LinkExpired, tokens.LinkInvalid) as error:
+                return _link_problem(request, error)
+            return view(request, subscriber=subscriber, site=site)
+
+        return with_subscriber
+
+    return decorate
 
 
 @never_cache
@@ -96,14 +126,10 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    site = current_school(request)
-    try:
-        subscriber = tokens.subscriber_from_token(
-            token, purpose=tokens.CONFIRM, site=site
-        )
-    except (tokens.LinkExpired, tokens.LinkInvalid) as error:
-        return _link_problem(request, error)
+@subscriber_link(tokens.CONFIRM)
+def confirm(
+    request: HttpRequest, *, subscriber: Subscriber, site: Site
+) -> HttpResponse:
     if request.method == "POST":
         subscriber = subscriptions.subscriber_confirm(
             subscriber=subscriber, now=timezone.now()
@@ -128,14 +154,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def manage(request: HttpRequest, token: str) -> HttpResponse:
-    site = current_school(request)
-    try:
-        subscriber = tokens.subscriber_from_token(
-            token, purpose=tokens.MANAGE, site=site
-        )
-    except (tokens.LinkExpired, tokens.LinkInvalid) as error:
-        return _link_problem(request, error)
+@subscriber_link(tokens.MANAGE)
+def manage(request: HttpRequest, *, subscriber: Subscriber, site: Site) -> HttpResponse:
     if not subscriber.is_receiving:
         return _link_problem(request, tokens.LinkInvalid())
     saved = False
@@ -195,14 +215,10 @@ def manage_request(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # RFC 8058: a mail program POSTs without our form; the token is the key
 @never_cache
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    site = current_school(request)
-    try:
-        subscriber = tokens.subscriber_from_token(
-            token, purpose=tokens.UNSUBSCRIBE, site=site
-        )
-    except (tokens.LinkExpired, tokens.LinkInvalid) as error:
-        return _link_problem(request, error)
+@subscriber_link(tokens.UNSUBSCRIBE)
+def unsubscribe(
+    request: HttpRequest, *, subscriber: Subscriber, site: Site
+) -> HttpResponse:
     if request.method == "GET":
         return render(
             request,

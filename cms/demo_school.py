@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -88,6 +89,14 @@ def ensure_not_production() -> None:
             "not be loaded with production settings "
             f"(DJANGO_SETTINGS_MODULE={PRODUCTION_SETTINGS}). Use config.settings.dev."
         )
+
+
+def ensure_not_production_command() -> None:
+    """`ensure_not_production` for a demo loading command: a refusal is its error."""
+    try:
+        ensure_not_production()
+    except DemoRefused as refused:
+        raise CommandError(str(refused)) from refused
 
 
 def _weekday_on_or_after(day: datetime.date) -> datetime.date:

@@ -1,6 +1,5 @@
 """rq jobs for content: thin wrappers that call a service."""
 
-from cms.mail import failed_emails_retry
 from cms.media_removals import removal_attempt
 from cms.preparation.services import prepared_medium_make
 from cms.public_media import public_media_reconcile
@@ -9,11 +8,6 @@ from cms.public_media import public_media_reconcile
 def public_media_check() -> int:
     """Remove public copies no live, public page or consent still allows (issue 9)."""
     return public_media_reconcile()
-
-
-def retry_failed_emails() -> int:
-    """Every five minutes: send again the emails the mail server refused."""
-    return failed_emails_retry()
 
 
 def prepare_public_copies(*, medium_id: int, attempt: int) -> None:

@@ -106,8 +106,3 @@ def shared_test_redis_url() -> str:
         _shared = EmbeddedRedis().start()
         atexit.register(_shared.stop)
     return _shared.url
-
-
-def shared_test_redis() -> EmbeddedRedis | None:
-    """The embedded server this process started, if any (tests stop and restart it)."""
-    return _shared

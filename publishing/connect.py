@@ -29,9 +29,6 @@ from publishing.networks.instagram import (
 )
 from publishing.networks.x import x_connect_finish, x_connect_start
 
-#: Networks connected through Facebook Login (the same Meta app and Graph host).
-META_NETWORKS = (Network.FACEBOOK, Network.INSTAGRAM)
-
 
 class ConnectNotConfigured(Exception):
     """The school's app keys for the network are not set."""

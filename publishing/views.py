@@ -10,7 +10,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -55,6 +55,23 @@ def _can_connect(user, account: SocialAccount) -> bool:
         or account.managers.filter(pk=user.pk).exists()
         or account_services.is_senior_leader_of(user, account.site_id)
     )
+
+
+def _connect_refused(request, account: SocialAccount) -> HttpResponse | None:
+    """Why this person may not start connecting the account now, as the page to show.
+
+    Raises:
+        PermissionDenied: they may not connect it at all.
+    """
+    if not _can_connect(request.user, account):
+        raise PermissionDenied
+    if refused := policy_gate(request, site=account.site):
+        return refused
+    problem = selectors.account_governance_problem(account=account)
+    if problem:
+        messages.error(request, f"{account.name} cannot be connected: {problem}")
+        return _detail(account)
+    return None
 
 
 def _detail(account: SocialAccount):
@@ -174,14 +191,8 @@ def account_paste_credentials(request, pk: int):
 def account_connect_start(request, pk: int):
     """Send the member of staff to the network to authorise the school's app."""
     account = get_school_object_or_404(request, SocialAccount, pk=pk)
-    if not _can_connect(request.user, account):
-        raise PermissionDenied
-    if refused := policy_gate(request, site=account.site):
+    if refused := _connect_refused(request, account):
         return refused
-    problem = selectors.account_governance_problem(account=account)
-    if problem:
-        messages.error(request, f"{account.name} cannot be connected: {problem}")
-        return _detail(account)
     if account.network == Network.BLUESKY:
         # No redirect to the network: the handle and an app password are typed here.
         return redirect("publishing_connect_bluesky", pk=account.pk)
@@ -208,14 +219,8 @@ def account_connect_bluesky(request, pk: int):
     account = get_school_object_or_404(
         request, SocialAccount, pk=pk, network=Network.BLUESKY
     )
-    if not _can_connect(request.user, account):
-        raise PermissionDenied
-    if refused := policy_gate(request, site=account.site):
+    if refused := _connect_refused(request, account):
         return refused
-    problem = selectors.account_governance_problem(account=account)
-    if problem:
-        messages.error(request, f"{account.name} cannot be connected: {problem}")
-        return _detail(account)
     form = BlueskyConnectForm(
         request.POST or None, initial={"handle": account.handle.lstrip("@")}
     )

@@ -14,10 +14,3 @@ def trust_sites(user, kind: str) -> QuerySet[Site]:
         return Site.objects.none()
     trusts = TrustRole.objects.filter(user=user, kind=kind).values("trust")
     return Site.objects.filter(school__trust__in=trusts)
-
-
-def holds_trust_role(user, kind: str) -> bool:
-    """Whether ``user`` holds the trust role ``kind`` in any trust."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return TrustRole.objects.filter(user=user, kind=kind).exists()

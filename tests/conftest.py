@@ -1,12 +1,15 @@
-"""Shared fixtures: the default site's home page and a real Redis."""
+"""Shared fixtures: the default site's home page, an author and an approver, a
+fresh folder for public copies and a real Redis."""
 
 import django_rq
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import storages
 from wagtail.models import Site
 
 from cms.caching.generation import forget_local_copy
 from home.models import HomePage
+from moderation import roles
 from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     bluesky_emulator,
     cdn_emulator,
@@ -19,6 +22,7 @@ from tests.emulator_fixtures import (  # noqa: F401  (shared fixtures)
     push_service,
     x_emulator,
 )
+from tests.factories import staff
 from tests.migrated_rows import reload_migrated_rows
 
 #: Tests that take minutes and use no test database (they start their own stacks):
@@ -63,6 +67,34 @@ def migrated_data_restored(django_db_serialized_rollback):
 def home_page(db) -> HomePage:
     """The HomePage that migrations make the default site's root."""
     return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def author(db):
+    """An editor who writes the page under review."""
+    return staff("author", roles.EDITORS)
+
+
+@pytest.fixture
+def approver(db):
+    """An approver, not the author, who may approve the author's page."""
+    return staff("approver", roles.APPROVERS)
+
+
+@pytest.fixture
+def public_storage(settings, tmp_path):
+    """A fresh public-copies folder per test, as nginx would serve it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public_media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(tmp_path / "public-media"),
+                "base_url": settings.PUBLIC_MEDIA_URL,
+            },
+        },
+    }
+    return storages["public_media"]
 
 
 @pytest.fixture

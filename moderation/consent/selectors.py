@@ -18,15 +18,6 @@ def can_view_register(user) -> bool:
     return bool(user and user.is_active and user.has_perm("moderation.view_learner"))
 
 
-def can_view_do_not_publish_reason(user) -> bool:
-    """Only the designated safeguarding lead sees why a learner is not published."""
-    return bool(
-        user
-        and user.is_active
-        and user.has_perm("moderation.view_do_not_publish_reason")
-    )
-
-
 def current_consent(
     *, learner_ids: Iterable[int], uses: Iterable[str] | None = None
 ) -> dict[int, dict[str, ConsentRecord]]:

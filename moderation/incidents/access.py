@@ -82,11 +82,6 @@ def is_incident_reader(user) -> bool:
     )
 
 
-def is_safeguarding_reader(user, site_id: int | None = None) -> bool:
-    """The DSL or the head at ``site_id`` (``None``: at any school)."""
-    return bool(role_names(user, site_id) & SAFEGUARDING_READERS)
-
-
 def _is_active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

@@ -118,12 +118,3 @@ def evidence_file_check(*, upload: UploadedFile) -> CheckedFile:
         size=upload.size,
         sha256=digest.hexdigest(),
     )
-
-
-def file_sha256(*, item) -> str:
-    """The SHA-256 of a stored evidence file as it is now (to verify it)."""
-    digest = hashlib.sha256()
-    with item.file.storage.open(item.file.name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(64 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -7,12 +7,11 @@ if not, and which device proved it (recorded with the approval).
 
 from datetime import UTC, datetime
 
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest
 
 from moderation.two_factor.step_up import (
     STEP_UP_SESSION_KEY,
     is_step_up_fresh,
-    step_up_redirect,
 )
 from moderation.workflow.services import StepUpEvidence
 
@@ -30,8 +29,3 @@ def step_up_evidence(request: HttpRequest) -> StepUpEvidence | None:
         device_name=device.name,
         verified_at=datetime.fromtimestamp(verified_at, tz=UTC),
     )
-
-
-def redirect_to_step_up(request: HttpRequest) -> HttpResponseRedirect:
-    """Send the approver to enter a code; they come back to this screen after."""
-    return step_up_redirect(request)

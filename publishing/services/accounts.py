@@ -15,7 +15,6 @@ from wagtail.models import Site
 from moderation.roles import SENIOR_LEADERSHIP
 from publishing import selectors
 from publishing.credentials import (
-    CredentialsUnavailable,
     credentials_decrypt,
     credentials_encrypt,
 )
@@ -336,16 +335,6 @@ def account_hold(*, account: SocialAccount, reason: str) -> SocialAccount:
         ),
     )
     return account
-
-
-def account_credentials_problem(*, account: SocialAccount) -> str | None:
-    """Hold the account if its credentials cannot be read; return the reason."""
-    try:
-        account_credentials(account=account)
-    except CredentialsUnavailable as error:
-        account_hold(account=account, reason=str(error))
-        return str(error)
-    return None
 
 
 def account_review_record(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.files.storage import storages
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -40,37 +39,11 @@ from tests.factories import (
 )
 from tests.moderation.workflow.conftest import signed_in, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_storage")]
 
 PHOTOS = 3
 #: Redis that is not there: nothing listens on port 1.
 REDIS_DOWN = {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 60}
-
-
-@pytest.fixture(autouse=True)
-def public_storage(settings, tmp_path):
-    """A fresh public-copies folder per test, as nginx would serve it."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "public_media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {
-                "location": str(tmp_path / "public-media"),
-                "base_url": settings.PUBLIC_MEDIA_URL,
-            },
-        },
-    }
-    return storages["public_media"]
-
-
-@pytest.fixture
-def author(db):
-    return staff("author", roles.EDITORS)
-
-
-@pytest.fixture
-def approver(db):
-    return staff("approver", roles.APPROVERS)
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ from tests.media_files import (
 )
 from tests.twofactor import login_verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_storage")]
 
 UPLOAD_NAME = "IMG_2024_sports_day_field"
 PDF = pdf_document(text="Autumn term letter")
@@ -137,22 +137,6 @@ def admin_rendition_urls(image: SchoolImage) -> list[str]:
         image.get_rendition(spec).url
         for spec in ("max-165x165", "max-800x600", "original")
     ]
-
-
-@pytest.fixture(autouse=True)
-def public_storage(settings, tmp_path):
-    """A fresh public-copies folder per test, as nginx would serve it."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "public_media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {
-                "location": str(tmp_path / "public-media"),
-                "base_url": settings.PUBLIC_MEDIA_URL,
-            },
-        },
-    }
-    return storages["public_media"]
 
 
 def stored_files(storage) -> list[str]:

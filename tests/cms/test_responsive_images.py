@@ -17,11 +17,11 @@ from django.utils import timezone
 from PIL import Image
 
 from moderation.consent.services import consent_record
-from tests.cms.test_private_media import news, photo, public_storage  # noqa: F401
+from tests.cms.test_private_media import news, photo  # noqa: F401
 from tests.factories import learner_with_consent
 from tests.media_files import GPS_IFD, fetch_anonymously
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_storage")]
 
 
 def large_camera_photo() -> ContentFile:

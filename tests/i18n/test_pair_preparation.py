@@ -20,33 +20,20 @@ from cms.preparation.models import PagePreparation
 from cms.preparation.queueing import media_queue
 from cms.preparation.services import preparations_sweep
 from cms.public_media import PUBLIC_IMAGE_FILTERS, public_rendition
-from moderation import roles
-from tests.cms.test_page_preparation import (  # noqa: F401  (public_storage: fixture)
+from tests.cms.test_page_preparation import (
     REDIS_DOWN,
     photos,
     public_files,
-    public_storage,
     run_worker,
 )
 from tests.factories import (
     NewsPageFactory,
     learner_with_consent,
-    staff,
     tagged_image,
 )
 from tests.moderation.workflow.conftest import signed_in, submit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author(db):
-    return staff("author", roles.EDITORS)
-
-
-@pytest.fixture
-def approver(db):
-    return staff("approver", roles.APPROVERS)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_storage")]
 
 
 @pytest.fixture
@@ -113,7 +100,7 @@ def test_a_pair_is_approved_at_once_and_both_languages_go_live_together_after_th
     author,
     approver,
     learner,
-    public_storage,  # noqa: F811
+    public_storage,
     redis_connection,
     django_capture_on_commit_callbacks,
     client,
@@ -158,7 +145,7 @@ def test_a_damaged_photo_in_the_welsh_version_keeps_both_languages_off(
     author,
     approver,
     learner,
-    public_storage,  # noqa: F811
+    public_storage,
     redis_connection,
     django_capture_on_commit_callbacks,
 ):
@@ -185,7 +172,7 @@ def test_unpublishing_the_welsh_page_during_preparation_stops_both_languages(
     author,
     approver,
     learner,
-    public_storage,  # noqa: F811
+    public_storage,
     redis_connection,
     django_capture_on_commit_callbacks,
     client,

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def author(db):
-    return staff("author", roles.EDITORS)
-
-
-@pytest.fixture
-def approver(db):
-    return staff("approver", roles.APPROVERS)
-
-
-@pytest.fixture
 def head(db):
     return staff("head", roles.SENIOR_LEADERSHIP)
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from alerts.addresses import email_key
@@ -25,7 +25,7 @@ from alerts.models import Category, Frequency, PushDevice, Subscriber
 from alerts.push_devices import device_subscribe
 from alerts.push_keys import push_enabled
 from alerts.subscriptions import subscriber_confirm
-from cms.demo_school import DemoRefused, ensure_not_production
+from cms.demo_school import ensure_not_production_command
 from schools.commands import school_argument_add, school_from_option
 
 DEMO_FAMILIES = {
@@ -63,10 +63,7 @@ class Command(BaseCommand):
         school_argument_add(parser)
 
     def handle(self, *args, school: str | None = None, **options):
-        try:
-            ensure_not_production()
-        except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+        ensure_not_production_command()
         site = school_from_option(school)
         added = 0
         for email, choices in DEMO_FAMILIES.items():

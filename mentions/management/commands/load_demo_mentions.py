@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.demo_school import DemoRefused, ensure_not_production
+from cms.demo_school import ensure_not_production_command
 from mentions.flags import NameReader
 from mentions.models import Mention, MentionEmail, MentionSearch
 from mentions.services import mention_key
@@ -26,10 +26,7 @@ class Command(BaseCommand):
     help = "Load a few mentions of the demo school."
 
     def handle(self, *args, **options):
-        try:
-            ensure_not_production()
-        except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+        ensure_not_production_command()
         site = Site.objects.get(is_default_site=True)
         if Mention.objects.for_school(site).exists():
             return

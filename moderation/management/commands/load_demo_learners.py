@@ -12,12 +12,12 @@ import datetime
 import io
 
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from cms.demo_pictures import draw_demo_picture
-from cms.demo_school import DemoRefused, ensure_not_production
+from cms.demo_school import ensure_not_production_command
 from cms.models import SchoolImage
 from moderation.models import ConsentRecord, ConsentUse, Learner
 from schools.commands import school_argument_add, school_from_option
@@ -54,10 +54,7 @@ class Command(BaseCommand):
         school_argument_add(parser)
 
     def handle(self, *args, school: str | None = None, **options):
-        try:
-            ensure_not_production()
-        except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+        ensure_not_production_command()
         site = school_from_option(school)
         if Learner.objects.filter(site=site).exists():
             self.stdout.write("The consent register has learners: nothing loaded.")

@@ -7,6 +7,8 @@ re-stores the emulators' credentials on the same four accounts.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +31,17 @@ DEMO_CASE = {
     "monitoring_plan": "The office checks it at 8:30 and 15:30 on school days.",
     "escalation_procedure": "Concerns to the head; safeguarding to the DSL.",
 }
+
+
+class DemoAccount(NamedTuple):
+    """One demo account and the emulator it is connected to."""
+
+    name: str
+    network: str
+    visibility: str
+    handle: str
+    credentials: dict[str, str]
+    emulator_url: str
 
 
 class Command(BaseCommand):
@@ -62,75 +75,61 @@ class Command(BaseCommand):
 
         owner, managers, proposer, approver = self._staff()
         x_credentials = {**DEMO_X_APP, **DEMO_X_ACCOUNT}
-        handle = self._x_handle(options["x_url"], x_credentials)
-        with transaction.atomic():
-            x_account = self._account(
-                name="Demo X account",
-                network=Network.X,
-                visibility=SocialAccount.Visibility.OPEN,
-                handle=handle,
-                owner=owner,
-                managers=managers,
-                proposer=proposer,
-                approver=approver,
-            )
-            account_credentials_store(
-                account=x_account, credentials=x_credentials, by=approver
-            )
-            facebook_account = self._account(
-                name="Demo Facebook Page",
-                network=Network.FACEBOOK,
-                visibility=SocialAccount.Visibility.CLOSED,
-                handle="Our School",
-                owner=owner,
-                managers=managers,
-                proposer=proposer,
-                approver=approver,
-            )
-            account_credentials_store(
-                account=facebook_account,
-                credentials=dict(DEMO_FACEBOOK_PAGE),
-                by=approver,
-            )
+        open_, closed = SocialAccount.Visibility.OPEN, SocialAccount.Visibility.CLOSED
+        demo_accounts = (
+            DemoAccount(
+                "Demo X account",
+                Network.X,
+                open_,
+                self._x_handle(options["x_url"], x_credentials),
+                x_credentials,
+                options["x_url"],
+            ),
+            DemoAccount(
+                "Demo Facebook Page",
+                Network.FACEBOOK,
+                closed,
+                "Our School",
+                dict(DEMO_FACEBOOK_PAGE),
+                options["facebook_url"],
+            ),
             # Instagram and Bluesky have no closed accounts: a photo goes there
             # only with permission for public social media.
-            instagram_account = self._account(
-                name="Demo Instagram account",
-                network=Network.INSTAGRAM,
-                visibility=SocialAccount.Visibility.OPEN,
-                handle="@ourschool",
-                owner=owner,
-                managers=managers,
-                proposer=proposer,
-                approver=approver,
-            )
-            account_credentials_store(
-                account=instagram_account,
-                credentials=dict(DEMO_INSTAGRAM_ACCOUNT),
-                by=approver,
-            )
-            bluesky_account = self._account(
-                name="Demo Bluesky account",
-                network=Network.BLUESKY,
-                visibility=SocialAccount.Visibility.OPEN,
-                handle=f"@{DEMO_BLUESKY_ACCOUNT['handle']}",
-                owner=owner,
-                managers=managers,
-                proposer=proposer,
-                approver=approver,
-            )
+            DemoAccount(
+                "Demo Instagram account",
+                Network.INSTAGRAM,
+                open_,
+                "@ourschool",
+                dict(DEMO_INSTAGRAM_ACCOUNT),
+                settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL,
+            ),
             # The adapter signs in on its first post and keeps that session.
-            account_credentials_store(
-                account=bluesky_account,
-                credentials=dict(DEMO_BLUESKY_ACCOUNT),
-                by=approver,
-            )
-        self.stdout.write(
-            f"Connected {x_account.name} ({options['x_url']}), "
-            f"{facebook_account.name} ({options['facebook_url']}), "
-            f"{instagram_account.name} ({settings.SOCIAL_INSTAGRAM_GRAPH_BASE_URL}) "
-            f"and {bluesky_account.name} ({settings.SOCIAL_BLUESKY_PDS_URL})."
+            DemoAccount(
+                "Demo Bluesky account",
+                Network.BLUESKY,
+                open_,
+                f"@{DEMO_BLUESKY_ACCOUNT['handle']}",
+                dict(DEMO_BLUESKY_ACCOUNT),
+                settings.SOCIAL_BLUESKY_PDS_URL,
+            ),
         )
+        with transaction.atomic():
+            for demo in demo_accounts:
+                account = self._account(
+                    name=demo.name,
+                    network=demo.network,
+                    visibility=demo.visibility,
+                    handle=demo.handle,
+                    owner=owner,
+                    managers=managers,
+                    proposer=proposer,
+                    approver=approver,
+                )
+                account_credentials_store(
+                    account=account, credentials=demo.credentials, by=approver
+                )
+        connected = [f"{demo.name} ({demo.emulator_url})" for demo in demo_accounts]
+        self.stdout.write(f"Connected {', '.join(connected[:-1])} and {connected[-1]}.")
 
     def _staff(self):
         users = get_user_model().objects.filter(is_active=True)

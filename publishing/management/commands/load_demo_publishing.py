@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
-from cms.demo_school import DemoRefused, ensure_not_production
+from cms.demo_school import ensure_not_production_command
 from cms.languages import WELSH, language_plan
 from cms.models import NewsIndexPage, NewsPage, SchoolImage
 from moderation.models import Learner
@@ -44,10 +44,7 @@ class Command(BaseCommand):
         school_argument_add(parser)
 
     def handle(self, *args, school: str | None = None, **options):
-        try:
-            ensure_not_production()
-        except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+        ensure_not_production_command()
         site = school_from_option(school)
         staff = {user.username: user for user in get_user_model().objects.all()}
         if not {"editor", "head"} <= staff.keys():

@@ -8,11 +8,11 @@ its accounts. Loaded once: a policy already chosen is left as it is.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db.models import Q
 from wagtail.models import Site
 
-from cms.demo_school import DemoRefused, ensure_not_production
+from cms.demo_school import ensure_not_production_command
 from cms.models import StandardPage
 from moderation.roles import HEADTEACHER, SAFEGUARDING, SENIOR_LEADERSHIP
 from publishing.social_policy.models import SocialMediaPolicy
@@ -25,10 +25,7 @@ class Command(BaseCommand):
     help = "Publish the demo social-media policy and acknowledge it for demo staff."
 
     def handle(self, *args, **options):
-        try:
-            ensure_not_production()
-        except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+        ensure_not_production_command()
         site = Site.objects.get(is_default_site=True)
         setting = SocialMediaPolicy.for_site(site)
         if setting.page_id is not None:

@@ -10,16 +10,6 @@ from tests.twofactor import login_verified
 
 
 @pytest.fixture
-def author(db):
-    return staff("author", roles.EDITORS)
-
-
-@pytest.fixture
-def approver(db):
-    return staff("approver", roles.APPROVERS)
-
-
-@pytest.fixture
 def second_approver(db):
     return staff("second_approver", roles.APPROVERS)
 
