@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
 from tests.i18n.scheduling import scheduled_time_comes
-from tests.i18n.test_parity import approve, approver, author, draft_pair  # noqa: F401
+from tests.i18n.test_parity import approve, draft_pair
 from tests.moderation.workflow.conftest import signed_in, submit
 
 pytestmark = pytest.mark.django_db
