@@ -232,6 +232,22 @@ class AlertEmail(models.Model):
 
     objects = AlertEmailQuerySet.as_manager()
 
+    #: What the school's email provider reported about an email, in the office's words.
+    PROVIDER_SAID = {
+        "queued": _("Waiting at the email provider"),
+        "sent": _("Sent on by the email provider"),
+        "delivered": _("Delivered"),
+        "deferred": _("Delayed: the provider is still trying"),
+        "bounced": _("Bounced"),
+        "complained": _("Marked as spam"),
+        "rejected": _("Refused by the email provider"),
+    }
+
+    @property
+    def provider_said(self) -> str:
+        """``delivery_event`` in the office's words ("" if nothing known)."""
+        return self.PROVIDER_SAID.get(self.delivery_event, "")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

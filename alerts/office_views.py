@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cms.pagination import paginate
@@ -27,16 +26,6 @@ from .schools import current_school
 
 PERMISSION = "alerts.manage_subscribers"
 Status = AlertEmail.Status
-#: What the school's email provider reported about an email, in the office's words.
-PROVIDER_SAID = {
-    "queued": gettext_lazy("Waiting at the email provider"),
-    "sent": gettext_lazy("Sent on by the email provider"),
-    "delivered": gettext_lazy("Delivered"),
-    "deferred": gettext_lazy("Delayed: the provider is still trying"),
-    "bounced": gettext_lazy("Bounced"),
-    "complained": gettext_lazy("Marked as spam"),
-    "rejected": gettext_lazy("Refused by the email provider"),
-}
 
 
 def _office_only(request: HttpRequest) -> None:
@@ -120,7 +109,7 @@ def subscribers(request: HttpRequest) -> HttpResponse:
             )
         }
         for subscriber in listed.object_list:
-            subscriber.this_email = _with_provider_words(emails.get(subscriber.pk))
+            subscriber.this_email = emails.get(subscriber.pk)
     return render(
         request,
         "alerts/office/subscribers.html",
@@ -143,12 +132,6 @@ def _alert_asked_about(request: HttpRequest, site) -> Alert | None:
     return get_object_or_404(Alert, pk=int(asked), site=site)
 
 
-def _with_provider_words(email: AlertEmail | None) -> AlertEmail | None:
-    if email is not None:
-        email.provider_said = PROVIDER_SAID.get(email.delivery_event, "")
-    return email
-
-
 def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One family: their choices, their consent, and every email they were sent."""
     _office_only(request)
@@ -160,12 +143,9 @@ def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": subscriber.email,
             "subscriber": subscriber,
             "subscriptions": subscriber.subscriptions.order_by("category"),
-            "emails": [
-                _with_provider_words(email)
-                for email in subscriber.alert_emails.select_related("alert").order_by(
-                    "-alert__created_at"
-                )
-            ],
+            "emails": subscriber.alert_emails.select_related("alert").order_by(
+                "-alert__created_at"
+            ),
         },
     )
 
